@@ -1,0 +1,11 @@
+export { defaultImage, DEFAULT_REGISTRY_HOST, environmentServices, releaseTagPattern } from './accessors';
+export { parseDuration } from './duration';
+export { formatIssue } from './issues';
+export type { ManifestIssue } from './issues';
+export { manifestJsonSchema, MANIFEST_SCHEMA_ID } from './json-schema';
+export { loadManifest } from './load';
+export { parseManifest } from './parse';
+export type { LoadResult } from './parse';
+export { manifestSchema } from './schema';
+export type { Backup, Manifest, ManifestEnvironment, ManifestService, SmokeCheck } from './schema';
+export { parseSize } from './size';

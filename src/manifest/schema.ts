@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import { alternativeKeys, evenAfterOtherIssues, onlyWith } from './refinements';
+import {
+  absolutePath,
+  argv,
+  duration,
+  httpUrl,
+  imageRepository,
+  posixUser,
+  registryHost,
+  registryNamespace,
+  releaseTagGlob,
+  repositoryPath,
+  safeName,
+  serviceReference,
+  size,
+  sshHost,
+} from './fields';
+import { namedRecord } from './named-record';
+
+/**
+ * The manifest (`stack.yml`) schema: the single source of truth for validation, for the
+ * `Manifest` type and for the published JSON Schema. Key names are the product's API.
+ * Checks that span several sections (references to services, duplicate names) live in
+ * `references.ts`.
+ */
+
+export const DEFAULT_SSH_PORT = 22;
+export const DEFAULT_BACKUP_RETAIN = 7;
+export const DEFAULT_EXPECTED_STATUS = 200;
+
+const buildSchema = z
+  .strictObject({
+    context: repositoryPath('build context')
+      .prefault('.')
+      .describe('Directory sent to `docker build`, relative to the repository root. Default: the repository root.'),
+    dockerfile: repositoryPath('Dockerfile path')
+      .optional()
+      .describe('Dockerfile path relative to the build context. Default: `Dockerfile`.'),
+    target: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/u, { error: 'expected a build stage name like "runtime"' })
+      .optional()
+      .describe('Build stage to build (`docker build --target`).'),
+    args: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/u, {
+          error: 'build argument names use letters, digits and "_", not starting with a digit',
+        }),
+        z.string(),
+      )
+      .optional()
+      .describe('Build arguments (`--build-arg NAME=value`). Values are strings; they end up in the image history, so never put secrets here.'),
+    network: z
+      .enum(['default', 'host', 'none'])
+      .optional()
+      .describe('Network mode for RUN instructions during the build.'),
+    platforms: z
+      .array(
+        z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(?:\/[a-z0-9]+)?$/u, {
+          error: 'expected a platform like "linux/amd64"',
+        }),
+      )
+      .min(1)
+      .optional()
+      .describe('Target platforms, e.g. `[linux/amd64, linux/arm64]`. Default: the builder\'s platform.'),
+  })
+  .describe('How to build the image for this service. Services without `build` use an image that is not built by stack-deploy.');
+
+const healthSchema = z
+  .strictObject({
+    http: httpUrl
+      .optional()
+      .describe('http(s) URL probed on the host, e.g. `http://127.0.0.1:8080/health`. Use either `http` or `cmd`.'),
+    cmd: argv
+      .optional()
+      .describe('Command run inside the container, as an argument list, e.g. `[wget, -q, -O-, http://127.0.0.1:8080/health]`. Use either `http` or `cmd`.'),
+    timeout: duration().prefault('60s').describe('How long to wait for the service to become healthy, e.g. `60s`, `2m`. Default: `60s`.'),
+    interval: duration().prefault('1s').describe('Pause between two probes, e.g. `1s`, `500ms`. Default: `1s`.'),
+  })
+  .superRefine(alternativeKeys('http', 'cmd', { required: false }), evenAfterOtherIssues)
+  .meta({ not: { required: ['http', 'cmd'] } })
+  .describe('How to tell that the service is healthy: `http` (probed on the host) or `cmd` (run in the container), or neither.');
+
+const serviceSchema = z
+  .strictObject({
+    build: buildSchema.optional(),
+    image: imageRepository
+      .optional()
+      .describe('Image repository without tag, e.g. `ghcr.io/acme/shop-api`. Default: `<registry.host>/<registry.namespace>/<service>`.'),
+    size_limit: size()
+      .optional()
+      .describe('Largest allowed compressed image size as pushed, e.g. `20MB`, `512KiB`, `1.5GB` (SI units are powers of 1000, IEC units powers of 1024).'),
+    release_tag: releaseTagGlob
+      .optional()
+      .describe('Git tag glob that releases this service, with exactly one `*`. Default: `<service>-v*`.'),
+    health: healthSchema.optional(),
+  })
+  .describe('A service of the stack, named as in the compose files.');
+
+const environmentSchema = z
+  .strictObject({
+    host: sshHost.describe('SSH host name or IP address (IPv6 without brackets).'),
+    port: z.int().min(1).max(65535).default(DEFAULT_SSH_PORT).describe('SSH port. Default: 22.'),
+    user: posixUser.describe('SSH user name on the host.'),
+    path: absolutePath('path').describe('Absolute directory on the host where the stack lives, e.g. `/opt/shop`.'),
+    compose: z
+      .union([repositoryPath('compose file'), z.array(repositoryPath('compose file')).min(1)])
+      .transform((files) => (typeof files === 'string' ? [files] : files))
+      .describe('Compose file(s), relative to the repository root, uploaded to the host and passed to `docker compose -f` in order.'),
+    services: z
+      .array(serviceReference)
+      .min(1)
+      .optional()
+      .describe('The services deployed to this environment. Default: all services.'),
+  })
+  .describe('A deployment target: one host reached over SSH.');
+
+const registrySchema = z
+  .strictObject({
+    host: registryHost.optional().describe('Registry host. Default: `ghcr.io`.'),
+    namespace: registryNamespace
+      .optional()
+      .describe('User or organisation in the registry. Default: the GitHub repository owner, lowercased.'),
+  })
+  .describe('Where images are pushed and pulled from.');
+
+interface CommandBackup {
+  name: string;
+  service: string;
+  command: string[];
+  retain: number;
+}
+interface SqliteBackup {
+  name: string;
+  service: string;
+  sqlite: string;
+  retain: number;
+}
+export type Backup = CommandBackup | SqliteBackup;
+
+const backupSchema = z
+  .strictObject({
+    name: safeName('backup name').describe('Name of the backup, used in file names.'),
+    service: serviceReference.describe('The service whose container the backup runs in.'),
+    command: argv
+      .optional()
+      .describe('Command run inside the container whose standard output is the backup, e.g. `[pg_dump, -U, app, -Fc, app]`. Use either `command` or `sqlite`.'),
+    sqlite: absolutePath('SQLite database path')
+      .optional()
+      .describe('Absolute path of an SQLite database file inside the container. Use either `command` or `sqlite`.'),
+    retain: z
+      .int()
+      .min(1)
+      .max(1000)
+      .default(DEFAULT_BACKUP_RETAIN)
+      .describe('How many backups to keep on the host. Default: 7.'),
+  })
+  .superRefine(alternativeKeys('command', 'sqlite', { required: true }), evenAfterOtherIssues)
+  .transform(({ name, service, command, sqlite, retain }): Backup =>
+    command !== undefined ? { name, service, command, retain } : { name, service, sqlite: sqlite ?? '', retain },
+  )
+  .meta({ oneOf: [{ required: ['command'] }, { required: ['sqlite'] }] })
+  .describe('A backup of one service\'s data, kept on the host.');
+
+const migrationsSchema = z
+  .strictObject({
+    service: serviceReference.describe('The service whose container runs the migrations.'),
+    command: argv.describe('Migration command as an argument list, e.g. `[./api, migrate, up]`.'),
+    timeout: duration().prefault('5m').describe('How long migrations may run. Default: `5m`.'),
+  })
+  .describe('Database migrations run in a service\'s container during a deploy.');
+
+interface HttpSmokeCheck {
+  name: string;
+  http: string;
+  expect: { status: number; body_contains?: string };
+  timeout: number;
+}
+interface CommandSmokeCheck {
+  name: string;
+  run: string[];
+  timeout: number;
+}
+export type SmokeCheck = HttpSmokeCheck | CommandSmokeCheck;
+
+const smokeRunSchema = argv.superRefine((command, context) => {
+  const program = command[0] ?? '';
+  if (!/^[A-Za-z0-9._][A-Za-z0-9._/-]*$/u.test(program) || program.startsWith('/') || program.split('/').includes('..')) {
+    context.addIssue({
+      code: 'custom',
+      path: [0],
+      input: program,
+      message: `${JSON.stringify(program)} is not a repository-relative script or a command name`,
+    });
+  }
+});
+
+const smokeSchema = z
+  .strictObject({
+    name: safeName('check name').describe('Name of the check, shown in logs.'),
+    http: httpUrl.optional().describe('URL requested on the host, e.g. `http://127.0.0.1:8080/`. Use either `http` or `run`.'),
+    expect: z
+      .strictObject({
+        status: z.int().min(100).max(599).default(DEFAULT_EXPECTED_STATUS).describe('Expected HTTP status. Default: 200.'),
+        body_contains: z.string().min(1).optional().describe('Text the response body must contain.'),
+      })
+      .optional()
+      .describe('What the `http` check expects.'),
+    run: smokeRunSchema
+      .optional()
+      .describe('Command run on the host in the stack directory, as an argument list whose first element is a repository-relative script or a command name. Use either `http` or `run`.'),
+    timeout: duration().prefault('30s').describe('How long the check may take. Default: `30s`.'),
+  })
+  .superRefine(alternativeKeys('http', 'run', { required: true }), evenAfterOtherIssues)
+  .superRefine(onlyWith('expect', 'http'), evenAfterOtherIssues)
+  .transform(({ name, http, expect, run, timeout }): SmokeCheck =>
+    http !== undefined
+      ? { name, http, expect: expect ?? { status: DEFAULT_EXPECTED_STATUS }, timeout }
+      : { name, run: run ?? [], timeout },
+  )
+  .meta({ oneOf: [{ required: ['http'] }, { required: ['run'] }] })
+  .describe('A check that the deployed stack works: an `http` request or a command to `run`.');
+
+const hookList = z.array(argv);
+
+const hooksSchema = z
+  .strictObject({
+    pre_deploy: hookList.optional().describe('Commands run before a deploy, each an argument list.'),
+    post_deploy: hookList.optional().describe('Commands run after a successful deploy, each an argument list.'),
+  })
+  .describe('Commands run before and after a deploy.');
+
+export const manifestSchema = z
+  .strictObject({
+    version: z.literal(1).describe('Manifest format version. Always 1.'),
+    name: safeName('stack name').describe('Stack name, used as the compose project name on hosts.'),
+    registry: registrySchema.optional(),
+    services: namedRecord('service', serviceSchema)
+      .describe('The services of the stack, by name (lowercase letters, digits, "-" and "_").'),
+    environments: namedRecord('environment', environmentSchema)
+      .describe('Deployment targets, by name, e.g. `staging` and `production`.'),
+    backup: z.array(backupSchema).optional().describe('Backups of service data, kept on the host.'),
+    migrations: migrationsSchema.optional(),
+    smoke: z.array(smokeSchema).optional().describe('Smoke checks run against the deployed stack.'),
+    hooks: hooksSchema.optional(),
+  })
+  .describe('stack-deploy manifest (stack.yml): the services of a Docker stack and where to deploy them.');
+
+/** The parsed manifest: durations in milliseconds, sizes in bytes, defaults applied, `compose` always a list. */
+export type Manifest = z.output<typeof manifestSchema>;
+export type ManifestService = Manifest['services'][string];
+export type ManifestEnvironment = Manifest['environments'][string];
