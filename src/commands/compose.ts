@@ -1,0 +1,146 @@
+import { StackDeployError } from '../errors';
+import { command, type Command } from './command';
+import { requireArgument } from './docker';
+
+/**
+ * Docker Compose argv builders, for Compose v2 (`docker compose`) and v1 (`docker-compose`).
+ * Pure: each returns a Command and runs nothing.
+ *
+ * Every command names its project and files explicitly (`--project-name P --file a --file b
+ * [--env-file E]`), so it never depends on the working directory's defaults. Project and
+ * service names must match `^[a-z0-9][a-z0-9_-]*$`: hostile names are refused here as well as
+ * in the manifest schema.
+ */
+
+export type ComposeFlavor = 'v2' | 'v1';
+
+export interface ComposeProject {
+  readonly flavor: ComposeFlavor;
+  readonly project: string;
+  /** At least one Compose file. */
+  readonly files: readonly string[];
+  readonly envFile?: string;
+}
+
+const COMPOSE_NAME = /^[a-z0-9][a-z0-9_-]*$/u;
+const DEFAULT_LOG_TAIL = 50;
+
+function composeBase(flavor: ComposeFlavor): string[] {
+  return flavor === 'v2' ? ['docker', 'compose'] : ['docker-compose'];
+}
+
+function requireComposeName(name: string, what: 'project' | 'service'): string {
+  if (!COMPOSE_NAME.test(name)) {
+    throw new StackDeployError(`${what} name "${name}" is not allowed`, {
+      ...(what === 'service' ? { service: name } : {}),
+      hint: `a ${what} name must start with a lower-case letter or digit and contain only a-z, 0-9, "_" and "-"`,
+    });
+  }
+  return name;
+}
+
+function requireServices(services: readonly string[], subcommand: string): string[] {
+  if (services.length === 0) {
+    throw new StackDeployError(`compose ${subcommand} needs at least one service`, {
+      hint: 'name the services explicitly: an empty list would act on every service of the project',
+    });
+  }
+  return services.map((service) => requireComposeName(service, 'service'));
+}
+
+/** `docker compose --project-name P --file a --file b [--env-file E]`. */
+function projectArgv(target: ComposeProject): string[] {
+  const argv = [...composeBase(target.flavor), '--project-name', requireComposeName(target.project, 'project')];
+  if (target.files.length === 0) {
+    throw new StackDeployError(`compose project "${target.project}" has no compose file`, {
+      hint: 'pass at least one compose file',
+    });
+  }
+  for (const file of target.files) argv.push('--file', requireArgument(file, 'compose file'));
+  if (target.envFile !== undefined) argv.push('--env-file', requireArgument(target.envFile, 'env file'));
+  return argv;
+}
+
+export function composeVersion(flavor: ComposeFlavor): Command {
+  return command([...composeBase(flavor), 'version', '--short']);
+}
+
+export type ComposePullPolicy = 'never' | 'missing' | 'always';
+
+export interface ComposeUpOptions extends ComposeProject {
+  readonly services: readonly string[];
+  readonly noDeps?: boolean;
+  /** v2 only: Compose v1 has no `--pull`, so it is left out there. */
+  readonly pull?: ComposePullPolicy;
+  /** Never waits: health is checked by the engine. */
+  readonly wait?: false;
+}
+
+/** `... up --detach --no-build [--no-deps] [--pull P] svc...`. Images are never built on a server. */
+export function composeUp(opts: ComposeUpOptions): Command {
+  const argv = [...projectArgv(opts), 'up', '--detach', '--no-build'];
+  const services = requireServices(opts.services, 'up');
+  if (opts.noDeps === true) argv.push('--no-deps');
+  if (opts.pull !== undefined && opts.flavor === 'v2') argv.push('--pull', opts.pull);
+  argv.push(...services);
+  return command(argv);
+}
+
+export interface ComposePsOptions extends ComposeProject {
+  readonly service: string;
+  /** Include stopped containers. */
+  readonly all?: boolean;
+}
+
+/** Container IDs of one service: `... ps --quiet [--all] SERVICE` (v1: `ps -q`). */
+export function composePs(opts: ComposePsOptions): Command {
+  const argv = [...projectArgv(opts), 'ps', opts.flavor === 'v2' ? '--quiet' : '-q'];
+  const service = requireComposeName(opts.service, 'service');
+  if (opts.all === true) argv.push('--all');
+  argv.push(service);
+  return command(argv);
+}
+
+export interface ComposeStopOptions extends ComposeProject {
+  readonly services: readonly string[];
+  /** Seconds to wait before killing; Compose's default (10) when omitted. */
+  readonly timeoutSeconds?: number;
+}
+
+/** `... stop [--timeout N] svc...`. */
+export function composeStop(opts: ComposeStopOptions): Command {
+  const argv = [...projectArgv(opts), 'stop'];
+  const services = requireServices(opts.services, 'stop');
+  if (opts.timeoutSeconds !== undefined) {
+    argv.push('--timeout', String(requireWholeNumber(opts.timeoutSeconds, 'stop timeout')));
+  }
+  argv.push(...services);
+  return command(argv);
+}
+
+export interface ComposeLogsOptions extends ComposeProject {
+  readonly service: string;
+  /** Lines from the end; default 50. */
+  readonly tail?: number;
+}
+
+/** `... logs --no-color --tail N SERVICE`. */
+export function composeLogs(opts: ComposeLogsOptions): Command {
+  const service = requireComposeName(opts.service, 'service');
+  const tail = requireWholeNumber(opts.tail ?? DEFAULT_LOG_TAIL, 'log tail');
+  return command([...projectArgv(opts), 'logs', '--no-color', '--tail', String(tail), service]);
+}
+
+/** `... config --quiet`: validates the Compose files without printing them. */
+export function composeConfig(opts: ComposeProject): Command {
+  return command([...projectArgv(opts), 'config', '--quiet']);
+}
+
+function requireWholeNumber(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new StackDeployError(`${what} ${value} is not a whole number of zero or more`, {
+      hint: `set ${what} to a whole number such as 10`,
+    });
+  }
+  return value;
+}
