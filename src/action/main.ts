@@ -1,0 +1,53 @@
+import * as core from '@actions/core';
+import { describeError } from '../errors';
+import { Redactor } from '../exec/redact';
+import { systemClock } from '../engine/context';
+import type { RunResult } from '../engine/result';
+import { runCommand } from '../engine/run';
+import { summaryToMarkdown } from '../engine/summary';
+import { readInputs } from './inputs';
+import { actionReporter } from './reporter';
+import { IS_POST, type StateStore } from './state';
+
+function githubContext(env: NodeJS.ProcessEnv) {
+  return {
+    ref: env.GITHUB_REF,
+    sha: env.GITHUB_SHA,
+    repositoryOwner: env.GITHUB_REPOSITORY_OWNER ?? env.GITHUB_REPOSITORY?.split('/')[0],
+    actor: env.GITHUB_ACTOR,
+  };
+}
+
+async function publish(result: RunResult): Promise<void> {
+  const outputs: Record<string, string> = {
+    ...result.outputs,
+    result: result.status,
+    'rolled-back': String(result.status === 'rolled-back'),
+  };
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  await core.summary.addRaw(summaryToMarkdown(result.summary)).write();
+  if (result.status !== 'success') core.setFailed(`${result.summary.title}`);
+}
+
+/** The action's main step: read inputs once, run the engine, publish what it returns. */
+export async function runMain(state: StateStore, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  state.set(IS_POST, 'true');
+  const reporter = actionReporter();
+  const redactor = new Redactor();
+  try {
+    const inputs = readInputs((name) => core.getInput(name), githubContext(env));
+    for (const secret of inputs.secrets) {
+      // The runner masks a multi-line value only line by line: register each line too.
+      for (const part of new Set([secret, ...secret.split(/\r?\n/u)])) if (part.trim().length >= 4) core.setSecret(part.trim());
+      redactor.add(secret);
+    }
+    const result = await runCommand({ settings: inputs.settings, reporter, redactor, clock: systemClock });
+    await publish(result);
+  } catch (error) {
+    // Only bad inputs reach here: the engine reports its own failures as results.
+    const report = redactor.redact(describeError(error));
+    core.setOutput('result', 'invalid');
+    core.setOutput('rolled-back', 'false');
+    core.setFailed(report);
+  }
+}

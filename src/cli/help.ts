@@ -1,0 +1,43 @@
+const COMMON = `Settings:
+  -f, --manifest FILE      the stack manifest (default: stack.yml)
+  -e, --environment NAME   the environment of stack.yml to act on
+      --services LIST      comma-separated services (default: all, or what the ref releases)
+      --version VERSION    the version to deploy or roll back to
+  -i, --identity FILE      SSH private key (default: ~/.ssh/id_ed25519, then ~/.ssh/id_rsa)
+      --known-hosts FILE   pinned host keys (default: ~/.ssh/known_hosts)
+      --env-file FILE      dotenv file written to the host as the stack's env file
+      --ref REF            the Git ref being released (default: the checked-out one)
+      --lock-timeout DUR   how long to wait for another deploy's lock (default: 10m)
+      --json               print the result as JSON on stdout
+  -h, --help               this help
+  -V, --tool-version       print stack-deploy's own version`;
+
+export const USAGE = `Usage: stack-deploy <command> [settings]
+
+Commands:
+  validate   check stack.yml and print every problem in it
+  check      connect to an environment's host and report its Docker and Compose
+  schema     print the JSON Schema of stack.yml
+  help       this text
+
+${COMMON}
+
+Exit codes: 0 success, 1 failed, 2 bad input (nothing was attempted), 3 failed and rolled back.
+`;
+
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  validate: `Usage: stack-deploy validate [-f stack.yml]
+
+Checks stack.yml against the schema and prints every problem as FILE:LINE:COL KEY: MESSAGE.
+Exits 0 with one summary line when the manifest is valid, 1 otherwise.
+`,
+  check: `Usage: stack-deploy check -e ENVIRONMENT [-i KEY] [--known-hosts FILE]
+
+Connects to the environment's host over SSH (the host key must be pinned in known_hosts),
+and reports the Docker engine and Compose found there. Changes nothing.
+`,
+  schema: `Usage: stack-deploy schema
+
+Prints the JSON Schema of stack.yml, for editors (yaml-language-server) and other tools.
+`,
+};

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { version as toolVersion } from '../../package.json';
+import { runCli } from './main';
+
+void runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  toolVersion,
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,109 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describeError, StackDeployError } from '../errors';
+import { Redactor } from '../exec/redact';
+import { systemClock } from '../engine/context';
+import { dotenvValues } from '../engine/dotenv';
+import { EXIT_CODES } from '../engine/result';
+import { runCommand } from '../engine/run';
+import { type RunSettings, splitList } from '../engine/settings';
+import { summaryToText } from '../engine/summary';
+import { manifestJsonSchema, parseDuration } from '../manifest';
+import { parseCli, type CliOptions } from './args';
+import { COMMAND_HELP, USAGE } from './help';
+import { cliReporter, type Output } from './reporter';
+
+export interface CliIo {
+  readonly stdout: Output;
+  readonly stderr: Output;
+  readonly env: NodeJS.ProcessEnv;
+  readonly toolVersion: string;
+}
+
+async function readOptionalFile(path: string | undefined, fallbacks: readonly string[], what: string): Promise<string | undefined> {
+  if (path !== undefined) {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      throw new StackDeployError(`cannot read the ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+        hint: `check the path given to the ${what} flag`,
+      });
+    }
+  }
+  for (const candidate of fallbacks) {
+    try {
+      return await readFile(candidate, 'utf8');
+    } catch {
+      // try the next default location
+    }
+  }
+  return undefined;
+}
+
+async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv): Promise<{ settings: RunSettings; secrets: string[] }> {
+  const home = env.HOME ?? homedir();
+  const sshPrivateKey = await readOptionalFile(options.identity, [join(home, '.ssh', 'id_ed25519'), join(home, '.ssh', 'id_rsa')], '--identity');
+  const sshKnownHosts = await readOptionalFile(options.knownHosts, [join(home, '.ssh', 'known_hosts')], '--known-hosts');
+  const envFile = await readOptionalFile(options.envFile, [], '--env-file');
+  const lockTimeoutMs = options.lockTimeout === undefined ? 600_000 : parseDuration(options.lockTimeout);
+  if (lockTimeoutMs === undefined) {
+    throw new StackDeployError(`--lock-timeout "${options.lockTimeout}" is not a duration`, { hint: 'write it like "90s", "10m" or "1h"' });
+  }
+  const secrets = [sshPrivateKey, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter((s): s is string => s !== undefined);
+  return {
+    secrets,
+    settings: {
+      command: options.command as RunSettings['command'],
+      manifest: options.manifest,
+      environment: options.environment,
+      services: splitList(options.services ?? ''),
+      version: options.version,
+      ref: options.ref,
+      sshPrivateKey,
+      sshKnownHosts,
+      envFile,
+      lockTimeoutMs,
+    },
+  };
+}
+
+/** The CLI from parsed argv to exit code. Never calls process.exit. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCli(argv);
+  } catch (error) {
+    io.stderr.write(`${describeError(error)}\n`);
+    return EXIT_CODES.invalid;
+  }
+  if (options.showToolVersion) {
+    io.stdout.write(`stack-deploy ${io.toolVersion}\n`);
+    return 0;
+  }
+  if (options.command === 'help' || options.help) {
+    io.stdout.write(options.command === 'help' ? USAGE : (COMMAND_HELP[options.command] ?? USAGE));
+    return 0;
+  }
+  if (options.command === 'schema') {
+    io.stdout.write(`${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);
+    return 0;
+  }
+  const redactor = new Redactor();
+  const reporter = cliReporter(io.stdout, io.stderr, systemClock, options.json);
+  let prepared;
+  try {
+    prepared = await settingsFrom(options, io.env);
+  } catch (error) {
+    io.stderr.write(`${describeError(error)}\n`);
+    return EXIT_CODES.invalid;
+  }
+  for (const secret of prepared.secrets) redactor.add(secret);
+  const result = await runCommand({ settings: prepared.settings, reporter, redactor, clock: systemClock });
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ status: result.status, outputs: result.outputs }, null, 2)}\n`);
+  } else if (result.status === 'success' && prepared.settings.command !== 'validate') {
+    io.stdout.write(`\n${summaryToText(result.summary)}`);
+  }
+  return EXIT_CODES[result.status];
+}

@@ -1,0 +1,33 @@
+import { describeError, StackDeployError } from '../errors';
+import { check } from './check';
+import type { RunContext } from './context';
+import type { RunResult } from './result';
+import { validate } from './validate';
+
+/**
+ * Runs one command to its end and never throws: every failure becomes a `failed` result whose
+ * summary says where it happened and what to do next.
+ */
+export async function runCommand(context: RunContext): Promise<RunResult> {
+  const { settings, reporter } = context;
+  try {
+    switch (settings.command) {
+      case 'validate':
+        return await validate(settings.manifest, reporter);
+      case 'check':
+        return await check(context);
+      default:
+        throw new StackDeployError(`the command "${settings.command}" is not available in this version of stack-deploy`, {
+          hint: 'use one of: validate, check',
+        });
+    }
+  } catch (error) {
+    const report = context.redactor.redact(describeError(error));
+    reporter.error(report);
+    return {
+      status: 'failed',
+      outputs: {},
+      summary: { title: `stack-deploy ${settings.command} failed`, lines: [], tables: [], details: report },
+    };
+  }
+}
