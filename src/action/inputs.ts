@@ -11,6 +11,8 @@ export interface GithubContext {
   readonly ref?: string;
   readonly sha?: string;
   readonly repositoryOwner?: string;
+  readonly repositoryUrl?: string;
+  readonly runUrl?: string;
   readonly actor?: string;
 }
 
@@ -31,6 +33,14 @@ function parseCommand(value: string): CommandName {
   throw new StackDeployError(`the input "command" is "${name}", which is not a command`, {
     hint: `use one of: ${COMMANDS.join(', ')}`,
   });
+}
+
+function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+  const text = value.trim().toLowerCase();
+  if (text === '') return fallback;
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new StackDeployError(`the input "${name}" is "${value}"; it must be "true" or "false"`);
 }
 
 /**
@@ -55,11 +65,12 @@ export function readInputs(getInput: InputReader, github: GithubContext): Action
     (value): value is string => value !== undefined,
   );
   const registryCredentials =
-    registryPassword !== undefined
-      ? { username: registryUsername ?? github.actor ?? '', password: registryPassword }
-      : githubToken !== undefined && github.actor !== undefined
-        ? { username: github.actor, password: githubToken }
-        : undefined;
+    registryPassword === undefined ? undefined : { username: registryUsername ?? github.actor ?? '', password: registryPassword };
+  if (registryCredentials !== undefined && registryCredentials.username === '') {
+    throw new StackDeployError('the input "registry-password" is set but there is no user name for it', {
+      hint: 'set the input "registry-username"',
+    });
+  }
   return {
     secrets,
     settings: {
@@ -71,11 +82,16 @@ export function readInputs(getInput: InputReader, github: GithubContext): Action
       ref: github.ref,
       sha: github.sha,
       repositoryOwner: github.repositoryOwner,
+      repositoryUrl: github.repositoryUrl,
+      runUrl: github.runUrl,
+      actor: github.actor,
       registryCredentials,
+      githubToken,
       sshPrivateKey: sshPrivateKey === undefined ? undefined : `${sshPrivateKey}\n`,
       sshKnownHosts: optional(getInput('ssh-known-hosts')),
       envFile: envFile.trim() === '' ? undefined : envFile,
       lockTimeoutMs,
+      buildCache: parseBoolean('build-cache', getInput('build-cache'), true),
     },
   };
 }

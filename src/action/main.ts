@@ -1,5 +1,7 @@
+import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { describeError } from '../errors';
+import { LocalExecutor } from '../exec/local';
 import { Redactor } from '../exec/redact';
 import { systemClock } from '../engine/context';
 import type { RunResult } from '../engine/result';
@@ -7,10 +9,16 @@ import { runCommand } from '../engine/run';
 import { summaryToMarkdown } from '../engine/summary';
 import { readInputs } from './inputs';
 import { actionReporter } from './reporter';
-import { IS_POST, type StateStore } from './state';
+import { IS_POST, type StateStore, stateCleanupRecorder } from './state';
 
 function githubContext(env: NodeJS.ProcessEnv) {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
+    repositoryUrl: env.GITHUB_REPOSITORY === undefined ? undefined : `${server}/${env.GITHUB_REPOSITORY}`,
+    runUrl:
+      env.GITHUB_REPOSITORY === undefined || env.GITHUB_RUN_ID === undefined
+        ? undefined
+        : `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${env.GITHUB_RUN_ATTEMPT === undefined ? '' : `/attempts/${env.GITHUB_RUN_ATTEMPT}`}`,
     ref: env.GITHUB_REF,
     sha: env.GITHUB_SHA,
     repositoryOwner: env.GITHUB_REPOSITORY_OWNER ?? env.GITHUB_REPOSITORY?.split('/')[0],
@@ -41,7 +49,16 @@ export async function runMain(state: StateStore, env: NodeJS.ProcessEnv = proces
       for (const part of new Set([secret, ...secret.split(/\r?\n/u)])) if (part.trim().length >= 4) core.setSecret(part.trim());
       redactor.add(secret);
     }
-    const result = await runCommand({ settings: inputs.settings, reporter, redactor, clock: systemClock });
+    const result = await runCommand({
+      settings: inputs.settings,
+      reporter,
+      redactor,
+      clock: systemClock,
+      local: new LocalExecutor(redactor),
+      cleanup: stateCleanupRecorder(state),
+      tempDir: env.RUNNER_TEMP ?? tmpdir(),
+      env,
+    });
     await publish(result);
   } catch (error) {
     // Only bad inputs reach here: the engine reports its own failures as results.

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeError, StackDeployError } from '../errors';
+import { command } from '../commands/command';
+import { LocalExecutor } from '../exec/local';
 import { Redactor } from '../exec/redact';
-import { systemClock } from '../engine/context';
+import { noCleanupRecorder, systemClock } from '../engine/context';
 import { dotenvValues } from '../engine/dotenv';
 import { EXIT_CODES } from '../engine/result';
 import { runCommand } from '../engine/run';
@@ -41,7 +43,15 @@ async function readOptionalFile(path: string | undefined, fallbacks: readonly st
   return undefined;
 }
 
-async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv): Promise<{ settings: RunSettings; secrets: string[] }> {
+/** The checked-out commit and ref, when the CLI runs inside a Git work tree. */
+async function gitFacts(local: LocalExecutor): Promise<{ sha?: string; ref?: string }> {
+  const sha = await local.run(command(['git', 'rev-parse', '--verify', 'HEAD']), { allowFailure: true }).catch(() => undefined);
+  if (sha === undefined || sha.exitCode !== 0) return {};
+  const ref = await local.run(command(['git', 'symbolic-ref', '--quiet', 'HEAD']), { allowFailure: true });
+  return { sha: sha.stdout.trim(), ref: ref.exitCode === 0 ? ref.stdout.trim() : sha.stdout.trim() };
+}
+
+async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, local: LocalExecutor): Promise<{ settings: RunSettings; secrets: string[] }> {
   const home = env.HOME ?? homedir();
   const sshPrivateKey = await readOptionalFile(options.identity, [join(home, '.ssh', 'id_ed25519'), join(home, '.ssh', 'id_rsa')], '--identity');
   const sshKnownHosts = await readOptionalFile(options.knownHosts, [join(home, '.ssh', 'known_hosts')], '--known-hosts');
@@ -50,7 +60,15 @@ async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv): Promis
   if (lockTimeoutMs === undefined) {
     throw new StackDeployError(`--lock-timeout "${options.lockTimeout}" is not a duration`, { hint: 'write it like "90s", "10m" or "1h"' });
   }
-  const secrets = [sshPrivateKey, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter((s): s is string => s !== undefined);
+  const registryPassword = env.STACK_DEPLOY_REGISTRY_PASSWORD;
+  const registryUsername = env.STACK_DEPLOY_REGISTRY_USERNAME;
+  if (registryPassword !== undefined && registryUsername === undefined) {
+    throw new StackDeployError('STACK_DEPLOY_REGISTRY_PASSWORD is set but STACK_DEPLOY_REGISTRY_USERNAME is not', { hint: 'set both, or neither' });
+  }
+  const git = options.ref === undefined || options.command === 'build' ? await gitFacts(local) : {};
+  const secrets = [sshPrivateKey, registryPassword, env.GITHUB_TOKEN, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter(
+    (s): s is string => s !== undefined,
+  );
   return {
     secrets,
     settings: {
@@ -59,11 +77,16 @@ async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv): Promis
       environment: options.environment,
       services: splitList(options.services ?? ''),
       version: options.version,
-      ref: options.ref,
+      ref: options.ref ?? git.ref,
+      sha: git.sha,
+      actor: env.GITHUB_ACTOR ?? env.USER,
+      registryCredentials: registryPassword === undefined || registryUsername === undefined ? undefined : { username: registryUsername, password: registryPassword },
+      githubToken: env.GITHUB_TOKEN,
       sshPrivateKey,
       sshKnownHosts,
       envFile,
       lockTimeoutMs,
+      buildCache: false,
     },
   };
 }
@@ -91,15 +114,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const redactor = new Redactor();
   const reporter = cliReporter(io.stdout, io.stderr, systemClock, options.json);
+  const local = new LocalExecutor(redactor);
   let prepared;
   try {
-    prepared = await settingsFrom(options, io.env);
+    prepared = await settingsFrom(options, io.env, local);
   } catch (error) {
     io.stderr.write(`${describeError(error)}\n`);
     return EXIT_CODES.invalid;
   }
   for (const secret of prepared.secrets) redactor.add(secret);
-  const result = await runCommand({ settings: prepared.settings, reporter, redactor, clock: systemClock });
+  const result = await runCommand({
+    settings: prepared.settings,
+    reporter,
+    redactor,
+    clock: systemClock,
+    local,
+    cleanup: noCleanupRecorder,
+    tempDir: tmpdir(),
+    env: io.env,
+  });
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ status: result.status, outputs: result.outputs }, null, 2)}\n`);
   } else if (result.status === 'success' && prepared.settings.command !== 'validate') {

@@ -160,6 +160,11 @@ export function removeImage(ref: string): Command {
   return command(['docker', 'image', 'rm', requireImageRef(ref)]);
 }
 
+/** Writes the image as a tar archive (`docker save` format) to standard output. */
+export function saveImage(ref: string): Command {
+  return command(['docker', 'image', 'save', requireImageRef(ref)]);
+}
+
 export function inspectImage(ref: string, format: string): Command {
   return command(['docker', 'image', 'inspect', '--format', requireFormat(format), requireImageRef(ref)]);
 }

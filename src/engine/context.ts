@@ -1,3 +1,4 @@
+import type { Executor } from '../exec/executor';
 import type { Redactor } from '../exec/redact';
 import type { Reporter } from './reporter';
 import type { RunSettings } from './settings';
@@ -13,10 +14,27 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/**
+ * Records what must be undone if the run is cut short (the action's post step reads it back).
+ * The engine undoes these itself on every normal exit.
+ */
+export interface CleanupRecorder {
+  registryLogin(registry: string): void;
+}
+
+export const noCleanupRecorder: CleanupRecorder = { registryLogin: () => undefined };
+
 /** What every command runs with. Built by the action or the CLI, never global. */
 export interface RunContext {
   readonly settings: RunSettings;
   readonly reporter: Reporter;
   readonly redactor: Redactor;
   readonly clock: Clock;
+  /** Runs commands on this machine (docker build, push). */
+  readonly local: Executor;
+  readonly cleanup: CleanupRecorder;
+  /** Directory of this machine's work files (RUNNER_TEMP or the OS temp dir). */
+  readonly tempDir: string;
+  /** This process's environment (read, never changed). */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }

@@ -19,12 +19,23 @@ export interface RunSettings {
   readonly ref?: string;
   readonly sha?: string;
   readonly repositoryOwner?: string;
+  /** `https://github.com/owner/repo`, for the image source label. */
+  readonly repositoryUrl?: string;
+  /** Who started the run (GITHUB_ACTOR, or the local user). */
+  readonly actor?: string;
+  /** The workflow run's page, recorded with the lock and in the ledger. */
+  readonly runUrl?: string;
+  /** `registry-username`/`registry-password`: used for every registry. */
   readonly registryCredentials?: RegistryCredentials;
+  /** `github-token`: used for ghcr.io only, as the actor. */
+  readonly githubToken?: string;
   readonly sshPrivateKey?: string;
   readonly sshKnownHosts?: string;
   /** dotenv text written to the host as the stack's env file. */
   readonly envFile?: string;
   readonly lockTimeoutMs: number;
+  /** Use the GitHub Actions build cache where it can work. */
+  readonly buildCache: boolean;
 }
 
 /** `a, b` or one per line → ['a', 'b']. */
@@ -33,4 +44,15 @@ export function splitList(value: string): string[] {
     .split(/[\s,]+/u)
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+export const GITHUB_CONTAINER_REGISTRY = 'ghcr.io';
+
+/** The credentials to log in to `registry` with, or undefined to use whatever login exists. */
+export function credentialsFor(registry: string, settings: RunSettings): RegistryCredentials | undefined {
+  if (settings.registryCredentials !== undefined) return settings.registryCredentials;
+  if (registry === GITHUB_CONTAINER_REGISTRY && settings.githubToken !== undefined && settings.actor !== undefined) {
+    return { username: settings.actor, password: settings.githubToken };
+  }
+  return undefined;
 }

@@ -17,6 +17,11 @@ export interface ExecOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Streams output as it arrives (already redacted). */
   readonly onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Receives stdout as raw bytes (for binary output such as `docker save`). Stdout is then
+   * neither decoded, redacted nor kept: the result's `stdout` is empty.
+   */
+  readonly onStdoutBytes?: (chunk: Buffer) => void;
   /** The stack service this command is about, for error reports. */
   readonly service?: string;
   /** The deploy step this command belongs to, for error reports. */

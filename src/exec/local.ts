@@ -39,7 +39,8 @@ export class LocalExecutor implements Executor {
         into.push(chunk);
         options.onOutput?.(this.#redactor.redact(chunk.toString('utf8')), stream);
       };
-      child.stdout.on('data', collect(stdout, 'stdout'));
+      if (options.onStdoutBytes !== undefined) child.stdout.on('data', options.onStdoutBytes);
+      else child.stdout.on('data', collect(stdout, 'stdout'));
       child.stderr.on('data', collect(stderr, 'stderr'));
       child.stdin.on('error', () => {
         // The process may exit without reading its input; its exit code tells what happened.

@@ -147,7 +147,11 @@ export class SshExecutor implements Executor {
       response = await this.#ssh.execCommand(line, {
         stdin: cmd.stdin,
         noTrim: true,
-        onStdout: (chunk) => options.onOutput?.(this.#redactor.redact(chunk.toString('utf8')), 'stdout'),
+        encoding: options.onStdoutBytes === undefined ? 'utf8' : 'binary',
+        onStdout: (chunk) => {
+          if (options.onStdoutBytes !== undefined) options.onStdoutBytes(chunk);
+          else options.onOutput?.(this.#redactor.redact(chunk.toString('utf8')), 'stdout');
+        },
         onStderr: (chunk) => options.onOutput?.(this.#redactor.redact(chunk.toString('utf8')), 'stderr'),
       });
     } catch (error) {
@@ -155,7 +159,8 @@ export class SshExecutor implements Executor {
       throw commandFailure(this.host, cmd, this.#redactor, { exitCode: 255, stdout: '', stderr: '', reason }, options);
     }
     const exitCode = response.code ?? 255;
-    const result: ExecResult = { exitCode, stdout: response.stdout, stderr: response.stderr };
+    const stdout = options.onStdoutBytes === undefined ? response.stdout : '';
+    const result: ExecResult = { exitCode, stdout, stderr: response.stderr };
     if (exitCode === 0 || options.allowFailure === true) return result;
     let reason: string | undefined;
     if (response.signal !== null && response.signal !== undefined) reason = `${cmd.argv[0] ?? 'command'} was killed by ${response.signal}`;

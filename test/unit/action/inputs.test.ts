@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { readInputs } from '../../../src/action/inputs';
+import { credentialsFor } from '../../../src/engine/settings';
 
 function reader(values: Record<string, string>) {
   return (name: string): string => values[name] ?? '';
@@ -19,11 +20,16 @@ describe('readInputs', () => {
       ref: undefined,
       sha: undefined,
       repositoryOwner: undefined,
+      repositoryUrl: undefined,
+      runUrl: undefined,
+      actor: undefined,
       registryCredentials: undefined,
+      githubToken: undefined,
       sshPrivateKey: undefined,
       sshKnownHosts: undefined,
       envFile: undefined,
       lockTimeoutMs: 600_000,
+      buildCache: true,
     });
     expect(secrets).toEqual([]);
   });
@@ -59,11 +65,18 @@ describe('readInputs', () => {
   });
 
   test.each([
-    [{ 'github-token': 'ghs_token123' }, { username: 'octocat', password: 'ghs_token123' }],
-    [{ 'github-token': 'ghs_token123', 'registry-username': 'bot', 'registry-password': 'pw-1234' }, { username: 'bot', password: 'pw-1234' }],
-    [{ 'registry-password': 'pw-1234' }, { username: 'octocat', password: 'pw-1234' }],
-  ])('registry credentials from %j', (values, expected) => {
-    expect(readInputs(reader(values), github).settings.registryCredentials).toEqual(expected);
+    [{ 'github-token': 'ghs_token123' }, 'ghcr.io', { username: 'octocat', password: 'ghs_token123' }],
+    [{ 'github-token': 'ghs_token123' }, 'registry.example.com', undefined],
+    [{ 'github-token': 'ghs_token123', 'registry-username': 'bot', 'registry-password': 'pw-1234' }, 'registry.example.com', { username: 'bot', password: 'pw-1234' }],
+    [{ 'github-token': 'ghs_token123', 'registry-username': 'bot', 'registry-password': 'pw-1234' }, 'ghcr.io', { username: 'bot', password: 'pw-1234' }],
+    [{ 'registry-password': 'pw-1234' }, 'registry.example.com', { username: 'octocat', password: 'pw-1234' }],
+    [{}, 'ghcr.io', undefined],
+  ])('registry credentials from %j for %s', (values, registry, expected) => {
+    expect(credentialsFor(registry, readInputs(reader(values), github).settings)).toEqual(expected);
+  });
+
+  test('a registry password without any user name is refused', () => {
+    expect(() => readInputs(reader({ 'registry-password': 'pw-1234' }), {})).toThrow('the input "registry-password" is set but there is no user name for it');
   });
 
   test('every secret is collected for masking: token, password, key, env values', () => {
@@ -82,6 +95,7 @@ describe('readInputs', () => {
   test.each([
     [{ command: 'destroy' }, 'the input "command" is "destroy", which is not a command'],
     [{ 'lock-timeout': 'ten minutes' }, 'the input "lock-timeout" is "ten minutes", which is not a duration'],
+    [{ 'build-cache': 'yes' }, 'the input "build-cache" is "yes"; it must be "true" or "false"'],
   ])('%j is refused', (values, message) => {
     expect(() => readInputs(reader(values), github)).toThrow(message);
   });

@@ -13,6 +13,7 @@ import {
   rawManifest,
   removeImage,
   repoDigests,
+  saveImage,
   tagImage,
   type BuildImageOptions,
 } from '../../../src/commands/docker';
@@ -39,6 +40,7 @@ describe('docker argv', () => {
     ['push', () => pushImage(IMAGE), ['docker', 'push', IMAGE]],
     ['pull', () => pullImage(IMAGE), ['docker', 'pull', IMAGE]],
     ['remove, never forced', () => removeImage(IMAGE), ['docker', 'image', 'rm', IMAGE]],
+    ['save to standard output', () => saveImage(IMAGE), ['docker', 'image', 'save', IMAGE]],
     [
       'inspect image',
       () => inspectImage(IMAGE, '{{.Id}}'),

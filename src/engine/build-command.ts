@@ -1,0 +1,67 @@
+import { dirname, resolve } from 'node:path';
+import { planBuild } from '../build/plan';
+import { dockerTagFor } from '../release/select';
+import { buildAndPublish, type BuiltImage, SizeBudgetError, sizeRow } from './build';
+import type { RunContext } from './context';
+import type { RunResult } from './result';
+import type { SummaryTable } from './summary';
+import { loadAndReport } from './validate';
+
+const SIZE_HEADER = ['Service', 'Size', 'Budget', 'Change', 'Result'];
+
+function sizeTable(images: readonly BuiltImage[]): SummaryTable {
+  return { header: SIZE_HEADER, rows: images.map(sizeRow) };
+}
+
+/** `build`: build the selected services' images, check their size budgets, push, read back digests. */
+export async function build(context: RunContext): Promise<RunResult> {
+  const { settings, reporter, clock } = context;
+  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+  if (!loaded.ok) return loaded.result;
+  const plan = planBuild({
+    manifest: loaded.manifest,
+    manifestDir: dirname(resolve(settings.manifest)),
+    ref: settings.ref,
+    sha: settings.sha,
+    requested: settings.services,
+    version: settings.version,
+    repositoryOwner: settings.repositoryOwner,
+    repositoryUrl: settings.repositoryUrl,
+    now: new Date(clock.now()),
+  });
+  const services = plan.selection.services;
+  reporter.info(`Release ${plan.version}: ${services.join(', ')}${plan.notBuilt.length > 0 ? ` (not built here: ${plan.notBuilt.join(', ')})` : ''}`);
+  const baseOutputs = { version: plan.version, services: JSON.stringify(services) };
+  try {
+    const images = plan.builds.length === 0 ? [] : await buildAndPublish(context, plan.builds, dockerTagFor(plan.version));
+    return {
+      status: 'success',
+      outputs: {
+        ...baseOutputs,
+        images: JSON.stringify(Object.fromEntries(images.map((image) => [image.service, image.pinned]))),
+        sizes: JSON.stringify(Object.fromEntries(images.map((image) => [image.service, image.bytes]))),
+      },
+      summary: {
+        title: `stack-deploy: built ${plan.version}`,
+        lines: [
+          `Pushed ${images.length} ${images.length === 1 ? 'image' : 'images'} for ${services.join(', ')}.`,
+          ...(plan.notBuilt.length > 0 ? [`Not built here (no \`build\` in stack.yml): ${plan.notBuilt.join(', ')}.`] : []),
+        ],
+        tables: [sizeTable(images), { header: ['Service', 'Image'], rows: images.map((image) => [image.service, image.pinned ?? '']) }],
+      },
+    };
+  } catch (error) {
+    if (!(error instanceof SizeBudgetError)) throw error;
+    reporter.error(error.message);
+    return {
+      status: 'failed',
+      outputs: { ...baseOutputs, sizes: JSON.stringify(Object.fromEntries(error.images.map((image) => [image.service, image.bytes]))) },
+      summary: {
+        title: `stack-deploy: ${plan.version} is over its size budget`,
+        lines: ['Nothing was pushed. Sizes are the compressed sizes a registry stores (gzip-compressed layers plus the image config).'],
+        tables: [sizeTable(error.images)],
+        details: `${error.message}\n  next: ${error.context.hint ?? ''}`,
+      },
+    };
+  }
+}

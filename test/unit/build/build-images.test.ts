@@ -1,0 +1,363 @@
+import { describe, expect, test } from 'vitest';
+import { BUILD_ERROR_TAIL_LINES, buildImages, detectBuilder } from '../../../src/build/build-images';
+import type { ServiceBuild } from '../../../src/build/plan';
+import type { Command } from '../../../src/commands/command';
+import type { Reporter, SourceLocation } from '../../../src/engine/reporter';
+import { StackDeployError } from '../../../src/errors';
+import type { ExecOptions, ExecResult, Executor } from '../../../src/exec/executor';
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  resolve(): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((res) => {
+    resolve = res;
+  });
+  return { promise, resolve };
+}
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 30; i += 1) await Promise.resolve();
+}
+
+/** What the fake does for one service's build. */
+interface Script {
+  /** Output chunks, emitted one per microtask so that parallel builds interleave. */
+  readonly chunks?: readonly string[];
+  /** Fail with a StackDeployError carrying this exit code. */
+  readonly exitCode?: number;
+  /** Fail with this value instead. */
+  readonly throws?: unknown;
+  /** Wait for this before finishing. */
+  readonly gate?: Promise<void>;
+}
+
+interface Call {
+  readonly argv: readonly string[];
+  readonly stdin?: string;
+  readonly options: ExecOptions;
+}
+
+class FakeExecutor implements Executor {
+  readonly host = 'local';
+  readonly calls: Call[] = [];
+  /** Every chunk emitted, in emission order, as `service:chunk`. */
+  readonly emitted: string[] = [];
+  running = 0;
+  maxRunning = 0;
+
+  constructor(
+    private readonly scripts: Readonly<Record<string, Script>> = {},
+    private readonly probeExitCode = 0,
+  ) {}
+
+  async run(cmd: Command, options: ExecOptions = {}): Promise<ExecResult> {
+    this.calls.push({ argv: [...cmd.argv], stdin: cmd.stdin, options });
+    if (cmd.argv.join(' ') === 'docker buildx version') {
+      if (this.probeExitCode !== 0 && options.allowFailure !== true) throw new StackDeployError('probe failed', { exitCode: this.probeExitCode });
+      return { exitCode: this.probeExitCode, stdout: '', stderr: this.probeExitCode === 0 ? '' : 'unknown command: buildx' };
+    }
+    const service = options.service ?? '?';
+    const script = this.scripts[service] ?? {};
+    this.running += 1;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    try {
+      for (const chunk of script.chunks ?? []) {
+        this.emitted.push(`${service}:${chunk}`);
+        options.onOutput?.(chunk, 'stdout');
+        await Promise.resolve();
+      }
+      if (script.gate !== undefined) await script.gate;
+      if (script.throws !== undefined) throw script.throws;
+      if (script.exitCode !== undefined) {
+        throw new StackDeployError(`command failed with exit code ${script.exitCode}`, {
+          host: this.host,
+          command: cmd.argv.join(' '),
+          exitCode: script.exitCode,
+          outputTail: 'the executor tail',
+          hint: 'the executor hint',
+        });
+      }
+      return { exitCode: 0, stdout: '', stderr: '' };
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+interface Group {
+  readonly title: string;
+  readonly lines: string[];
+}
+
+/**
+ * Records groups and the info lines written while each is the innermost open one. Groups may
+ * overlap in time (two builds ending in the same tick): lines go to the newest open group.
+ */
+class FakeReporter implements Reporter {
+  readonly groups: Group[] = [];
+  readonly outside: string[] = [];
+  readonly errors: string[] = [];
+  readonly warnings: string[] = [];
+  readonly #open: Group[] = [];
+
+  info(message: string): void {
+    (this.#open.at(-1)?.lines ?? this.outside).push(message);
+  }
+
+  warning(message: string, _where?: SourceLocation): void {
+    this.warnings.push(message);
+  }
+
+  error(message: string, _where?: SourceLocation): void {
+    this.errors.push(message);
+  }
+
+  async group<T>(title: string, work: () => Promise<T>): Promise<T> {
+    const group: Group = { title, lines: [] };
+    this.groups.push(group);
+    this.#open.push(group);
+    try {
+      return await work();
+    } finally {
+      this.#open.splice(this.#open.indexOf(group), 1);
+    }
+  }
+}
+
+function build(service: string, more: Partial<ServiceBuild> = {}): ServiceBuild {
+  return {
+    service,
+    image: `ghcr.io/acme/${service}`,
+    releaseRef: `ghcr.io/acme/${service}:1.0.0`,
+    refs: [`ghcr.io/acme/${service}:1.0.0`, `ghcr.io/acme/${service}:sha-abcdef0`],
+    context: `/repo/${service}`,
+    buildArgs: {},
+    labels: {},
+    ...more,
+  };
+}
+
+const FULL = build('api', {
+  dockerfile: 'docker/Dockerfile',
+  target: 'runtime',
+  buildArgs: { ZED: 'last', ALPHA: 'first', MIDDLE: 'a b' },
+  labels: { 'org.opencontainers.image.version': '1.0.0', 'org.opencontainers.image.created': '2024-01-01T00:00:00.000Z' },
+  platforms: ['linux/amd64', 'linux/arm64'],
+  network: 'host',
+});
+
+const FULL_FLAGS = [
+  '--file',
+  '/repo/api/docker/Dockerfile',
+  '--target',
+  'runtime',
+  '--build-arg',
+  'ALPHA=first',
+  '--build-arg',
+  'MIDDLE=a b',
+  '--build-arg',
+  'ZED=last',
+  '--label',
+  'org.opencontainers.image.created=2024-01-01T00:00:00.000Z',
+  '--label',
+  'org.opencontainers.image.version=1.0.0',
+  '--tag',
+  'ghcr.io/acme/api:1.0.0',
+  '--tag',
+  'ghcr.io/acme/api:sha-abcdef0',
+];
+
+async function thrownBy(run: () => Promise<unknown>): Promise<StackDeployError> {
+  try {
+    await run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(StackDeployError);
+    return error as StackDeployError;
+  }
+  return expect.unreachable('expected a StackDeployError');
+}
+
+const lines = (service: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${service} line ${i + 1}\n`);
+
+describe('detectBuilder', () => {
+  test.each<[number, 'buildx' | 'classic']>([
+    [0, 'buildx'],
+    [1, 'classic'],
+    [125, 'classic'],
+  ])('probe exit %i → %s', async (exitCode, builder) => {
+    const executor = new FakeExecutor({}, exitCode);
+    expect(await detectBuilder(executor)).toBe(builder);
+    expect(executor.calls).toHaveLength(1);
+    expect(executor.calls[0]?.argv).toEqual(['docker', 'buildx', 'version']);
+    expect(executor.calls[0]?.options.allowFailure).toBe(true);
+  });
+});
+
+describe('buildImages: commands', () => {
+  test.each([
+    ['buildx', ['docker', 'buildx', 'build', ...FULL_FLAGS, '--platform', 'linux/amd64,linux/arm64', '--network', 'host', '--load', '/repo/api'], { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' }],
+    ['classic', ['docker', 'build', ...FULL_FLAGS, '--network', 'host', '/repo/api'], { DOCKER_BUILDKIT: '0' }],
+  ] as const)('%s: exact argv and environment', async (builder, argv, env) => {
+    const executor = new FakeExecutor();
+    await buildImages([FULL], { executor, reporter: new FakeReporter(), builder, parallelism: 1 });
+    expect(executor.calls).toHaveLength(1);
+    const [call] = executor.calls;
+    expect(call?.argv).toEqual(argv);
+    expect(call?.stdin).toBeUndefined();
+    expect(call?.options).toMatchObject({ service: 'api', step: 'build', env });
+    expect(call?.options.env).toEqual(env);
+    expect(call?.options.allowFailure).not.toBe(true);
+  });
+
+  test.each(['buildx', 'classic'] as const)('%s: a minimal build', async (builder) => {
+    const executor = new FakeExecutor();
+    await buildImages([build('web')], { executor, reporter: new FakeReporter(), builder, parallelism: 4 });
+    const head = builder === 'buildx' ? ['docker', 'buildx', 'build'] : ['docker', 'build'];
+    const tail = builder === 'buildx' ? ['--load', '/repo/web'] : ['/repo/web'];
+    expect(executor.calls[0]?.argv).toEqual([...head, '--tag', 'ghcr.io/acme/web:1.0.0', '--tag', 'ghcr.io/acme/web:sha-abcdef0', ...tail]);
+  });
+
+  test('every build runs once, each with its own command', async () => {
+    const executor = new FakeExecutor();
+    await buildImages([build('a'), build('b'), build('c')], { executor, reporter: new FakeReporter(), builder: 'buildx', parallelism: 3 });
+    expect(executor.calls.map((call) => [call.options.service, call.argv.at(-1)])).toEqual([
+      ['a', '/repo/a'],
+      ['b', '/repo/b'],
+      ['c', '/repo/c'],
+    ]);
+  });
+
+  test('no builds: nothing runs, nothing is reported', async () => {
+    const executor = new FakeExecutor();
+    const reporter = new FakeReporter();
+    await buildImages([], { executor, reporter, builder: 'buildx', parallelism: 2 });
+    expect(executor.calls).toEqual([]);
+    expect(reporter.groups).toEqual([]);
+  });
+});
+
+describe('buildImages: logs', () => {
+  test('one log group per service, holding only that service\'s output, even when output interleaves', async () => {
+    const executor = new FakeExecutor({
+      api: { chunks: ['api 1\n', 'api 2\n', 'api 3\n'] },
+      web: { chunks: ['web 1\n', 'web 2\n', 'web 3\n'] },
+    });
+    const reporter = new FakeReporter();
+    await buildImages([build('api'), build('web')], { executor, reporter, builder: 'buildx', parallelism: 2 });
+    // the fake really did interleave the two builds' output
+    expect(executor.emitted).toEqual(['api:api 1\n', 'web:web 1\n', 'api:api 2\n', 'web:web 2\n', 'api:api 3\n', 'web:web 3\n']);
+    expect([...reporter.groups].sort((x, y) => x.title.localeCompare(y.title))).toEqual([
+      { title: 'Build api', lines: ['api 1\napi 2\napi 3'] },
+      { title: 'Build web', lines: ['web 1\nweb 2\nweb 3'] },
+    ]);
+    expect(reporter.outside).toEqual([]);
+    expect(reporter.errors).toEqual([]);
+  });
+
+  test('chunks that split lines are joined back', async () => {
+    const executor = new FakeExecutor({ api: { chunks: ['#1 [internal] load', ' build definition\n#1 DONE', ' 0.0s\n\n'] } });
+    const reporter = new FakeReporter();
+    await buildImages([build('api')], { executor, reporter, builder: 'classic', parallelism: 1 });
+    expect(reporter.groups).toEqual([{ title: 'Build api', lines: ['#1 [internal] load build definition\n#1 DONE 0.0s'] }]);
+  });
+
+  test('a failed build still gets its log group', async () => {
+    const executor = new FakeExecutor({ api: { chunks: ['step 1\n', 'error: no such file\n'], exitCode: 1 } });
+    const reporter = new FakeReporter();
+    await expect(buildImages([build('api')], { executor, reporter, builder: 'buildx', parallelism: 1 })).rejects.toThrow(StackDeployError);
+    expect(reporter.groups).toEqual([{ title: 'Build api', lines: ['step 1\nerror: no such file'] }]);
+  });
+});
+
+describe('buildImages: failures', () => {
+  test('a failed build: message with the exit code, service, step, the last 30 lines of its own output, hint', async () => {
+    expect(BUILD_ERROR_TAIL_LINES).toBe(30);
+    const executor = new FakeExecutor({
+      api: { chunks: lines('api', 100), exitCode: 2 },
+      web: { chunks: lines('web', 100) },
+    });
+    const reporter = new FakeReporter();
+    const error = await thrownBy(() => buildImages([build('api'), build('web')], { executor, reporter, builder: 'buildx', parallelism: 2 }));
+    expect(error.message).toBe('the build of api failed (exit code 2)');
+    expect(error.context.service).toBe('api');
+    expect(error.context.step).toBe('build');
+    expect(error.context.exitCode).toBe(2);
+    expect(error.context.host).toBe('local');
+    expect(error.context.command).toContain('docker buildx build');
+    expect(error.context.outputTail).toBe(
+      Array.from({ length: 30 }, (_, i) => `api line ${71 + i}`).join('\n'),
+    );
+    expect(error.context.outputTail).not.toContain('web');
+    expect(error.context.hint).toContain('"Build api" log group');
+    expect(error.context.hint).not.toBe('the executor hint');
+    expect(reporter.errors).toEqual([]);
+    // the other build was not stopped
+    expect(reporter.groups.map((group) => group.title).sort()).toEqual(['Build api', 'Build web']);
+  });
+
+  test('a failure that is not a StackDeployError: no exit code in the message', async () => {
+    const executor = new FakeExecutor({ api: { chunks: ['only line\n'], throws: new Error('spawn docker ENOENT') } });
+    const error = await thrownBy(() => buildImages([build('api')], { executor, reporter: new FakeReporter(), builder: 'classic', parallelism: 1 }));
+    expect(error.message).toBe('the build of api failed');
+    expect(error.context.exitCode).toBeUndefined();
+    expect(error.context).toMatchObject({ service: 'api', step: 'build', outputTail: 'only line' });
+  });
+
+  test('fewer than 30 lines: the whole output is the tail', async () => {
+    const executor = new FakeExecutor({ api: { chunks: lines('api', 3), exitCode: 1 } });
+    const error = await thrownBy(() => buildImages([build('api')], { executor, reporter: new FakeReporter(), builder: 'buildx', parallelism: 1 }));
+    expect(error.context.outputTail).toBe('api line 1\napi line 2\napi line 3');
+  });
+
+  test('two failures: the first (in build order) is thrown, the other reported as an error', async () => {
+    const webGate = deferred();
+    const executor = new FakeExecutor({
+      api: { chunks: lines('api', 40), exitCode: 3, gate: webGate.promise },
+      ok: { chunks: ['fine\n'] },
+      web: { chunks: lines('web', 5), exitCode: 4 },
+    });
+    const reporter = new FakeReporter();
+    const done = thrownBy(() => buildImages([build('api'), build('ok'), build('web')], { executor, reporter, builder: 'buildx', parallelism: 3 }));
+    await flush();
+    // web failed first in time; api fails after
+    webGate.resolve();
+    const error = await done;
+    expect(error.message).toBe('the build of api failed (exit code 3)');
+    expect(error.context.service).toBe('api');
+    expect(error.context.outputTail?.split('\n')).toHaveLength(30);
+    expect(reporter.errors).toEqual(['the build of web failed (exit code 4)']);
+    expect(reporter.groups.map((group) => group.title)).toEqual(['Build ok', 'Build web', 'Build api']);
+  });
+});
+
+describe('buildImages: parallelism', () => {
+  test.each([1, 2, 3])('at most %i builds at a time', async (parallelism) => {
+    const services = ['a', 'b', 'c', 'd', 'e'];
+    const gates = Object.fromEntries(services.map((service) => [service, deferred()]));
+    const scripts = Object.fromEntries(services.map((service) => [service, { chunks: [`${service}\n`], gate: gates[service]?.promise }]));
+    const executor = new FakeExecutor(scripts);
+    const done = buildImages(
+      services.map((service) => build(service)),
+      { executor, reporter: new FakeReporter(), builder: 'buildx', parallelism },
+    );
+    await flush();
+    expect(executor.calls).toHaveLength(parallelism);
+    expect(executor.running).toBe(parallelism);
+    for (const service of services) {
+      gates[service]?.resolve();
+      await flush();
+      expect(executor.running).toBeLessThanOrEqual(parallelism);
+    }
+    await done;
+    expect(executor.calls).toHaveLength(services.length);
+    expect(executor.maxRunning).toBe(parallelism);
+  });
+});
