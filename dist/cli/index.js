@@ -28458,7 +28458,7 @@ __webpack_unused_export__ = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
-__webpack_unused_export__ = publicApi.stringify;
+exports.As = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
@@ -34530,962 +34530,15 @@ function describeError(error) {
     return String(error);
 }
 
-;// CONCATENATED MODULE: ./src/exec/redact.ts
-/**
- * Replaces every known secret in text with `***`. Secrets shorter than 4 characters are not
- * registered: masking them would corrupt ordinary output and hides nothing worth hiding.
- */
-class Redactor {
-    #secrets = new Set();
-    add(secret) {
-        if (secret === undefined)
-            return;
-        for (const part of [secret, ...secret.split(/\r?\n/u)]) {
-            const trimmed = part.trim();
-            if (trimmed.length >= 4)
-                this.#secrets.add(trimmed);
-        }
-    }
-    redact(text) {
-        let out = text;
-        // Longest first, so a secret that contains another is masked whole.
-        const ordered = [...this.#secrets].sort((a, b) => b.length - a.length);
-        for (const secret of ordered)
-            out = out.split(secret).join('***');
-        return out;
-    }
-    get size() {
-        return this.#secrets.size;
-    }
+;// CONCATENATED MODULE: ./src/commands/command.ts
+function command_command(argv, stdin) {
+    if (stdin === undefined)
+        return { argv };
+    return { argv, stdin: stdin.text, stdinIsSecret: stdin.secret ?? false };
 }
 
-;// CONCATENATED MODULE: ./src/engine/context.ts
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
-;// CONCATENATED MODULE: ./src/engine/dotenv.ts
-/**
- * The values of dotenv text (`KEY=value` lines, `#` comments, optional `export ` and quotes),
- * so each can be registered as a secret before anything is logged.
- */
-function dotenvValues(text) {
-    const values = [];
-    for (const rawLine of text.split(/\r?\n/u)) {
-        const line = rawLine.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const equals = line.indexOf('=');
-        if (equals <= 0)
-            continue;
-        let value = line.slice(equals + 1).trim();
-        const quote = value[0];
-        if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2)
-            value = value.slice(1, -1);
-        if (value !== '')
-            values.push(value);
-    }
-    return values;
-}
-
-;// CONCATENATED MODULE: ./src/engine/result.ts
-/** CLI exit codes, documented in README. */
-const EXIT_CODES = {
-    success: 0,
-    failed: 1,
-    invalid: 2,
-    'rolled-back': 3,
-};
-
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: ./node_modules/is-stream/index.js
-var is_stream = __nccwpck_require__(6543);
-// EXTERNAL MODULE: ./node_modules/make-dir/index.js
-var make_dir = __nccwpck_require__(6512);
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-;// CONCATENATED MODULE: ./node_modules/sb-promise-queue/lib/esm/index.mjs
-class PromiseQueue {
-    constructor({ concurrency = 1 } = {}) {
-        this.options = { concurrency };
-        this.running = 0;
-        this.queue = [];
-        this.idleCallbacks = [];
-    }
-    clear() {
-        this.queue = [];
-    }
-    onIdle(callback) {
-        this.idleCallbacks.push(callback);
-        return () => {
-            const index = this.idleCallbacks.indexOf(callback);
-            if (index !== -1) {
-                this.idleCallbacks.splice(index, 1);
-            }
-        };
-    }
-    waitTillIdle() {
-        return new Promise((resolve) => {
-            if (this.running === 0) {
-                resolve();
-                return;
-            }
-            const dispose = this.onIdle(() => {
-                dispose();
-                resolve();
-            });
-        });
-    }
-    add(callback) {
-        return new Promise((resolve, reject) => {
-            const runCallback = () => {
-                this.running += 1;
-                try {
-                    Promise.resolve(callback()).then((val) => {
-                        resolve(val);
-                        this.processNext();
-                    }, (err) => {
-                        reject(err);
-                        this.processNext();
-                    });
-                }
-                catch (err) {
-                    reject(err);
-                    this.processNext();
-                }
-            };
-            if (this.running >= this.options.concurrency) {
-                this.queue.push(runCallback);
-            }
-            else {
-                runCallback();
-            }
-        });
-    }
-    // Internal function, don't use
-    processNext() {
-        this.running -= 1;
-        const callback = this.queue.shift();
-        if (callback) {
-            callback();
-        }
-        else if (this.running === 0) {
-            this.idleCallbacks.forEach((item) => item());
-        }
-    }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/sb-scandir/lib/esm/index.mjs
-/* @flow */
-
-
-
-
-const defaultFilesystem = {
-    join(pathA, pathB) {
-        return external_path_.join(pathA, pathB);
-    },
-    basename(path) {
-        return external_path_.basename(path);
-    },
-    stat(path) {
-        return new Promise((resolve, reject) => {
-            external_fs_.stat(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    },
-    readdir(path) {
-        return new Promise((resolve, reject) => {
-            external_fs_.readdir(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    },
-};
-async function scanDirectoryInternal({ path, recursive, validate, result, fileSystem, queue, reject, }) {
-    const itemStat = await fileSystem.stat(path);
-    if (itemStat.isFile()) {
-        result.files.push(path);
-    }
-    else if (itemStat.isDirectory()) {
-        result.directories.push(path);
-    }
-    if (!itemStat.isDirectory() || recursive === 'none') {
-        return;
-    }
-    const contents = await fileSystem.readdir(path);
-    contents.forEach((item) => {
-        const itemPath = fileSystem.join(path, item);
-        if (!validate(itemPath)) {
-            return;
-        }
-        queue
-            .add(() => scanDirectoryInternal({
-            path: itemPath,
-            recursive: recursive === 'shallow' ? 'none' : 'deep',
-            validate,
-            result,
-            fileSystem,
-            queue,
-            reject,
-        }))
-            .catch(reject);
-    });
-}
-async function scanDirectory(path, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem, } = {}) {
-    external_assert_(path && typeof path === 'string', 'path must be a valid string');
-    external_assert_(typeof recursive === 'boolean', 'options.recursive must be a valid boolean');
-    external_assert_(validate === null || typeof validate === 'function', 'options.validate must be a valid function');
-    external_assert_(typeof concurrency === 'number', 'options.concurrency must be a valid number');
-    external_assert_(fileSystem !== null && typeof fileSystem === 'object', 'options.fileSystem must be a valid object');
-    const queue = new PromiseQueue({
-        concurrency,
-    });
-    const result = { files: [], directories: [] };
-    const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
-    await new Promise((resolve, reject) => {
-        scanDirectoryInternal({
-            path,
-            recursive: recursive ? 'deep' : 'shallow',
-            validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== '.',
-            result,
-            fileSystem: mergedFileSystem,
-            queue,
-            reject,
-        })
-            .then(() => queue.waitTillIdle())
-            .then(resolve, reject);
-    });
-    return result;
-}
-/* harmony default export */ const esm = (scanDirectory);
-
-// EXTERNAL MODULE: ./node_modules/shell-escape/shell-escape.js
-var shell_escape = __nccwpck_require__(4646);
-// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
-var lib = __nccwpck_require__(5472);
-;// CONCATENATED MODULE: ./node_modules/node-ssh/lib/esm/index.mjs
-
-
-
-
-
-
-
-
-
-const DEFAULT_CONCURRENCY = 1;
-const DEFAULT_VALIDATE = (path) => !external_path_.basename(path).startsWith('.');
-const DEFAULT_TICK = () => {
-    /* No Op */
-};
-class SSHError extends Error {
-    constructor(message, code = null) {
-        super(message);
-        this.code = code;
-    }
-}
-function unixifyPath(path) {
-    if (path.includes('\\')) {
-        return path.split('\\').join('/');
-    }
-    return path;
-}
-async function readFile(filePath) {
-    return new Promise((resolve, reject) => {
-        external_fs_.readFile(filePath, 'utf8', (err, res) => {
-            if (err) {
-                reject(err);
-            }
-            else {
-                resolve(res);
-            }
-        });
-    });
-}
-const SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path, sftp) {
-    let stats = null;
-    try {
-        stats = await new Promise((resolve, reject) => {
-            sftp.stat(path, (err, res) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    }
-    catch (_) {
-        /* No Op */
-    }
-    if (stats) {
-        if (stats.isDirectory()) {
-            // Already exists, nothing to worry about
-            return;
-        }
-        throw new Error('mkdir() failed, target already exists and is not a directory');
-    }
-    try {
-        await new Promise((resolve, reject) => {
-            sftp.mkdir(path, (err) => {
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve();
-                }
-            });
-        });
-    }
-    catch (err) {
-        if (err != null && typeof err.stack === 'string') {
-            const matches = SFTP_MKDIR_ERR_CODE_REGEXP.exec(err.stack);
-            if (matches != null) {
-                throw new SSHError(err.message, matches[1]);
-            }
-            throw err;
-        }
-    }
-}
-class NodeSSH {
-    constructor() {
-        this.connection = null;
-    }
-    getConnection() {
-        const { connection } = this;
-        if (connection == null) {
-            throw new Error('Not connected to server');
-        }
-        return connection;
-    }
-    async connect(givenConfig) {
-        external_assert_(givenConfig != null && typeof givenConfig === 'object', 'config must be a valid object');
-        const config = { ...givenConfig };
-        external_assert_(config.username != null && typeof config.username === 'string', 'config.username must be a valid string');
-        if (config.host != null) {
-            external_assert_(typeof config.host === 'string', 'config.host must be a valid string');
-        }
-        else if (config.sock != null) {
-            external_assert_(typeof config.sock === 'object', 'config.sock must be a valid object');
-        }
-        else {
-            throw new external_assert_.AssertionError({ message: 'Either config.host or config.sock must be provided' });
-        }
-        if (config.privateKey != null || config.privateKeyPath != null) {
-            if (config.privateKey != null) {
-                external_assert_(typeof config.privateKey === 'string', 'config.privateKey must be a valid string');
-                external_assert_(config.privateKeyPath == null, 'config.privateKeyPath must not be specified when config.privateKey is specified');
-            }
-            else if (config.privateKeyPath != null) {
-                external_assert_(typeof config.privateKeyPath === 'string', 'config.privateKeyPath must be a valid string');
-                external_assert_(config.privateKey == null, 'config.privateKey must not be specified when config.privateKeyPath is specified');
-            }
-            external_assert_(config.passphrase == null || typeof config.passphrase === 'string', 'config.passphrase must be null or a valid string');
-            if (config.privateKeyPath != null) {
-                // Must be an fs path
-                try {
-                    config.privateKey = await readFile(config.privateKeyPath);
-                }
-                catch (err) {
-                    if (err != null && err.code === 'ENOENT') {
-                        throw new external_assert_.AssertionError({ message: 'config.privateKeyPath does not exist at given fs path' });
-                    }
-                    throw err;
-                }
-            }
-        }
-        else if (config.password != null) {
-            external_assert_(typeof config.password === 'string', 'config.password must be a valid string');
-        }
-        if (config.tryKeyboard != null) {
-            external_assert_(typeof config.tryKeyboard === 'boolean', 'config.tryKeyboard must be a valid boolean');
-        }
-        if (config.tryKeyboard) {
-            const { password } = config;
-            if (config.onKeyboardInteractive != null) {
-                external_assert_(typeof config.onKeyboardInteractive === 'function', 'config.onKeyboardInteractive must be a valid function');
-            }
-            else if (password != null) {
-                config.onKeyboardInteractive = (name, instructions, instructionsLang, prompts, finish) => {
-                    if (prompts.length > 0 && prompts[0].prompt.toLowerCase().includes('password')) {
-                        finish([password]);
-                    }
-                };
-            }
-        }
-        const connection = new lib.Client();
-        this.connection = connection;
-        await new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            if (config.onKeyboardInteractive) {
-                connection.on('keyboard-interactive', config.onKeyboardInteractive);
-            }
-            connection.on('ready', () => {
-                connection.removeListener('error', reject);
-                resolve();
-            });
-            connection.on('end', () => {
-                if (this.connection === connection) {
-                    this.connection = null;
-                }
-            });
-            connection.on('close', () => {
-                if (this.connection === connection) {
-                    this.connection = null;
-                }
-                reject(new SSHError('No response from server', 'ETIMEDOUT'));
-            });
-            connection.connect(config);
-        });
-        return this;
-    }
-    isConnected() {
-        return this.connection != null;
-    }
-    async requestShell(options) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            const callback = (err, res) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            };
-            if (options == null) {
-                connection.shell(callback);
-            }
-            else {
-                connection.shell(options, callback);
-            }
-        });
-    }
-    async withShell(callback, options) {
-        external_assert_(typeof callback === 'function', 'callback must be a valid function');
-        const shell = await this.requestShell(options);
-        try {
-            await callback(shell);
-        }
-        finally {
-            shell.destroy();
-        }
-    }
-    async requestSFTP() {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            connection.sftp((err, res) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                }
-                else {
-                    resolve(res);
-                }
-            });
-        });
-    }
-    async withSFTP(callback) {
-        external_assert_(typeof callback === 'function', 'callback must be a valid function');
-        const sftp = await this.requestSFTP();
-        try {
-            await callback(sftp);
-        }
-        finally {
-            sftp.end();
-        }
-    }
-    async execCommand(givenCommand, options = {}) {
-        external_assert_(typeof givenCommand === 'string', 'command must be a valid string');
-        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
-        external_assert_(options.cwd == null || typeof options.cwd === 'string', 'options.cwd must be a valid string');
-        external_assert_(options.stdin == null || typeof options.stdin === 'string' || is_stream.readable(options.stdin), 'options.stdin must be a valid string or readable stream');
-        external_assert_(options.execOptions == null || typeof options.execOptions === 'object', 'options.execOptions must be a valid object');
-        external_assert_(options.encoding == null || typeof options.encoding === 'string', 'options.encoding must be a valid string');
-        external_assert_(options.onChannel == null || typeof options.onChannel === 'function', 'options.onChannel must be a valid function');
-        external_assert_(options.onStdout == null || typeof options.onStdout === 'function', 'options.onStdout must be a valid function');
-        external_assert_(options.onStderr == null || typeof options.onStderr === 'function', 'options.onStderr must be a valid function');
-        external_assert_(options.noTrim == null || typeof options.noTrim === 'boolean', 'options.noTrim must be a boolean');
-        let command = givenCommand;
-        if (options.cwd) {
-            command = `cd ${shell_escape([options.cwd])} ; ${command}`;
-        }
-        const connection = this.getConnection();
-        const output = { stdout: [], stderr: [] };
-        return new Promise((resolve, reject) => {
-            connection.on('error', reject);
-            connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
-                connection.removeListener('error', reject);
-                if (err) {
-                    reject(err);
-                    return;
-                }
-                if (options.onChannel) {
-                    options.onChannel(channel);
-                }
-                channel.on('data', (chunk) => {
-                    if (options.onStdout)
-                        options.onStdout(chunk);
-                    output.stdout.push(chunk.toString(options.encoding));
-                });
-                channel.stderr.on('data', (chunk) => {
-                    if (options.onStderr)
-                        options.onStderr(chunk);
-                    output.stderr.push(chunk.toString(options.encoding));
-                });
-                if (options.stdin != null) {
-                    if (is_stream.readable(options.stdin)) {
-                        options.stdin.pipe(channel, {
-                            end: true,
-                        });
-                    }
-                    else {
-                        channel.write(options.stdin);
-                        channel.end();
-                    }
-                }
-                else {
-                    channel.end();
-                }
-                let code = null;
-                let signal = null;
-                channel.on('exit', (code_, signal_) => {
-                    code = code_ !== null && code_ !== void 0 ? code_ : null;
-                    signal = signal_ !== null && signal_ !== void 0 ? signal_ : null;
-                });
-                channel.on('close', () => {
-                    let stdout = output.stdout.join('');
-                    let stderr = output.stderr.join('');
-                    if (options.noTrim !== true) {
-                        stdout = stdout.trim();
-                        stderr = stderr.trim();
-                    }
-                    resolve({
-                        code: code != null ? code : null,
-                        signal: signal != null ? signal : null,
-                        stdout,
-                        stderr,
-                    });
-                });
-            });
-        });
-    }
-    async exec(command, parameters, options = {}) {
-        external_assert_(typeof command === 'string', 'command must be a valid string');
-        external_assert_(Array.isArray(parameters), 'parameters must be a valid array');
-        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
-        external_assert_(options.stream == null || ['both', 'stdout', 'stderr'].includes(options.stream), 'options.stream must be one of both, stdout, stderr');
-        for (let i = 0, { length } = parameters; i < length; i += 1) {
-            external_assert_(typeof parameters[i] === 'string', `parameters[${i}] must be a valid string`);
-        }
-        const completeCommand = `${command}${parameters.length > 0 ? ` ${shell_escape(parameters)}` : ''}`;
-        const response = await this.execCommand(completeCommand, options);
-        if (options.stream == null || options.stream === 'stdout') {
-            if (response.stderr) {
-                throw new Error(response.stderr);
-            }
-            return response.stdout;
-        }
-        if (options.stream === 'stderr') {
-            return response.stderr;
-        }
-        return response;
-    }
-    async mkdir(path, method = 'sftp', givenSftp = null) {
-        external_assert_(typeof path === 'string', 'path must be a valid string');
-        external_assert_(typeof method === 'string' && (method === 'sftp' || method === 'exec'), 'method must be either sftp or exec');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        if (method === 'exec') {
-            await this.exec('mkdir', ['-p', unixifyPath(path)]);
-            return;
-        }
-        const sftp = givenSftp || (await this.requestSFTP());
-        const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path), sftp).catch(async (error) => {
-            if (!retry || error == null || (error.message !== 'No such file' && error.code !== 'ENOENT')) {
-                throw error;
-            }
-            await this.mkdir(external_path_.dirname(path), 'sftp', sftp);
-            await makeSftpDirectory(false);
-        });
-        try {
-            await makeSftpDirectory(true);
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async getFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
-        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
-        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
-        const sftp = givenSftp || (await this.requestSFTP());
-        try {
-            await new Promise((resolve, reject) => {
-                sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
-                    if (err) {
-                        reject(err);
-                    }
-                    else {
-                        resolve();
-                    }
-                });
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
-        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
-        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
-        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
-        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
-        external_assert_(await new Promise((resolve) => {
-            external_fs_.access(localFile, external_fs_.constants.R_OK, (err) => {
-                resolve(err === null);
-            });
-        }), `localFile does not exist at ${localFile}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const putFile = (retry) => {
-            return new Promise((resolve, reject) => {
-                sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
-                    if (err == null) {
-                        resolve();
-                        return;
-                    }
-                    if (err.message === 'No such file' && retry) {
-                        resolve(this.mkdir(external_path_.dirname(remoteFile), 'sftp', sftp).then(() => putFile(false)));
-                    }
-                    else {
-                        reject(err);
-                    }
-                });
-            });
-        };
-        try {
-            await putFile(true);
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putFiles(files, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {} } = {}) {
-        external_assert_(Array.isArray(files), 'files must be an array');
-        for (let i = 0, { length } = files; i < length; i += 1) {
-            const file = files[i];
-            external_assert_(file, 'files items must be valid objects');
-            external_assert_(file.local && typeof file.local === 'string', `files[${i}].local must be a string`);
-            external_assert_(file.remote && typeof file.remote === 'string', `files[${i}].remote must be a string`);
-        }
-        const transferred = [];
-        const sftp = givenSftp || (await this.requestSFTP());
-        const queue = new PromiseQueue({ concurrency });
-        try {
-            await new Promise((resolve, reject) => {
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        await this.putFile(file.local, file.remote, sftp, transferOptions);
-                        transferred.push(file);
-                    })
-                        .catch(reject);
-                });
-                queue.waitTillIdle().then(resolve);
-            });
-        }
-        catch (error) {
-            if (error != null) {
-                error.transferred = transferred;
-            }
-            throw error;
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-    }
-    async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
-        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
-        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
-        const localDirectoryStat = await new Promise((resolve) => {
-            external_fs_.stat(localDirectory, (err, stat) => {
-                resolve(stat || null);
-            });
-        });
-        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
-        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const scanned = await esm(localDirectory, {
-            recursive,
-            validate,
-        });
-        const files = scanned.files.map((item) => external_path_.relative(localDirectory, item));
-        const directories = scanned.directories.map((item) => external_path_.relative(localDirectory, item));
-        // Sort shortest to longest
-        directories.sort((a, b) => a.length - b.length);
-        let failed = false;
-        try {
-            // Do the directories first.
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                directories.forEach((directory) => {
-                    queue
-                        .add(async () => {
-                        await this.mkdir(external_path_.join(remoteDirectory, directory), 'sftp', sftp);
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-            // and now the files
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        const localFile = external_path_.join(localDirectory, file);
-                        const remoteFile = external_path_.join(remoteDirectory, file);
-                        try {
-                            await this.putFile(localFile, remoteFile, sftp, transferOptions);
-                            tick(localFile, remoteFile, null);
-                        }
-                        catch (_) {
-                            failed = true;
-                            tick(localFile, remoteFile, _);
-                        }
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-        return !failed;
-    }
-    async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
-        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
-        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
-        const localDirectoryStat = await new Promise((resolve) => {
-            external_fs_.stat(localDirectory, (err, stat) => {
-                resolve(stat || null);
-            });
-        });
-        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
-        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
-        const sftp = givenSftp || (await this.requestSFTP());
-        const scanned = await esm(remoteDirectory, {
-            recursive,
-            validate,
-            concurrency,
-            fileSystem: {
-                basename(path) {
-                    return external_path_.posix.basename(path);
-                },
-                join(pathA, pathB) {
-                    return external_path_.posix.join(pathA, pathB);
-                },
-                readdir(path) {
-                    return new Promise((resolve, reject) => {
-                        sftp.readdir(path, (err, res) => {
-                            if (err) {
-                                reject(err);
-                            }
-                            else {
-                                resolve(res.map((item) => item.filename));
-                            }
-                        });
-                    });
-                },
-                stat(path) {
-                    return new Promise((resolve, reject) => {
-                        sftp.stat(path, (err, res) => {
-                            if (err) {
-                                reject(err);
-                            }
-                            else {
-                                // eslint-disable-next-line @typescript-eslint/no-explicit-any
-                                resolve(res);
-                            }
-                        });
-                    });
-                },
-            },
-        });
-        const files = scanned.files.map((item) => external_path_.relative(remoteDirectory, item));
-        const directories = scanned.directories.map((item) => external_path_.relative(remoteDirectory, item));
-        // Sort shortest to longest
-        directories.sort((a, b) => a.length - b.length);
-        let failed = false;
-        try {
-            // Do the directories first.
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                directories.forEach((directory) => {
-                    queue
-                        .add(async () => {
-                        await make_dir(external_path_.join(localDirectory, directory));
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-            // and now the files
-            await new Promise((resolve, reject) => {
-                const queue = new PromiseQueue({ concurrency });
-                files.forEach((file) => {
-                    queue
-                        .add(async () => {
-                        const localFile = external_path_.join(localDirectory, file);
-                        const remoteFile = external_path_.join(remoteDirectory, file);
-                        try {
-                            await this.getFile(localFile, remoteFile, sftp, transferOptions);
-                            tick(localFile, remoteFile, null);
-                        }
-                        catch (_) {
-                            failed = true;
-                            tick(localFile, remoteFile, _);
-                        }
-                    })
-                        .catch(reject);
-                });
-                resolve(queue.waitTillIdle());
-            });
-        }
-        finally {
-            if (!givenSftp) {
-                sftp.end();
-            }
-        }
-        return !failed;
-    }
-    forwardIn(remoteAddr, remotePort, onConnection) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.forwardIn(remoteAddr, remotePort, (error, port) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                const handler = (details, acceptConnection, rejectConnection) => {
-                    if (details.destIP === remoteAddr && details.destPort === port) {
-                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
-                    }
-                };
-                if (onConnection) {
-                    connection.on('tcp connection', handler);
-                }
-                const dispose = () => {
-                    return new Promise((_resolve, _reject) => {
-                        connection.off('tcp connection', handler);
-                        connection.unforwardIn(remoteAddr, port, (_error) => {
-                            if (_error) {
-                                _reject(error);
-                            }
-                            _resolve();
-                        });
-                    });
-                };
-                resolve({ port, dispose });
-            });
-        });
-    }
-    forwardOut(srcIP, srcPort, dstIP, dstPort) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error, channel) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                resolve(channel);
-            });
-        });
-    }
-    forwardInStreamLocal(socketPath, onConnection) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.openssh_forwardInStreamLocal(socketPath, (error) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                const handler = (details, acceptConnection, rejectConnection) => {
-                    if (details.socketPath === socketPath) {
-                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
-                    }
-                };
-                if (onConnection) {
-                    connection.on('unix connection', handler);
-                }
-                const dispose = () => {
-                    return new Promise((_resolve, _reject) => {
-                        connection.off('unix connection', handler);
-                        connection.openssh_unforwardInStreamLocal(socketPath, (_error) => {
-                            if (_error) {
-                                _reject(_error);
-                            }
-                            _resolve();
-                        });
-                    });
-                };
-                resolve({ dispose });
-            });
-        });
-    }
-    forwardOutStreamLocal(socketPath) {
-        const connection = this.getConnection();
-        return new Promise((resolve, reject) => {
-            connection.openssh_forwardOutStreamLocal(socketPath, (error, channel) => {
-                if (error) {
-                    reject(error);
-                    return;
-                }
-                resolve(channel);
-            });
-        });
-    }
-    dispose() {
-        if (this.connection) {
-            this.connection.end();
-            this.connection = null;
-        }
-    }
-}
-
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = require("node:child_process");
 ;// CONCATENATED MODULE: ./src/exec/quote.ts
 
 /**
@@ -35546,624 +34599,199 @@ function commandFailure(host, cmd, redactor, outcome, where) {
     });
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = require("node:crypto");
-;// CONCATENATED MODULE: ./src/exec/known-hosts.ts
-
-
-/** The name a host is pinned under: `host` for port 22, `[host]:port` otherwise (as OpenSSH). */
-function knownHostsName(host, port) {
-    return port === 22 ? host : `[${host}]:${port}`;
-}
-/** `SHA256:…` as `ssh-keygen -lf` and OpenSSH's warnings print it. */
-function fingerprintSha256(keyBlob) {
-    return `SHA256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(keyBlob).digest('base64').replace(/=+$/u, '')}`;
-}
-/** The key type named inside an SSH public key blob (`ssh-ed25519`, `ecdsa-sha2-nistp256`, …). */
-function keyTypeOf(keyBlob) {
-    if (keyBlob.length < 4)
-        return 'unknown';
-    const length = keyBlob.readUInt32BE(0);
-    if (length > 64 || keyBlob.length < 4 + length)
-        return 'unknown';
-    return keyBlob.subarray(4, 4 + length).toString('latin1');
-}
-function globToRegExp(pattern) {
-    const escaped = pattern.replace(/[.+^${}()|[\]\\]/gu, '\\$&').replace(/\*/gu, '.*').replace(/\?/gu, '.');
-    return new RegExp(`^${escaped}$`, 'iu');
-}
-function hashedHostMatches(entry, name) {
-    // |1|base64(salt)|base64(HMAC-SHA1(salt, name))
-    const [, magic, salt, hash] = entry.split('|');
-    if (magic !== '1' || salt === undefined || hash === undefined)
-        return false;
-    const digest = (0,external_node_crypto_namespaceObject.createHmac)('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
-    return digest === hash;
-}
-function hostFieldMatches(field, name) {
-    if (field.startsWith('|'))
-        return hashedHostMatches(field, name);
-    let matched = false;
-    for (const pattern of field.split(',')) {
-        if (pattern.startsWith('!')) {
-            if (globToRegExp(pattern.slice(1)).test(name))
-                return false;
-        }
-        else if (globToRegExp(pattern).test(name)) {
-            matched = true;
-        }
-    }
-    return matched;
-}
+;// CONCATENATED MODULE: ./src/exec/redact.ts
 /**
- * The keys that known_hosts text pins for host:port. Comments, blank lines and
- * `@cert-authority` lines are skipped (certificates are not supported); `@revoked` keys are
- * returned marked so that they are refused even if also pinned.
+ * Replaces every known secret in text with `***`. Secrets shorter than 4 characters are not
+ * registered: masking them would corrupt ordinary output and hides nothing worth hiding.
  */
-function pinnedKeysFor(knownHosts, host, port) {
-    const name = knownHostsName(host, port);
-    const keys = [];
-    for (const rawLine of knownHosts.split(/\r?\n/u)) {
-        const line = rawLine.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const fields = line.split(/\s+/u);
-        let revoked = false;
-        if (fields[0]?.startsWith('@') === true) {
-            const marker = fields.shift();
-            if (marker === '@revoked')
-                revoked = true;
-            else
-                continue;
-        }
-        const [hosts, keyType, keyBase64] = fields;
-        if (hosts === undefined || keyType === undefined || keyBase64 === undefined)
-            continue;
-        if (hostFieldMatches(hosts, name))
-            keys.push({ keyType, keyBase64, revoked });
-    }
-    return keys;
-}
-/**
- * Decides whether the key a server offered is one pinned for it. There is no trust on first
- * use: a host without a pinned key is refused, with the offered key's fingerprint and the
- * exact line to pin once the fingerprint has been checked out of band.
- */
-function verifyHostKey(knownHosts, host, port, offered) {
-    const name = knownHostsName(host, port);
-    const pinned = pinnedKeysFor(knownHosts, host, port);
-    const offeredBase64 = offered.toString('base64');
-    const keyType = keyTypeOf(offered);
-    const fingerprint = fingerprintSha256(offered);
-    const pinLine = `${name} ${keyType} ${offeredBase64}`;
-    const where = { host: name, step: 'connect' };
-    if (pinned.some((key) => key.revoked && key.keyBase64 === offeredBase64)) {
-        return {
-            accepted: false,
-            error: new errors_StackDeployError(`the host key offered by ${name} (${keyType} ${fingerprint}) is marked @revoked in ssh-known-hosts`, {
-                ...where,
-                hint: 'the server must present a new host key; pin it after checking its fingerprint on the server',
-            }),
-        };
-    }
-    if (pinned.some((key) => !key.revoked && key.keyBase64 === offeredBase64))
-        return { accepted: true };
-    const active = pinned.filter((key) => !key.revoked);
-    if (active.length === 0) {
-        return {
-            accepted: false,
-            error: new errors_StackDeployError(`no host key is pinned for ${name}; the server offered ${keyType} ${fingerprint}`, {
-                ...where,
-                hint: `check that fingerprint on the server (ssh-keygen -lf /etc/ssh/ssh_host_${keyType.replace(/^ssh-/u, '')}_key.pub), ` +
-                    `then add this line to the ssh-known-hosts input (or --known-hosts file): ${pinLine}`,
-            }),
-        };
-    }
-    return {
-        accepted: false,
-        error: new errors_StackDeployError(`HOST KEY MISMATCH for ${name}: the server offered ${keyType} ${fingerprint}, which is not the pinned key; the connection was refused before any command ran`, {
-            ...where,
-            hint: 'someone may be intercepting the connection, or the server was reinstalled. Check the fingerprint on the server; ' +
-                `only if it is right, replace the pinned line with: ${pinLine}`,
-        }),
-    };
-}
-/** Key types pinned for the host, to ask the server for one of those (as OpenSSH does). */
-function pinnedKeyTypes(knownHosts, host, port) {
-    const types = pinnedKeysFor(knownHosts, host, port)
-        .filter((key) => !key.revoked)
-        .map((key) => key.keyType);
-    return [...new Set(types)];
-}
-
-;// CONCATENATED MODULE: ./src/exec/ssh.ts
-
-
-
-
-
-// Signature algorithms a server may use for each key type written in known_hosts.
-const HOST_KEY_ALGORITHMS = {
-    'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
-};
-const RETRYABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|Timed out while waiting for handshake/u;
-const sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * Opens the one SSH connection a deploy uses for a host. The host key must be pinned in
- * `credentials.knownHosts`; anything else fails before authentication.
- */
-async function connectSsh(target, credentials, redactor, options = {}) {
-    const attempts = options.attempts ?? 4;
-    const sleep = options.sleep ?? sleepFor;
-    const name = `${target.user}@${knownHostsName(target.host, target.port)}`;
-    const keyTypes = pinnedKeyTypes(credentials.knownHosts, target.host, target.port);
-    const serverHostKey = keyTypes.flatMap((type) => HOST_KEY_ALGORITHMS[type] ?? [type]);
-    for (let attempt = 1;; attempt += 1) {
-        const ssh = new NodeSSH();
-        let verdict;
-        try {
-            await ssh.connect({
-                host: target.host,
-                port: target.port,
-                username: target.user,
-                privateKey: credentials.privateKey,
-                passphrase: credentials.passphrase,
-                readyTimeout: options.readyTimeoutMs ?? 20_000,
-                keepaliveInterval: 10_000,
-                keepaliveCountMax: 6,
-                tryKeyboard: false,
-                // Ask for a key type that is pinned, so a server with several keys shows a pinned one.
-                algorithms: serverHostKey.length > 0 ? { serverHostKey: serverHostKey } : undefined,
-                hostVerifier: (key) => {
-                    verdict = verifyHostKey(credentials.knownHosts, target.host, target.port, key);
-                    return verdict.accepted;
-                },
-            });
-            return new SshExecutor(name, ssh, redactor);
-        }
-        catch (error) {
-            ssh.dispose();
-            if (verdict !== undefined && !verdict.accepted)
-                throw verdict.error;
-            const failure = describeConnectFailure(name, error);
-            const message = error instanceof Error ? error.message : String(error);
-            if (attempt >= attempts || !RETRYABLE.test(message))
-                throw failure;
-            const delay = Math.min(8_000, 500 * 2 ** (attempt - 1));
-            options.onRetry?.(attempt, delay, failure);
-            await sleep(delay);
+class Redactor {
+    #secrets = new Set();
+    add(secret) {
+        if (secret === undefined)
+            return;
+        for (const part of [secret, ...secret.split(/\r?\n/u)]) {
+            const trimmed = part.trim();
+            if (trimmed.length >= 4)
+                this.#secrets.add(trimmed);
         }
     }
-}
-function describeConnectFailure(name, error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const where = { host: name, step: 'connect' };
-    if (/authentication methods failed/u.test(message)) {
-        return new errors_StackDeployError(`SSH authentication failed as ${name}`, {
-            ...where,
-            hint: 'check that the ssh-private-key input holds the private key whose public key is in the user\'s ~/.ssh/authorized_keys',
-        });
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is masked whole.
+        const ordered = [...this.#secrets].sort((a, b) => b.length - a.length);
+        for (const secret of ordered)
+            out = out.split(secret).join('***');
+        return out;
     }
-    if (/Cannot parse privateKey|Encrypted private OpenSSH key detected|no passphrase/u.test(message)) {
-        return new errors_StackDeployError(`the SSH private key could not be read: ${message}`, {
-            ...where,
-            hint: 'pass an unencrypted OpenSSH or PEM private key (the whole file, including its BEGIN and END lines)',
-        });
+    get size() {
+        return this.#secrets.size;
     }
-    return new errors_StackDeployError(`could not connect: ${message}`, {
-        ...where,
-        hint: 'check the environment\'s host and port in stack.yml, and that sshd is reachable from this runner',
-    });
 }
-/** Runs commands as channels of one SSH connection. */
-class SshExecutor {
-    host;
-    #ssh;
+
+;// CONCATENATED MODULE: ./src/exec/local.ts
+
+
+
+
+/** Runs commands as child processes of this one, without a shell. */
+class LocalExecutor {
+    host = 'local';
     #redactor;
-    #commandsSent = 0;
-    constructor(host, ssh, redactor) {
-        this.host = host;
-        this.#ssh = ssh;
+    #baseEnv;
+    constructor(redactor = new Redactor(), baseEnv = process.env) {
         this.#redactor = redactor;
+        this.#baseEnv = baseEnv;
     }
-    /** Remote commands sent on this connection so far (each is one round trip). */
-    get commandsSent() {
-        return this.#commandsSent;
-    }
-    async run(cmd, options = {}) {
-        let argv = cmd.argv;
-        if (options.timeoutMs !== undefined) {
-            // The remote side enforces the limit, so a dropped client never leaves it running forever.
-            argv = ['timeout', '--kill-after=10', `${Math.ceil(options.timeoutMs / 1000)}s`, ...argv];
-        }
-        const line = options.cwd === undefined ? toShellString(argv) : toShellStringIn(options.cwd, argv);
-        if (options.env !== undefined && Object.keys(options.env).length > 0) {
-            throw new errors_StackDeployError('environment variables cannot be passed to an SSH command; send them on stdin or in a file', {
-                host: this.host,
+    run(cmd, options = {}) {
+        const [program, ...args] = cmd.argv;
+        if (program === undefined)
+            return Promise.reject(new errors_StackDeployError('an empty command cannot be run'));
+        return new Promise((resolve, reject) => {
+            const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
+                cwd: options.cwd,
+                env: { ...this.#baseEnv, ...options.env },
+                stdio: ['pipe', 'pipe', 'pipe'],
             });
-        }
-        this.#commandsSent += 1;
-        let response;
-        try {
-            response = await this.#ssh.execCommand(line, {
-                stdin: cmd.stdin,
-                noTrim: true,
-                onStdout: (chunk) => options.onOutput?.(this.#redactor.redact(chunk.toString('utf8')), 'stdout'),
-                onStderr: (chunk) => options.onOutput?.(this.#redactor.redact(chunk.toString('utf8')), 'stderr'),
+            const stdout = [];
+            const stderr = [];
+            let timedOut = false;
+            const timer = options.timeoutMs === undefined
+                ? undefined
+                : setTimeout(() => {
+                    timedOut = true;
+                    child.kill('SIGKILL');
+                }, options.timeoutMs);
+            const collect = (into, stream) => (chunk) => {
+                into.push(chunk);
+                options.onOutput?.(this.#redactor.redact(chunk.toString('utf8')), stream);
+            };
+            if (options.onStdoutBytes !== undefined)
+                child.stdout.on('data', options.onStdoutBytes);
+            else
+                child.stdout.on('data', collect(stdout, 'stdout'));
+            child.stderr.on('data', collect(stderr, 'stderr'));
+            child.stdin.on('error', () => {
+                // The process may exit without reading its input; its exit code tells what happened.
             });
-        }
-        catch (error) {
-            const reason = `the SSH connection failed while running ${cmd.argv[0] ?? 'a command'}: ${error instanceof Error ? error.message : String(error)}`;
-            throw commandFailure(this.host, cmd, this.#redactor, { exitCode: 255, stdout: '', stderr: '', reason }, options);
-        }
-        const exitCode = response.code ?? 255;
-        const result = { exitCode, stdout: response.stdout, stderr: response.stderr };
-        if (exitCode === 0 || options.allowFailure === true)
-            return result;
-        let reason;
-        if (response.signal !== null && response.signal !== undefined)
-            reason = `${cmd.argv[0] ?? 'command'} was killed by ${response.signal}`;
-        else if (options.timeoutMs !== undefined && exitCode === 124)
-            reason = `${cmd.argv[0] ?? 'command'} timed out after ${options.timeoutMs} ms`;
-        throw commandFailure(this.host, cmd, this.#redactor, { ...result, reason }, options);
+            child.stdin.end(cmd.stdin ?? '');
+            child.on('error', (error) => {
+                if (timer !== undefined)
+                    clearTimeout(timer);
+                const reason = error.code === 'ENOENT'
+                    ? options.cwd !== undefined
+                        ? `${program} could not start: it is not installed, or the directory ${options.cwd} does not exist`
+                        : `${program} is not installed or not on PATH`
+                    : `${program} could not start: ${error.message}`;
+                reject(commandFailure(this.host, cmd, this.#redactor, { exitCode: 127, stdout: '', stderr: '', reason }, options));
+            });
+            child.on('close', (code, signal) => {
+                if (timer !== undefined)
+                    clearTimeout(timer);
+                const result = {
+                    exitCode: code ?? 128,
+                    stdout: Buffer.concat(stdout).toString('utf8'),
+                    stderr: Buffer.concat(stderr).toString('utf8'),
+                };
+                if (timedOut) {
+                    reject(commandFailure(this.host, cmd, this.#redactor, { ...result, reason: `${program} timed out after ${options.timeoutMs} ms` }, options));
+                }
+                else if (result.exitCode !== 0 && options.allowFailure !== true) {
+                    const reason = signal !== null ? `${program} was killed by ${signal}` : undefined;
+                    reject(commandFailure(this.host, cmd, this.#redactor, { ...result, reason }, options));
+                }
+                else {
+                    resolve(result);
+                }
+            });
+        });
     }
     close() {
-        this.#ssh.dispose();
         return Promise.resolve();
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/connect.ts
+;// CONCATENATED MODULE: ./src/engine/context.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+const noCleanupRecorder = { registryLogin: () => undefined };
 
-
-/** Opens the run's one SSH connection to the environment's host. */
-async function connectToEnvironment(context, environment) {
-    const { settings, reporter, redactor, clock } = context;
-    const { host, port, user } = environment.config;
-    if (settings.sshPrivateKey === undefined) {
-        throw new errors_StackDeployError(`no SSH private key to reach ${user}@${host}:${port}`, {
-            step: 'connect',
-            hint: 'set the input "ssh-private-key" from a secret (or --identity FILE on the command line)',
-        });
-    }
-    if (settings.sshKnownHosts === undefined) {
-        throw new errors_StackDeployError(`no pinned host key for ${host}:${port}`, {
-            step: 'connect',
-            hint: `set the input "ssh-known-hosts" to the output of "ssh-keyscan -p ${port} ${host}", checked against the server's fingerprint (or --known-hosts FILE)`,
-        });
-    }
-    return connectSsh({ host, port, user }, { privateKey: settings.sshPrivateKey, knownHosts: settings.sshKnownHosts }, redactor, {
-        sleep: (ms) => clock.sleep(ms),
-        onRetry: (attempt, delayMs, error) => reporter.warning(`${error.message}; retrying in ${delayMs} ms (attempt ${attempt + 1})`),
-    });
-}
-
-;// CONCATENATED MODULE: ./src/engine/environment.ts
-
-/** The environment a run targets: the one named, or the only one the manifest has. */
-function resolveEnvironment(manifest, requested) {
-    const names = Object.keys(manifest.environments);
-    if (requested === undefined || requested === '') {
-        const only = names.length === 1 ? names[0] : undefined;
-        if (only !== undefined) {
-            const config = manifest.environments[only];
-            if (config !== undefined)
-                return { name: only, config };
-        }
-        throw new errors_StackDeployError(`stack.yml has ${names.length} environments; say which one to use`, {
-            hint: `set the input "environment" (or -e on the command line) to one of: ${names.join(', ')}`,
-        });
-    }
-    const config = manifest.environments[requested];
-    if (config === undefined) {
-        throw new errors_StackDeployError(`environment "${requested}" is not in stack.yml`, {
-            hint: `use one of: ${names.join(', ')}`,
-        });
-    }
-    return { name: requested, config };
-}
-
-;// CONCATENATED MODULE: ./src/commands/command.ts
-function command_command(argv, stdin) {
-    if (stdin === undefined)
-        return { argv };
-    return { argv, stdin: stdin.text, stdinIsSecret: stdin.secret ?? false };
-}
-
-;// CONCATENATED MODULE: ./src/commands/docker.ts
-
-
-
-/** Refuses a value that would be empty or read as an option; returns it unchanged otherwise. */
-function docker_requireArgument(value, what) {
-    if (value.trim() === '') {
-        throw new StackDeployError(`${what} is empty`, { hint: `set a non-empty ${what}` });
-    }
-    if (value.startsWith('-')) {
-        throw new StackDeployError(`${what} "${value}" starts with "-" and would be read as an option`, {
-            hint: `a ${what} must not start with "-"`,
-        });
-    }
-    return value;
-}
-/** An image reference (`ghcr.io/acme/api:1.2.3`, an image ID): not empty, no leading "-", no white space. */
-function requireImageRef(ref, what = 'image reference') {
-    docker_requireArgument(ref, what);
-    if (/\s/u.test(ref)) {
-        throw new StackDeployError(`${what} "${ref}" contains white space`, {
-            hint: 'an image reference looks like registry/owner/name:tag and has no spaces',
-        });
-    }
-    return ref;
-}
-function dockerVersion() {
-    return command_command(['docker', 'version', '--format', '{{json .}}']);
-}
-function buildxVersion() {
-    return command(['docker', 'buildx', 'version']);
-}
+;// CONCATENATED MODULE: ./src/engine/dotenv.ts
 /**
- * `docker buildx build` or `docker build`. Argument order: `--file`, `--target`, `--build-arg`…,
- * `--label`…, `--tag`…, `--platform`, `--network`, `--load`, `--iidfile`, `--cache-from`…,
- * `--cache-to`…, then the context last.
+ * The values of dotenv text (`KEY=value` lines, `#` comments, optional `export ` and quotes),
+ * so each can be registered as a secret before anything is logged.
  */
-function buildImage(opts) {
-    const context = docker_requireArgument(opts.context, 'build context');
-    const platforms = opts.platforms ?? [];
-    const cacheTo = opts.cacheTo ?? [];
-    if (opts.builder === 'classic') {
-        const refused = [platforms.length > 0 ? 'platforms' : undefined, cacheTo.length > 0 ? 'cache-to' : undefined].filter((name) => name !== undefined);
-        if (refused.length > 0) {
-            throw new StackDeployError(`the classic docker builder does not support ${refused.join(' or ')}`, {
-                step: 'build',
-                hint: 'install the docker buildx plugin (https://github.com/docker/buildx#installing), or remove those build options',
-            });
-        }
+function dotenvValues(text) {
+    const values = [];
+    for (const rawLine of text.split(/\r?\n/u)) {
+        const line = rawLine.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const equals = line.indexOf('=');
+        if (equals <= 0)
+            continue;
+        let value = line.slice(equals + 1).trim();
+        const quote = value[0];
+        if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2)
+            value = value.slice(1, -1);
+        if (value !== '')
+            values.push(value);
     }
-    if (opts.tags.length === 0) {
-        throw new StackDeployError('a build needs at least one tag', { step: 'build', hint: 'pass the image tag to build' });
-    }
-    const argv = opts.builder === 'buildx' ? ['docker', 'buildx', 'build'] : ['docker', 'build'];
-    if (opts.dockerfile !== undefined)
-        argv.push('--file', dockerfilePath(context, opts.dockerfile));
-    if (opts.target !== undefined)
-        argv.push('--target', docker_requireArgument(opts.target, 'build target'));
-    for (const pair of sortedPairs(opts.buildArgs ?? {}, 'build argument'))
-        argv.push('--build-arg', pair);
-    for (const pair of sortedPairs(opts.labels ?? {}, 'label'))
-        argv.push('--label', pair);
-    for (const tag of opts.tags)
-        argv.push('--tag', requireImageRef(tag, 'image tag'));
-    if (platforms.length > 0) {
-        argv.push('--platform', platforms.map((platform) => docker_requireArgument(platform, 'platform')).join(','));
-    }
-    if (opts.network !== undefined)
-        argv.push('--network', docker_requireArgument(opts.network, 'build network'));
-    if (opts.builder === 'buildx' && opts.load !== false)
-        argv.push('--load');
-    if (opts.iidFile !== undefined)
-        argv.push('--iidfile', docker_requireArgument(opts.iidFile, 'image ID file'));
-    for (const source of opts.cacheFrom ?? [])
-        argv.push('--cache-from', docker_requireArgument(source, 'cache source'));
-    for (const destination of cacheTo)
-        argv.push('--cache-to', docker_requireArgument(destination, 'cache destination'));
-    argv.push(context);
-    return command(argv);
+    return values;
 }
+
+;// CONCATENATED MODULE: ./src/engine/result.ts
+/** CLI exit codes, documented in README. */
+const EXIT_CODES = {
+    success: 0,
+    failed: 1,
+    invalid: 2,
+    'rolled-back': 3,
+};
+
+;// CONCATENATED MODULE: ./src/manifest/suggest.ts
 /**
- * Docker resolves `--file` against the working directory, not the context: a relative
- * Dockerfile is joined onto the context here. Paths are POSIX (builds run on Linux hosts);
- * an absolute POSIX or Windows path is kept as given.
+ * Edit distance between two strings counting insertions, deletions, substitutions and swaps of
+ * two neighbouring characters (optimal string alignment), so `prot` is 1 away from `port`.
  */
-function dockerfilePath(context, dockerfile) {
-    docker_requireArgument(dockerfile, 'Dockerfile path');
-    const path = posix.isAbsolute(dockerfile) || win32.isAbsolute(dockerfile) ? dockerfile : posix.join(context, dockerfile);
-    return docker_requireArgument(path, 'Dockerfile path');
-}
-/** `K=V` pairs sorted by key (code-unit order, the same on every machine). */
-function sortedPairs(record, what) {
-    return Object.keys(record)
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map((key) => {
-        if (key === '' || key.includes('=') || /\s/u.test(key) || key.startsWith('-')) {
-            throw new StackDeployError(`${what} name "${key}" is not valid`, {
-                step: 'build',
-                hint: `a ${what} name must be non-empty, must not start with "-" and contains no "=" or white space`,
-            });
-        }
-        return `${key}=${record[key] ?? ''}`;
-    });
-}
-function tagImage(source, target) {
-    return command(['docker', 'tag', requireImageRef(source, 'source image'), requireImageRef(target, 'target image')]);
-}
-function pushImage(ref) {
-    return command(['docker', 'push', requireImageRef(ref)]);
-}
-function pullImage(ref) {
-    return command(['docker', 'pull', requireImageRef(ref)]);
-}
-/** Removes one image reference. Never forced: an image a container still uses stays. */
-function removeImage(ref) {
-    return command(['docker', 'image', 'rm', requireImageRef(ref)]);
-}
-function inspectImage(ref, format) {
-    return command(['docker', 'image', 'inspect', '--format', requireFormat(format), requireImageRef(ref)]);
-}
-function inspectContainer(idOrName, format) {
-    return command(['docker', 'container', 'inspect', '--format', requireFormat(format), requireImageRef(idOrName, 'container')]);
-}
-function requireFormat(format) {
-    if (format.trim() === '') {
-        throw new StackDeployError('inspect format is empty', { hint: 'pass a Go template such as {{json .}}' });
-    }
-    return format;
-}
-/** `docker login` with the password on standard input (marked secret), never in argv. */
-function loginRegistry(opts) {
-    const registry = requireImageRef(opts.registry, 'registry');
-    const username = docker_requireArgument(opts.username, 'registry username');
-    if (opts.password === '') {
-        throw new StackDeployError(`the password for registry ${registry} is empty`, {
-            hint: 'pass a registry token (for GHCR, the GITHUB_TOKEN with packages: write)',
-        });
-    }
-    return command(['docker', 'login', registry, '--username', username, '--password-stdin'], {
-        text: opts.password,
-        secret: true,
-    });
-}
-function logoutRegistry(registry) {
-    return command(['docker', 'logout', requireImageRef(registry, 'registry')]);
-}
-/**
- * The raw registry manifest of an image, for measuring its compressed size:
- * `docker buildx imagetools inspect --raw`, or without buildx `docker manifest inspect --verbose`.
- */
-function rawManifest(opts) {
-    const ref = requireImageRef(opts.ref);
-    return opts.tool === 'buildx'
-        ? command(['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref])
-        : command(['docker', 'manifest', 'inspect', '--verbose', ref]);
-}
-/** The registry digests of a local image, as a JSON array. */
-function repoDigests(ref) {
-    return inspectImage(ref, '{{json .RepoDigests}}');
-}
-
-;// CONCATENATED MODULE: ./src/commands/compose.ts
-
-
-
-const COMPOSE_NAME = /^[a-z0-9][a-z0-9_-]*$/u;
-const DEFAULT_LOG_TAIL = 50;
-function composeBase(flavor) {
-    return flavor === 'v2' ? ['docker', 'compose'] : ['docker-compose'];
-}
-function requireComposeName(name, what) {
-    if (!COMPOSE_NAME.test(name)) {
-        throw new StackDeployError(`${what} name "${name}" is not allowed`, {
-            ...(what === 'service' ? { service: name } : {}),
-            hint: `a ${what} name must start with a lower-case letter or digit and contain only a-z, 0-9, "_" and "-"`,
-        });
-    }
-    return name;
-}
-function requireServices(services, subcommand) {
-    if (services.length === 0) {
-        throw new StackDeployError(`compose ${subcommand} needs at least one service`, {
-            hint: 'name the services explicitly: an empty list would act on every service of the project',
-        });
-    }
-    return services.map((service) => requireComposeName(service, 'service'));
-}
-/** `docker compose --project-name P --file a --file b [--env-file E]`. */
-function projectArgv(target) {
-    const argv = [...composeBase(target.flavor), '--project-name', requireComposeName(target.project, 'project')];
-    if (target.files.length === 0) {
-        throw new StackDeployError(`compose project "${target.project}" has no compose file`, {
-            hint: 'pass at least one compose file',
-        });
-    }
-    for (const file of target.files)
-        argv.push('--file', requireArgument(file, 'compose file'));
-    if (target.envFile !== undefined)
-        argv.push('--env-file', requireArgument(target.envFile, 'env file'));
-    return argv;
-}
-function composeVersion(flavor) {
-    return command_command([...composeBase(flavor), 'version', '--short']);
-}
-/** `... up --detach --no-build [--no-deps] [--pull P] svc...`. Images are never built on a server. */
-function composeUp(opts) {
-    const argv = [...projectArgv(opts), 'up', '--detach', '--no-build'];
-    const services = requireServices(opts.services, 'up');
-    if (opts.noDeps === true)
-        argv.push('--no-deps');
-    if (opts.pull !== undefined && opts.flavor === 'v2')
-        argv.push('--pull', opts.pull);
-    argv.push(...services);
-    return command(argv);
-}
-/** Container IDs of one service: `... ps --quiet [--all] SERVICE` (v1: `ps -q`). */
-function composePs(opts) {
-    const argv = [...projectArgv(opts), 'ps', opts.flavor === 'v2' ? '--quiet' : '-q'];
-    const service = requireComposeName(opts.service, 'service');
-    if (opts.all === true)
-        argv.push('--all');
-    argv.push(service);
-    return command(argv);
-}
-/** `... stop [--timeout N] svc...`. */
-function composeStop(opts) {
-    const argv = [...projectArgv(opts), 'stop'];
-    const services = requireServices(opts.services, 'stop');
-    if (opts.timeoutSeconds !== undefined) {
-        argv.push('--timeout', String(requireWholeNumber(opts.timeoutSeconds, 'stop timeout')));
-    }
-    argv.push(...services);
-    return command(argv);
-}
-/** `... logs --no-color --tail N SERVICE`. */
-function composeLogs(opts) {
-    const service = requireComposeName(opts.service, 'service');
-    const tail = requireWholeNumber(opts.tail ?? DEFAULT_LOG_TAIL, 'log tail');
-    return command([...projectArgv(opts), 'logs', '--no-color', '--tail', String(tail), service]);
-}
-/** `... config --quiet`: validates the Compose files without printing them. */
-function composeConfig(opts) {
-    return command([...projectArgv(opts), 'config', '--quiet']);
-}
-function requireWholeNumber(value, what) {
-    if (!Number.isSafeInteger(value) || value < 0) {
-        throw new StackDeployError(`${what} ${value} is not a whole number of zero or more`, {
-            hint: `set ${what} to a whole number such as 10`,
-        });
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/engine/host-facts.ts
-
-
-
-/** Asks a host which Docker engine and which Compose it has; changes nothing. */
-async function readHostFacts(executor) {
-    const step = 'preflight';
-    const docker = await executor.run(dockerVersion(), { step, allowFailure: true });
-    let parsed = {};
-    try {
-        parsed = JSON.parse(docker.stdout);
-    }
-    catch {
-        // handled below: no server version
-    }
-    const server = parsed.Server ?? undefined;
-    if (docker.exitCode !== 0 || server?.Version === undefined) {
-        const detail = (docker.stderr.trim() || docker.stdout.trim()).split('\n').slice(-5).join('\n');
-        throw new errors_StackDeployError('the Docker engine is not reachable on the host', {
-            host: executor.host,
-            step,
-            exitCode: docker.exitCode,
-            outputTail: detail,
-            hint: 'install Docker on the host and add the SSH user to the "docker" group (or set DOCKER_HOST for it)',
-        });
-    }
-    for (const flavor of ['v2', 'v1']) {
-        const compose = await executor.run(composeVersion(flavor), { step, allowFailure: true });
-        if (compose.exitCode === 0) {
-            return {
-                dockerServerVersion: server.Version,
-                dockerApiVersion: server.ApiVersion ?? 'unknown',
-                compose: { flavor, version: compose.stdout.trim().replace(/^v/u, '') },
-            };
+function editDistance(a, b) {
+    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    const at = (i, j) => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
+    for (let i = 1; i <= a.length; i += 1) {
+        const row = rows[i] ?? [];
+        for (let j = 1; j <= b.length; j += 1) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                best = Math.min(best, at(i - 2, j - 2) + 1);
+            row[j] = best;
         }
     }
-    throw new errors_StackDeployError('Docker Compose is not installed on the host', {
-        host: executor.host,
-        step,
-        hint: 'install the Compose v2 plugin ("docker compose") on the host',
-    });
+    return at(a.length, b.length);
+}
+/** Short words tolerate fewer edits: 1 up to 5 characters, 2 from 6. */
+function maxDistanceFor(word, candidate) {
+    return Math.max(word.length, candidate.length) <= 5 ? 1 : 2;
+}
+/** The closest candidate within a small edit distance (ignoring case), if any. */
+function closestMatch(word, candidates) {
+    let best;
+    for (const candidate of candidates) {
+        if (candidate === word)
+            continue;
+        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        if (distance > maxDistanceFor(word, candidate))
+            continue;
+        if (best === undefined || distance < best.distance)
+            best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+/** `did you mean "health"?` when a candidate is close enough, otherwise undefined. */
+function didYouMean(word, candidates) {
+    const match = closestMatch(word, candidates);
+    return match === undefined ? undefined : `did you mean "${match}"?`;
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/accessors.ts
@@ -36174,7 +34802,7 @@ function lookup(entries, name, kind) {
     const entry = Object.hasOwn(entries, name) ? entries[name] : undefined;
     if (entry === undefined) {
         const hint = didYouMean(name, Object.keys(entries)) ?? `stack.yml defines: ${Object.keys(entries).join(', ')}`;
-        throw new StackDeployError(`stack.yml has no ${kind} "${name}"`, { hint });
+        throw new errors_StackDeployError(`stack.yml has no ${kind} "${name}"`, { hint });
     }
     return entry;
 }
@@ -36192,7 +34820,7 @@ function defaultImage(manifest, service, repositoryOwner) {
     const host = manifest.registry?.host ?? DEFAULT_REGISTRY_HOST;
     const namespace = manifest.registry?.namespace ?? repositoryOwner;
     if (namespace === undefined || namespace === '') {
-        throw new StackDeployError(`cannot tell which image to use for service "${service}": no registry namespace and no repository owner`, {
+        throw new errors_StackDeployError(`cannot tell which image to use for service "${service}": no registry namespace and no repository owner`, {
             service,
             hint: `set registry.namespace in stack.yml, or services.${service}.image`,
         });
@@ -46355,50 +44983,6 @@ const manifestErrorMap = (issue) => {
     }
 };
 
-;// CONCATENATED MODULE: ./src/manifest/suggest.ts
-/**
- * Edit distance between two strings counting insertions, deletions, substitutions and swaps of
- * two neighbouring characters (optimal string alignment), so `prot` is 1 away from `port`.
- */
-function editDistance(a, b) {
-    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    const at = (i, j) => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
-    for (let i = 1; i <= a.length; i += 1) {
-        const row = rows[i] ?? [];
-        for (let j = 1; j <= b.length; j += 1) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                best = Math.min(best, at(i - 2, j - 2) + 1);
-            row[j] = best;
-        }
-    }
-    return at(a.length, b.length);
-}
-/** Short words tolerate fewer edits: 1 up to 5 characters, 2 from 6. */
-function maxDistanceFor(word, candidate) {
-    return Math.max(word.length, candidate.length) <= 5 ? 1 : 2;
-}
-/** The closest candidate within a small edit distance (ignoring case), if any. */
-function closestMatch(word, candidates) {
-    let best;
-    for (const candidate of candidates) {
-        if (candidate === word)
-            continue;
-        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (distance > maxDistanceFor(word, candidate))
-            continue;
-        if (best === undefined || distance < best.distance)
-            best = { candidate, distance };
-    }
-    return best?.candidate;
-}
-/** `did you mean "health"?` when a candidate is close enough, otherwise undefined. */
-function suggest_didYouMean(word, candidates) {
-    const match = closestMatch(word, candidates);
-    return match === undefined ? undefined : `did you mean "${match}"?`;
-}
-
 ;// CONCATENATED MODULE: ./src/manifest/references.ts
 
 
@@ -46414,7 +44998,7 @@ function unknownServiceIssue(path, reference, services, who) {
     if (typeof reference !== 'string' || reference === '' || services.includes(reference))
         return undefined;
     const issue = { path, target: 'value', message: `${who} names unknown service ${describeValue(reference)}` };
-    const hint = suggest_didYouMean(reference, services);
+    const hint = didYouMean(reference, services);
     return hint === undefined ? issue : { ...issue, hint };
 }
 function environmentIssues(environments, services) {
@@ -46558,7 +45142,7 @@ function pathIssuesFromZod(issues, schema, parentPath = []) {
             }
             case 'unrecognized_keys': {
                 const allowed = allowedKeysAt(schema, path);
-                return issue.keys.map((key) => withHint({ path: [...path, key], message: issue.message, target: 'key' }, suggest_didYouMean(key, allowed)));
+                return issue.keys.map((key) => withHint({ path: [...path, key], message: issue.message, target: 'key' }, didYouMean(key, allowed)));
             }
             case 'invalid_key':
                 return [{ path, message: issue.message, target: 'key' }];
@@ -46778,6 +45362,1606 @@ async function loadManifest(file) {
 
 
 
+;// CONCATENATED MODULE: ./src/release/select.ts
+
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/u;
+const DOCKER_TAG_CHARACTERS = 'letters, digits, "_", "." and "-", not starting with "." or "-", at most 128 characters';
+const FULL_SHA = /^[0-9a-f]{40}$/iu;
+const SHA = /^[0-9a-f]{7,40}$/iu;
+const STACK_TAG = /^v([0-9].*)$/su;
+const STACK_TAG_PATTERN = 'v*';
+const SHORT_SHA_LENGTH = 7;
+/** True when `tag` can be used as a Docker image tag. */
+function isValidDockerTag(tag) {
+    return DOCKER_TAG.test(tag);
+}
+/** The Docker image tag for a release version: `+` (SemVer build metadata) becomes `-`. */
+function dockerTagFor(version) {
+    return version.replace(/\+/gu, '-');
+}
+/**
+ * Splits the `services` input: names separated by commas, newlines or other white space.
+ * Empty entries are dropped and repeated names kept once, in first-seen order.
+ */
+function parseServicesInput(text) {
+    const names = text
+        .split(/[\s,]+/u)
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
+    return [...new Set(names)];
+}
+function selectRelease(input) {
+    const shortSha = shortShaOf(input.sha);
+    const serviceNames = validateServices(input.services);
+    const requested = validateRequested(input.requested ?? [], serviceNames);
+    const ref = classifyRef(input.ref, input.services);
+    if (ref.kind === 'sha' && !ref.sha.toLowerCase().startsWith(input.sha.toLowerCase())) {
+        throw selectError(`ref "${input.ref}" is a commit SHA that differs from sha "${input.sha}"`, {
+            hint: 'pass the same commit as ref and sha, or a branch or tag as ref',
+        });
+    }
+    if (ref.kind === 'branch' || ref.kind === 'sha') {
+        const version = `sha-${shortSha}`;
+        return requested.length > 0
+            ? { version, services: inManifestOrder(requested, serviceNames), source: 'requested', shortSha }
+            : { version, services: [...serviceNames], source: ref.kind, shortSha };
+    }
+    const release = releaseForTag(ref.tag, input.services);
+    validateVersion(ref.tag, release.version);
+    if (release.service !== undefined) {
+        const released = release.service;
+        const contradicting = requested.filter((name) => name !== released);
+        if (contradicting.length > 0) {
+            throw selectError(`tag "${ref.tag}" releases only service "${released}", but services ${quoteList(contradicting)} were requested`, {
+                service: released,
+                hint: `leave the services input empty, request only "${released}", or push a tag for each service`,
+            });
+        }
+        return { version: release.version, services: [released], source: 'service-tag', shortSha };
+    }
+    return requested.length > 0
+        ? { version: release.version, services: inManifestOrder(requested, serviceNames), source: 'requested', shortSha }
+        : { version: release.version, services: [...serviceNames], source: 'stack-tag', shortSha };
+}
+function classifyRef(ref, services) {
+    if (ref.trim() === '') {
+        throw selectError('the Git ref is empty', {
+            hint: 'pass a ref such as refs/tags/v1.2.3, refs/heads/main, a tag, a branch or a commit SHA',
+        });
+    }
+    if (ref.startsWith('refs/tags/')) {
+        const tag = ref.slice('refs/tags/'.length);
+        if (tag === '')
+            throw selectError(`ref "${ref}" names no tag`, { hint: 'pass a ref such as refs/tags/v1.2.3' });
+        return { kind: 'tag', tag };
+    }
+    if (ref.startsWith('refs/'))
+        return { kind: 'branch' };
+    if (FULL_SHA.test(ref))
+        return { kind: 'sha', sha: ref };
+    const looksLikeReleaseTag = STACK_TAG.test(ref) || services.some((service) => matchGlob(service.releaseTag, ref) !== undefined);
+    return looksLikeReleaseTag ? { kind: 'tag', tag: ref } : { kind: 'branch' };
+}
+function releaseForTag(tag, services) {
+    const matches = services.flatMap((service) => {
+        const captured = matchGlob(service.releaseTag, tag);
+        return captured === undefined ? [] : [{ service, captured }];
+    });
+    const [first, ...others] = matches;
+    if (first !== undefined && others.length > 0) {
+        const described = matches.map((m) => `${m.service.name} (${m.service.releaseTag})`).join(', ');
+        throw selectError(`tag "${tag}" matches the release tag patterns of several services: ${described}`, {
+            hint: 'give each service a releaseTag pattern that no other service\'s tags can match, such as "<name>-v*"',
+        });
+    }
+    if (first !== undefined)
+        return { version: stripVPrefix(first.captured), service: first.service.name };
+    const stack = STACK_TAG.exec(tag);
+    if (stack?.[1] !== undefined)
+        return { version: stack[1] };
+    const patterns = [...services.map((service) => service.releaseTag), `${STACK_TAG_PATTERN} (every service)`];
+    throw selectError(`"${tag}" matches no release tag pattern; patterns: ${patterns.join(', ')}`, {
+        hint: 'push a tag that matches one of the patterns (for example v1.2.3), or run from a branch',
+    });
+}
+/** The text `*` matched, or undefined when `text` does not match `pattern`. `*` matches one or more characters. */
+function matchGlob(pattern, text) {
+    const star = pattern.indexOf('*');
+    const prefix = pattern.slice(0, star);
+    const suffix = pattern.slice(star + 1);
+    if (text.length <= prefix.length + suffix.length)
+        return undefined;
+    if (!text.startsWith(prefix) || !text.endsWith(suffix))
+        return undefined;
+    return text.slice(prefix.length, text.length - suffix.length);
+}
+function stripVPrefix(captured) {
+    return /^v[0-9]/u.test(captured) ? captured.slice(1) : captured;
+}
+function validateVersion(tag, version) {
+    const dockerTag = dockerTagFor(version);
+    if (!isValidDockerTag(dockerTag)) {
+        throw selectError(`tag "${tag}" gives version "${version}", which is not a valid Docker tag ("${dockerTag}")`, {
+            hint: `a Docker tag may contain only ${DOCKER_TAG_CHARACTERS}`,
+        });
+    }
+}
+function shortShaOf(sha) {
+    if (!SHA.test(sha)) {
+        throw selectError(`sha "${sha}" is not a commit SHA (7 to 40 hexadecimal characters)`, {
+            hint: 'pass the full 40-character commit SHA, such as GITHUB_SHA or the output of git rev-parse HEAD',
+        });
+    }
+    return sha.slice(0, SHORT_SHA_LENGTH).toLowerCase();
+}
+function validateServices(services) {
+    if (services.length === 0) {
+        throw selectError('the stack has no services to release', { hint: 'declare at least one service in stack.yml' });
+    }
+    const names = services.map((service) => service.name);
+    const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
+    if (duplicates.length > 0) {
+        throw selectError(`service names must be unique; repeated: ${quoteList([...new Set(duplicates)])}`, {
+            hint: 'rename the repeated services in stack.yml',
+        });
+    }
+    for (const service of services) {
+        const stars = service.releaseTag.split('*').length - 1;
+        if (stars !== 1) {
+            throw selectError(`release tag pattern "${service.releaseTag}" of service "${service.name}" must contain exactly one "*"`, { service: service.name, hint: `use a pattern such as "${service.name}-v*"` });
+        }
+    }
+    return names;
+}
+function validateRequested(requested, serviceNames) {
+    const unknown = requested.filter((name) => !serviceNames.includes(name));
+    const [firstUnknown] = unknown;
+    if (firstUnknown !== undefined) {
+        const guesses = unknown.flatMap((name) => {
+            const guess = closestName(name, serviceNames);
+            return guess === undefined ? [] : [`"${name}" → "${guess}"`];
+        });
+        const didYouMean = guesses.length > 0 ? `did you mean ${guesses.join(', ')}? ` : '';
+        throw selectError(`unknown service${unknown.length > 1 ? 's' : ''} requested: ${quoteList(unknown)}`, {
+            service: firstUnknown,
+            hint: `${didYouMean}valid services: ${serviceNames.join(', ')}`,
+        });
+    }
+    return [...new Set(requested)];
+}
+function inManifestOrder(requested, serviceNames) {
+    return serviceNames.filter((name) => requested.includes(name));
+}
+/** The service name nearest to `name` by edit distance, when near enough to be a likely typo. */
+function closestName(name, candidates) {
+    let best;
+    for (const candidate of candidates) {
+        const distance = select_editDistance(name.toLowerCase(), candidate.toLowerCase());
+        if (best === undefined || distance < best.distance)
+            best = { name: candidate, distance };
+    }
+    if (best === undefined)
+        return undefined;
+    const tolerance = Math.max(1, Math.floor(Math.max(name.length, best.name.length) / 3));
+    return best.distance <= tolerance ? best.name : undefined;
+}
+function select_editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+            const deletion = (previous[j] ?? 0) + 1;
+            const insertion = (current[j - 1] ?? 0) + 1;
+            current.push(Math.min(substitution, deletion, insertion));
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+function quoteList(names) {
+    return names.map((name) => `"${name}"`).join(', ');
+}
+function selectError(message, context) {
+    return new errors_StackDeployError(message, { step: 'select', ...context });
+}
+
+;// CONCATENATED MODULE: ./src/build/plan.ts
+
+
+
+
+/** Which services a run releases, under which version: from the ref, the inputs and stack.yml. */
+function selectServices(input) {
+    if (input.ref === undefined || input.sha === undefined) {
+        throw new errors_StackDeployError('cannot tell which commit is being released: no Git ref and SHA', {
+            step: 'select',
+            hint: 'run inside a Git checkout, or pass --ref (the CLI) / run from a workflow (the action)',
+        });
+    }
+    const services = Object.keys(input.manifest.services).map((name) => ({ name, releaseTag: releaseTagPattern(input.manifest, name) }));
+    const selection = selectRelease({ ref: input.ref, sha: input.sha, services, requested: input.requested });
+    const version = input.version ?? selection.version;
+    if (!isValidDockerTag(dockerTagFor(version))) {
+        throw new errors_StackDeployError(`the version "${version}" cannot be an image tag`, {
+            step: 'select',
+            hint: 'use letters, digits, ".", "_" and "-" (at most 128 characters, not starting with "." or "-")',
+        });
+    }
+    return { version, selection };
+}
+/** Everything the build phase will do, decided before anything runs. */
+function planBuild(input) {
+    const { version, selection } = selectServices(input);
+    const versionTag = dockerTagFor(version);
+    const shaTag = `sha-${selection.shortSha}`;
+    const builds = [];
+    const notBuilt = [];
+    for (const service of selection.services) {
+        const config = input.manifest.services[service];
+        const build = config?.build;
+        if (config === undefined || build === undefined) {
+            notBuilt.push(service);
+            continue;
+        }
+        const image = defaultImage(input.manifest, service, input.repositoryOwner);
+        const refs = [...new Set([`${image}:${versionTag}`, `${image}:${shaTag}`])];
+        const labels = {
+            'org.opencontainers.image.created': input.now.toISOString(),
+            'org.opencontainers.image.revision': input.sha ?? '',
+            'org.opencontainers.image.title': `${input.manifest.name}-${service}`,
+            'org.opencontainers.image.version': version,
+        };
+        if (input.repositoryUrl !== undefined)
+            labels['org.opencontainers.image.source'] = input.repositoryUrl;
+        builds.push({
+            service,
+            image,
+            releaseRef: `${image}:${versionTag}`,
+            refs,
+            context: (0,external_node_path_namespaceObject.isAbsolute)(build.context) ? build.context : (0,external_node_path_namespaceObject.resolve)(input.manifestDir, build.context),
+            dockerfile: build.dockerfile,
+            target: build.target,
+            buildArgs: build.args ?? {},
+            labels,
+            platforms: build.platforms,
+            network: build.network,
+            sizeLimit: config.size_limit,
+        });
+    }
+    return { version, selection, builds, notBuilt };
+}
+
+;// CONCATENATED MODULE: ./src/commands/docker.ts
+
+
+
+/** Refuses a value that would be empty or read as an option; returns it unchanged otherwise. */
+function docker_requireArgument(value, what) {
+    if (value.trim() === '') {
+        throw new errors_StackDeployError(`${what} is empty`, { hint: `set a non-empty ${what}` });
+    }
+    if (value.startsWith('-')) {
+        throw new errors_StackDeployError(`${what} "${value}" starts with "-" and would be read as an option`, {
+            hint: `a ${what} must not start with "-"`,
+        });
+    }
+    return value;
+}
+/** An image reference (`ghcr.io/acme/api:1.2.3`, an image ID): not empty, no leading "-", no white space. */
+function requireImageRef(ref, what = 'image reference') {
+    docker_requireArgument(ref, what);
+    if (/\s/u.test(ref)) {
+        throw new errors_StackDeployError(`${what} "${ref}" contains white space`, {
+            hint: 'an image reference looks like registry/owner/name:tag and has no spaces',
+        });
+    }
+    return ref;
+}
+function dockerVersion() {
+    return command_command(['docker', 'version', '--format', '{{json .}}']);
+}
+function buildxVersion() {
+    return command_command(['docker', 'buildx', 'version']);
+}
+/**
+ * `docker buildx build` or `docker build`. Argument order: `--file`, `--target`, `--build-arg`…,
+ * `--label`…, `--tag`…, `--platform`, `--network`, `--load`, `--iidfile`, `--cache-from`…,
+ * `--cache-to`…, then the context last.
+ */
+function buildImage(opts) {
+    const context = docker_requireArgument(opts.context, 'build context');
+    const platforms = opts.platforms ?? [];
+    const cacheTo = opts.cacheTo ?? [];
+    if (opts.builder === 'classic') {
+        const refused = [platforms.length > 0 ? 'platforms' : undefined, cacheTo.length > 0 ? 'cache-to' : undefined].filter((name) => name !== undefined);
+        if (refused.length > 0) {
+            throw new errors_StackDeployError(`the classic docker builder does not support ${refused.join(' or ')}`, {
+                step: 'build',
+                hint: 'install the docker buildx plugin (https://github.com/docker/buildx#installing), or remove those build options',
+            });
+        }
+    }
+    if (opts.tags.length === 0) {
+        throw new errors_StackDeployError('a build needs at least one tag', { step: 'build', hint: 'pass the image tag to build' });
+    }
+    const argv = opts.builder === 'buildx' ? ['docker', 'buildx', 'build'] : ['docker', 'build'];
+    if (opts.dockerfile !== undefined)
+        argv.push('--file', dockerfilePath(context, opts.dockerfile));
+    if (opts.target !== undefined)
+        argv.push('--target', docker_requireArgument(opts.target, 'build target'));
+    for (const pair of sortedPairs(opts.buildArgs ?? {}, 'build argument'))
+        argv.push('--build-arg', pair);
+    for (const pair of sortedPairs(opts.labels ?? {}, 'label'))
+        argv.push('--label', pair);
+    for (const tag of opts.tags)
+        argv.push('--tag', requireImageRef(tag, 'image tag'));
+    if (platforms.length > 0) {
+        argv.push('--platform', platforms.map((platform) => docker_requireArgument(platform, 'platform')).join(','));
+    }
+    if (opts.network !== undefined)
+        argv.push('--network', docker_requireArgument(opts.network, 'build network'));
+    if (opts.builder === 'buildx' && opts.load !== false)
+        argv.push('--load');
+    if (opts.iidFile !== undefined)
+        argv.push('--iidfile', docker_requireArgument(opts.iidFile, 'image ID file'));
+    for (const source of opts.cacheFrom ?? [])
+        argv.push('--cache-from', docker_requireArgument(source, 'cache source'));
+    for (const destination of cacheTo)
+        argv.push('--cache-to', docker_requireArgument(destination, 'cache destination'));
+    argv.push(context);
+    return command_command(argv);
+}
+/**
+ * Docker resolves `--file` against the working directory, not the context: a relative
+ * Dockerfile is joined onto the context here. Paths are POSIX (builds run on Linux hosts);
+ * an absolute POSIX or Windows path is kept as given.
+ */
+function dockerfilePath(context, dockerfile) {
+    docker_requireArgument(dockerfile, 'Dockerfile path');
+    const path = external_node_path_namespaceObject.posix.isAbsolute(dockerfile) || external_node_path_namespaceObject.win32.isAbsolute(dockerfile) ? dockerfile : external_node_path_namespaceObject.posix.join(context, dockerfile);
+    return docker_requireArgument(path, 'Dockerfile path');
+}
+/** `K=V` pairs sorted by key (code-unit order, the same on every machine). */
+function sortedPairs(record, what) {
+    return Object.keys(record)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .map((key) => {
+        if (key === '' || key.includes('=') || /\s/u.test(key) || key.startsWith('-')) {
+            throw new errors_StackDeployError(`${what} name "${key}" is not valid`, {
+                step: 'build',
+                hint: `a ${what} name must be non-empty, must not start with "-" and contains no "=" or white space`,
+            });
+        }
+        return `${key}=${record[key] ?? ''}`;
+    });
+}
+function tagImage(source, target) {
+    return command(['docker', 'tag', requireImageRef(source, 'source image'), requireImageRef(target, 'target image')]);
+}
+function pushImage(ref) {
+    return command_command(['docker', 'push', requireImageRef(ref)]);
+}
+function pullImage(ref) {
+    return command(['docker', 'pull', requireImageRef(ref)]);
+}
+/** Removes one image reference. Never forced: an image a container still uses stays. */
+function removeImage(ref) {
+    return command(['docker', 'image', 'rm', requireImageRef(ref)]);
+}
+/** Writes the image as a tar archive (`docker save` format) to standard output. */
+function saveImage(ref) {
+    return command_command(['docker', 'image', 'save', requireImageRef(ref)]);
+}
+function inspectImage(ref, format) {
+    return command(['docker', 'image', 'inspect', '--format', requireFormat(format), requireImageRef(ref)]);
+}
+function inspectContainer(idOrName, format) {
+    return command(['docker', 'container', 'inspect', '--format', requireFormat(format), requireImageRef(idOrName, 'container')]);
+}
+function requireFormat(format) {
+    if (format.trim() === '') {
+        throw new StackDeployError('inspect format is empty', { hint: 'pass a Go template such as {{json .}}' });
+    }
+    return format;
+}
+/** `docker login` with the password on standard input (marked secret), never in argv. */
+function loginRegistry(opts) {
+    const registry = requireImageRef(opts.registry, 'registry');
+    const username = docker_requireArgument(opts.username, 'registry username');
+    if (opts.password === '') {
+        throw new errors_StackDeployError(`the password for registry ${registry} is empty`, {
+            hint: 'pass a registry token (for GHCR, the GITHUB_TOKEN with packages: write)',
+        });
+    }
+    return command_command(['docker', 'login', registry, '--username', username, '--password-stdin'], {
+        text: opts.password,
+        secret: true,
+    });
+}
+function logoutRegistry(registry) {
+    return command_command(['docker', 'logout', requireImageRef(registry, 'registry')]);
+}
+/**
+ * The raw registry manifest of an image, for measuring its compressed size:
+ * `docker buildx imagetools inspect --raw`, or without buildx `docker manifest inspect --verbose`.
+ */
+function rawManifest(opts) {
+    const ref = requireImageRef(opts.ref);
+    return opts.tool === 'buildx'
+        ? command(['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref])
+        : command(['docker', 'manifest', 'inspect', '--verbose', ref]);
+}
+/** The registry digests of a local image, as a JSON array. */
+function repoDigests(ref) {
+    return inspectImage(ref, '{{json .RepoDigests}}');
+}
+
+;// CONCATENATED MODULE: ./src/util/pool.ts
+/**
+ * Runs `work` on every item with at most `limit` running at once, and waits for all of them,
+ * failed or not. Results keep the order of `items`.
+ */
+async function settleWithLimit(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next;
+            next += 1;
+            const item = items[index];
+            try {
+                results[index] = { status: 'fulfilled', value: await work(item) };
+            }
+            catch (reason) {
+                results[index] = { status: 'rejected', reason };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/build/build-images.ts
+
+
+
+
+const BUILD_ERROR_TAIL_LINES = 30;
+/** `docker buildx` when the plugin answers, else the classic builder. */
+async function detectBuilder(executor) {
+    const probe = await executor.run(buildxVersion(), { allowFailure: true, step: 'build' });
+    return probe.exitCode === 0 ? 'buildx' : 'classic';
+}
+/**
+ * Builds every image, at most one per core at a time. Each build's output is collected and
+ * shown in its own log group when it ends, so parallel logs never interleave. Throws one error
+ * naming every failed service, each with the last 30 lines of its output.
+ */
+async function buildImages(builds, deps) {
+    const { executor, reporter, builder } = deps;
+    const results = await settleWithLimit(builds, deps.parallelism ?? (0,external_node_os_namespaceObject.availableParallelism)(), async (build) => {
+        let log = '';
+        const cmd = buildImage({
+            builder,
+            context: build.context,
+            dockerfile: build.dockerfile,
+            target: build.target,
+            buildArgs: build.buildArgs,
+            labels: build.labels,
+            tags: build.refs,
+            platforms: builder === 'buildx' ? build.platforms : undefined,
+            network: build.network,
+            cacheFrom: deps.cache?.cacheFrom(build.service),
+            cacheTo: deps.cache?.cacheTo(build.service),
+        });
+        try {
+            await executor.run(cmd, {
+                service: build.service,
+                step: 'build',
+                env: builder === 'buildx' ? { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' } : { DOCKER_BUILDKIT: '0' },
+                onOutput: (chunk) => {
+                    log += chunk;
+                },
+            });
+        }
+        catch (error) {
+            const context = error instanceof errors_StackDeployError ? error.context : {};
+            throw new errors_StackDeployError(`the build of ${build.service} failed${context.exitCode === undefined ? '' : ` (exit code ${context.exitCode})`}`, {
+                ...context,
+                service: build.service,
+                step: 'build',
+                outputTail: tailLines(log, BUILD_ERROR_TAIL_LINES),
+                hint: `fix the build of ${build.service}; its whole log is in the "Build ${build.service}" log group`,
+            });
+        }
+        finally {
+            await reporter.group(`Build ${build.service}`, () => {
+                reporter.info(log.trimEnd());
+                return Promise.resolve();
+            });
+        }
+    });
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    if (failures.length === 0)
+        return;
+    if (failures.length === 1)
+        throw failures[0];
+    // Several failed: report each in the log, then fail with the first one's details.
+    for (const failure of failures.slice(1))
+        reporter.error(failure instanceof Error ? failure.message : String(failure));
+    throw failures[0];
+}
+
+;// CONCATENATED MODULE: ./src/build/cache.ts
+
+const NO_CACHE = (why) => ({ cacheFrom: () => [], cacheTo: () => [], disabledBecause: why });
+/**
+ * The GitHub Actions cache backend of buildx (`type=gha`), one scope per service. It needs the
+ * runner's cache service (ACTIONS_RUNTIME_TOKEN and a cache URL, which buildx reads from the
+ * environment, never from argv) and a buildx driver that can export caches (not `docker`).
+ * Anywhere else it is off.
+ */
+async function githubBuildCache(executor, builder, env, wanted) {
+    if (!wanted)
+        return NO_CACHE('the build-cache input is false');
+    const onGithub = env.ACTIONS_RUNTIME_TOKEN !== undefined && (env.ACTIONS_CACHE_URL !== undefined || env.ACTIONS_RESULTS_URL !== undefined);
+    if (!onGithub)
+        return NO_CACHE('not running on GitHub Actions');
+    if (builder !== 'buildx')
+        return NO_CACHE('docker buildx is not installed');
+    const inspect = await executor.run(command_command(['docker', 'buildx', 'inspect']), { allowFailure: true, step: 'build' });
+    const driver = /^Driver:\s*(\S+)/mu.exec(inspect.stdout)?.[1];
+    if (driver === undefined || driver === 'docker') {
+        return NO_CACHE('the buildx builder uses the "docker" driver, which cannot export caches (add docker/setup-buildx-action before this step)');
+    }
+    return {
+        cacheFrom: (service) => [`type=gha,scope=stack-deploy-${service}`],
+        cacheTo: (service) => [`type=gha,scope=stack-deploy-${service},mode=max`],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/build/publish.ts
+
+
+/**
+ * Logs in to each registry that has credentials (password on stdin), runs `work`, and logs out
+ * again whatever happened. `onLogin` lets the action's post step log out after a cancelled run.
+ */
+async function withRegistryLogins(executor, logins, onLogin, work) {
+    const loggedIn = [];
+    try {
+        for (const { registry, credentials } of logins) {
+            onLogin(registry);
+            try {
+                await executor.run(loginRegistry({ registry, username: credentials.username, password: credentials.password }), { step: 'login' });
+            }
+            catch (error) {
+                const context = error instanceof errors_StackDeployError ? error.context : {};
+                throw new errors_StackDeployError(`docker login to ${registry} as ${credentials.username} failed`, {
+                    ...context,
+                    step: 'login',
+                    hint: registry === 'ghcr.io'
+                        ? 'the github-token needs "packages: write" permission in the workflow (or set registry-username/registry-password)'
+                        : 'check the registry-username and registry-password inputs',
+                });
+            }
+            loggedIn.push(registry);
+        }
+        return await work();
+    }
+    finally {
+        for (const registry of loggedIn)
+            await executor.run(logoutRegistry(registry), { step: 'logout', allowFailure: true });
+    }
+}
+/** Pushes every tag of every image, one push at a time (layers are shared between tags). */
+async function pushImages(executor, images) {
+    for (const image of images) {
+        for (const ref of image.refs) {
+            await executor.run(pushImage(ref), { service: image.service, step: 'push' });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = require("node:zlib");
+;// CONCATENATED MODULE: ./src/build/tar.ts
+
+const BLOCK = 512;
+/** Long names and pax records larger than this are refused: no real archive has them. */
+const MAX_METADATA_BYTES = 1024 * 1024;
+class TarReader {
+    #handlers;
+    #header = Buffer.alloc(BLOCK);
+    #headerFill = 0;
+    #phase = { kind: 'header' };
+    /** Zero blocks seen in a row: two end the archive. */
+    #zeroBlocks = 0;
+    /** Set by `L`, `K` and `x` entries for the next entry only. */
+    #next = {};
+    /** Set by `g` entries for every following entry. */
+    #global = {};
+    #bytesRead = 0;
+    constructor(handlers) {
+        this.#handlers = handlers;
+    }
+    /** True once the end-of-archive marker (two zero blocks) has been read. */
+    get finished() {
+        return this.#phase.kind === 'finished';
+    }
+    /** Feeds the next bytes of the archive. Bytes after the end-of-archive marker are ignored. */
+    push(chunk) {
+        let offset = 0;
+        while (offset < chunk.length) {
+            const phase = this.#phase;
+            switch (phase.kind) {
+                case 'finished':
+                    this.#bytesRead += chunk.length - offset;
+                    return;
+                case 'header': {
+                    const take = Math.min(BLOCK - this.#headerFill, chunk.length - offset);
+                    chunk.copy(this.#header, this.#headerFill, offset, offset + take);
+                    this.#headerFill += take;
+                    offset += take;
+                    if (this.#headerFill === BLOCK) {
+                        this.#headerFill = 0;
+                        this.#readHeader();
+                        this.#bytesRead += BLOCK;
+                    }
+                    break;
+                }
+                case 'file': {
+                    const take = Math.min(phase.remaining, chunk.length - offset);
+                    if (take > 0)
+                        phase.sink?.write(chunk.subarray(offset, offset + take));
+                    phase.remaining -= take;
+                    offset += take;
+                    this.#bytesRead += take;
+                    if (phase.remaining === 0) {
+                        phase.sink?.end();
+                        this.#phase = phase.padding > 0 ? { kind: 'skip', remaining: phase.padding } : { kind: 'header' };
+                    }
+                    break;
+                }
+                case 'metadata': {
+                    const take = Math.min(phase.size - phase.received, chunk.length - offset);
+                    phase.parts.push(Buffer.from(chunk.subarray(offset, offset + take)));
+                    phase.received += take;
+                    offset += take;
+                    this.#bytesRead += take;
+                    if (phase.received === phase.size) {
+                        this.#applyMetadata(phase.type, Buffer.concat(phase.parts));
+                        const padding = paddingAfter(phase.size);
+                        this.#phase = padding > 0 ? { kind: 'skip', remaining: padding } : { kind: 'header' };
+                    }
+                    break;
+                }
+                case 'skip': {
+                    const take = Math.min(phase.remaining, chunk.length - offset);
+                    phase.remaining -= take;
+                    offset += take;
+                    this.#bytesRead += take;
+                    if (phase.remaining === 0)
+                        this.#phase = { kind: 'header' };
+                    break;
+                }
+            }
+        }
+    }
+    /**
+     * The archive has no more bytes. Throws when it stopped inside an entry. An archive that
+     * ends on an entry boundary without the end-of-archive marker is accepted.
+     */
+    end() {
+        const phase = this.#phase;
+        if (phase.kind === 'finished')
+            return;
+        const insideHeader = phase.kind === 'header' && this.#headerFill > 0;
+        const insideEntry = phase.kind === 'file' || phase.kind === 'metadata' || (phase.kind === 'skip' && phase.remaining > 0);
+        if (insideHeader || insideEntry) {
+            throw new errors_StackDeployError(`the tar archive is truncated: it ends inside an entry after ${this.#bytesRead + this.#headerFill} bytes`);
+        }
+        this.#phase = { kind: 'finished' };
+    }
+    #readHeader() {
+        const header = this.#header;
+        if (header.every((byte) => byte === 0)) {
+            this.#zeroBlocks += 1;
+            if (this.#zeroBlocks === 2)
+                this.#phase = { kind: 'finished' };
+            return;
+        }
+        this.#zeroBlocks = 0;
+        verifyChecksum(header, this.#bytesRead);
+        const type = String.fromCharCode(header[156] ?? 0);
+        const headerSize = readNumber(header, 124, 12, 'size', this.#bytesRead);
+        if (type === 'L' || type === 'K' || type === 'x' || type === 'g') {
+            if (headerSize > MAX_METADATA_BYTES) {
+                throw new errors_StackDeployError(`the tar archive has a ${headerSize}-byte "${type}" header record at byte ${this.#bytesRead}, larger than any real one`);
+            }
+            this.#phase =
+                headerSize > 0 ? { kind: 'metadata', type, size: headerSize, parts: [], received: 0 } : { kind: 'header' };
+            if (headerSize === 0)
+                this.#applyMetadata(type, Buffer.alloc(0));
+            return;
+        }
+        const pending = { ...this.#global, ...this.#next };
+        this.#next = {};
+        const name = pending.path ?? headerName(header);
+        const size = pending.size ?? headerSize;
+        const padding = paddingAfter(size);
+        if (type === '0' || type === '\0' || type === '7') {
+            const sink = this.#handlers.onFile({ name, size });
+            if (size === 0) {
+                sink?.end();
+                return;
+            }
+            this.#phase = { kind: 'file', remaining: size, padding, sink };
+            return;
+        }
+        if (type === '1' || type === '2') {
+            const linkName = pending.linkPath ?? readString(header, 157, 100);
+            this.#handlers.onLink?.({ name, linkName, kind: type === '2' ? 'symlink' : 'hardlink' });
+        }
+        if (size > 0)
+            this.#phase = { kind: 'skip', remaining: size + padding };
+    }
+    #applyMetadata(type, data) {
+        switch (type) {
+            case 'L':
+                this.#next.path = cString(data);
+                return;
+            case 'K':
+                this.#next.linkPath = cString(data);
+                return;
+            case 'x':
+                Object.assign(this.#next, parsePax(data, this.#bytesRead));
+                return;
+            case 'g':
+                Object.assign(this.#global, parsePax(data, this.#bytesRead));
+                return;
+        }
+    }
+}
+function paddingAfter(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+/** Text up to the first NUL. */
+function cString(data) {
+    const end = data.indexOf(0);
+    return data.toString('utf8', 0, end === -1 ? data.length : end);
+}
+function readString(header, offset, length) {
+    return cString(header.subarray(offset, offset + length));
+}
+/** The name field, joined to the ustar prefix field when the header is POSIX ustar. */
+function headerName(header) {
+    const name = readString(header, 0, 100);
+    const isPosixUstar = header.toString('latin1', 257, 263) === 'ustar\0';
+    if (!isPosixUstar)
+        return name;
+    const prefix = readString(header, 345, 155);
+    return prefix === '' ? name : `${prefix}/${name}`;
+}
+/** An octal field, or GNU's base-256 form (high bit of the first byte set) for large values. */
+function readNumber(header, offset, length, field, position) {
+    const bytes = header.subarray(offset, offset + length);
+    const first = bytes[0] ?? 0;
+    if ((first & 0x80) !== 0) {
+        if (first === 0xff)
+            throw new errors_StackDeployError(`the tar header at byte ${position} has a negative ${field}`);
+        let value = first & 0x7f;
+        for (const byte of bytes.subarray(1))
+            value = value * 256 + byte;
+        if (!Number.isSafeInteger(value))
+            throw new errors_StackDeployError(`the tar header at byte ${position} has a ${field} too large to read`);
+        return value;
+    }
+    const text = bytes.toString('latin1').replace(/[\0 ]+$/u, '').replace(/^ +/u, '');
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/u.test(text)) {
+        throw new errors_StackDeployError(`the tar header at byte ${position} has an unreadable ${field} field "${text}"`, {
+            hint: 'the input is not a tar archive, or it is corrupted',
+        });
+    }
+    return Number.parseInt(text, 8);
+}
+function verifyChecksum(header, position) {
+    const expected = readNumber(header, 148, 8, 'checksum', position);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i += 1)
+        sum += i >= 148 && i < 156 ? 0x20 : (header[i] ?? 0);
+    if (sum !== expected) {
+        throw new errors_StackDeployError(`the tar header at byte ${position} has a wrong checksum`, {
+            hint: 'the input is not a tar archive, or it is corrupted',
+        });
+    }
+}
+/** pax records: `<length> <key>=<value>\n`, where length counts the whole record in bytes. */
+function parsePax(data, position) {
+    const names = {};
+    let offset = 0;
+    while (offset < data.length) {
+        const space = data.indexOf(0x20, offset);
+        const length = space === -1 ? Number.NaN : Number.parseInt(data.toString('latin1', offset, space), 10);
+        if (!Number.isInteger(length) || length <= 0 || offset + length > data.length) {
+            if (data.subarray(offset).every((byte) => byte === 0))
+                break;
+            throw new errors_StackDeployError(`the tar archive has a malformed pax record before byte ${position}`);
+        }
+        const record = data.toString('utf8', space + 1, offset + length - 1);
+        offset += length;
+        const equals = record.indexOf('=');
+        if (equals === -1)
+            continue;
+        const key = record.slice(0, equals);
+        const value = record.slice(equals + 1);
+        if (key === 'path')
+            names.path = value;
+        else if (key === 'linkpath')
+            names.linkPath = value;
+        else if (key === 'size' && /^\d+$/u.test(value))
+            names.size = Number.parseInt(value, 10);
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/build/size.ts
+
+
+
+
+
+/** Files this small are kept in memory and compressed only if the manifest lists them as layers. */
+const SMALL_FILE_BYTES = 1024;
+/** A docker-save manifest.json is a few hundred bytes per image; anything this large is not one. */
+const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+const SAVE_MANIFEST = 'manifest.json';
+const GZIP_MAGIC = [0x1f, 0x8b];
+/**
+ * Measures `ref` (a local image) by streaming `docker image save` through a tar reader and
+ * gzip, holding at most one megabyte of a layer in memory. Layers are compressed as they
+ * stream past, before the archive's manifest.json (written last) says which files are layers,
+ * so every file that may be one is compressed: names ending in `layer.tar` (docker before 25)
+ * or under `blobs/` (docker 25+).
+ */
+async function measureImageSize(executor, ref, options = {}) {
+    const where = { step: 'size', service: options.service, host: executor.host };
+    const archive = new SavedImageArchive();
+    const reader = new TarReader(archive);
+    let readFailure;
+    try {
+        await executor.run(saveImage(ref), {
+            step: 'size',
+            service: options.service,
+            onStdoutBytes: (chunk) => {
+                if (readFailure !== undefined)
+                    return;
+                try {
+                    reader.push(chunk);
+                }
+                catch (error) {
+                    // docker keeps writing until it exits; the rest of its output is dropped.
+                    readFailure = error;
+                }
+            },
+        });
+        if (readFailure !== undefined)
+            throw readFailure;
+        reader.end();
+        return archive.measure(ref);
+    }
+    catch (error) {
+        const failure = error instanceof errors_StackDeployError
+            ? error
+            : new errors_StackDeployError(`could not measure image ${ref}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+        throw failure.withContext({
+            ...where,
+            hint: failure.context.hint ?? `check that the image ${ref} exists locally (docker image ls) and that docker image save works for it`,
+        });
+    }
+}
+/** Everything about a `docker image save` archive needed to size it, gathered while it streams. */
+class SavedImageArchive {
+    #files = new Map();
+    #links = new Map();
+    onFile(entry) {
+        const name = normalizeName(entry.name);
+        if (name === SAVE_MANIFEST || (entry.size <= SMALL_FILE_BYTES && mayBeLayer(name))) {
+            if (entry.size > MAX_MANIFEST_BYTES) {
+                throw new errors_StackDeployError(`the ${SAVE_MANIFEST} of the saved image is ${entry.size} bytes, too large to be a docker save manifest`);
+            }
+            return new CollectingSink((content) => this.#files.set(name, { size: entry.size, content }));
+        }
+        if (mayBeLayer(name)) {
+            const counter = new GzipSizeCounter(entry.size);
+            this.#files.set(name, { size: entry.size, compressed: counter });
+            return counter;
+        }
+        this.#files.set(name, { size: entry.size });
+        return undefined;
+    }
+    onLink(entry) {
+        const name = normalizeName(entry.name);
+        const target = entry.kind === 'symlink' ? normalizeName(external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(name), entry.linkName)) : normalizeName(entry.linkName);
+        this.#links.set(name, target);
+    }
+    measure(ref) {
+        const manifest = this.#manifestFor(ref);
+        const layerNames = [...new Set(manifest.layers.map((layer) => this.#resolve(layer)))];
+        const configName = this.#resolve(manifest.config);
+        const config = this.#files.get(configName);
+        if (config === undefined)
+            throw missingFile(configName, 'config');
+        let compressedBytes = config.size;
+        let uncompressedBytes = config.size;
+        for (const layerName of layerNames) {
+            const layer = this.#files.get(layerName);
+            if (layer === undefined)
+                throw missingFile(layerName, 'layer');
+            compressedBytes += compressedSize(layer);
+            uncompressedBytes += layer.size;
+        }
+        return { compressedBytes, uncompressedBytes, layers: layerNames.length };
+    }
+    #manifestFor(ref) {
+        const file = this.#files.get(SAVE_MANIFEST);
+        if (file?.content === undefined) {
+            throw new errors_StackDeployError(`the output of docker image save for ${ref} has no ${SAVE_MANIFEST}`, {
+                hint: 'the docker engine wrote an archive format this tool does not know',
+            });
+        }
+        return parseSaveManifest(file.content.toString('utf8'), ref);
+    }
+    /** Follows links (docker writes a repeated layer as a symlink to its first copy). */
+    #resolve(name) {
+        let current = normalizeName(name);
+        for (let hops = 0; hops < 16; hops += 1) {
+            const target = this.#links.get(current);
+            if (target === undefined)
+                return current;
+            current = target;
+        }
+        throw new errors_StackDeployError(`the saved image has a link loop at ${name}`);
+    }
+}
+function missingFile(name, what) {
+    return new errors_StackDeployError(`the saved image's ${SAVE_MANIFEST} names the ${what} ${name}, which the archive does not contain`);
+}
+function compressedSize(file) {
+    if (file.compressed !== undefined)
+        return file.compressed.compressedBytes;
+    const content = file.content ?? Buffer.alloc(0);
+    return isGzip(content) ? content.length : (0,external_node_zlib_namespaceObject.gzipSync)(content).length;
+}
+function mayBeLayer(name) {
+    return name.endsWith('layer.tar') || name.startsWith('blobs/');
+}
+function normalizeName(name) {
+    return external_node_path_namespaceObject.posix.normalize(name).replace(/^(?:\.\/)+/u, '').replace(/\/+$/u, '');
+}
+function isGzip(data) {
+    return data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1];
+}
+/** Reads docker save's manifest.json: `[{"Config": "...", "RepoTags": [...], "Layers": [...]}]`. */
+function parseSaveManifest(text, ref) {
+    const invalid = (why) => new errors_StackDeployError(`the ${SAVE_MANIFEST} of the saved image ${ref} ${why}`, {
+        hint: 'the docker engine wrote an archive format this tool does not know',
+    });
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        throw invalid('is not JSON');
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0)
+        throw invalid('is not a non-empty list');
+    const images = parsed.filter(isRecord);
+    const image = images.length === 1 ? images[0] : images.find((entry) => Array.isArray(entry['RepoTags']) && entry['RepoTags'].includes(ref));
+    if (image === undefined)
+        throw invalid(`describes ${parsed.length} images and none is tagged ${ref}`);
+    const config = image['Config'];
+    const layers = image['Layers'];
+    if (typeof config !== 'string' || config === '')
+        throw invalid('has no "Config" path');
+    if (!Array.isArray(layers) || !layers.every((layer) => typeof layer === 'string')) {
+        throw invalid('has no "Layers" list of paths');
+    }
+    return { config, layers };
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Keeps a file's data whole (for small files only). */
+class CollectingSink {
+    #parts = [];
+    #done;
+    constructor(done) {
+        this.#done = done;
+    }
+    write(data) {
+        this.#parts.push(Buffer.from(data));
+    }
+    end() {
+        this.#done(Buffer.concat(this.#parts));
+    }
+}
+/** Data compressed at a time; the only part of a layer held in memory. */
+const PIECE_BYTES = 1024 * 1024;
+/** Deflate's window: each piece is compressed with the previous 32 KiB as its dictionary. */
+const WINDOW_BYTES = 32 * 1024;
+/** gzip's 10-byte header and 8-byte trailer (CRC-32 and length) around the deflate data. */
+const GZIP_FRAME_BYTES = 18;
+/**
+ * Counts the gzip-compressed size of one file as its data streams in. A file that already
+ * starts with the gzip magic bytes counts as its own size and is not compressed again.
+ *
+ * Compression is synchronous, one piece of `PIECE_BYTES` at a time: `onStdoutBytes` cannot
+ * pause `docker image save`, and an asynchronous `zlib.createGzip()` falls behind it and queues
+ * the whole layer in memory (seen: +120 MB of RSS for a 121 MB layer). Blocking the data
+ * handler lets the pipe throttle docker instead. Each piece is raw deflate with the previous
+ * 32 KiB as preset dictionary and a sync flush, so the pieces put together form one valid
+ * deflate stream, as long as a continuous one give or take a few bytes per piece; a file of
+ * one piece counts exactly as `gzipSync` of it.
+ */
+class GzipSizeCounter {
+    #size;
+    /** Views into the executor's chunks, which are never reused. */
+    #pending = [];
+    #pendingBytes = 0;
+    #window;
+    #mode = 'undecided';
+    #compressedBytes = GZIP_FRAME_BYTES;
+    #ended = false;
+    constructor(size) {
+        this.#size = size;
+    }
+    /** The count; read it after `end`. */
+    get compressedBytes() {
+        if (!this.#ended)
+            throw new errors_StackDeployError('a layer was measured before all its data was read');
+        return this.#mode === 'as-is' ? this.#size : this.#compressedBytes;
+    }
+    write(data) {
+        if (this.#mode === 'as-is')
+            return;
+        this.#pending.push(data);
+        this.#pendingBytes += data.length;
+        if (this.#mode === 'undecided' && this.#pendingBytes >= GZIP_MAGIC.length) {
+            this.#mode = isGzip(Buffer.concat(this.#pending.slice(0, GZIP_MAGIC.length))) ? 'as-is' : 'gzip';
+            if (this.#mode === 'as-is')
+                this.#pending = [];
+        }
+        if (this.#mode === 'gzip' && this.#pendingBytes >= PIECE_BYTES)
+            this.#compressPiece(false);
+    }
+    end() {
+        if (this.#mode !== 'as-is') {
+            this.#mode = 'gzip';
+            this.#compressPiece(true);
+        }
+        this.#ended = true;
+    }
+    #compressPiece(last) {
+        const piece = Buffer.concat(this.#pending);
+        this.#pending = [];
+        this.#pendingBytes = 0;
+        const output = (0,external_node_zlib_namespaceObject.deflateRawSync)(piece, {
+            ...(this.#window !== undefined ? { dictionary: this.#window } : {}),
+            finishFlush: last ? external_node_zlib_namespaceObject.constants.Z_FINISH : external_node_zlib_namespaceObject.constants.Z_SYNC_FLUSH,
+        });
+        this.#compressedBytes += output.length;
+        // Pieces before the last are at least PIECE_BYTES long, so the window is their end.
+        if (!last)
+            this.#window = Buffer.from(piece.subarray(piece.length - WINDOW_BYTES));
+    }
+}
+/** A registry manifest's stored size: `config.size` plus every `layers[].size`. */
+function manifestCompressedSize(rawManifestJson) {
+    const manifest = unwrapManifest(parseJson(rawManifestJson, 'image manifest'));
+    if (isIndex(manifest)) {
+        throw new errors_StackDeployError('the image manifest is an index (manifest list) of several platforms, so it has no single size', {
+            step: 'size',
+            hint: 'choose a platform (such as linux/amd64) and measure the manifest that the index lists for it',
+        });
+    }
+    if (!isRecord(manifest))
+        throw notAManifest('is not a JSON object');
+    if (manifest['schemaVersion'] === 1)
+        throw notAManifest('uses the obsolete schema version 1, which records no sizes');
+    const config = manifest['config'];
+    const layers = manifest['layers'];
+    if (!isRecord(config) || !isByteCount(config['size']))
+        throw notAManifest('has no "config.size"');
+    if (!Array.isArray(layers))
+        throw notAManifest('has no "layers" list');
+    let total = config['size'];
+    for (const [index, layer] of layers.entries()) {
+        if (!isRecord(layer) || !isByteCount(layer['size']))
+            throw notAManifest(`has no "layers[${index}].size"`);
+        total += layer['size'];
+    }
+    return total;
+}
+/**
+ * The digest of the manifest an index (manifest list) names for `platform`, written
+ * `os/architecture` or `os/architecture/variant` (`linux/amd64`, `linux/arm/v7`).
+ */
+function pickPlatformManifest(rawIndexJson, platform) {
+    const [os, architecture, variant, ...rest] = platform.split('/');
+    if (os === undefined || os === '' || architecture === undefined || architecture === '' || variant === '' || rest.length > 0) {
+        throw new StackDeployError(`platform "${platform}" is not of the form os/architecture[/variant]`, {
+            step: 'size',
+            hint: 'write a platform such as linux/amd64 or linux/arm/v7',
+        });
+    }
+    const index = unwrapManifest(parseJson(rawIndexJson, 'image index'));
+    if (!isIndex(index)) {
+        throw new StackDeployError('the manifest is a single-platform image manifest, not an index of platforms', {
+            step: 'size',
+            hint: 'measure it directly with manifestCompressedSize',
+        });
+    }
+    const children = index.manifests.filter(isRecord).flatMap((child) => {
+        const childPlatform = child['platform'];
+        const digest = child['digest'];
+        if (!isRecord(childPlatform) || typeof digest !== 'string')
+            return [];
+        const childVariant = typeof childPlatform['variant'] === 'string' ? childPlatform['variant'] : undefined;
+        return [{ os: childPlatform['os'], architecture: childPlatform['architecture'], variant: childVariant, digest }];
+    });
+    const sameArchitecture = children.filter((child) => child.os === os && child.architecture === architecture);
+    // Without a variant, the one manifest of that architecture; among several, the one without a variant.
+    const withoutVariant = sameArchitecture.filter((child) => child.variant === undefined);
+    const matches = variant !== undefined
+        ? sameArchitecture.filter((child) => child.variant === variant)
+        : sameArchitecture.length > 1 && withoutVariant.length > 0
+            ? withoutVariant
+            : sameArchitecture;
+    const describe = (child) => [child.os, child.architecture, child.variant].filter((part) => typeof part === 'string').join('/');
+    const available = children
+        .filter((child) => child.os !== 'unknown')
+        .map(describe)
+        .join(', ');
+    const [match, ...others] = matches;
+    if (match === undefined || others.length > 0) {
+        const why = match === undefined
+            ? `lists no manifest for platform ${platform}`
+            : `lists several manifests for platform ${platform} (${sameArchitecture.map(describe).join(', ')})`;
+        throw new StackDeployError(`the image index ${why}`, {
+            step: 'size',
+            hint: available === '' ? 'the index lists no platforms' : `choose one of: ${available}`,
+        });
+    }
+    return match.digest;
+}
+function parseJson(text, what) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors_StackDeployError(`the ${what} is not JSON: ${error instanceof Error ? error.message : String(error)}`, { step: 'size' });
+    }
+}
+/**
+ * `docker manifest inspect --verbose` wraps the registry manifest (`{"Ref", "Descriptor",
+ * "SchemaV2Manifest" | "OCIManifest"}`), and prints a list of those for an index.
+ */
+function unwrapManifest(value) {
+    if (Array.isArray(value))
+        return { manifests: value.map((entry) => (isRecord(entry) ? entry['Descriptor'] : entry)) };
+    if (!isRecord(value))
+        return value;
+    return value['SchemaV2Manifest'] ?? value['OCIManifest'] ?? value;
+}
+function isIndex(value) {
+    return isRecord(value) && Array.isArray(value['manifests']);
+}
+function isByteCount(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+function notAManifest(why) {
+    return new errors_StackDeployError(`the image manifest ${why}`, {
+        step: 'size',
+        hint: 'pass the raw manifest of one image (Docker v2 schema 2 or OCI), as docker buildx imagetools inspect --raw prints it',
+    });
+}
+const SI_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+/**
+ * SI units (1 kB = 1000 B): whole bytes below 1000 ("999 B"), then one decimal below 100 of a
+ * unit ("12.3 MB") and whole units from 100 ("300 kB").
+ */
+function formatBytes(bytes) {
+    if (bytes < 0)
+        return `-${formatBytes(-bytes)}`;
+    if (bytes < 1000)
+        return `${Math.round(bytes)} B`;
+    let unit = 0;
+    let value = bytes;
+    while (unit < SI_UNITS.length - 1 && roundForDisplay(value) >= 1000) {
+        value /= 1000;
+        unit += 1;
+    }
+    const shown = roundForDisplay(value);
+    return `${shown >= 100 ? shown.toFixed(0) : shown.toFixed(1)} ${SI_UNITS[unit]}`;
+}
+function roundForDisplay(value) {
+    return value >= 99.95 ? Math.round(value) : Math.round(value * 10) / 10;
+}
+/** "+1.2 MB (+10.4%)", "-300 kB (-3.0%)", "±0 B"; without a percentage when `previous` is 0. */
+function formatSizeDelta(current, previous) {
+    const delta = current - previous;
+    if (delta === 0)
+        return '±0 B';
+    const sign = delta > 0 ? '+' : '-';
+    const amount = `${sign}${formatBytes(Math.abs(delta))}`;
+    if (previous === 0)
+        return amount;
+    const percent = Math.abs((delta / previous) * 100).toFixed(1);
+    return `${amount} (${sign}${percent}%)`;
+}
+
+;// CONCATENATED MODULE: ./src/build/versions.ts
+/**
+ * Orders release versions (`1.2.3`, `1.2.3-rc.1`, `2.0`) as SemVer does: numeric parts by
+ * value, a pre-release before its release. Returns <0, 0 or >0.
+ */
+function compareVersions(a, b) {
+    const split = (v) => {
+        const [core = '', ...rest] = v.replace(/\+.*$/u, '').split('-');
+        return { core: core.split('.').map((part) => Number.parseInt(part, 10) || 0), pre: rest.length > 0 ? rest.join('-') : undefined };
+    };
+    const left = split(a);
+    const right = split(b);
+    for (let i = 0; i < Math.max(left.core.length, right.core.length); i += 1) {
+        const diff = (left.core[i] ?? 0) - (right.core[i] ?? 0);
+        if (diff !== 0)
+            return diff;
+    }
+    if (left.pre === right.pre)
+        return 0;
+    if (left.pre === undefined)
+        return 1;
+    if (right.pre === undefined)
+        return -1;
+    const l = left.pre.split('.');
+    const r = right.pre.split('.');
+    for (let i = 0; i < Math.max(l.length, r.length); i += 1) {
+        const x = l[i];
+        const y = r[i];
+        if (x === undefined)
+            return -1;
+        if (y === undefined)
+            return 1;
+        const nx = /^\d+$/u.test(x) ? Number(x) : undefined;
+        const ny = /^\d+$/u.test(y) ? Number(y) : undefined;
+        if (nx !== undefined && ny !== undefined && nx !== ny)
+            return nx - ny;
+        if (nx !== undefined && ny === undefined)
+            return -1;
+        if (nx === undefined && ny !== undefined)
+            return 1;
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+const RELEASE_TAG = /^\d+(?:\.\d+)*(?:-[0-9A-Za-z.-]+)?$/u;
+/**
+ * The release a new version follows: among the registry's tags that look like versions (not
+ * `sha-…`), the highest one below `current`; for a non-version build (`sha-…`), the highest.
+ */
+function previousReleaseTag(tags, current) {
+    const releases = tags.filter((tag) => RELEASE_TAG.test(tag) && tag !== current);
+    const candidates = RELEASE_TAG.test(current) ? releases.filter((tag) => compareVersions(tag, current) < 0) : releases;
+    return candidates.sort(compareVersions).at(-1);
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = require("node:crypto");
+;// CONCATENATED MODULE: ./src/registry/image-ref.ts
+
+/** Splits `host/repo:tag@sha256:…` the way the docker CLI does. */
+function parseImageRef(ref) {
+    let rest = ref;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const lastColon = rest.lastIndexOf(':');
+    if (lastColon > lastSlash) {
+        tag = rest.slice(lastColon + 1);
+        rest = rest.slice(0, lastColon);
+    }
+    const slash = rest.indexOf('/');
+    const first = slash >= 0 ? rest.slice(0, slash) : '';
+    const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const registry = hasRegistry ? first : 'docker.io';
+    let repository = hasRegistry ? rest.slice(slash + 1) : rest;
+    if (registry === 'docker.io' && !repository.includes('/'))
+        repository = `library/${repository}`;
+    if (repository === '' || (digest !== undefined && !/^sha256:[a-f0-9]{64}$/u.test(digest))) {
+        throw new errors_StackDeployError(`"${ref}" is not an image reference`, { hint: 'write it like ghcr.io/owner/name:tag' });
+    }
+    return { registry, repository, tag, digest };
+}
+/** The registry's API base URL: plain HTTP only for loopback registries, as docker does. */
+function registryBaseUrl(registry) {
+    if (registry === 'docker.io')
+        return 'https://registry-1.docker.io';
+    const host = registry.replace(/:\d+$/u, '');
+    const loopback = host === 'localhost' || /^127\.\d+\.\d+\.\d+$/u.test(host) || host === '[::1]';
+    return `${loopback ? 'http' : 'https'}://${registry}`;
+}
+
+;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+const MANIFEST_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+/** `Bearer realm="…",service="…",scope="…"` → scheme and parameters. */
+function parseChallenge(header) {
+    const space = header.indexOf(' ');
+    const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
+    const params = {};
+    for (const match of header.slice(space + 1).matchAll(/([a-zA-Z_]+)="([^"]*)"/gu)) {
+        const [, key, value] = match;
+        if (key !== undefined && value !== undefined)
+            params[key.toLowerCase()] = value;
+    }
+    return { scheme, params };
+}
+/**
+ * A read-only client of the registry HTTP API (distribution spec): manifests and tags, with
+ * Basic and Bearer-token authentication. Credentials only ever travel in headers.
+ */
+class RegistryClient {
+    registry;
+    #base;
+    #options;
+    #authorization = new Map();
+    constructor(registry, options = {}) {
+        this.registry = registry;
+        this.#base = registryBaseUrl(registry);
+        this.#options = options;
+    }
+    /** The manifest a tag or digest names, or undefined when the registry has none. */
+    async manifest(repository, reference) {
+        const response = await this.#get(repository, `/v2/${repository}/manifests/${reference}`, { Accept: MANIFEST_MEDIA_TYPES.join(', ') });
+        if (response.status === 404)
+            return undefined;
+        const body = await response.text();
+        if (!response.ok)
+            throw this.#failure(repository, `reading the manifest ${repository}:${reference}`, response.status, body);
+        const digest = response.headers.get('docker-content-digest') ?? `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(body).digest('hex')}`;
+        const mediaType = response.headers.get('content-type') ?? '';
+        return { digest, mediaType, body };
+    }
+    /** Every tag of a repository (empty when the repository does not exist yet). */
+    async tags(repository) {
+        const response = await this.#get(repository, `/v2/${repository}/tags/list?n=10000`, { Accept: 'application/json' });
+        if (response.status === 404)
+            return [];
+        const body = await response.text();
+        if (!response.ok)
+            throw this.#failure(repository, `listing the tags of ${repository}`, response.status, body);
+        const parsed = JSON.parse(body);
+        return parsed.tags ?? [];
+    }
+    async #get(repository, path, headers) {
+        const fetchImpl = this.#options.fetch ?? fetch;
+        const send = (authorization) => fetchImpl(`${this.#base}${path}`, {
+            headers: authorization === undefined ? headers : { ...headers, Authorization: authorization },
+            signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
+            redirect: 'follow',
+        });
+        let response = await this.#guard(repository, () => send(this.#authorization.get(repository)));
+        if (response.status !== 401)
+            return response;
+        const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
+        await response.body?.cancel();
+        const authorization = await this.#authorize(repository, challenge);
+        if (authorization === undefined)
+            return response;
+        this.#authorization.set(repository, authorization);
+        response = await this.#guard(repository, () => send(authorization));
+        return response;
+    }
+    async #authorize(repository, challenge) {
+        const credentials = this.#options.credentials;
+        const basic = credentials === undefined ? undefined : `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+        if (challenge.scheme === 'basic')
+            return basic;
+        if (challenge.scheme !== 'bearer' || challenge.params.realm === undefined)
+            return undefined;
+        const url = new URL(challenge.params.realm);
+        if (challenge.params.service !== undefined)
+            url.searchParams.set('service', challenge.params.service);
+        url.searchParams.set('scope', challenge.params.scope ?? `repository:${repository}:pull`);
+        const fetchImpl = this.#options.fetch ?? fetch;
+        const response = await this.#guard(repository, () => fetchImpl(url, { headers: basic === undefined ? {} : { Authorization: basic }, signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000) }));
+        const body = await response.text();
+        if (!response.ok)
+            throw this.#failure(repository, 'getting a registry token', response.status, body);
+        const granted = JSON.parse(body);
+        const token = granted.token ?? granted.access_token;
+        return token === undefined ? undefined : `Bearer ${token}`;
+    }
+    async #guard(repository, request) {
+        try {
+            return await request();
+        }
+        catch (error) {
+            const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+            throw new errors_StackDeployError(`the registry ${this.registry} could not be reached: ${reason}`, {
+                step: 'registry',
+                hint: `check that ${this.#base} is reachable from here (repository ${repository})`,
+            });
+        }
+    }
+    #failure(repository, what, status, body) {
+        const denied = status === 401 || status === 403;
+        return new errors_StackDeployError(`the registry ${this.registry} answered ${status} while ${what}`, {
+            step: 'registry',
+            outputTail: body.slice(0, 500),
+            hint: denied
+                ? `check the registry credentials (github-token with packages permission for ghcr.io, or registry-username/registry-password) and their access to ${repository}`
+                : undefined,
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/settings.ts
+/** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
+const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock'];
+/** `a, b` or one per line → ['a', 'b']. */
+function splitList(value) {
+    return value
+        .split(/[\s,]+/u)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+const GITHUB_CONTAINER_REGISTRY = 'ghcr.io';
+/** The credentials to log in to `registry` with, or undefined to use whatever login exists. */
+function credentialsFor(registry, settings) {
+    if (settings.registryCredentials !== undefined)
+        return settings.registryCredentials;
+    if (registry === GITHUB_CONTAINER_REGISTRY && settings.githubToken !== undefined && settings.actor !== undefined) {
+        return { username: settings.actor, password: settings.githubToken };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engine/build.ts
+
+
+
+
+
+
+
+
+
+
+
+class SizeBudgetError extends errors_StackDeployError {
+    images;
+    constructor(message, images, hint) {
+        super(message, { step: 'size', hint });
+        this.name = 'SizeBudgetError';
+        this.images = images;
+    }
+}
+function clientFor(context, registry, clients) {
+    let client = clients.get(registry);
+    if (client === undefined) {
+        client = new RegistryClient(registry, { credentials: credentialsFor(registry, context.settings) });
+        clients.set(registry, client);
+    }
+    return client;
+}
+/** The size of the release before this one, or undefined when there is none (or it cannot be read). */
+async function previousRelease(context, client, build, versionTag) {
+    const { repository } = parseImageRef(build.image);
+    try {
+        const tag = previousReleaseTag(await client.tags(repository), versionTag);
+        if (tag === undefined)
+            return undefined;
+        const manifest = await client.manifest(repository, tag);
+        if (manifest === undefined)
+            return undefined;
+        return { tag, bytes: manifestCompressedSize(manifest.body) };
+    }
+    catch (error) {
+        context.reporter.warning(`${build.service}: the previous release's size could not be read: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+    }
+}
+function budgetVerdict(image) {
+    if (image.sizeLimit === undefined)
+        return 'no budget';
+    return image.bytes <= image.sizeLimit ? 'pass' : 'over budget';
+}
+/** Size, budget, change from the previous release: the words of one summary row. */
+function sizeRow(image) {
+    return [
+        image.service,
+        formatBytes(image.bytes),
+        image.sizeLimit === undefined ? '—' : formatBytes(image.sizeLimit),
+        image.previous === undefined ? '—' : `${formatSizeDelta(image.bytes, image.previous.bytes)} vs ${image.previous.tag}`,
+        budgetVerdict(image),
+    ];
+}
+/**
+ * Builds the images, measures them against their budgets, and only when every image passes
+ * pushes all their tags and reads back each digest and stored size from the registry.
+ */
+async function buildAndPublish(context, builds, versionTag) {
+    const { reporter, local } = context;
+    const builder = await detectBuilder(local);
+    const cache = await githubBuildCache(local, builder, context.env, context.settings.buildCache);
+    reporter.info(`Building ${builds.map((b) => b.service).join(', ')} with ${builder === 'buildx' ? 'docker buildx' : 'the classic docker builder'}; ` +
+        `build cache ${cache.disabledBecause === undefined ? 'on (GitHub Actions cache)' : `off: ${cache.disabledBecause}`}`);
+    await buildImages(builds, { executor: local, reporter, builder, cache });
+    const clients = new Map();
+    const measured = await reporter.group('Measure image sizes', async () => {
+        const results = await settleWithLimit(builds, (0,external_node_os_namespaceObject.availableParallelism)(), async (build) => {
+            const client = clientFor(context, parseImageRef(build.image).registry, clients);
+            const [size, previous] = await Promise.all([measureImageSize(local, build.releaseRef, { service: build.service }), previousRelease(context, client, build, versionTag)]);
+            const image = { service: build.service, image: build.image, releaseRef: build.releaseRef, bytes: size.compressedBytes, sizeLimit: build.sizeLimit, previous };
+            reporter.info(sizeRow(image).join('  '));
+            return image;
+        });
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed !== undefined)
+            throw failed.reason;
+        return results.map((r) => r.value);
+    });
+    const over = measured.filter((image) => budgetVerdict(image) === 'over budget');
+    if (over.length > 0) {
+        const details = over.map((image) => {
+            const change = image.previous === undefined ? '' : `, ${formatSizeDelta(image.bytes, image.previous.bytes)} since ${image.previous.tag}`;
+            return `${image.service} is ${formatBytes(image.bytes)}, over its size_limit of ${formatBytes(image.sizeLimit ?? 0)}${change}`;
+        });
+        throw new SizeBudgetError(`size budget exceeded: ${details.join('; ')}. Nothing was pushed.`, measured, 'make the image smaller (multi-stage build, slimmer base image, fewer files), or raise services.<name>.size_limit in stack.yml');
+    }
+    const registries = [...new Set(builds.map((b) => parseImageRef(b.image).registry))];
+    const logins = registries.flatMap((registry) => {
+        const credentials = credentialsFor(registry, context.settings);
+        return credentials === undefined ? [] : [{ registry, credentials }];
+    });
+    await reporter.group('Push images', () => withRegistryLogins(local, logins, (registry) => context.cleanup.registryLogin(registry), () => pushImages(local, builds)));
+    return reporter.group('Read back digests', async () => Promise.all(measured.map(async (image) => {
+        const { registry, repository } = parseImageRef(image.image);
+        const manifest = await clientFor(context, registry, clients).manifest(repository, versionTag);
+        if (manifest === undefined) {
+            throw new errors_StackDeployError(`the registry has no ${image.releaseRef} right after it was pushed`, { service: image.service, step: 'push' });
+        }
+        const pinned = `${image.image}@${manifest.digest}`;
+        let bytes = image.bytes;
+        try {
+            bytes = manifestCompressedSize(manifest.body);
+        }
+        catch {
+            // A multi-platform index has no single size: keep the measured one.
+        }
+        reporter.info(`${image.service}: ${pinned} (${formatBytes(bytes)})`);
+        return { ...image, bytes, pinned };
+    })));
+}
+
 ;// CONCATENATED MODULE: ./src/engine/validate.ts
 
 /**
@@ -46821,6 +47005,1417 @@ async function validate_validate(file, reporter) {
         outputs: { services: JSON.stringify(services) },
         summary: { title: 'stack-deploy: manifest is valid', lines: [line], tables: [] },
     };
+}
+
+;// CONCATENATED MODULE: ./src/engine/build-command.ts
+
+
+
+
+
+const SIZE_HEADER = ['Service', 'Size', 'Budget', 'Change', 'Result'];
+function sizeTable(images) {
+    return { header: SIZE_HEADER, rows: images.map(sizeRow) };
+}
+/** `build`: build the selected services' images, check their size budgets, push, read back digests. */
+async function build(context) {
+    const { settings, reporter, clock } = context;
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    if (!loaded.ok)
+        return loaded.result;
+    const plan = planBuild({
+        manifest: loaded.manifest,
+        manifestDir: (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(settings.manifest)),
+        ref: settings.ref,
+        sha: settings.sha,
+        requested: settings.services,
+        version: settings.version,
+        repositoryOwner: settings.repositoryOwner,
+        repositoryUrl: settings.repositoryUrl,
+        now: new Date(clock.now()),
+    });
+    const services = plan.selection.services;
+    reporter.info(`Release ${plan.version}: ${services.join(', ')}${plan.notBuilt.length > 0 ? ` (not built here: ${plan.notBuilt.join(', ')})` : ''}`);
+    const baseOutputs = { version: plan.version, services: JSON.stringify(services) };
+    try {
+        const images = plan.builds.length === 0 ? [] : await buildAndPublish(context, plan.builds, dockerTagFor(plan.version));
+        return {
+            status: 'success',
+            outputs: {
+                ...baseOutputs,
+                images: JSON.stringify(Object.fromEntries(images.map((image) => [image.service, image.pinned]))),
+                sizes: JSON.stringify(Object.fromEntries(images.map((image) => [image.service, image.bytes]))),
+            },
+            summary: {
+                title: `stack-deploy: built ${plan.version}`,
+                lines: [
+                    `Pushed ${images.length} ${images.length === 1 ? 'image' : 'images'} for ${services.join(', ')}.`,
+                    ...(plan.notBuilt.length > 0 ? [`Not built here (no \`build\` in stack.yml): ${plan.notBuilt.join(', ')}.`] : []),
+                ],
+                tables: [sizeTable(images), { header: ['Service', 'Image'], rows: images.map((image) => [image.service, image.pinned ?? '']) }],
+            },
+        };
+    }
+    catch (error) {
+        if (!(error instanceof SizeBudgetError))
+            throw error;
+        reporter.error(error.message);
+        return {
+            status: 'failed',
+            outputs: { ...baseOutputs, sizes: JSON.stringify(Object.fromEntries(error.images.map((image) => [image.service, image.bytes]))) },
+            summary: {
+                title: `stack-deploy: ${plan.version} is over its size budget`,
+                lines: ['Nothing was pushed. Sizes are the compressed sizes a registry stores (gzip-compressed layers plus the image config).'],
+                tables: [sizeTable(error.images)],
+                details: `${error.message}\n  next: ${error.context.hint ?? ''}`,
+            },
+        };
+    }
+}
+
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: ./node_modules/is-stream/index.js
+var is_stream = __nccwpck_require__(6543);
+// EXTERNAL MODULE: ./node_modules/make-dir/index.js
+var make_dir = __nccwpck_require__(6512);
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+;// CONCATENATED MODULE: ./node_modules/sb-promise-queue/lib/esm/index.mjs
+class PromiseQueue {
+    constructor({ concurrency = 1 } = {}) {
+        this.options = { concurrency };
+        this.running = 0;
+        this.queue = [];
+        this.idleCallbacks = [];
+    }
+    clear() {
+        this.queue = [];
+    }
+    onIdle(callback) {
+        this.idleCallbacks.push(callback);
+        return () => {
+            const index = this.idleCallbacks.indexOf(callback);
+            if (index !== -1) {
+                this.idleCallbacks.splice(index, 1);
+            }
+        };
+    }
+    waitTillIdle() {
+        return new Promise((resolve) => {
+            if (this.running === 0) {
+                resolve();
+                return;
+            }
+            const dispose = this.onIdle(() => {
+                dispose();
+                resolve();
+            });
+        });
+    }
+    add(callback) {
+        return new Promise((resolve, reject) => {
+            const runCallback = () => {
+                this.running += 1;
+                try {
+                    Promise.resolve(callback()).then((val) => {
+                        resolve(val);
+                        this.processNext();
+                    }, (err) => {
+                        reject(err);
+                        this.processNext();
+                    });
+                }
+                catch (err) {
+                    reject(err);
+                    this.processNext();
+                }
+            };
+            if (this.running >= this.options.concurrency) {
+                this.queue.push(runCallback);
+            }
+            else {
+                runCallback();
+            }
+        });
+    }
+    // Internal function, don't use
+    processNext() {
+        this.running -= 1;
+        const callback = this.queue.shift();
+        if (callback) {
+            callback();
+        }
+        else if (this.running === 0) {
+            this.idleCallbacks.forEach((item) => item());
+        }
+    }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/sb-scandir/lib/esm/index.mjs
+/* @flow */
+
+
+
+
+const defaultFilesystem = {
+    join(pathA, pathB) {
+        return external_path_.join(pathA, pathB);
+    },
+    basename(path) {
+        return external_path_.basename(path);
+    },
+    stat(path) {
+        return new Promise((resolve, reject) => {
+            external_fs_.stat(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    },
+    readdir(path) {
+        return new Promise((resolve, reject) => {
+            external_fs_.readdir(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    },
+};
+async function scanDirectoryInternal({ path, recursive, validate, result, fileSystem, queue, reject, }) {
+    const itemStat = await fileSystem.stat(path);
+    if (itemStat.isFile()) {
+        result.files.push(path);
+    }
+    else if (itemStat.isDirectory()) {
+        result.directories.push(path);
+    }
+    if (!itemStat.isDirectory() || recursive === 'none') {
+        return;
+    }
+    const contents = await fileSystem.readdir(path);
+    contents.forEach((item) => {
+        const itemPath = fileSystem.join(path, item);
+        if (!validate(itemPath)) {
+            return;
+        }
+        queue
+            .add(() => scanDirectoryInternal({
+            path: itemPath,
+            recursive: recursive === 'shallow' ? 'none' : 'deep',
+            validate,
+            result,
+            fileSystem,
+            queue,
+            reject,
+        }))
+            .catch(reject);
+    });
+}
+async function scanDirectory(path, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem, } = {}) {
+    external_assert_(path && typeof path === 'string', 'path must be a valid string');
+    external_assert_(typeof recursive === 'boolean', 'options.recursive must be a valid boolean');
+    external_assert_(validate === null || typeof validate === 'function', 'options.validate must be a valid function');
+    external_assert_(typeof concurrency === 'number', 'options.concurrency must be a valid number');
+    external_assert_(fileSystem !== null && typeof fileSystem === 'object', 'options.fileSystem must be a valid object');
+    const queue = new PromiseQueue({
+        concurrency,
+    });
+    const result = { files: [], directories: [] };
+    const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
+    await new Promise((resolve, reject) => {
+        scanDirectoryInternal({
+            path,
+            recursive: recursive ? 'deep' : 'shallow',
+            validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== '.',
+            result,
+            fileSystem: mergedFileSystem,
+            queue,
+            reject,
+        })
+            .then(() => queue.waitTillIdle())
+            .then(resolve, reject);
+    });
+    return result;
+}
+/* harmony default export */ const esm = (scanDirectory);
+
+// EXTERNAL MODULE: ./node_modules/shell-escape/shell-escape.js
+var shell_escape = __nccwpck_require__(4646);
+// EXTERNAL MODULE: ./node_modules/ssh2/lib/index.js
+var lib = __nccwpck_require__(5472);
+;// CONCATENATED MODULE: ./node_modules/node-ssh/lib/esm/index.mjs
+
+
+
+
+
+
+
+
+
+const DEFAULT_CONCURRENCY = 1;
+const DEFAULT_VALIDATE = (path) => !external_path_.basename(path).startsWith('.');
+const DEFAULT_TICK = () => {
+    /* No Op */
+};
+class SSHError extends Error {
+    constructor(message, code = null) {
+        super(message);
+        this.code = code;
+    }
+}
+function unixifyPath(path) {
+    if (path.includes('\\')) {
+        return path.split('\\').join('/');
+    }
+    return path;
+}
+async function readFile(filePath) {
+    return new Promise((resolve, reject) => {
+        external_fs_.readFile(filePath, 'utf8', (err, res) => {
+            if (err) {
+                reject(err);
+            }
+            else {
+                resolve(res);
+            }
+        });
+    });
+}
+const SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
+async function makeDirectoryWithSftp(path, sftp) {
+    let stats = null;
+    try {
+        stats = await new Promise((resolve, reject) => {
+            sftp.stat(path, (err, res) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    }
+    catch (_) {
+        /* No Op */
+    }
+    if (stats) {
+        if (stats.isDirectory()) {
+            // Already exists, nothing to worry about
+            return;
+        }
+        throw new Error('mkdir() failed, target already exists and is not a directory');
+    }
+    try {
+        await new Promise((resolve, reject) => {
+            sftp.mkdir(path, (err) => {
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve();
+                }
+            });
+        });
+    }
+    catch (err) {
+        if (err != null && typeof err.stack === 'string') {
+            const matches = SFTP_MKDIR_ERR_CODE_REGEXP.exec(err.stack);
+            if (matches != null) {
+                throw new SSHError(err.message, matches[1]);
+            }
+            throw err;
+        }
+    }
+}
+class NodeSSH {
+    constructor() {
+        this.connection = null;
+    }
+    getConnection() {
+        const { connection } = this;
+        if (connection == null) {
+            throw new Error('Not connected to server');
+        }
+        return connection;
+    }
+    async connect(givenConfig) {
+        external_assert_(givenConfig != null && typeof givenConfig === 'object', 'config must be a valid object');
+        const config = { ...givenConfig };
+        external_assert_(config.username != null && typeof config.username === 'string', 'config.username must be a valid string');
+        if (config.host != null) {
+            external_assert_(typeof config.host === 'string', 'config.host must be a valid string');
+        }
+        else if (config.sock != null) {
+            external_assert_(typeof config.sock === 'object', 'config.sock must be a valid object');
+        }
+        else {
+            throw new external_assert_.AssertionError({ message: 'Either config.host or config.sock must be provided' });
+        }
+        if (config.privateKey != null || config.privateKeyPath != null) {
+            if (config.privateKey != null) {
+                external_assert_(typeof config.privateKey === 'string', 'config.privateKey must be a valid string');
+                external_assert_(config.privateKeyPath == null, 'config.privateKeyPath must not be specified when config.privateKey is specified');
+            }
+            else if (config.privateKeyPath != null) {
+                external_assert_(typeof config.privateKeyPath === 'string', 'config.privateKeyPath must be a valid string');
+                external_assert_(config.privateKey == null, 'config.privateKey must not be specified when config.privateKeyPath is specified');
+            }
+            external_assert_(config.passphrase == null || typeof config.passphrase === 'string', 'config.passphrase must be null or a valid string');
+            if (config.privateKeyPath != null) {
+                // Must be an fs path
+                try {
+                    config.privateKey = await readFile(config.privateKeyPath);
+                }
+                catch (err) {
+                    if (err != null && err.code === 'ENOENT') {
+                        throw new external_assert_.AssertionError({ message: 'config.privateKeyPath does not exist at given fs path' });
+                    }
+                    throw err;
+                }
+            }
+        }
+        else if (config.password != null) {
+            external_assert_(typeof config.password === 'string', 'config.password must be a valid string');
+        }
+        if (config.tryKeyboard != null) {
+            external_assert_(typeof config.tryKeyboard === 'boolean', 'config.tryKeyboard must be a valid boolean');
+        }
+        if (config.tryKeyboard) {
+            const { password } = config;
+            if (config.onKeyboardInteractive != null) {
+                external_assert_(typeof config.onKeyboardInteractive === 'function', 'config.onKeyboardInteractive must be a valid function');
+            }
+            else if (password != null) {
+                config.onKeyboardInteractive = (name, instructions, instructionsLang, prompts, finish) => {
+                    if (prompts.length > 0 && prompts[0].prompt.toLowerCase().includes('password')) {
+                        finish([password]);
+                    }
+                };
+            }
+        }
+        const connection = new lib.Client();
+        this.connection = connection;
+        await new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            if (config.onKeyboardInteractive) {
+                connection.on('keyboard-interactive', config.onKeyboardInteractive);
+            }
+            connection.on('ready', () => {
+                connection.removeListener('error', reject);
+                resolve();
+            });
+            connection.on('end', () => {
+                if (this.connection === connection) {
+                    this.connection = null;
+                }
+            });
+            connection.on('close', () => {
+                if (this.connection === connection) {
+                    this.connection = null;
+                }
+                reject(new SSHError('No response from server', 'ETIMEDOUT'));
+            });
+            connection.connect(config);
+        });
+        return this;
+    }
+    isConnected() {
+        return this.connection != null;
+    }
+    async requestShell(options) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            const callback = (err, res) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            };
+            if (options == null) {
+                connection.shell(callback);
+            }
+            else {
+                connection.shell(options, callback);
+            }
+        });
+    }
+    async withShell(callback, options) {
+        external_assert_(typeof callback === 'function', 'callback must be a valid function');
+        const shell = await this.requestShell(options);
+        try {
+            await callback(shell);
+        }
+        finally {
+            shell.destroy();
+        }
+    }
+    async requestSFTP() {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            connection.sftp((err, res) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                }
+                else {
+                    resolve(res);
+                }
+            });
+        });
+    }
+    async withSFTP(callback) {
+        external_assert_(typeof callback === 'function', 'callback must be a valid function');
+        const sftp = await this.requestSFTP();
+        try {
+            await callback(sftp);
+        }
+        finally {
+            sftp.end();
+        }
+    }
+    async execCommand(givenCommand, options = {}) {
+        external_assert_(typeof givenCommand === 'string', 'command must be a valid string');
+        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
+        external_assert_(options.cwd == null || typeof options.cwd === 'string', 'options.cwd must be a valid string');
+        external_assert_(options.stdin == null || typeof options.stdin === 'string' || is_stream.readable(options.stdin), 'options.stdin must be a valid string or readable stream');
+        external_assert_(options.execOptions == null || typeof options.execOptions === 'object', 'options.execOptions must be a valid object');
+        external_assert_(options.encoding == null || typeof options.encoding === 'string', 'options.encoding must be a valid string');
+        external_assert_(options.onChannel == null || typeof options.onChannel === 'function', 'options.onChannel must be a valid function');
+        external_assert_(options.onStdout == null || typeof options.onStdout === 'function', 'options.onStdout must be a valid function');
+        external_assert_(options.onStderr == null || typeof options.onStderr === 'function', 'options.onStderr must be a valid function');
+        external_assert_(options.noTrim == null || typeof options.noTrim === 'boolean', 'options.noTrim must be a boolean');
+        let command = givenCommand;
+        if (options.cwd) {
+            command = `cd ${shell_escape([options.cwd])} ; ${command}`;
+        }
+        const connection = this.getConnection();
+        const output = { stdout: [], stderr: [] };
+        return new Promise((resolve, reject) => {
+            connection.on('error', reject);
+            connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
+                connection.removeListener('error', reject);
+                if (err) {
+                    reject(err);
+                    return;
+                }
+                if (options.onChannel) {
+                    options.onChannel(channel);
+                }
+                channel.on('data', (chunk) => {
+                    if (options.onStdout)
+                        options.onStdout(chunk);
+                    output.stdout.push(chunk.toString(options.encoding));
+                });
+                channel.stderr.on('data', (chunk) => {
+                    if (options.onStderr)
+                        options.onStderr(chunk);
+                    output.stderr.push(chunk.toString(options.encoding));
+                });
+                if (options.stdin != null) {
+                    if (is_stream.readable(options.stdin)) {
+                        options.stdin.pipe(channel, {
+                            end: true,
+                        });
+                    }
+                    else {
+                        channel.write(options.stdin);
+                        channel.end();
+                    }
+                }
+                else {
+                    channel.end();
+                }
+                let code = null;
+                let signal = null;
+                channel.on('exit', (code_, signal_) => {
+                    code = code_ !== null && code_ !== void 0 ? code_ : null;
+                    signal = signal_ !== null && signal_ !== void 0 ? signal_ : null;
+                });
+                channel.on('close', () => {
+                    let stdout = output.stdout.join('');
+                    let stderr = output.stderr.join('');
+                    if (options.noTrim !== true) {
+                        stdout = stdout.trim();
+                        stderr = stderr.trim();
+                    }
+                    resolve({
+                        code: code != null ? code : null,
+                        signal: signal != null ? signal : null,
+                        stdout,
+                        stderr,
+                    });
+                });
+            });
+        });
+    }
+    async exec(command, parameters, options = {}) {
+        external_assert_(typeof command === 'string', 'command must be a valid string');
+        external_assert_(Array.isArray(parameters), 'parameters must be a valid array');
+        external_assert_(options != null && typeof options === 'object', 'options must be a valid object');
+        external_assert_(options.stream == null || ['both', 'stdout', 'stderr'].includes(options.stream), 'options.stream must be one of both, stdout, stderr');
+        for (let i = 0, { length } = parameters; i < length; i += 1) {
+            external_assert_(typeof parameters[i] === 'string', `parameters[${i}] must be a valid string`);
+        }
+        const completeCommand = `${command}${parameters.length > 0 ? ` ${shell_escape(parameters)}` : ''}`;
+        const response = await this.execCommand(completeCommand, options);
+        if (options.stream == null || options.stream === 'stdout') {
+            if (response.stderr) {
+                throw new Error(response.stderr);
+            }
+            return response.stdout;
+        }
+        if (options.stream === 'stderr') {
+            return response.stderr;
+        }
+        return response;
+    }
+    async mkdir(path, method = 'sftp', givenSftp = null) {
+        external_assert_(typeof path === 'string', 'path must be a valid string');
+        external_assert_(typeof method === 'string' && (method === 'sftp' || method === 'exec'), 'method must be either sftp or exec');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        if (method === 'exec') {
+            await this.exec('mkdir', ['-p', unixifyPath(path)]);
+            return;
+        }
+        const sftp = givenSftp || (await this.requestSFTP());
+        const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path), sftp).catch(async (error) => {
+            if (!retry || error == null || (error.message !== 'No such file' && error.code !== 'ENOENT')) {
+                throw error;
+            }
+            await this.mkdir(external_path_.dirname(path), 'sftp', sftp);
+            await makeSftpDirectory(false);
+        });
+        try {
+            await makeSftpDirectory(true);
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async getFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
+        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
+        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
+        const sftp = givenSftp || (await this.requestSFTP());
+        try {
+            await new Promise((resolve, reject) => {
+                sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
+                    if (err) {
+                        reject(err);
+                    }
+                    else {
+                        resolve();
+                    }
+                });
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putFile(localFile, remoteFile, givenSftp = null, transferOptions = null) {
+        external_assert_(typeof localFile === 'string', 'localFile must be a valid string');
+        external_assert_(typeof remoteFile === 'string', 'remoteFile must be a valid string');
+        external_assert_(givenSftp == null || typeof givenSftp === 'object', 'sftp must be a valid object');
+        external_assert_(transferOptions == null || typeof transferOptions === 'object', 'transferOptions must be a valid object');
+        external_assert_(await new Promise((resolve) => {
+            external_fs_.access(localFile, external_fs_.constants.R_OK, (err) => {
+                resolve(err === null);
+            });
+        }), `localFile does not exist at ${localFile}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const putFile = (retry) => {
+            return new Promise((resolve, reject) => {
+                sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
+                    if (err == null) {
+                        resolve();
+                        return;
+                    }
+                    if (err.message === 'No such file' && retry) {
+                        resolve(this.mkdir(external_path_.dirname(remoteFile), 'sftp', sftp).then(() => putFile(false)));
+                    }
+                    else {
+                        reject(err);
+                    }
+                });
+            });
+        };
+        try {
+            await putFile(true);
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putFiles(files, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {} } = {}) {
+        external_assert_(Array.isArray(files), 'files must be an array');
+        for (let i = 0, { length } = files; i < length; i += 1) {
+            const file = files[i];
+            external_assert_(file, 'files items must be valid objects');
+            external_assert_(file.local && typeof file.local === 'string', `files[${i}].local must be a string`);
+            external_assert_(file.remote && typeof file.remote === 'string', `files[${i}].remote must be a string`);
+        }
+        const transferred = [];
+        const sftp = givenSftp || (await this.requestSFTP());
+        const queue = new PromiseQueue({ concurrency });
+        try {
+            await new Promise((resolve, reject) => {
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        await this.putFile(file.local, file.remote, sftp, transferOptions);
+                        transferred.push(file);
+                    })
+                        .catch(reject);
+                });
+                queue.waitTillIdle().then(resolve);
+            });
+        }
+        catch (error) {
+            if (error != null) {
+                error.transferred = transferred;
+            }
+            throw error;
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+    }
+    async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
+        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
+        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
+        const localDirectoryStat = await new Promise((resolve) => {
+            external_fs_.stat(localDirectory, (err, stat) => {
+                resolve(stat || null);
+            });
+        });
+        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
+        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const scanned = await esm(localDirectory, {
+            recursive,
+            validate,
+        });
+        const files = scanned.files.map((item) => external_path_.relative(localDirectory, item));
+        const directories = scanned.directories.map((item) => external_path_.relative(localDirectory, item));
+        // Sort shortest to longest
+        directories.sort((a, b) => a.length - b.length);
+        let failed = false;
+        try {
+            // Do the directories first.
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                directories.forEach((directory) => {
+                    queue
+                        .add(async () => {
+                        await this.mkdir(external_path_.join(remoteDirectory, directory), 'sftp', sftp);
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+            // and now the files
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        const localFile = external_path_.join(localDirectory, file);
+                        const remoteFile = external_path_.join(remoteDirectory, file);
+                        try {
+                            await this.putFile(localFile, remoteFile, sftp, transferOptions);
+                            tick(localFile, remoteFile, null);
+                        }
+                        catch (_) {
+                            failed = true;
+                            tick(localFile, remoteFile, _);
+                        }
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+        return !failed;
+    }
+    async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE, } = {}) {
+        external_assert_(typeof localDirectory === 'string' && localDirectory, 'localDirectory must be a string');
+        external_assert_(typeof remoteDirectory === 'string' && remoteDirectory, 'remoteDirectory must be a string');
+        const localDirectoryStat = await new Promise((resolve) => {
+            external_fs_.stat(localDirectory, (err, stat) => {
+                resolve(stat || null);
+            });
+        });
+        external_assert_(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
+        external_assert_(localDirectoryStat.isDirectory(), `localDirectory is not a directory at ${localDirectory}`);
+        const sftp = givenSftp || (await this.requestSFTP());
+        const scanned = await esm(remoteDirectory, {
+            recursive,
+            validate,
+            concurrency,
+            fileSystem: {
+                basename(path) {
+                    return external_path_.posix.basename(path);
+                },
+                join(pathA, pathB) {
+                    return external_path_.posix.join(pathA, pathB);
+                },
+                readdir(path) {
+                    return new Promise((resolve, reject) => {
+                        sftp.readdir(path, (err, res) => {
+                            if (err) {
+                                reject(err);
+                            }
+                            else {
+                                resolve(res.map((item) => item.filename));
+                            }
+                        });
+                    });
+                },
+                stat(path) {
+                    return new Promise((resolve, reject) => {
+                        sftp.stat(path, (err, res) => {
+                            if (err) {
+                                reject(err);
+                            }
+                            else {
+                                // eslint-disable-next-line @typescript-eslint/no-explicit-any
+                                resolve(res);
+                            }
+                        });
+                    });
+                },
+            },
+        });
+        const files = scanned.files.map((item) => external_path_.relative(remoteDirectory, item));
+        const directories = scanned.directories.map((item) => external_path_.relative(remoteDirectory, item));
+        // Sort shortest to longest
+        directories.sort((a, b) => a.length - b.length);
+        let failed = false;
+        try {
+            // Do the directories first.
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                directories.forEach((directory) => {
+                    queue
+                        .add(async () => {
+                        await make_dir(external_path_.join(localDirectory, directory));
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+            // and now the files
+            await new Promise((resolve, reject) => {
+                const queue = new PromiseQueue({ concurrency });
+                files.forEach((file) => {
+                    queue
+                        .add(async () => {
+                        const localFile = external_path_.join(localDirectory, file);
+                        const remoteFile = external_path_.join(remoteDirectory, file);
+                        try {
+                            await this.getFile(localFile, remoteFile, sftp, transferOptions);
+                            tick(localFile, remoteFile, null);
+                        }
+                        catch (_) {
+                            failed = true;
+                            tick(localFile, remoteFile, _);
+                        }
+                    })
+                        .catch(reject);
+                });
+                resolve(queue.waitTillIdle());
+            });
+        }
+        finally {
+            if (!givenSftp) {
+                sftp.end();
+            }
+        }
+        return !failed;
+    }
+    forwardIn(remoteAddr, remotePort, onConnection) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.forwardIn(remoteAddr, remotePort, (error, port) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                const handler = (details, acceptConnection, rejectConnection) => {
+                    if (details.destIP === remoteAddr && details.destPort === port) {
+                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
+                    }
+                };
+                if (onConnection) {
+                    connection.on('tcp connection', handler);
+                }
+                const dispose = () => {
+                    return new Promise((_resolve, _reject) => {
+                        connection.off('tcp connection', handler);
+                        connection.unforwardIn(remoteAddr, port, (_error) => {
+                            if (_error) {
+                                _reject(error);
+                            }
+                            _resolve();
+                        });
+                    });
+                };
+                resolve({ port, dispose });
+            });
+        });
+    }
+    forwardOut(srcIP, srcPort, dstIP, dstPort) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error, channel) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                resolve(channel);
+            });
+        });
+    }
+    forwardInStreamLocal(socketPath, onConnection) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.openssh_forwardInStreamLocal(socketPath, (error) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                const handler = (details, acceptConnection, rejectConnection) => {
+                    if (details.socketPath === socketPath) {
+                        onConnection === null || onConnection === void 0 ? void 0 : onConnection(details, acceptConnection, rejectConnection);
+                    }
+                };
+                if (onConnection) {
+                    connection.on('unix connection', handler);
+                }
+                const dispose = () => {
+                    return new Promise((_resolve, _reject) => {
+                        connection.off('unix connection', handler);
+                        connection.openssh_unforwardInStreamLocal(socketPath, (_error) => {
+                            if (_error) {
+                                _reject(_error);
+                            }
+                            _resolve();
+                        });
+                    });
+                };
+                resolve({ dispose });
+            });
+        });
+    }
+    forwardOutStreamLocal(socketPath) {
+        const connection = this.getConnection();
+        return new Promise((resolve, reject) => {
+            connection.openssh_forwardOutStreamLocal(socketPath, (error, channel) => {
+                if (error) {
+                    reject(error);
+                    return;
+                }
+                resolve(channel);
+            });
+        });
+    }
+    dispose() {
+        if (this.connection) {
+            this.connection.end();
+            this.connection = null;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/exec/known-hosts.ts
+
+
+/** The name a host is pinned under: `host` for port 22, `[host]:port` otherwise (as OpenSSH). */
+function knownHostsName(host, port) {
+    return port === 22 ? host : `[${host}]:${port}`;
+}
+/** `SHA256:…` as `ssh-keygen -lf` and OpenSSH's warnings print it. */
+function fingerprintSha256(keyBlob) {
+    return `SHA256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(keyBlob).digest('base64').replace(/=+$/u, '')}`;
+}
+/** The key type named inside an SSH public key blob (`ssh-ed25519`, `ecdsa-sha2-nistp256`, …). */
+function keyTypeOf(keyBlob) {
+    if (keyBlob.length < 4)
+        return 'unknown';
+    const length = keyBlob.readUInt32BE(0);
+    if (length > 64 || keyBlob.length < 4 + length)
+        return 'unknown';
+    return keyBlob.subarray(4, 4 + length).toString('latin1');
+}
+function globToRegExp(pattern) {
+    const escaped = pattern.replace(/[.+^${}()|[\]\\]/gu, '\\$&').replace(/\*/gu, '.*').replace(/\?/gu, '.');
+    return new RegExp(`^${escaped}$`, 'iu');
+}
+function hashedHostMatches(entry, name) {
+    // |1|base64(salt)|base64(HMAC-SHA1(salt, name))
+    const [, magic, salt, hash] = entry.split('|');
+    if (magic !== '1' || salt === undefined || hash === undefined)
+        return false;
+    const digest = (0,external_node_crypto_namespaceObject.createHmac)('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
+    return digest === hash;
+}
+function hostFieldMatches(field, name) {
+    if (field.startsWith('|'))
+        return hashedHostMatches(field, name);
+    let matched = false;
+    for (const pattern of field.split(',')) {
+        if (pattern.startsWith('!')) {
+            if (globToRegExp(pattern.slice(1)).test(name))
+                return false;
+        }
+        else if (globToRegExp(pattern).test(name)) {
+            matched = true;
+        }
+    }
+    return matched;
+}
+/**
+ * The keys that known_hosts text pins for host:port. Comments, blank lines and
+ * `@cert-authority` lines are skipped (certificates are not supported); `@revoked` keys are
+ * returned marked so that they are refused even if also pinned.
+ */
+function pinnedKeysFor(knownHosts, host, port) {
+    const name = knownHostsName(host, port);
+    const keys = [];
+    for (const rawLine of knownHosts.split(/\r?\n/u)) {
+        const line = rawLine.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const fields = line.split(/\s+/u);
+        let revoked = false;
+        if (fields[0]?.startsWith('@') === true) {
+            const marker = fields.shift();
+            if (marker === '@revoked')
+                revoked = true;
+            else
+                continue;
+        }
+        const [hosts, keyType, keyBase64] = fields;
+        if (hosts === undefined || keyType === undefined || keyBase64 === undefined)
+            continue;
+        if (hostFieldMatches(hosts, name))
+            keys.push({ keyType, keyBase64, revoked });
+    }
+    return keys;
+}
+/**
+ * Decides whether the key a server offered is one pinned for it. There is no trust on first
+ * use: a host without a pinned key is refused, with the offered key's fingerprint and the
+ * exact line to pin once the fingerprint has been checked out of band.
+ */
+function verifyHostKey(knownHosts, host, port, offered) {
+    const name = knownHostsName(host, port);
+    const pinned = pinnedKeysFor(knownHosts, host, port);
+    const offeredBase64 = offered.toString('base64');
+    const keyType = keyTypeOf(offered);
+    const fingerprint = fingerprintSha256(offered);
+    const pinLine = `${name} ${keyType} ${offeredBase64}`;
+    const where = { host: name, step: 'connect' };
+    if (pinned.some((key) => key.revoked && key.keyBase64 === offeredBase64)) {
+        return {
+            accepted: false,
+            error: new errors_StackDeployError(`the host key offered by ${name} (${keyType} ${fingerprint}) is marked @revoked in ssh-known-hosts`, {
+                ...where,
+                hint: 'the server must present a new host key; pin it after checking its fingerprint on the server',
+            }),
+        };
+    }
+    if (pinned.some((key) => !key.revoked && key.keyBase64 === offeredBase64))
+        return { accepted: true };
+    const active = pinned.filter((key) => !key.revoked);
+    if (active.length === 0) {
+        return {
+            accepted: false,
+            error: new errors_StackDeployError(`no host key is pinned for ${name}; the server offered ${keyType} ${fingerprint}`, {
+                ...where,
+                hint: `check that fingerprint on the server (ssh-keygen -lf /etc/ssh/ssh_host_${keyType.replace(/^ssh-/u, '')}_key.pub), ` +
+                    `then add this line to the ssh-known-hosts input (or --known-hosts file): ${pinLine}`,
+            }),
+        };
+    }
+    return {
+        accepted: false,
+        error: new errors_StackDeployError(`HOST KEY MISMATCH for ${name}: the server offered ${keyType} ${fingerprint}, which is not the pinned key; the connection was refused before any command ran`, {
+            ...where,
+            hint: 'someone may be intercepting the connection, or the server was reinstalled. Check the fingerprint on the server; ' +
+                `only if it is right, replace the pinned line with: ${pinLine}`,
+        }),
+    };
+}
+/** Key types pinned for the host, to ask the server for one of those (as OpenSSH does). */
+function pinnedKeyTypes(knownHosts, host, port) {
+    const types = pinnedKeysFor(knownHosts, host, port)
+        .filter((key) => !key.revoked)
+        .map((key) => key.keyType);
+    return [...new Set(types)];
+}
+
+;// CONCATENATED MODULE: ./src/exec/ssh.ts
+
+
+
+
+
+// Signature algorithms a server may use for each key type written in known_hosts.
+const HOST_KEY_ALGORITHMS = {
+    'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+const RETRYABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|Timed out while waiting for handshake/u;
+const sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Opens the one SSH connection a deploy uses for a host. The host key must be pinned in
+ * `credentials.knownHosts`; anything else fails before authentication.
+ */
+async function connectSsh(target, credentials, redactor, options = {}) {
+    const attempts = options.attempts ?? 4;
+    const sleep = options.sleep ?? sleepFor;
+    const name = `${target.user}@${knownHostsName(target.host, target.port)}`;
+    const keyTypes = pinnedKeyTypes(credentials.knownHosts, target.host, target.port);
+    const serverHostKey = keyTypes.flatMap((type) => HOST_KEY_ALGORITHMS[type] ?? [type]);
+    for (let attempt = 1;; attempt += 1) {
+        const ssh = new NodeSSH();
+        let verdict;
+        try {
+            await ssh.connect({
+                host: target.host,
+                port: target.port,
+                username: target.user,
+                privateKey: credentials.privateKey,
+                passphrase: credentials.passphrase,
+                readyTimeout: options.readyTimeoutMs ?? 20_000,
+                keepaliveInterval: 10_000,
+                keepaliveCountMax: 6,
+                tryKeyboard: false,
+                // Ask for a key type that is pinned, so a server with several keys shows a pinned one.
+                algorithms: serverHostKey.length > 0 ? { serverHostKey: serverHostKey } : undefined,
+                hostVerifier: (key) => {
+                    verdict = verifyHostKey(credentials.knownHosts, target.host, target.port, key);
+                    return verdict.accepted;
+                },
+            });
+            return new SshExecutor(name, ssh, redactor);
+        }
+        catch (error) {
+            ssh.dispose();
+            if (verdict !== undefined && !verdict.accepted)
+                throw verdict.error;
+            const failure = describeConnectFailure(name, error);
+            const message = error instanceof Error ? error.message : String(error);
+            if (attempt >= attempts || !RETRYABLE.test(message))
+                throw failure;
+            const delay = Math.min(8_000, 500 * 2 ** (attempt - 1));
+            options.onRetry?.(attempt, delay, failure);
+            await sleep(delay);
+        }
+    }
+}
+function describeConnectFailure(name, error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const where = { host: name, step: 'connect' };
+    if (/authentication methods failed/u.test(message)) {
+        return new errors_StackDeployError(`SSH authentication failed as ${name}`, {
+            ...where,
+            hint: 'check that the ssh-private-key input holds the private key whose public key is in the user\'s ~/.ssh/authorized_keys',
+        });
+    }
+    if (/Cannot parse privateKey|Encrypted private OpenSSH key detected|no passphrase/u.test(message)) {
+        return new errors_StackDeployError(`the SSH private key could not be read: ${message}`, {
+            ...where,
+            hint: 'pass an unencrypted OpenSSH or PEM private key (the whole file, including its BEGIN and END lines)',
+        });
+    }
+    return new errors_StackDeployError(`could not connect: ${message}`, {
+        ...where,
+        hint: 'check the environment\'s host and port in stack.yml, and that sshd is reachable from this runner',
+    });
+}
+/** Runs commands as channels of one SSH connection. */
+class SshExecutor {
+    host;
+    #ssh;
+    #redactor;
+    #commandsSent = 0;
+    constructor(host, ssh, redactor) {
+        this.host = host;
+        this.#ssh = ssh;
+        this.#redactor = redactor;
+    }
+    /** Remote commands sent on this connection so far (each is one round trip). */
+    get commandsSent() {
+        return this.#commandsSent;
+    }
+    async run(cmd, options = {}) {
+        let argv = cmd.argv;
+        if (options.timeoutMs !== undefined) {
+            // The remote side enforces the limit, so a dropped client never leaves it running forever.
+            argv = ['timeout', '--kill-after=10', `${Math.ceil(options.timeoutMs / 1000)}s`, ...argv];
+        }
+        const line = options.cwd === undefined ? toShellString(argv) : toShellStringIn(options.cwd, argv);
+        if (options.env !== undefined && Object.keys(options.env).length > 0) {
+            throw new errors_StackDeployError('environment variables cannot be passed to an SSH command; send them on stdin or in a file', {
+                host: this.host,
+            });
+        }
+        this.#commandsSent += 1;
+        let response;
+        try {
+            response = await this.#ssh.execCommand(line, {
+                stdin: cmd.stdin,
+                noTrim: true,
+                encoding: options.onStdoutBytes === undefined ? 'utf8' : 'binary',
+                onStdout: (chunk) => {
+                    if (options.onStdoutBytes !== undefined)
+                        options.onStdoutBytes(chunk);
+                    else
+                        options.onOutput?.(this.#redactor.redact(chunk.toString('utf8')), 'stdout');
+                },
+                onStderr: (chunk) => options.onOutput?.(this.#redactor.redact(chunk.toString('utf8')), 'stderr'),
+            });
+        }
+        catch (error) {
+            const reason = `the SSH connection failed while running ${cmd.argv[0] ?? 'a command'}: ${error instanceof Error ? error.message : String(error)}`;
+            throw commandFailure(this.host, cmd, this.#redactor, { exitCode: 255, stdout: '', stderr: '', reason }, options);
+        }
+        const exitCode = response.code ?? 255;
+        const stdout = options.onStdoutBytes === undefined ? response.stdout : '';
+        const result = { exitCode, stdout, stderr: response.stderr };
+        if (exitCode === 0 || options.allowFailure === true)
+            return result;
+        let reason;
+        if (response.signal !== null && response.signal !== undefined)
+            reason = `${cmd.argv[0] ?? 'command'} was killed by ${response.signal}`;
+        else if (options.timeoutMs !== undefined && exitCode === 124)
+            reason = `${cmd.argv[0] ?? 'command'} timed out after ${options.timeoutMs} ms`;
+        throw commandFailure(this.host, cmd, this.#redactor, { ...result, reason }, options);
+    }
+    close() {
+        this.#ssh.dispose();
+        return Promise.resolve();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/connect.ts
+
+
+/** Opens the run's one SSH connection to the environment's host. */
+async function connectToEnvironment(context, environment) {
+    const { settings, reporter, redactor, clock } = context;
+    const { host, port, user } = environment.config;
+    if (settings.sshPrivateKey === undefined) {
+        throw new errors_StackDeployError(`no SSH private key to reach ${user}@${host}:${port}`, {
+            step: 'connect',
+            hint: 'set the input "ssh-private-key" from a secret (or --identity FILE on the command line)',
+        });
+    }
+    if (settings.sshKnownHosts === undefined) {
+        throw new errors_StackDeployError(`no pinned host key for ${host}:${port}`, {
+            step: 'connect',
+            hint: `set the input "ssh-known-hosts" to the output of "ssh-keyscan -p ${port} ${host}", checked against the server's fingerprint (or --known-hosts FILE)`,
+        });
+    }
+    return connectSsh({ host, port, user }, { privateKey: settings.sshPrivateKey, knownHosts: settings.sshKnownHosts }, redactor, {
+        sleep: (ms) => clock.sleep(ms),
+        onRetry: (attempt, delayMs, error) => reporter.warning(`${error.message}; retrying in ${delayMs} ms (attempt ${attempt + 1})`),
+    });
+}
+
+;// CONCATENATED MODULE: ./src/engine/environment.ts
+
+/** The environment a run targets: the one named, or the only one the manifest has. */
+function resolveEnvironment(manifest, requested) {
+    const names = Object.keys(manifest.environments);
+    if (requested === undefined || requested === '') {
+        const only = names.length === 1 ? names[0] : undefined;
+        if (only !== undefined) {
+            const config = manifest.environments[only];
+            if (config !== undefined)
+                return { name: only, config };
+        }
+        throw new errors_StackDeployError(`stack.yml has ${names.length} environments; say which one to use`, {
+            hint: `set the input "environment" (or -e on the command line) to one of: ${names.join(', ')}`,
+        });
+    }
+    const config = manifest.environments[requested];
+    if (config === undefined) {
+        throw new errors_StackDeployError(`environment "${requested}" is not in stack.yml`, {
+            hint: `use one of: ${names.join(', ')}`,
+        });
+    }
+    return { name: requested, config };
+}
+
+;// CONCATENATED MODULE: ./src/commands/compose.ts
+
+
+
+const COMPOSE_NAME = /^[a-z0-9][a-z0-9_-]*$/u;
+const DEFAULT_LOG_TAIL = 50;
+function composeBase(flavor) {
+    return flavor === 'v2' ? ['docker', 'compose'] : ['docker-compose'];
+}
+function requireComposeName(name, what) {
+    if (!COMPOSE_NAME.test(name)) {
+        throw new StackDeployError(`${what} name "${name}" is not allowed`, {
+            ...(what === 'service' ? { service: name } : {}),
+            hint: `a ${what} name must start with a lower-case letter or digit and contain only a-z, 0-9, "_" and "-"`,
+        });
+    }
+    return name;
+}
+function requireServices(services, subcommand) {
+    if (services.length === 0) {
+        throw new StackDeployError(`compose ${subcommand} needs at least one service`, {
+            hint: 'name the services explicitly: an empty list would act on every service of the project',
+        });
+    }
+    return services.map((service) => requireComposeName(service, 'service'));
+}
+/** `docker compose --project-name P --file a --file b [--env-file E]`. */
+function projectArgv(target) {
+    const argv = [...composeBase(target.flavor), '--project-name', requireComposeName(target.project, 'project')];
+    if (target.files.length === 0) {
+        throw new StackDeployError(`compose project "${target.project}" has no compose file`, {
+            hint: 'pass at least one compose file',
+        });
+    }
+    for (const file of target.files)
+        argv.push('--file', requireArgument(file, 'compose file'));
+    if (target.envFile !== undefined)
+        argv.push('--env-file', requireArgument(target.envFile, 'env file'));
+    return argv;
+}
+function composeVersion(flavor) {
+    return command_command([...composeBase(flavor), 'version', '--short']);
+}
+/** `... up --detach --no-build [--no-deps] [--pull P] svc...`. Images are never built on a server. */
+function composeUp(opts) {
+    const argv = [...projectArgv(opts), 'up', '--detach', '--no-build'];
+    const services = requireServices(opts.services, 'up');
+    if (opts.noDeps === true)
+        argv.push('--no-deps');
+    if (opts.pull !== undefined && opts.flavor === 'v2')
+        argv.push('--pull', opts.pull);
+    argv.push(...services);
+    return command(argv);
+}
+/** Container IDs of one service: `... ps --quiet [--all] SERVICE` (v1: `ps -q`). */
+function composePs(opts) {
+    const argv = [...projectArgv(opts), 'ps', opts.flavor === 'v2' ? '--quiet' : '-q'];
+    const service = requireComposeName(opts.service, 'service');
+    if (opts.all === true)
+        argv.push('--all');
+    argv.push(service);
+    return command(argv);
+}
+/** `... stop [--timeout N] svc...`. */
+function composeStop(opts) {
+    const argv = [...projectArgv(opts), 'stop'];
+    const services = requireServices(opts.services, 'stop');
+    if (opts.timeoutSeconds !== undefined) {
+        argv.push('--timeout', String(requireWholeNumber(opts.timeoutSeconds, 'stop timeout')));
+    }
+    argv.push(...services);
+    return command(argv);
+}
+/** `... logs --no-color --tail N SERVICE`. */
+function composeLogs(opts) {
+    const service = requireComposeName(opts.service, 'service');
+    const tail = requireWholeNumber(opts.tail ?? DEFAULT_LOG_TAIL, 'log tail');
+    return command([...projectArgv(opts), 'logs', '--no-color', '--tail', String(tail), service]);
+}
+/** `... config --quiet`: validates the Compose files without printing them. */
+function composeConfig(opts) {
+    return command([...projectArgv(opts), 'config', '--quiet']);
+}
+function requireWholeNumber(value, what) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+        throw new StackDeployError(`${what} ${value} is not a whole number of zero or more`, {
+            hint: `set ${what} to a whole number such as 10`,
+        });
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/engine/host-facts.ts
+
+
+
+/** Asks a host which Docker engine and which Compose it has; changes nothing. */
+async function readHostFacts(executor) {
+    const step = 'preflight';
+    const docker = await executor.run(dockerVersion(), { step, allowFailure: true });
+    let parsed = {};
+    try {
+        parsed = JSON.parse(docker.stdout);
+    }
+    catch {
+        // handled below: no server version
+    }
+    const server = parsed.Server ?? undefined;
+    if (docker.exitCode !== 0 || server?.Version === undefined) {
+        const detail = (docker.stderr.trim() || docker.stdout.trim()).split('\n').slice(-5).join('\n');
+        throw new errors_StackDeployError('the Docker engine is not reachable on the host', {
+            host: executor.host,
+            step,
+            exitCode: docker.exitCode,
+            outputTail: detail,
+            hint: 'install Docker on the host and add the SSH user to the "docker" group (or set DOCKER_HOST for it)',
+        });
+    }
+    for (const flavor of ['v2', 'v1']) {
+        const compose = await executor.run(composeVersion(flavor), { step, allowFailure: true });
+        if (compose.exitCode === 0) {
+            return {
+                dockerServerVersion: server.Version,
+                dockerApiVersion: server.ApiVersion ?? 'unknown',
+                compose: { flavor, version: compose.stdout.trim().replace(/^v/u, '') },
+            };
+        }
+    }
+    throw new errors_StackDeployError('Docker Compose is not installed on the host', {
+        host: executor.host,
+        step,
+        hint: 'install the Compose v2 plugin ("docker compose") on the host',
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/engine/check.ts
@@ -46867,7 +48462,662 @@ async function check_check(context) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deploy/plan.ts
+/** Where things live on the host, all under the environment's `path`. */
+function hostPaths(plan) {
+    const state = `${plan.path}/.stack-deploy`;
+    return {
+        state,
+        lock: `${state}/lock`,
+        envFile: `${state}/stack.env`,
+        images: `${state}/images.yml`,
+        script: `${state}/transaction.sh`,
+        runDir: `${state}/runs/${plan.runId}`,
+        ledger: `${state}/releases.jsonl`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/events.ts
+function isEvent(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const v = value;
+    return typeof v.t === 'number' && typeof v.step === 'string' && typeof v.status === 'string' && typeof v.service === 'string' && typeof v.message === 'string';
+}
+/** Splits streamed text into whole lines and parses each event; partial lines wait for more. */
+class EventStream {
+    onEvent;
+    #buffer = '';
+    events = [];
+    constructor(onEvent) {
+        this.onEvent = onEvent;
+    }
+    push(text) {
+        this.#buffer += text;
+        let newline = this.#buffer.indexOf('\n');
+        while (newline >= 0) {
+            const line = this.#buffer.slice(0, newline).trim();
+            this.#buffer = this.#buffer.slice(newline + 1);
+            if (line !== '') {
+                try {
+                    const parsed = JSON.parse(line);
+                    if (isEvent(parsed)) {
+                        this.events.push(parsed);
+                        this.onEvent(parsed);
+                    }
+                }
+                catch {
+                    // Not an event line: ignore.
+                }
+            }
+            newline = this.#buffer.indexOf('\n');
+        }
+    }
+}
+/** The transaction's outcome as its last `done` event says, if it got that far. */
+function outcomeOf(events) {
+    const done = events.findLast((event) => event.step === 'done');
+    return done === undefined ? undefined : { result: done.status, message: done.message };
+}
+/** How one event reads in the log. */
+function describeEvent(event) {
+    const who = event.service === '' ? '' : ` ${event.service}`;
+    const what = event.message === '' ? '' : `: ${event.message}`;
+    return `${event.step}${who} ${event.status}${what}`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/host/scripts.generated.ts
+// Generated from transaction.sh by scripts/embed-host-scripts.mjs: edit the .sh file, then run npm run build.
+const TRANSACTION_SCRIPT = "#!/bin/sh\n# stack-deploy host-side transaction: record -> switch -> verify -> commit, or roll back.\n# Started detached (setsid nohup) by stack-deploy, so a dropped SSH connection or a cancelled\n# run still ends with the new version serving or the previous one restored, and the lock freed.\n#\n# Usage: sh transaction.sh RUN_DIR\n# RUN_DIR/plan.sh (written by stack-deploy, every value shell-quoted) defines:\n#   RUN_ID DEPLOY_PATH STATE_DIR PROJECT FLAVOR COMPOSE_FILES ENV_FILE LOCK_DIR LEASE_SECONDS\n#   SERVICES (space-separated)  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)\n#   per service N (0-based, in SERVICES order): SVC_N_NAME SVC_N_REPO SVC_N_PINNED SVC_N_HEALTH\n#   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS\n# Writes RUN_DIR/events.jsonl (progress), RUN_DIR/result (success|rolled-back|rollback-failed|failed),\n# STATE_DIR/releases.jsonl (ledger) and STATE_DIR/good/<service> (image of the last good release).\n\nset -u\nRUN_DIR=$1\n. \"$RUN_DIR/plan.sh\"\nEVENTS=\"$RUN_DIR/events.jsonl\"\ncd \"$DEPLOY_PATH\" || exit 70\n\nnow_ms() { date +%s%3N; }\n\njson_string() {\n  # JSON string literal of $1 (quotes, backslashes and control characters escaped).\n  printf '%s' \"$1\" | awk 'BEGIN { ORS = \"\"; print \"\\\"\" }\n    { if (NR > 1) print \"\\\\n\"; gsub(/\\\\/, \"\\\\\\\\\"); gsub(/\"/, \"\\\\\\\"\"); gsub(/\\t/, \"\\\\t\"); gsub(/\\r/, \"\\\\r\");\n      gsub(/[\\001-\\037]/, \" \"); print }\n    END { print \"\\\"\" }'\n}\n\nemit() {\n  # emit STEP STATUS SERVICE MESSAGE\n  printf '{\"t\":%s,\"step\":\"%s\",\"status\":\"%s\",\"service\":\"%s\",\"message\":%s}\\n' \\\n    \"$(now_ms)\" \"$1\" \"$2\" \"$3\" \"$(json_string \"$4\")\" >> \"$EVENTS\"\n}\n\nrenew_lease() {\n  echo $(( $(date +%s) + LEASE_SECONDS )) > \"$LOCK_DIR/expires.tmp\" && mv -f \"$LOCK_DIR/expires.tmp\" \"$LOCK_DIR/expires\"\n}\n\nrelease_lock() {\n  if [ \"$(cat \"$LOCK_DIR/run\" 2>/dev/null)\" = \"$RUN_ID\" ]; then rm -rf \"$LOCK_DIR\"; fi\n}\n\ncompose() {\n  # compose EXTRA_FILE... -- ARGS...\n  files=\"\"\n  for f in $COMPOSE_FILES; do files=\"$files -f $f\"; done\n  while [ \"$#\" -gt 0 ] && [ \"$1\" != \"--\" ]; do files=\"$files -f $1\"; shift; done\n  [ \"$#\" -gt 0 ] && shift\n  if [ \"$FLAVOR\" = v2 ]; then\n    # shellcheck disable=SC2086\n    docker compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  else\n    # shellcheck disable=SC2086\n    docker-compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  fi\n}\n\nsvc() { eval \"printf '%s' \\\"\\${SVC_$1_$2}\\\"\"; }\n\ncontainer_of() { compose \"$STATE_DIR/images.yml\" -- ps -q \"$1\" 2>/dev/null | head -n 1; }\n\nprobe_http() {\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsS -o /dev/null --max-time 5 \"$1\" 2>/dev/null\n  else\n    wget -q -O /dev/null -T 5 \"$1\" 2>/dev/null\n  fi\n}\n\n# check_once N CONTAINER: 0 healthy, 1 not yet, 2 failed for good (exited or restarting)\ncheck_once() {\n  n=$1 cid=$2\n  state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' \"$cid\" 2>/dev/null) || return 1\n  set -- $state\n  status=$1 restarts=$2 health=$3\n  case \"$status\" in exited|dead) return 2 ;; esac\n  [ \"$restarts\" -gt 0 ] && return 2\n  [ \"$status\" = running ] || return 1\n  case \"$(svc \"$n\" HEALTH)\" in\n    http) probe_http \"$(svc \"$n\" URL)\" ;;\n    cmd) eval \"set -- $(svc \"$n\" CMD)\"; docker exec \"$cid\" \"$@\" >/dev/null 2>&1 ;;\n    *)\n      case \"$health\" in\n        healthy) return 0 ;;\n        unhealthy) return 2 ;;\n        none) [ \"$STABLE_CHECKS\" -ge 2 ] && return 0; STABLE_CHECKS=$((STABLE_CHECKS + 1)); return 1 ;;\n        *) return 1 ;;\n      esac ;;\n  esac\n}\n\n# wait_healthy N: polls at the service's interval until its timeout; 0 healthy, 1 not.\nwait_healthy() {\n  n=$1 name=$(svc \"$1\" NAME)\n  interval_ms=$(svc \"$n\" INTERVAL_MS) deadline=$(( $(now_ms) + $(svc \"$n\" TIMEOUT_MS) ))\n  STABLE_CHECKS=0\n  while :; do\n    cid=$(container_of \"$name\")\n    if [ -n \"$cid\" ]; then\n      check_once \"$n\" \"$cid\"; rc=$?\n      [ \"$rc\" -eq 0 ] && return 0\n      [ \"$rc\" -eq 2 ] && { HEALTH_REASON=\"the container exited or restarted\"; return 1; }\n    fi\n    [ \"$(now_ms)\" -ge \"$deadline\" ] && { HEALTH_REASON=\"not healthy within $(( $(svc \"$n\" TIMEOUT_MS) / 1000 ))s\"; return 1; }\n    sleep \"$(awk \"BEGIN { print $interval_ms / 1000 }\")\"\n  done\n}\n\nledger() {\n  # ledger RESULT: one JSON line per deploy or rollback\n  entries=\"\"\n  i=0\n  for name in $SERVICES; do\n    from=$(eval \"printf '%s' \\\"\\${FROM_$i:-}\\\"\") to=$(eval \"printf '%s' \\\"\\${TO_$i:-}\\\"\")\n    entries=\"$entries${entries:+,}{\\\"name\\\":\\\"$name\\\",\\\"from\\\":\\\"$from\\\",\\\"to\\\":\\\"$to\\\",\\\"pinned\\\":\\\"$(svc $i PINNED)\\\"}\"\n    i=$((i + 1))\n  done\n  printf '{%s,\"run\":\"%s\",\"result\":\"%s\",\"services\":[%s]}\\n' \"$LEDGER_HEAD\" \"$RUN_ID\" \"$1\" \"$entries\" >> \"$STATE_DIR/releases.jsonl\"\n}\n\nfinish() {\n  echo \"$1\" > \"$RUN_DIR/result\"\n  emit done \"$1\" \"\" \"$2\"\n  release_lock\n  exit 0\n}\n\nemit transaction start \"\" \"run $RUN_ID on $(hostname)\"\nrenew_lease\nmkdir -p \"$STATE_DIR/good\"\n\n# 1. Record: what runs now, and the image to come back to (the last good release first).\nemit record start \"\" \"\"\n: > \"$STATE_DIR/rollback.yml.tmp\"\necho \"services:\" >> \"$STATE_DIR/rollback.yml.tmp\"\ni=0\nWITH_TARGET=\"\" WITHOUT_TARGET=\"\"\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  running=\"\"\n  [ -n \"$cid\" ] && running=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n  good=$(cat \"$STATE_DIR/good/$name\" 2>/dev/null)\n  target=\"\"\n  if [ -n \"$good\" ] && docker image inspect \"$good\" >/dev/null 2>&1; then target=$good; else target=$running; fi\n  eval \"FROM_$i=\\$running\"\n  eval \"TARGET_$i=\\$target\"\n  if [ -n \"$target\" ]; then\n    docker tag \"$target\" \"$(svc $i REPO):rollback\"\n    printf '  %s:\\n    image: %s:rollback\\n' \"$name\" \"$(svc $i REPO)\" >> \"$STATE_DIR/rollback.yml.tmp\"\n    WITH_TARGET=\"$WITH_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target ok \"$name\" \"$target\"\n  else\n    WITHOUT_TARGET=\"$WITHOUT_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target none \"$name\" \"first deploy: nothing to roll back to\"\n  fi\n  i=$((i + 1))\ndone\nmv -f \"$STATE_DIR/rollback.yml.tmp\" \"$STATE_DIR/rollback.yml\"\n\nroll_back() {\n  # roll_back REASON\n  emit rollback start \"\" \"$1\"\n  renew_lease\n  outcome=rolled-back\n  if [ -n \"$WITH_TARGET\" ]; then\n    # shellcheck disable=SC2086\n    if ! out=$(compose \"$STATE_DIR/images.yml\" \"$STATE_DIR/rollback.yml\" -- up -d --no-build $WITH_TARGET 2>&1); then\n      emit rollback failed \"\" \"$out\"\n      outcome=rollback-failed\n    else\n      i=0\n      for name in $SERVICES; do\n        case \" $WITH_TARGET \" in *\" $name \"*)\n          if wait_healthy \"$i\"; then emit rollback ok \"$name\" \"previous version healthy again\"\n          else emit rollback failed \"$name\" \"$HEALTH_REASON\"; outcome=rollback-failed; fi ;;\n        esac\n        i=$((i + 1))\n      done\n    fi\n  fi\n  for name in $WITHOUT_TARGET; do\n    compose \"$STATE_DIR/images.yml\" -- stop \"$name\" >/dev/null 2>&1\n    emit rollback ok \"$name\" \"stopped: it had no previous version\"\n  done\n  i=0\n  for name in $SERVICES; do\n    cid=$(container_of \"$name\")\n    now=\"\"\n    [ -n \"$cid\" ] && now=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n    eval \"TO_$i=\\$now\"\n    emit final ok \"$name\" \"$now\"\n    i=$((i + 1))\n  done\n  ledger \"$outcome\"\n  finish \"$outcome\" \"$1\"\n}\n\n# 2. Switch.\nemit switch start \"\" \"$SERVICES\"\nrenew_lease\n# shellcheck disable=SC2086\nif ! out=$(compose \"$STATE_DIR/images.yml\" -- up -d --no-build $SERVICES 2>&1); then\n  emit switch failed \"\" \"$out\"\n  roll_back \"docker compose up failed\"\nfi\nemit switch ok \"\" \"\"\n\n# 3. Verify: every service healthy within its timeout.\ni=0\nfor name in $SERVICES; do\n  emit health start \"$name\" \"\"\n  if wait_healthy \"$i\"; then\n    emit health ok \"$name\" \"\"\n  else\n    emit health failed \"$name\" \"$HEALTH_REASON\"\n    emit logs failed \"$name\" \"$(compose \"$STATE_DIR/images.yml\" -- logs --no-color --tail 50 \"$name\" 2>&1 | tail -n 50)\"\n    roll_back \"$name: $HEALTH_REASON\"\n  fi\n  i=$((i + 1))\ndone\n\n# 4. Commit: these images are now the last good release.\ni=0\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  image=$(docker inspect -f '{{.Image}}' \"$cid\")\n  echo \"$image\" > \"$STATE_DIR/good/$name.tmp\" && mv -f \"$STATE_DIR/good/$name.tmp\" \"$STATE_DIR/good/$name\"\n  eval \"TO_$i=\\$image\"\n  emit final ok \"$name\" \"$image\"\n  i=$((i + 1))\ndone\nledger success\nfinish success \"deployed\"\n";
+
+;// CONCATENATED MODULE: ./src/deploy/remote-commands.ts
+
+/**
+ * Short POSIX sh programs run on the host as `sh -c PROGRAM stack-deploy ARGS…`. Values only
+ * ever arrive as positional arguments (quoted by the executor) or on stdin, never pasted into
+ * the program text.
+ */
+function shell(program, args, stdin) {
+    return command_command(['sh', '-c', program, 'stack-deploy', ...args], stdin);
+}
+/** Facts about the host, and the directory made ready. Prints key=value lines. Changes nothing else. */
+function preflightCommand(path) {
+    return shell(`path=$1
+state="$path/.stack-deploy"
+echo "docker=$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
+if docker compose version --short >/dev/null 2>&1; then echo "compose=v2 $(docker compose version --short)"
+elif docker-compose version --short >/dev/null 2>&1; then echo "compose=v1 $(docker-compose version --short)"
+else echo "compose=none"; fi
+if mkdir -p "$state/runs" "$state/good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; else echo "path=unwritable"; fi
+echo "free_kb=$(df -Pk "$path" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+if command -v curl >/dev/null 2>&1; then echo "http_probe=curl"; elif command -v wget >/dev/null 2>&1; then echo "http_probe=wget"; else echo "http_probe=none"; fi
+command -v setsid >/dev/null 2>&1 && echo "setsid=yes"
+last=$(cat "$state/last-run" 2>/dev/null)
+if [ -n "$last" ]; then
+  echo "last_run=$last"
+  echo "last_result=$(cat "$state/runs/$last/result" 2>/dev/null)"
+  pid=$(cat "$state/runs/$last/pid" 2>/dev/null)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "last_running=yes"; fi
+  [ -e "$state/runs/$last/reported" ] && echo "last_reported=yes"
+  touch "$state/runs/$last/reported" 2>/dev/null
+fi
+exit 0`, [path]);
+}
+/** The events and result of an earlier run, for reporting what happened while nobody watched. */
+function readRunCommand(runDir) {
+    return shell(`cat "$1/events.jsonl" 2>/dev/null; exit 0`, [runDir]);
+}
+/**
+ * Takes the deploy lock: atomic `mkdir`. A lock whose lease expired is moved aside (atomic
+ * rename, so two runners cannot both take it over) and taken. Prints `acquired`,
+ * `taken-over` + the old owner, or `held` + the owner.
+ */
+function acquireLockCommand(lockDir, runId, owner, leaseSeconds) {
+    return shell(`lock=$1 run=$2 owner=$3 lease=$4
+take() { printf '%s' "$run" > "$lock/run"; printf '%s\\n' "$owner" > "$lock/owner"; echo $(( $(date +%s) + lease )) > "$lock/expires"; }
+if mkdir "$lock" 2>/dev/null; then take; echo acquired; exit 0; fi
+expires=$(cat "$lock/expires" 2>/dev/null)
+if [ -z "$expires" ]; then
+  # Being taken right now, or left half-taken long ago.
+  if [ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( $(date +%s) + 1 )); fi
+fi
+if [ "$(date +%s)" -gt "$expires" ]; then
+  stale="$lock.stale.$$"
+  if mv "$lock" "$stale" 2>/dev/null && mkdir "$lock" 2>/dev/null; then
+    take; echo taken-over; cat "$stale/owner" 2>/dev/null; rm -rf "$stale"; exit 0
+  fi
+fi
+echo held
+cat "$lock/owner" 2>/dev/null
+exit 0`, [lockDir, runId, owner, String(leaseSeconds)]);
+}
+/** Frees the lock if this run holds it (a transaction that started frees it itself). */
+function releaseLockCommand(lockDir, runId) {
+    return shell(`[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] && rm -rf "$1"; exit 0`, [lockDir, runId]);
+}
+/**
+ * Writes every file of a tar archive (on stdin) under `path`: extracted into a private
+ * staging directory, then each file renamed into place (atomic on one filesystem).
+ */
+function uploadFilesCommand(path, runId, archive) {
+    return shell(`set -e
+umask 077
+path=$1 staging="$1/.stack-deploy/incoming.$2"
+rm -rf "$staging"
+mkdir -p "$staging"
+tar -x -f - -C "$staging"
+cd "$staging"
+find . -type f | while IFS= read -r file; do
+  mkdir -p "$path/$(dirname "$file")"
+  mv -f "$file" "$path/$file"
+done
+cd /
+rm -rf "$staging"`, [path, runId], { text: archive, secret: true });
+}
+/**
+ * Pulls every new image before anything changes. Registry logins arrive on stdin as
+ * `registry<TAB>user<TAB>password` lines into a private DOCKER_CONFIG that is removed after.
+ */
+function pullImagesCommand(stateDir, runId, refs, logins) {
+    return shell(`state=$1 run=$2
+shift 2
+cfg="$state/docker-config.$run"
+rm -rf "$cfg"
+mkdir -m 700 "$cfg" || exit 1
+[ -d "$HOME/.docker/cli-plugins" ] && ln -s "$HOME/.docker/cli-plugins" "$cfg/cli-plugins"
+trap 'rm -rf "$cfg"' EXIT
+while IFS="$(printf '\\t')" read -r registry user password; do
+  [ -n "$registry" ] || continue
+  if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null; then
+    echo "docker login to $registry as $user failed" >&2; exit 3
+  fi
+done
+status=0
+for ref in "$@"; do
+  if DOCKER_CONFIG="$cfg" docker pull -q "$ref" >/dev/null 2>"$cfg/pull.err"; then echo "pulled $ref"
+  else echo "failed to pull $ref: $(tail -n 3 "$cfg/pull.err")" >&2; status=4; fi
+done
+exit $status`, [stateDir, runId, ...refs], { text: logins, secret: true });
+}
+/**
+ * Starts the transaction detached from this connection (it finishes even if the connection
+ * drops) and streams its events until it ends.
+ */
+function startTransactionCommand(stateDir, runDir, runId) {
+    return shell(`state=$1 run_dir=$2
+printf '%s\\n' "$3" > "$state/last-run"
+: > "$run_dir/events.jsonl"
+setsid nohup sh "$state/transaction.sh" "$run_dir" > "$run_dir/script.log" 2>&1 < /dev/null &
+pid=$!
+echo "$pid" > "$run_dir/pid"
+tail --pid="$pid" -n +1 -f "$run_dir/events.jsonl"
+if [ ! -s "$run_dir/result" ]; then
+  echo "transaction ended without a result; its log:" >&2
+  tail -n 30 "$run_dir/script.log" >&2
+  exit 5
+fi
+# Seen to the end by this run: the next run need not report it.
+touch "$run_dir/reported"`, [stateDir, runDir, runId]);
+}
+
+;// CONCATENATED MODULE: ./src/deploy/render.ts
+
+
+
+
+/** plan.sh: the transaction's inputs as shell assignments, every value quoted. */
+function renderPlanScript(plan) {
+    const paths = hostPaths(plan);
+    const ledgerHead = [
+        `"time":${JSON.stringify(plan.startedAt.toISOString())}`,
+        `"actor":${JSON.stringify(plan.actor)}`,
+        `"run_url":${JSON.stringify(plan.runUrl)}`,
+        `"environment":${JSON.stringify(plan.environment)}`,
+        `"version":${JSON.stringify(plan.version)}`,
+    ].join(',');
+    const vars = [
+        ['RUN_ID', plan.runId],
+        ['DEPLOY_PATH', plan.path],
+        ['STATE_DIR', paths.state],
+        ['PROJECT', plan.project],
+        ['FLAVOR', plan.flavor],
+        ['COMPOSE_FILES', plan.composeFiles.join(' ')],
+        ['ENV_FILE', paths.envFile],
+        ['LOCK_DIR', paths.lock],
+        ['LEASE_SECONDS', String(plan.leaseSeconds)],
+        ['SERVICES', plan.services.map((s) => s.name).join(' ')],
+        ['LEDGER_HEAD', ledgerHead],
+    ];
+    plan.services.forEach((service, i) => {
+        vars.push([`SVC_${i}_NAME`, service.name], [`SVC_${i}_REPO`, service.rollbackRepo], [`SVC_${i}_PINNED`, service.pinned ?? ''], [`SVC_${i}_HEALTH`, service.health.kind], [`SVC_${i}_URL`, service.health.kind === 'http' ? service.health.url : ''], [`SVC_${i}_CMD`, service.health.kind === 'cmd' ? toShellString(service.health.argv) : ''], [`SVC_${i}_TIMEOUT_MS`, String(service.timeoutMs)], [`SVC_${i}_INTERVAL_MS`, String(service.intervalMs)]);
+    });
+    return `${vars.map(([name, value]) => `${name}=${quoteArg(value)}`).join('\n')}\n`;
+}
+/** The compose override stack-deploy owns: each deployed service pinned to its digest. */
+function renderImagesOverride(plan) {
+    const services = {};
+    for (const service of plan.services)
+        if (service.pinned !== undefined)
+            services[service.name] = { image: service.pinned };
+    return `# Written by stack-deploy for run ${plan.runId}: the images of version ${plan.version}.\n${(0,dist/* stringify */.As)({ services })}`;
+}
+const ENV_LINE = /^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=/u;
+/**
+ * The stack's env file: the `env` input (checked line by line, never echoed: it holds
+ * secrets) plus what the release knows about itself.
+ */
+function renderEnvFile(userEnv, plan) {
+    const lines = (userEnv ?? '').split(/\r?\n/u);
+    lines.forEach((line, index) => {
+        const trimmed = line.trim();
+        if (trimmed === '' || trimmed.startsWith('#'))
+            return;
+        if (!ENV_LINE.test(trimmed)) {
+            throw new errors_StackDeployError(`line ${index + 1} of the env input is not NAME=value`, {
+                step: 'upload',
+                hint: 'write one NAME=value per line (names: letters, digits and "_"); the line is not shown because it may hold a secret',
+            });
+        }
+    });
+    const own = [
+        `STACK_DEPLOY_VERSION=${plan.version}`,
+        `STACK_DEPLOY_ENVIRONMENT=${plan.environment}`,
+        `BUILD_VERSION=${plan.version}`,
+        `STACK_DEPLOY_ENV_FILE=${hostPaths(plan).envFile}`,
+    ];
+    const user = lines.filter((line) => line.trim() !== '').join('\n');
+    return `${user === '' ? '' : `${user}\n`}${own.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/tar-writer.ts
+function field(text, length) {
+    const buffer = Buffer.alloc(length);
+    buffer.write(text, 'utf8');
+    return buffer;
+}
+function octal(value, length) {
+    return field(`${value.toString(8).padStart(length - 1, '0')}\0`, length);
+}
+/**
+ * A ustar archive of regular files, for sending several files in one command. Paths must fit
+ * ustar's 100-byte name field (stack-deploy's own paths and validated compose paths do).
+ */
+function createTar(files, mtime) {
+    const blocks = [];
+    for (const file of files) {
+        const data = Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content, 'utf8');
+        if (Buffer.byteLength(file.path) > 100)
+            throw new Error(`archive path too long: ${file.path}`);
+        const header = Buffer.concat([
+            field(file.path, 100),
+            octal(file.mode & 0o7777, 8),
+            octal(0, 8),
+            octal(0, 8),
+            octal(data.length, 12),
+            octal(Math.floor(mtime.getTime() / 1000), 12),
+            Buffer.from('        '),
+            Buffer.from('0'),
+            field('', 100),
+            field('ustar\0', 6),
+            field('00', 2),
+            field('', 32),
+            field('', 32),
+            octal(0, 8),
+            octal(0, 8),
+            field('', 155),
+            field('', 12),
+        ]);
+        let sum = 0;
+        for (const byte of header)
+            sum += byte;
+        header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+        blocks.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+    }
+    blocks.push(Buffer.alloc(1024));
+    return Buffer.concat(blocks);
+}
+
+;// CONCATENATED MODULE: ./src/engine/host-preflight.ts
+
+
+/** Free space below this on the deploy path fails the preflight: pulls and backups need room. */
+const MIN_FREE_BYTES = 500 * 1024 * 1024;
+/** One round trip: Docker, Compose, free space, the deploy directory, the previous run. Changes nothing running. */
+async function runPreflight(executor, path, needsHttpProbe) {
+    const result = await executor.run(preflightCommand(path), { step: 'preflight' });
+    const facts = new Map();
+    for (const line of result.stdout.split('\n')) {
+        const at = line.indexOf('=');
+        if (at > 0)
+            facts.set(line.slice(0, at), line.slice(at + 1).trim());
+    }
+    const where = { host: executor.host, step: 'preflight' };
+    const docker = facts.get('docker') ?? '';
+    if (docker === '') {
+        throw new errors_StackDeployError('the Docker engine is not reachable on the host', {
+            ...where,
+            hint: 'install Docker on the host and add the SSH user to the "docker" group',
+        });
+    }
+    const [flavor, version = ''] = (facts.get('compose') ?? 'none').split(' ');
+    if (flavor !== 'v2' && flavor !== 'v1') {
+        throw new errors_StackDeployError('Docker Compose is not installed on the host', { ...where, hint: 'install the Compose v2 plugin ("docker compose") on the host' });
+    }
+    if (facts.get('path') !== 'ok') {
+        throw new errors_StackDeployError(`the deploy directory ${path} cannot be created or written by the SSH user`, {
+            ...where,
+            hint: `create it on the host and give the deploy user write access (sudo install -d -o USER ${path})`,
+        });
+    }
+    const freeBytes = Number(facts.get('free_kb') ?? '0') * 1024;
+    if (freeBytes < MIN_FREE_BYTES) {
+        throw new errors_StackDeployError(`only ${Math.round(freeBytes / 1024 / 1024)} MiB are free on the host under ${path}`, {
+            ...where,
+            hint: 'free disk space on the host (docker image prune removes unused images; stack-deploy never removes rollback images)',
+        });
+    }
+    const httpProbe = (facts.get('http_probe') ?? 'none');
+    if (needsHttpProbe && httpProbe === 'none') {
+        throw new errors_StackDeployError('an http health check needs curl or wget on the host, and neither is installed', { ...where, hint: 'install curl on the host' });
+    }
+    if (facts.get('setsid') !== 'yes') {
+        throw new errors_StackDeployError('setsid is not installed on the host', { ...where, hint: 'install util-linux on the host' });
+    }
+    const lastId = facts.get('last_run');
+    return {
+        docker,
+        compose: { flavor, version },
+        freeBytes,
+        httpProbe,
+        lastRun: lastId === undefined
+            ? undefined
+            : { id: lastId, result: facts.get('last_result') ?? '', running: facts.get('last_running') === 'yes', reported: facts.get('last_reported') === 'yes' },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/lock.ts
+
+
+function describeOwner(text) {
+    try {
+        const owner = JSON.parse(text);
+        return `run ${owner.run ?? '?'} by ${owner.actor ?? '?'} since ${owner.started ?? '?'}${owner.url ? ` (${owner.url})` : ''}`;
+    }
+    catch {
+        return text.trim() === '' ? 'an unknown run' : text.trim();
+    }
+}
+/**
+ * Takes the host's deploy lock, waiting for a live holder up to `timeoutMs` (polling with
+ * backoff), taking over an expired lease with a warning.
+ */
+async function acquireLock(executor, args, clock, reporter) {
+    const deadline = clock.now() + args.timeoutMs;
+    let delay = 1_000;
+    let announced = false;
+    for (;;) {
+        const result = await executor.run(acquireLockCommand(args.lockDir, args.owner.run, JSON.stringify(args.owner), args.leaseSeconds), { step: 'lock' });
+        const [verdict = '', ...rest] = result.stdout.split('\n');
+        const holder = describeOwner(rest.join('\n'));
+        if (verdict === 'acquired')
+            return;
+        if (verdict === 'taken-over') {
+            reporter.warning(`took over an expired deploy lock on ${executor.host}, held by ${holder}`);
+            return;
+        }
+        if (clock.now() + delay > deadline) {
+            throw new errors_StackDeployError(`another deploy holds the lock on ${executor.host}: ${holder}`, {
+                host: executor.host,
+                step: 'lock',
+                hint: 'wait for it to finish (or raise lock-timeout); if that run is dead, its lease expires by itself, or run the unlock command',
+            });
+        }
+        if (!announced) {
+            reporter.info(`waiting for the deploy lock held by ${holder}`);
+            announced = true;
+        }
+        await clock.sleep(delay);
+        delay = Math.min(delay * 2, 10_000);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/deploy.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const LEASE_SECONDS = 15 * 60;
+/** Times each phase of the run, for the summary. */
+class PhaseTimer {
+    now;
+    phases = [];
+    constructor(now) {
+        this.now = now;
+    }
+    async time(phase, work) {
+        const started = this.now();
+        try {
+            return await work();
+        }
+        finally {
+            this.phases.push([phase, this.now() - started]);
+        }
+    }
+}
+function newRunId(now) {
+    return `${now.toISOString().replace(/[-:]/gu, '').replace(/\.\d+Z$/u, 'Z')}-${(0,external_node_crypto_namespaceObject.randomBytes)(3).toString('hex')}`;
+}
+function deployServices(manifest, names, built) {
+    return names.map((name) => {
+        const config = manifest.services[name];
+        const image = built.find((b) => b.service === name);
+        const health = config?.health;
+        return {
+            name,
+            rollbackRepo: image?.image ?? `stack-deploy/${manifest.name}-${name}`,
+            pinned: image?.pinned,
+            health: health?.http !== undefined ? { kind: 'http', url: health.http } : health?.cmd !== undefined ? { kind: 'cmd', argv: health.cmd } : { kind: 'auto' },
+            timeoutMs: health?.timeout ?? 60_000,
+            intervalMs: health?.interval ?? 1_000,
+        };
+    });
+}
+async function uploadArchive(context, plan, manifestDir) {
+    const paths = hostPaths(plan);
+    const relative = (abs) => abs.slice(plan.path.length + 1);
+    const files = [];
+    for (const file of plan.composeFiles) {
+        let content;
+        try {
+            content = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(manifestDir, file), 'utf8');
+        }
+        catch {
+            throw new errors_StackDeployError(`the compose file ${file} cannot be read`, { step: 'upload', hint: `environments.${plan.environment}.compose names it relative to the directory of stack.yml (${manifestDir})` });
+        }
+        files.push({ path: file, content, mode: 0o600 });
+    }
+    files.push({ path: relative(paths.images), content: renderImagesOverride(plan), mode: 0o600 }, { path: relative(paths.envFile), content: renderEnvFile(context.settings.envFile, plan), mode: 0o600 }, { path: relative(paths.script), content: TRANSACTION_SCRIPT, mode: 0o600 }, { path: `${relative(paths.runDir)}/plan.sh`, content: renderPlanScript(plan), mode: 0o600 });
+    return createTar(files, plan.startedAt).toString('utf8');
+}
+function registryLogins(context, refs) {
+    const registries = [...new Set(refs.map((ref) => parseImageRef(ref).registry))];
+    return registries
+        .flatMap((registry) => {
+        const credentials = credentialsFor(registry, context.settings);
+        return credentials === undefined ? [] : [`${registry}\t${credentials.username}\t${credentials.password}\n`];
+    })
+        .join('');
+}
+async function reportPreviousRun(context, executor, stateDir, last) {
+    if (last === undefined || last.reported || last.running)
+        return;
+    const events = new EventStream(() => undefined);
+    events.push((await executor.run(readRunCommand(`${stateDir}/runs/${last.id}`), { step: 'preflight' })).stdout);
+    const outcome = outcomeOf(events.events);
+    const what = outcome === undefined ? 'ended without a result (the host may have restarted)' : `ended with "${outcome.result}": ${outcome.message}`;
+    context.reporter.warning(`the previous deploy (run ${last.id}) lost its connection before it finished; on the host it ${what}`);
+}
+function serviceTable(services, events) {
+    const short = (image) => (image.startsWith('sha256:') ? image.slice(7, 19) : image === '' ? '—' : image);
+    return {
+        header: ['Service', 'From', 'To', 'Health'],
+        rows: services.map((service) => {
+            const of = (step) => events.findLast((e) => e.step === step && e.service === service.name);
+            const health = of('health');
+            const rollback = of('rollback');
+            const healthText = health === undefined ? 'not checked' : health.status === 'ok' ? 'healthy' : `${health.status}: ${health.message}`;
+            return [service.name, short(of('record')?.message ?? ''), short(of('final')?.message ?? ''), rollback === undefined ? healthText : `${healthText}; rollback ${rollback.status}`];
+        }),
+    };
+}
+/** `deploy`: build and push, then switch the environment's host as one host-side transaction. */
+async function deploy(context) {
+    const { settings, reporter, clock } = context;
+    const timer = new PhaseTimer(() => clock.now());
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    if (!loaded.ok)
+        return loaded.result;
+    const manifest = loaded.manifest;
+    const manifestDir = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(settings.manifest));
+    const environment = resolveEnvironment(manifest, settings.environment);
+    const startedAt = new Date(clock.now());
+    const buildPlan = planBuild({
+        manifest,
+        manifestDir,
+        ref: settings.ref,
+        sha: settings.sha,
+        requested: settings.services,
+        version: settings.version,
+        repositoryOwner: settings.repositoryOwner,
+        repositoryUrl: settings.repositoryUrl,
+        now: startedAt,
+    });
+    const inEnvironment = environmentServices(manifest, environment.name);
+    const names = buildPlan.selection.services.filter((name) => inEnvironment.includes(name));
+    if (names.length === 0) {
+        throw new errors_StackDeployError(`${buildPlan.selection.services.join(', ')} ${buildPlan.selection.services.length === 1 ? 'is' : 'are'} not deployed to ${environment.name}`, {
+            step: 'select',
+            hint: `environment "${environment.name}" runs: ${inEnvironment.join(', ')}`,
+        });
+    }
+    const builds = buildPlan.builds.filter((b) => names.includes(b.service));
+    const built = builds.length === 0 ? [] : await timer.time('build', () => buildAndPublish(context, builds, dockerTagFor(buildPlan.version)));
+    const { host, port, user, path } = environment.config;
+    const runId = newRunId(startedAt);
+    const plan = {
+        runId,
+        environment: environment.name,
+        version: buildPlan.version,
+        project: manifest.name,
+        path,
+        flavor: 'v2',
+        composeFiles: environment.config.compose,
+        services: deployServices(manifest, names, built),
+        actor: settings.actor ?? 'unknown',
+        runUrl: settings.runUrl ?? '',
+        leaseSeconds: LEASE_SECONDS,
+        startedAt,
+    };
+    const paths = hostPaths(plan);
+    const baseOutputs = {
+        version: plan.version,
+        services: JSON.stringify(names),
+        images: JSON.stringify(Object.fromEntries(built.map((b) => [b.service, b.pinned]))),
+        sizes: JSON.stringify(Object.fromEntries(built.map((b) => [b.service, b.bytes]))),
+    };
+    const executor = await timer.time('connect', () => reporter.group(`Connect to ${user}@${host}:${port}`, () => connectToEnvironment(context, environment)));
+    const stream = new EventStream((event) => reporter.info(describeEvent(event)));
+    try {
+        const preflight = await timer.time('preflight', () => runPreflight(executor, path, plan.services.some((s) => s.health.kind === 'http')));
+        reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
+        const finalPlan = { ...plan, flavor: preflight.compose.flavor };
+        await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
+        const owner = { run: runId, actor: finalPlan.actor, url: finalPlan.runUrl, started: startedAt.toISOString() };
+        await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
+        let started = false;
+        try {
+            const archive = await uploadArchive(context, finalPlan, manifestDir);
+            await timer.time('upload', () => executor.run(uploadFilesCommand(path, runId, archive), { step: 'upload' }));
+            const refs = built.flatMap((b) => (b.pinned === undefined ? [] : [b.pinned]));
+            if (refs.length > 0) {
+                await timer.time('pull', () => reporter.group('Pull new images on the host', () => executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, refs)), { step: 'pull', onOutput: (chunk) => reporter.info(chunk.trimEnd()) })));
+            }
+            started = true;
+            await timer.time('switch', () => reporter.group(`Switch ${names.join(', ')} to ${plan.version}`, () => executor.run(startTransactionCommand(paths.state, paths.runDir, runId), {
+                step: 'switch',
+                onOutput: (chunk, stream_) => {
+                    if (stream_ === 'stdout')
+                        stream.push(chunk);
+                },
+            })));
+        }
+        catch (error) {
+            if (!started) {
+                await executor.run(releaseLockCommand(paths.lock, runId), { step: 'unlock', allowFailure: true });
+                throw error instanceof errors_StackDeployError ? new errors_StackDeployError(`${error.message}; nothing running was changed`, error.context) : error;
+            }
+            if (error instanceof errors_StackDeployError && error.context.exitCode === 255) {
+                throw new errors_StackDeployError('the SSH connection dropped during the switch; the transaction goes on on the host and ends with the new version or the previous one', {
+                    ...error.context,
+                    hint: 'the next deploy (or the status command) reports how it ended',
+                });
+            }
+            throw error;
+        }
+    }
+    finally {
+        await executor.close();
+    }
+    const events = stream.events;
+    const outcome = outcomeOf(events);
+    const result = outcome?.result ?? 'failed';
+    const status = result === 'success' ? 'success' : result === 'rolled-back' ? 'rolled-back' : 'failed';
+    const logs = events.filter((e) => e.step === 'logs');
+    const lines = [];
+    if (status === 'success')
+        lines.push(`${names.join(', ')} now ${names.length === 1 ? 'runs' : 'run'} ${plan.version} on ${environment.name}.`);
+    else
+        lines.push(`The deploy of ${plan.version} to ${environment.name} failed: ${outcome?.message ?? 'no result'}.`);
+    if (status === 'rolled-back')
+        lines.push('Every changed service was switched back to its previous version, which is healthy.');
+    if (result === 'rollback-failed')
+        lines.push('**The rollback did not finish cleanly: check the host.**');
+    const details = logs.length > 0 ? logs.map((e) => `last log lines of ${e.service}:\n${e.message}`).join('\n\n') : undefined;
+    if (status !== 'success')
+        reporter.error(`deploy of ${plan.version} to ${environment.name}: ${result}: ${outcome?.message ?? ''}${details === undefined ? '' : `\n${details}`}`);
+    return {
+        status,
+        outputs: baseOutputs,
+        summary: {
+            title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : 'failed to deploy'} ${plan.version}`,
+            lines,
+            tables: [serviceTable(plan.services, events), { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
+            details,
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run.ts
+
+
 
 
 
@@ -46883,9 +49133,13 @@ async function runCommand(context) {
                 return await validate_validate(settings.manifest, reporter);
             case 'check':
                 return await check_check(context);
+            case 'build':
+                return await build(context);
+            case 'deploy':
+                return await deploy(context);
             default:
                 throw new errors_StackDeployError(`the command "${settings.command}" is not available in this version of stack-deploy`, {
-                    hint: 'use one of: validate, check',
+                    hint: 'use one of: validate, check, build, deploy',
                 });
         }
     }
@@ -46898,17 +49152,6 @@ async function runCommand(context) {
             summary: { title: `stack-deploy ${settings.command} failed`, lines: [], tables: [], details: report },
         };
     }
-}
-
-;// CONCATENATED MODULE: ./src/engine/settings.ts
-/** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
-const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock'];
-/** `a, b` or one per line → ['a', 'b']. */
-function splitList(value) {
-    return value
-        .split(/[\s,]+/u)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
 }
 
 ;// CONCATENATED MODULE: ./src/engine/summary.ts
@@ -47084,6 +49327,8 @@ function cliReporter(stdout, stderr, clock, quiet) {
 
 
 
+
+
 async function readOptionalFile(path, fallbacks, what) {
     if (path !== undefined) {
         try {
@@ -47105,7 +49350,15 @@ async function readOptionalFile(path, fallbacks, what) {
     }
     return undefined;
 }
-async function settingsFrom(options, env) {
+/** The checked-out commit and ref, when the CLI runs inside a Git work tree. */
+async function gitFacts(local) {
+    const sha = await local.run(command_command(['git', 'rev-parse', '--verify', 'HEAD']), { allowFailure: true }).catch(() => undefined);
+    if (sha === undefined || sha.exitCode !== 0)
+        return {};
+    const ref = await local.run(command_command(['git', 'symbolic-ref', '--quiet', 'HEAD']), { allowFailure: true });
+    return { sha: sha.stdout.trim(), ref: ref.exitCode === 0 ? ref.stdout.trim() : sha.stdout.trim() };
+}
+async function settingsFrom(options, env, local) {
     const home = env.HOME ?? (0,external_node_os_namespaceObject.homedir)();
     const sshPrivateKey = await readOptionalFile(options.identity, [(0,external_node_path_namespaceObject.join)(home, '.ssh', 'id_ed25519'), (0,external_node_path_namespaceObject.join)(home, '.ssh', 'id_rsa')], '--identity');
     const sshKnownHosts = await readOptionalFile(options.knownHosts, [(0,external_node_path_namespaceObject.join)(home, '.ssh', 'known_hosts')], '--known-hosts');
@@ -47114,7 +49367,13 @@ async function settingsFrom(options, env) {
     if (lockTimeoutMs === undefined) {
         throw new errors_StackDeployError(`--lock-timeout "${options.lockTimeout}" is not a duration`, { hint: 'write it like "90s", "10m" or "1h"' });
     }
-    const secrets = [sshPrivateKey, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter((s) => s !== undefined);
+    const registryPassword = env.STACK_DEPLOY_REGISTRY_PASSWORD;
+    const registryUsername = env.STACK_DEPLOY_REGISTRY_USERNAME;
+    if (registryPassword !== undefined && registryUsername === undefined) {
+        throw new errors_StackDeployError('STACK_DEPLOY_REGISTRY_PASSWORD is set but STACK_DEPLOY_REGISTRY_USERNAME is not', { hint: 'set both, or neither' });
+    }
+    const git = options.ref === undefined || options.command === 'build' ? await gitFacts(local) : {};
+    const secrets = [sshPrivateKey, registryPassword, env.GITHUB_TOKEN, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter((s) => s !== undefined);
     return {
         secrets,
         settings: {
@@ -47123,11 +49382,16 @@ async function settingsFrom(options, env) {
             environment: options.environment,
             services: splitList(options.services ?? ''),
             version: options.version,
-            ref: options.ref,
+            ref: options.ref ?? git.ref,
+            sha: git.sha,
+            actor: env.GITHUB_ACTOR ?? env.USER,
+            registryCredentials: registryPassword === undefined || registryUsername === undefined ? undefined : { username: registryUsername, password: registryPassword },
+            githubToken: env.GITHUB_TOKEN,
             sshPrivateKey,
             sshKnownHosts,
             envFile,
             lockTimeoutMs,
+            buildCache: false,
         },
     };
 }
@@ -47155,9 +49419,10 @@ async function runCli(argv, io) {
     }
     const redactor = new Redactor();
     const reporter = cliReporter(io.stdout, io.stderr, systemClock, options.json);
+    const local = new LocalExecutor(redactor);
     let prepared;
     try {
-        prepared = await settingsFrom(options, io.env);
+        prepared = await settingsFrom(options, io.env, local);
     }
     catch (error) {
         io.stderr.write(`${describeError(error)}\n`);
@@ -47165,7 +49430,16 @@ async function runCli(argv, io) {
     }
     for (const secret of prepared.secrets)
         redactor.add(secret);
-    const result = await runCommand({ settings: prepared.settings, reporter, redactor, clock: systemClock });
+    const result = await runCommand({
+        settings: prepared.settings,
+        reporter,
+        redactor,
+        clock: systemClock,
+        local,
+        cleanup: noCleanupRecorder,
+        tempDir: (0,external_node_os_namespaceObject.tmpdir)(),
+        env: io.env,
+    });
     if (options.json) {
         io.stdout.write(`${JSON.stringify({ status: result.status, outputs: result.outputs }, null, 2)}\n`);
     }

@@ -1,5 +1,7 @@
 import { describeError, StackDeployError } from '../errors';
+import { build } from './build-command';
 import { check } from './check';
+import { deploy } from './deploy';
 import type { RunContext } from './context';
 import type { RunResult } from './result';
 import { validate } from './validate';
@@ -16,9 +18,13 @@ export async function runCommand(context: RunContext): Promise<RunResult> {
         return await validate(settings.manifest, reporter);
       case 'check':
         return await check(context);
+      case 'build':
+        return await build(context);
+      case 'deploy':
+        return await deploy(context);
       default:
         throw new StackDeployError(`the command "${settings.command}" is not available in this version of stack-deploy`, {
-          hint: 'use one of: validate, check',
+          hint: 'use one of: validate, check, build, deploy',
         });
     }
   } catch (error) {

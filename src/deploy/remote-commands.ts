@@ -1,0 +1,153 @@
+import { type Command, command } from '../commands/command';
+
+/**
+ * Short POSIX sh programs run on the host as `sh -c PROGRAM stack-deploy ARGS…`. Values only
+ * ever arrive as positional arguments (quoted by the executor) or on stdin, never pasted into
+ * the program text.
+ */
+function shell(program: string, args: readonly string[], stdin?: { text: string; secret?: boolean }): Command {
+  return command(['sh', '-c', program, 'stack-deploy', ...args], stdin);
+}
+
+/** Facts about the host, and the directory made ready. Prints key=value lines. Changes nothing else. */
+export function preflightCommand(path: string): Command {
+  return shell(
+    `path=$1
+state="$path/.stack-deploy"
+echo "docker=$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
+if docker compose version --short >/dev/null 2>&1; then echo "compose=v2 $(docker compose version --short)"
+elif docker-compose version --short >/dev/null 2>&1; then echo "compose=v1 $(docker-compose version --short)"
+else echo "compose=none"; fi
+if mkdir -p "$state/runs" "$state/good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; else echo "path=unwritable"; fi
+echo "free_kb=$(df -Pk "$path" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+if command -v curl >/dev/null 2>&1; then echo "http_probe=curl"; elif command -v wget >/dev/null 2>&1; then echo "http_probe=wget"; else echo "http_probe=none"; fi
+command -v setsid >/dev/null 2>&1 && echo "setsid=yes"
+last=$(cat "$state/last-run" 2>/dev/null)
+if [ -n "$last" ]; then
+  echo "last_run=$last"
+  echo "last_result=$(cat "$state/runs/$last/result" 2>/dev/null)"
+  pid=$(cat "$state/runs/$last/pid" 2>/dev/null)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "last_running=yes"; fi
+  [ -e "$state/runs/$last/reported" ] && echo "last_reported=yes"
+  touch "$state/runs/$last/reported" 2>/dev/null
+fi
+exit 0`,
+    [path],
+  );
+}
+
+/** The events and result of an earlier run, for reporting what happened while nobody watched. */
+export function readRunCommand(runDir: string): Command {
+  return shell(`cat "$1/events.jsonl" 2>/dev/null; exit 0`, [runDir]);
+}
+
+/**
+ * Takes the deploy lock: atomic `mkdir`. A lock whose lease expired is moved aside (atomic
+ * rename, so two runners cannot both take it over) and taken. Prints `acquired`,
+ * `taken-over` + the old owner, or `held` + the owner.
+ */
+export function acquireLockCommand(lockDir: string, runId: string, owner: string, leaseSeconds: number): Command {
+  return shell(
+    `lock=$1 run=$2 owner=$3 lease=$4
+take() { printf '%s' "$run" > "$lock/run"; printf '%s\\n' "$owner" > "$lock/owner"; echo $(( $(date +%s) + lease )) > "$lock/expires"; }
+if mkdir "$lock" 2>/dev/null; then take; echo acquired; exit 0; fi
+expires=$(cat "$lock/expires" 2>/dev/null)
+if [ -z "$expires" ]; then
+  # Being taken right now, or left half-taken long ago.
+  if [ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( $(date +%s) + 1 )); fi
+fi
+if [ "$(date +%s)" -gt "$expires" ]; then
+  stale="$lock.stale.$$"
+  if mv "$lock" "$stale" 2>/dev/null && mkdir "$lock" 2>/dev/null; then
+    take; echo taken-over; cat "$stale/owner" 2>/dev/null; rm -rf "$stale"; exit 0
+  fi
+fi
+echo held
+cat "$lock/owner" 2>/dev/null
+exit 0`,
+    [lockDir, runId, owner, String(leaseSeconds)],
+  );
+}
+
+/** Frees the lock if this run holds it (a transaction that started frees it itself). */
+export function releaseLockCommand(lockDir: string, runId: string): Command {
+  return shell(`[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] && rm -rf "$1"; exit 0`, [lockDir, runId]);
+}
+
+/**
+ * Writes every file of a tar archive (on stdin) under `path`: extracted into a private
+ * staging directory, then each file renamed into place (atomic on one filesystem).
+ */
+export function uploadFilesCommand(path: string, runId: string, archive: string): Command {
+  return shell(
+    `set -e
+umask 077
+path=$1 staging="$1/.stack-deploy/incoming.$2"
+rm -rf "$staging"
+mkdir -p "$staging"
+tar -x -f - -C "$staging"
+cd "$staging"
+find . -type f | while IFS= read -r file; do
+  mkdir -p "$path/$(dirname "$file")"
+  mv -f "$file" "$path/$file"
+done
+cd /
+rm -rf "$staging"`,
+    [path, runId],
+    { text: archive, secret: true },
+  );
+}
+
+/**
+ * Pulls every new image before anything changes. Registry logins arrive on stdin as
+ * `registry<TAB>user<TAB>password` lines into a private DOCKER_CONFIG that is removed after.
+ */
+export function pullImagesCommand(stateDir: string, runId: string, refs: readonly string[], logins: string): Command {
+  return shell(
+    `state=$1 run=$2
+shift 2
+cfg="$state/docker-config.$run"
+rm -rf "$cfg"
+mkdir -m 700 "$cfg" || exit 1
+[ -d "$HOME/.docker/cli-plugins" ] && ln -s "$HOME/.docker/cli-plugins" "$cfg/cli-plugins"
+trap 'rm -rf "$cfg"' EXIT
+while IFS="$(printf '\\t')" read -r registry user password; do
+  [ -n "$registry" ] || continue
+  if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null; then
+    echo "docker login to $registry as $user failed" >&2; exit 3
+  fi
+done
+status=0
+for ref in "$@"; do
+  if DOCKER_CONFIG="$cfg" docker pull -q "$ref" >/dev/null 2>"$cfg/pull.err"; then echo "pulled $ref"
+  else echo "failed to pull $ref: $(tail -n 3 "$cfg/pull.err")" >&2; status=4; fi
+done
+exit $status`,
+    [stateDir, runId, ...refs],
+    { text: logins, secret: true },
+  );
+}
+
+/**
+ * Starts the transaction detached from this connection (it finishes even if the connection
+ * drops) and streams its events until it ends.
+ */
+export function startTransactionCommand(stateDir: string, runDir: string, runId: string): Command {
+  return shell(
+    `state=$1 run_dir=$2
+printf '%s\\n' "$3" > "$state/last-run"
+: > "$run_dir/events.jsonl"
+setsid nohup sh "$state/transaction.sh" "$run_dir" > "$run_dir/script.log" 2>&1 < /dev/null &
+pid=$!
+echo "$pid" > "$run_dir/pid"
+tail --pid="$pid" -n +1 -f "$run_dir/events.jsonl"
+if [ ! -s "$run_dir/result" ]; then
+  echo "transaction ended without a result; its log:" >&2
+  tail -n 30 "$run_dir/script.log" >&2
+  exit 5
+fi
+# Seen to the end by this run: the next run need not report it.
+touch "$run_dir/reported"`,
+    [stateDir, runDir, runId],
+  );
+}

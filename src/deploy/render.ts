@@ -1,0 +1,77 @@
+import { stringify } from 'yaml';
+import { StackDeployError } from '../errors';
+import { quoteArg, toShellString } from '../exec/quote';
+import { type DeployPlan, hostPaths } from './plan';
+
+/** plan.sh: the transaction's inputs as shell assignments, every value quoted. */
+export function renderPlanScript(plan: DeployPlan): string {
+  const paths = hostPaths(plan);
+  const ledgerHead = [
+    `"time":${JSON.stringify(plan.startedAt.toISOString())}`,
+    `"actor":${JSON.stringify(plan.actor)}`,
+    `"run_url":${JSON.stringify(plan.runUrl)}`,
+    `"environment":${JSON.stringify(plan.environment)}`,
+    `"version":${JSON.stringify(plan.version)}`,
+  ].join(',');
+  const vars: [string, string][] = [
+    ['RUN_ID', plan.runId],
+    ['DEPLOY_PATH', plan.path],
+    ['STATE_DIR', paths.state],
+    ['PROJECT', plan.project],
+    ['FLAVOR', plan.flavor],
+    ['COMPOSE_FILES', plan.composeFiles.join(' ')],
+    ['ENV_FILE', paths.envFile],
+    ['LOCK_DIR', paths.lock],
+    ['LEASE_SECONDS', String(plan.leaseSeconds)],
+    ['SERVICES', plan.services.map((s) => s.name).join(' ')],
+    ['LEDGER_HEAD', ledgerHead],
+  ];
+  plan.services.forEach((service, i) => {
+    vars.push(
+      [`SVC_${i}_NAME`, service.name],
+      [`SVC_${i}_REPO`, service.rollbackRepo],
+      [`SVC_${i}_PINNED`, service.pinned ?? ''],
+      [`SVC_${i}_HEALTH`, service.health.kind],
+      [`SVC_${i}_URL`, service.health.kind === 'http' ? service.health.url : ''],
+      [`SVC_${i}_CMD`, service.health.kind === 'cmd' ? toShellString(service.health.argv) : ''],
+      [`SVC_${i}_TIMEOUT_MS`, String(service.timeoutMs)],
+      [`SVC_${i}_INTERVAL_MS`, String(service.intervalMs)],
+    );
+  });
+  return `${vars.map(([name, value]) => `${name}=${quoteArg(value)}`).join('\n')}\n`;
+}
+
+/** The compose override stack-deploy owns: each deployed service pinned to its digest. */
+export function renderImagesOverride(plan: DeployPlan): string {
+  const services: Record<string, { image: string }> = {};
+  for (const service of plan.services) if (service.pinned !== undefined) services[service.name] = { image: service.pinned };
+  return `# Written by stack-deploy for run ${plan.runId}: the images of version ${plan.version}.\n${stringify({ services })}`;
+}
+
+const ENV_LINE = /^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=/u;
+
+/**
+ * The stack's env file: the `env` input (checked line by line, never echoed: it holds
+ * secrets) plus what the release knows about itself.
+ */
+export function renderEnvFile(userEnv: string | undefined, plan: DeployPlan): string {
+  const lines = (userEnv ?? '').split(/\r?\n/u);
+  lines.forEach((line, index) => {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    if (!ENV_LINE.test(trimmed)) {
+      throw new StackDeployError(`line ${index + 1} of the env input is not NAME=value`, {
+        step: 'upload',
+        hint: 'write one NAME=value per line (names: letters, digits and "_"); the line is not shown because it may hold a secret',
+      });
+    }
+  });
+  const own = [
+    `STACK_DEPLOY_VERSION=${plan.version}`,
+    `STACK_DEPLOY_ENVIRONMENT=${plan.environment}`,
+    `BUILD_VERSION=${plan.version}`,
+    `STACK_DEPLOY_ENV_FILE=${hostPaths(plan).envFile}`,
+  ];
+  const user = lines.filter((line) => line.trim() !== '').join('\n');
+  return `${user === '' ? '' : `${user}\n`}${own.join('\n')}\n`;
+}

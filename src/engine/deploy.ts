@@ -1,0 +1,246 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { planBuild } from '../build/plan';
+import { formatBytes } from '../build/size';
+import { type DeployPlan, type DeployService, hostPaths } from '../deploy/plan';
+import { describeEvent, EventStream, outcomeOf, type TransactionEvent } from '../deploy/events';
+import { TRANSACTION_SCRIPT } from '../deploy/host/scripts.generated';
+import { pullImagesCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadFilesCommand } from '../deploy/remote-commands';
+import { renderEnvFile, renderImagesOverride, renderPlanScript } from '../deploy/render';
+import { createTar } from '../deploy/tar-writer';
+import { StackDeployError } from '../errors';
+import type { SshExecutor } from '../exec/ssh';
+import { environmentServices, type Manifest } from '../manifest';
+import { dockerTagFor } from '../release/select';
+import { parseImageRef } from '../registry/image-ref';
+import { buildAndPublish, type BuiltImage } from './build';
+import { connectToEnvironment } from './connect';
+import type { RunContext } from './context';
+import { type ResolvedEnvironment, resolveEnvironment } from './environment';
+import { runPreflight } from './host-preflight';
+import { acquireLock } from './lock';
+import type { RunResult, RunStatus } from './result';
+import { credentialsFor } from './settings';
+import type { SummaryTable } from './summary';
+import { loadAndReport } from './validate';
+
+const LEASE_SECONDS = 15 * 60;
+
+/** Times each phase of the run, for the summary. */
+class PhaseTimer {
+  readonly phases: [string, number][] = [];
+  constructor(private readonly now: () => number) {}
+
+  async time<T>(phase: string, work: () => Promise<T>): Promise<T> {
+    const started = this.now();
+    try {
+      return await work();
+    } finally {
+      this.phases.push([phase, this.now() - started]);
+    }
+  }
+}
+
+function newRunId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/gu, '').replace(/\.\d+Z$/u, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+function deployServices(manifest: Manifest, names: readonly string[], built: readonly BuiltImage[]): DeployService[] {
+  return names.map((name) => {
+    const config = manifest.services[name];
+    const image = built.find((b) => b.service === name);
+    const health = config?.health;
+    return {
+      name,
+      rollbackRepo: image?.image ?? `stack-deploy/${manifest.name}-${name}`,
+      pinned: image?.pinned,
+      health:
+        health?.http !== undefined ? { kind: 'http', url: health.http } : health?.cmd !== undefined ? { kind: 'cmd', argv: health.cmd } : { kind: 'auto' },
+      timeoutMs: health?.timeout ?? 60_000,
+      intervalMs: health?.interval ?? 1_000,
+    };
+  });
+}
+
+async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir: string): Promise<string> {
+  const paths = hostPaths(plan);
+  const relative = (abs: string) => abs.slice(plan.path.length + 1);
+  const files = [];
+  for (const file of plan.composeFiles) {
+    let content: string;
+    try {
+      content = await readFile(join(manifestDir, file), 'utf8');
+    } catch {
+      throw new StackDeployError(`the compose file ${file} cannot be read`, { step: 'upload', hint: `environments.${plan.environment}.compose names it relative to the directory of stack.yml (${manifestDir})` });
+    }
+    files.push({ path: file, content, mode: 0o600 });
+  }
+  files.push(
+    { path: relative(paths.images), content: renderImagesOverride(plan), mode: 0o600 },
+    { path: relative(paths.envFile), content: renderEnvFile(context.settings.envFile, plan), mode: 0o600 },
+    { path: relative(paths.script), content: TRANSACTION_SCRIPT, mode: 0o600 },
+    { path: `${relative(paths.runDir)}/plan.sh`, content: renderPlanScript(plan), mode: 0o600 },
+  );
+  return createTar(files, plan.startedAt).toString('utf8');
+}
+
+function registryLogins(context: RunContext, refs: readonly string[]): string {
+  const registries = [...new Set(refs.map((ref) => parseImageRef(ref).registry))];
+  return registries
+    .flatMap((registry) => {
+      const credentials = credentialsFor(registry, context.settings);
+      return credentials === undefined ? [] : [`${registry}\t${credentials.username}\t${credentials.password}\n`];
+    })
+    .join('');
+}
+
+async function reportPreviousRun(context: RunContext, executor: SshExecutor, stateDir: string, last: { id: string; result: string; running: boolean; reported: boolean } | undefined): Promise<void> {
+  if (last === undefined || last.reported || last.running) return;
+  const events = new EventStream(() => undefined);
+  events.push((await executor.run(readRunCommand(`${stateDir}/runs/${last.id}`), { step: 'preflight' })).stdout);
+  const outcome = outcomeOf(events.events);
+  const what = outcome === undefined ? 'ended without a result (the host may have restarted)' : `ended with "${outcome.result}": ${outcome.message}`;
+  context.reporter.warning(`the previous deploy (run ${last.id}) lost its connection before it finished; on the host it ${what}`);
+}
+
+function serviceTable(services: readonly DeployService[], events: readonly TransactionEvent[]): SummaryTable {
+  const short = (image: string) => (image.startsWith('sha256:') ? image.slice(7, 19) : image === '' ? '—' : image);
+  return {
+    header: ['Service', 'From', 'To', 'Health'],
+    rows: services.map((service) => {
+      const of = (step: string) => events.findLast((e) => e.step === step && e.service === service.name);
+      const health = of('health');
+      const rollback = of('rollback');
+      const healthText = health === undefined ? 'not checked' : health.status === 'ok' ? 'healthy' : `${health.status}: ${health.message}`;
+      return [service.name, short(of('record')?.message ?? ''), short(of('final')?.message ?? ''), rollback === undefined ? healthText : `${healthText}; rollback ${rollback.status}`];
+    }),
+  };
+}
+
+/** `deploy`: build and push, then switch the environment's host as one host-side transaction. */
+export async function deploy(context: RunContext): Promise<RunResult> {
+  const { settings, reporter, clock } = context;
+  const timer = new PhaseTimer(() => clock.now());
+  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+  if (!loaded.ok) return loaded.result;
+  const manifest = loaded.manifest;
+  const manifestDir = dirname(resolve(settings.manifest));
+  const environment: ResolvedEnvironment = resolveEnvironment(manifest, settings.environment);
+  const startedAt = new Date(clock.now());
+  const buildPlan = planBuild({
+    manifest,
+    manifestDir,
+    ref: settings.ref,
+    sha: settings.sha,
+    requested: settings.services,
+    version: settings.version,
+    repositoryOwner: settings.repositoryOwner,
+    repositoryUrl: settings.repositoryUrl,
+    now: startedAt,
+  });
+  const inEnvironment = environmentServices(manifest, environment.name);
+  const names = buildPlan.selection.services.filter((name) => inEnvironment.includes(name));
+  if (names.length === 0) {
+    throw new StackDeployError(`${buildPlan.selection.services.join(', ')} ${buildPlan.selection.services.length === 1 ? 'is' : 'are'} not deployed to ${environment.name}`, {
+      step: 'select',
+      hint: `environment "${environment.name}" runs: ${inEnvironment.join(', ')}`,
+    });
+  }
+  const builds = buildPlan.builds.filter((b) => names.includes(b.service));
+  const built = builds.length === 0 ? [] : await timer.time('build', () => buildAndPublish(context, builds, dockerTagFor(buildPlan.version)));
+
+  const { host, port, user, path } = environment.config;
+  const runId = newRunId(startedAt);
+  const plan: DeployPlan = {
+    runId,
+    environment: environment.name,
+    version: buildPlan.version,
+    project: manifest.name,
+    path,
+    flavor: 'v2',
+    composeFiles: environment.config.compose,
+    services: deployServices(manifest, names, built),
+    actor: settings.actor ?? 'unknown',
+    runUrl: settings.runUrl ?? '',
+    leaseSeconds: LEASE_SECONDS,
+    startedAt,
+  };
+  const paths = hostPaths(plan);
+  const baseOutputs = {
+    version: plan.version,
+    services: JSON.stringify(names),
+    images: JSON.stringify(Object.fromEntries(built.map((b) => [b.service, b.pinned]))),
+    sizes: JSON.stringify(Object.fromEntries(built.map((b) => [b.service, b.bytes]))),
+  };
+
+  const executor = await timer.time('connect', () => reporter.group(`Connect to ${user}@${host}:${port}`, () => connectToEnvironment(context, environment)));
+  const stream = new EventStream((event) => reporter.info(describeEvent(event)));
+  try {
+    const preflight = await timer.time('preflight', () => runPreflight(executor, path, plan.services.some((s) => s.health.kind === 'http')));
+    reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
+    const finalPlan: DeployPlan = { ...plan, flavor: preflight.compose.flavor };
+    await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
+    const owner = { run: runId, actor: finalPlan.actor, url: finalPlan.runUrl, started: startedAt.toISOString() };
+    await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
+    let started = false;
+    try {
+      const archive = await uploadArchive(context, finalPlan, manifestDir);
+      await timer.time('upload', () => executor.run(uploadFilesCommand(path, runId, archive), { step: 'upload' }));
+      const refs = built.flatMap((b) => (b.pinned === undefined ? [] : [b.pinned]));
+      if (refs.length > 0) {
+        await timer.time('pull', () =>
+          reporter.group('Pull new images on the host', () => executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, refs)), { step: 'pull', onOutput: (chunk) => reporter.info(chunk.trimEnd()) })),
+        );
+      }
+      started = true;
+      await timer.time('switch', () =>
+        reporter.group(`Switch ${names.join(', ')} to ${plan.version}`, () =>
+          executor.run(startTransactionCommand(paths.state, paths.runDir, runId), {
+            step: 'switch',
+            onOutput: (chunk, stream_) => {
+              if (stream_ === 'stdout') stream.push(chunk);
+            },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!started) {
+        await executor.run(releaseLockCommand(paths.lock, runId), { step: 'unlock', allowFailure: true });
+        throw error instanceof StackDeployError ? new StackDeployError(`${error.message}; nothing running was changed`, error.context) : error;
+      }
+      if (error instanceof StackDeployError && error.context.exitCode === 255) {
+        throw new StackDeployError('the SSH connection dropped during the switch; the transaction goes on on the host and ends with the new version or the previous one', {
+          ...error.context,
+          hint: 'the next deploy (or the status command) reports how it ended',
+        });
+      }
+      throw error;
+    }
+  } finally {
+    await executor.close();
+  }
+
+  const events = stream.events;
+  const outcome = outcomeOf(events);
+  const result = outcome?.result ?? 'failed';
+  const status: RunStatus = result === 'success' ? 'success' : result === 'rolled-back' ? 'rolled-back' : 'failed';
+  const logs = events.filter((e) => e.step === 'logs');
+  const lines: string[] = [];
+  if (status === 'success') lines.push(`${names.join(', ')} now ${names.length === 1 ? 'runs' : 'run'} ${plan.version} on ${environment.name}.`);
+  else lines.push(`The deploy of ${plan.version} to ${environment.name} failed: ${outcome?.message ?? 'no result'}.`);
+  if (status === 'rolled-back') lines.push('Every changed service was switched back to its previous version, which is healthy.');
+  if (result === 'rollback-failed') lines.push('**The rollback did not finish cleanly: check the host.**');
+  const details = logs.length > 0 ? logs.map((e) => `last log lines of ${e.service}:\n${e.message}`).join('\n\n') : undefined;
+  if (status !== 'success') reporter.error(`deploy of ${plan.version} to ${environment.name}: ${result}: ${outcome?.message ?? ''}${details === undefined ? '' : `\n${details}`}`);
+  return {
+    status,
+    outputs: baseOutputs,
+    summary: {
+      title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : 'failed to deploy'} ${plan.version}`,
+      lines,
+      tables: [serviceTable(plan.services, events), { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
+      details,
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { StackDeployError } from '../errors';
+import type { Executor } from '../exec/executor';
+import { preflightCommand } from '../deploy/remote-commands';
+
+export interface Preflight {
+  readonly docker: string;
+  readonly compose: { readonly flavor: 'v2' | 'v1'; readonly version: string };
+  readonly freeBytes: number;
+  readonly httpProbe: 'curl' | 'wget' | 'none';
+  readonly lastRun?: { readonly id: string; readonly result: string; readonly running: boolean; readonly reported: boolean };
+}
+
+/** Free space below this on the deploy path fails the preflight: pulls and backups need room. */
+export const MIN_FREE_BYTES = 500 * 1024 * 1024;
+
+/** One round trip: Docker, Compose, free space, the deploy directory, the previous run. Changes nothing running. */
+export async function runPreflight(executor: Executor, path: string, needsHttpProbe: boolean): Promise<Preflight> {
+  const result = await executor.run(preflightCommand(path), { step: 'preflight' });
+  const facts = new Map<string, string>();
+  for (const line of result.stdout.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) facts.set(line.slice(0, at), line.slice(at + 1).trim());
+  }
+  const where = { host: executor.host, step: 'preflight' };
+  const docker = facts.get('docker') ?? '';
+  if (docker === '') {
+    throw new StackDeployError('the Docker engine is not reachable on the host', {
+      ...where,
+      hint: 'install Docker on the host and add the SSH user to the "docker" group',
+    });
+  }
+  const [flavor, version = ''] = (facts.get('compose') ?? 'none').split(' ');
+  if (flavor !== 'v2' && flavor !== 'v1') {
+    throw new StackDeployError('Docker Compose is not installed on the host', { ...where, hint: 'install the Compose v2 plugin ("docker compose") on the host' });
+  }
+  if (facts.get('path') !== 'ok') {
+    throw new StackDeployError(`the deploy directory ${path} cannot be created or written by the SSH user`, {
+      ...where,
+      hint: `create it on the host and give the deploy user write access (sudo install -d -o USER ${path})`,
+    });
+  }
+  const freeBytes = Number(facts.get('free_kb') ?? '0') * 1024;
+  if (freeBytes < MIN_FREE_BYTES) {
+    throw new StackDeployError(`only ${Math.round(freeBytes / 1024 / 1024)} MiB are free on the host under ${path}`, {
+      ...where,
+      hint: 'free disk space on the host (docker image prune removes unused images; stack-deploy never removes rollback images)',
+    });
+  }
+  const httpProbe = (facts.get('http_probe') ?? 'none') as Preflight['httpProbe'];
+  if (needsHttpProbe && httpProbe === 'none') {
+    throw new StackDeployError('an http health check needs curl or wget on the host, and neither is installed', { ...where, hint: 'install curl on the host' });
+  }
+  if (facts.get('setsid') !== 'yes') {
+    throw new StackDeployError('setsid is not installed on the host', { ...where, hint: 'install util-linux on the host' });
+  }
+  const lastId = facts.get('last_run');
+  return {
+    docker,
+    compose: { flavor, version },
+    freeBytes,
+    httpProbe,
+    lastRun:
+      lastId === undefined
+        ? undefined
+        : { id: lastId, result: facts.get('last_result') ?? '', running: facts.get('last_running') === 'yes', reported: facts.get('last_reported') === 'yes' },
+  };
+}
