@@ -77490,8 +77490,9 @@ async function withRegistryLogins(executor, logins, onLogin, work) {
         return await work();
     }
     finally {
+        // Every registry gets its logout, and a failed logout never hides why the run failed.
         for (const registry of loggedIn)
-            await executor.run(logoutRegistry(registry), { step: 'logout', allowFailure: true });
+            await executor.run(logoutRegistry(registry), { step: 'logout', allowFailure: true }).catch(() => undefined);
     }
 }
 /** Pushes every tag of every image, one push at a time (layers are shared between tags). */
@@ -78224,11 +78225,11 @@ function parseImageRef(ref) {
     const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
     const registry = hasRegistry ? first : 'docker.io';
     let repository = hasRegistry ? rest.slice(slash + 1) : rest;
-    if (registry === 'docker.io' && !repository.includes('/'))
-        repository = `library/${repository}`;
     if (repository === '' || (digest !== undefined && !/^sha256:[a-f0-9]{64}$/u.test(digest))) {
         throw new errors_StackDeployError(`"${ref}" is not an image reference`, { hint: 'write it like ghcr.io/owner/name:tag' });
     }
+    if (registry === 'docker.io' && !repository.includes('/'))
+        repository = `library/${repository}`;
     return { registry, repository, tag, digest };
 }
 /** The registry's API base URL: plain HTTP only for loopback registries, as docker does. */
@@ -78310,10 +78311,10 @@ class RegistryClient {
         if (response.status !== 401)
             return response;
         const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
-        await response.body?.cancel();
         const authorization = await this.#authorize(repository, challenge);
         if (authorization === undefined)
             return response;
+        await response.body?.cancel();
         this.#authorization.set(repository, authorization);
         response = await this.#guard(repository, () => send(authorization));
         return response;
@@ -78362,6 +78363,36 @@ class RegistryClient {
     }
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = require("node:fs");
+;// CONCATENATED MODULE: ./src/registry/docker-config.ts
+
+
+
+/**
+ * The credentials `docker login` stored for a registry in the runner's Docker config
+ * (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`), when stored inline (`auths`).
+ * Used to read the registry's API on the runner only; never sent to a host.
+ */
+function dockerConfigCredentials(registry, env) {
+    const file = (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
+    let parsed;
+    try {
+        parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const entry = parsed.auths?.[registry] ?? parsed.auths?.[`https://${registry}`] ?? parsed.auths?.[`http://${registry}`];
+    if (entry?.auth === undefined)
+        return undefined;
+    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0)
+        return undefined;
+    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/settings.ts
 /** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
 const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock'];
@@ -78395,6 +78426,7 @@ function credentialsFor(registry, settings) {
 
 
 
+
 class SizeBudgetError extends errors_StackDeployError {
     images;
     constructor(message, images, hint) {
@@ -78406,7 +78438,9 @@ class SizeBudgetError extends errors_StackDeployError {
 function clientFor(context, registry, clients) {
     let client = clients.get(registry);
     if (client === undefined) {
-        client = new RegistryClient(registry, { credentials: credentialsFor(registry, context.settings) });
+        // Reading the registry may also use the runner's own docker login (never sent to a host).
+        const credentials = credentialsFor(registry, context.settings) ?? dockerConfigCredentials(registry, context.env);
+        client = new RegistryClient(registry, { credentials });
         clients.set(registry, client);
     }
     return client;
@@ -80161,8 +80195,8 @@ mkdir -m 700 "$cfg" || exit 1
 trap 'rm -rf "$cfg"' EXIT
 while IFS="$(printf '\\t')" read -r registry user password; do
   [ -n "$registry" ] || continue
-  if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null; then
-    echo "docker login to $registry as $user failed" >&2; exit 3
+  if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null 2>"$cfg/login.err"; then
+    echo "docker login to $registry as $user failed: $(tail -n 3 "$cfg/login.err")" >&2; exit 3
   fi
 done
 status=0

@@ -135,7 +135,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   });
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ status: result.status, outputs: result.outputs }, null, 2)}\n`);
-  } else if (result.status === 'success' && prepared.settings.command !== 'validate') {
+  } else if (prepared.settings.command !== 'validate') {
     io.stdout.write(`\n${summaryToText(result.summary)}`);
   }
   return EXIT_CODES[result.status];

@@ -113,8 +113,8 @@ mkdir -m 700 "$cfg" || exit 1
 trap 'rm -rf "$cfg"' EXIT
 while IFS="$(printf '\\t')" read -r registry user password; do
   [ -n "$registry" ] || continue
-  if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null; then
-    echo "docker login to $registry as $user failed" >&2; exit 3
+  if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null 2>"$cfg/login.err"; then
+    echo "docker login to $registry as $user failed: $(tail -n 3 "$cfg/login.err")" >&2; exit 3
   fi
 done
 status=0

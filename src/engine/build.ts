@@ -7,6 +7,7 @@ import { formatBytes, formatSizeDelta, manifestCompressedSize, measureImageSize 
 import { previousReleaseTag } from '../build/versions';
 import { StackDeployError } from '../errors';
 import { RegistryClient } from '../registry/client';
+import { dockerConfigCredentials } from '../registry/docker-config';
 import { parseImageRef } from '../registry/image-ref';
 import { settleWithLimit } from '../util/pool';
 import type { RunContext } from './context';
@@ -39,7 +40,9 @@ export class SizeBudgetError extends StackDeployError {
 function clientFor(context: RunContext, registry: string, clients: Map<string, RegistryClient>): RegistryClient {
   let client = clients.get(registry);
   if (client === undefined) {
-    client = new RegistryClient(registry, { credentials: credentialsFor(registry, context.settings) });
+    // Reading the registry may also use the runner's own docker login (never sent to a host).
+    const credentials = credentialsFor(registry, context.settings) ?? dockerConfigCredentials(registry, context.env);
+    client = new RegistryClient(registry, { credentials });
     clients.set(registry, client);
   }
   return client;

@@ -1,0 +1,377 @@
+// Safety properties of a deploy against the lab host: the host's deploy lock (live, stale and
+// contended), a dropped SSH connection during the switch, hostile values, secrets and the
+// one-connection-per-deploy rule. Each scenario uses its own DeployFixture (own stack, port and
+// host directory) and cleans it up.
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Lab, readLab } from '../lab/lab';
+import { DeployFixture } from './deploy-fixture';
+import { type ActionRun, runAction } from './run-action';
+
+let lab: Lab;
+beforeAll(() => {
+  lab = readLab();
+});
+
+/** A worker that becomes healthy only after about 4 s, so a deploy holds the lock that long. */
+const SLOW_WORKER = { workerHealth: '{ cmd: [test, -f, /tmp/ready], timeout: 20s, interval: 200ms }' };
+const SLOW_WORKER_SCRIPT = 'sleep 4; touch /tmp/ready; while true; do sleep 1; done';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` every `stepMs` until it returns a value other than undefined; fails after `timeoutMs`. */
+async function pollFor<T>(what: string, probe: () => T | undefined, timeoutMs: number, stepMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; i < Math.ceil(timeoutMs / stepMs) + 1; i += 1) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() >= deadline) break;
+    await sleep(stepMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+function stateDir(fixture: DeployFixture): string {
+  return join(fixture.hostPath, '.stack-deploy');
+}
+
+function lockDir(fixture: DeployFixture): string {
+  return join(stateDir(fixture), 'lock');
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The run id the host's `last-run` file names ('' when none). */
+function lastRun(fixture: DeployFixture): string {
+  return (readText(join(stateDir(fixture), 'last-run')) ?? '').trim();
+}
+
+function deployUid(): number {
+  return Number(execFileSync('id', ['-u', 'deploy'], { encoding: 'utf8' }).trim());
+}
+
+/** Makes the host's lock directory by hand, as `acquireLockCommand` does, owned by the deploy user. */
+function plantLock(fixture: DeployFixture, expires: number): string {
+  const lock = lockDir(fixture);
+  mkdirSync(stateDir(fixture), { recursive: true });
+  mkdirSync(lock);
+  const owner = { run: 'other-run', actor: 'alice', url: 'https://github.com/acme/shop/actions/runs/1', started: new Date(Date.now() - 60_000).toISOString() };
+  writeFileSync(join(lock, 'run'), 'other-run');
+  writeFileSync(join(lock, 'owner'), `${JSON.stringify(owner)}\n`);
+  writeFileSync(join(lock, 'expires'), `${expires}\n`);
+  execFileSync('chown', ['-R', 'deploy:deploy', stateDir(fixture)]);
+  return lock;
+}
+
+/** Everything the run showed: stdout, stderr, outputs and summary, without `::add-mask::` lines. */
+function visibleText(run: ActionRun): string {
+  return [run.stdout, run.stderr, JSON.stringify(run.outputs), run.summary]
+    .join('\n')
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}
+
+function expectSuccess(run: ActionRun): void {
+  if (run.exitCode !== 0) throw new Error(`deploy failed (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
+  expect(run.outputs.result).toBe('success');
+}
+
+/** /proc/<pid>: the parent pid and the command line (args joined by spaces), or undefined. */
+function procInfo(pid: number): { ppid: number; args: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '').join(' ');
+    return { ppid, args };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The sshd processes of the one connection that streams `eventsFile` to the runner: the `tail`
+ * that follows the file, walked up to its `sshd: deploy@…` session process and that one's
+ * `sshd: deploy [priv]` monitor. Never the listening sshd.
+ */
+function sshdSessionOf(eventsFile: string): number[] {
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/u.test(name)).map(Number);
+  const tail = pids.find((pid) => {
+    const info = procInfo(pid);
+    return info !== undefined && info.args.startsWith('tail ') && info.args.includes(eventsFile);
+  });
+  if (tail === undefined) return [];
+  const found: number[] = [];
+  let pid = procInfo(tail)?.ppid ?? 0;
+  for (let depth = 0; depth < 10 && pid > 1; depth += 1) {
+    const info = procInfo(pid);
+    if (info === undefined) break;
+    if (info.args.includes('[listener]')) break;
+    if (/^sshd: deploy(@| \[priv\])/u.test(info.args)) found.push(pid);
+    pid = info.ppid;
+  }
+  return found;
+}
+
+describe('deploy lock held by a live deploy', () => {
+  let fixture: DeployFixture;
+  beforeAll(() => {
+    fixture = new DeployFixture(lab);
+  });
+  afterAll(() => fixture.cleanup());
+
+  test('the deploy waits up to lock-timeout, fails naming the holder, and changes nothing', async () => {
+    fixture.setWeb('v1');
+    expectSuccess(await fixture.deploy('1.0.0'));
+    expect(await fixture.serving()).toBe('v1');
+
+    const lock = plantLock(fixture, Math.floor(Date.now() / 1000) + 3600);
+    fixture.setWeb('v2');
+    const started = Date.now();
+    const run = await fixture.deploy('2.0.0', { 'lock-timeout': '2s' });
+    const seconds = (Date.now() - started) / 1000;
+
+    expect(run.exitCode).not.toBe(0);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.stdout).toContain('waiting for the deploy lock');
+    for (const text of [run.stdout, run.summary]) {
+      expect(text).toContain('another deploy holds the lock');
+      expect(text).toContain('alice');
+      expect(text).toContain('https://github.com/acme/shop/actions/runs/1');
+      expect(text).toContain('other-run');
+    }
+    expect(seconds).toBeLessThan(30);
+    expect(await fixture.serving()).toBe('v1');
+    expect(fixture.ledger()).toHaveLength(1);
+    expect(readFileSync(join(lock, 'run'), 'utf8')).toBe('other-run');
+    expect(readFileSync(join(lock, 'owner'), 'utf8')).toContain('"actor":"alice"');
+  });
+});
+
+describe('an expired deploy lock', () => {
+  let fixture: DeployFixture;
+  beforeAll(() => {
+    fixture = new DeployFixture(lab);
+  });
+  afterAll(() => fixture.cleanup());
+
+  test('is taken over with a warning naming the old holder, and freed after the deploy', async () => {
+    fixture.setWeb('v1');
+    expectSuccess(await fixture.deploy('1.0.0'));
+
+    plantLock(fixture, Math.floor(Date.now() / 1000) - 60);
+    fixture.setWeb('v2');
+    const run = await fixture.deploy('2.0.0', { 'lock-timeout': '2s' });
+    expectSuccess(run);
+    expect(run.stdout).toMatch(/::warning::.*took over an expired deploy lock.*other-run by alice/u);
+    expect(await fixture.serving()).toBe('v2');
+    expect(fixture.ledger().map((entry) => entry.version)).toEqual(['1.0.0', '2.0.0']);
+    expect(existsSync(lockDir(fixture))).toBe(false);
+    expect(readdirSync(stateDir(fixture)).filter((name) => name.startsWith('lock'))).toEqual([]);
+  });
+});
+
+describe('two deploys at once', () => {
+  let fixture: DeployFixture;
+  beforeAll(() => {
+    fixture = new DeployFixture(lab, SLOW_WORKER);
+    fixture.setWorker(SLOW_WORKER_SCRIPT);
+  });
+  afterAll(() => fixture.cleanup());
+
+  test('exactly one wins the lock; the other fails naming the holder; one ledger line', async () => {
+    fixture.setWeb('v1');
+    expectSuccess(await fixture.deploy('1.0.0'));
+    const before = fixture.ledger().length;
+    expect(before).toBe(1);
+
+    const [a, b] = await Promise.all([fixture.start('2.0.0').done, fixture.start('3.0.0', { 'lock-timeout': '2s' }).done]);
+    const runs = [a, b];
+    const winners = runs.filter((run) => run.exitCode === 0);
+    const losers = runs.filter((run) => run.exitCode !== 0);
+    expect(winners, runs.map((run) => run.stdout).join('\n-----\n')).toHaveLength(1);
+    expect(losers).toHaveLength(1);
+    const [winner] = winners;
+    const [loser] = losers;
+    if (winner === undefined || loser === undefined) throw new Error('unreachable');
+
+    const ledger = fixture.ledger();
+    expect(ledger).toHaveLength(before + 1);
+    const entry = ledger.at(-1) as unknown as { run: string; version: string; result: string };
+    expect(entry.result).toBe('success');
+    expect(entry.version).toBe(winner.outputs.version);
+    expect(loser.stdout).toContain('another deploy holds the lock');
+    expect(loser.stdout).toContain(`run ${entry.run} by octocat`);
+    expect(loser.outputs.result).toBe('failed');
+    expect(existsSync(lockDir(fixture))).toBe(false);
+    expect(await fixture.serving()).toBe('v1');
+    expect(fixture.runningImage('worker')).toBe(fixture.hostDocker(['image', 'inspect', '-f', '{{.Id}}', JSON.parse(winner.outputs.images ?? '{}').worker]));
+  }, 300_000);
+});
+
+describe('the SSH connection dropped during the switch', () => {
+  let fixture: DeployFixture;
+  beforeAll(() => {
+    fixture = new DeployFixture(lab, SLOW_WORKER);
+    fixture.setWorker(SLOW_WORKER_SCRIPT);
+  });
+  afterAll(() => fixture.cleanup());
+
+  test('the transaction finishes on the host; the next deploy reports how it ended', async () => {
+    fixture.setWeb('v1');
+    expectSuccess(await fixture.deploy('1.0.0'));
+    const firstRun = lastRun(fixture);
+    expect(firstRun).not.toBe('');
+
+    fixture.setWeb('v2');
+    const pending = fixture.start('2.0.0').done;
+    let finished: ActionRun | undefined;
+    void pending.then((run) => (finished = run));
+    const runId = await pollFor(
+      'the new run to reach the switch',
+      () => {
+        if (finished !== undefined) throw new Error(`the deploy ended before the switch:\n${finished.stdout}`);
+        const id = lastRun(fixture);
+        if (id === '' || id === firstRun) return undefined;
+        return (readText(join(stateDir(fixture), 'runs', id, 'events.jsonl')) ?? '').includes('"step":"switch"') ? id : undefined;
+      },
+      120_000,
+    );
+    const runDir = join(stateDir(fixture), 'runs', runId);
+    const session = await pollFor('the sshd session streaming the events', () => {
+      const pids = sshdSessionOf(join(runDir, 'events.jsonl'));
+      return pids.length > 0 ? pids : undefined;
+    }, 10_000);
+    for (const pid of session) process.kill(pid, 'SIGKILL');
+
+    const run = await pending;
+    expect(run.exitCode).not.toBe(0);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.stdout).toContain('the SSH connection dropped during the switch');
+
+    const result = await pollFor('the transaction result on the host', () => readText(join(runDir, 'result'))?.trim() || undefined, 60_000, 200);
+    expect(result).toBe('success');
+    expect(await fixture.serving()).toBe('v2');
+    expect(existsSync(lockDir(fixture))).toBe(false);
+    expect(fixture.ledger().map((entry) => entry.version)).toEqual(['1.0.0', '2.0.0']);
+
+    fixture.setWeb('v3');
+    const next = await fixture.deploy('3.0.0');
+    expectSuccess(next);
+    expect(next.stdout).toMatch(new RegExp(`::warning::.*the previous deploy \\(run ${runId}\\) lost its connection.*ended with "success"`, 'u'));
+    expect(await fixture.serving()).toBe('v3');
+  }, 300_000);
+});
+
+describe('hostile values', () => {
+  let fixture: DeployFixture;
+  beforeAll(() => {
+    rmSync('/tmp/pwned', { force: true });
+    fixture = new DeployFixture(lab);
+  });
+  afterAll(() => {
+    fixture.cleanup();
+    rmSync('/tmp/pwned', { force: true });
+  });
+
+  test('a compose path with shell syntax is refused by validate', () => {
+    const manifest = readFileSync(join(fixture.dir, 'stack.yml'), 'utf8').replace('compose: [compose.yml]', `compose: ["x'; touch /tmp/pwned #.yml"]`);
+    expect(manifest).toContain('touch /tmp/pwned');
+    writeFileSync(join(fixture.dir, 'hostile.yml'), manifest);
+    const run = runAction({ command: 'validate', manifest: 'hostile.yml' }, { cwd: fixture.dir });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.stdout).toContain('is not a valid compose file');
+    expect(existsSync('/tmp/pwned')).toBe(false);
+  });
+
+  const hostileEnv = [`A='; touch /tmp/pwned #`, 'B=$(touch /tmp/pwned)', 'C="quoted \\"x\\" and spaces"'];
+
+  test('a version with shell syntax is refused before anything changes', async () => {
+    const run = await fixture.deploy('1.0.0', { version: '1.0;touch /tmp/pwned', env: hostileEnv.join('\n') });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.stdout).toContain('the version "1.0;touch /tmp/pwned"');
+    expect(existsSync(fixture.hostPath)).toBe(false);
+    expect(execFileSync('docker', ['images', '-q', '--filter', `reference=${lab.registry.host}/${fixture.name}/*`], { encoding: 'utf8' }).trim()).toBe('');
+    expect(existsSync('/tmp/pwned')).toBe(false);
+  });
+
+  test('hostile env values reach the host literally, in a private file, and run nothing', async () => {
+    fixture.setWeb('v1');
+    const run = await fixture.deploy('1.0.0', { env: hostileEnv.join('\n') });
+    expectSuccess(run);
+    expect(await fixture.serving()).toBe('v1');
+    const envFile = join(stateDir(fixture), 'stack.env');
+    const lines = readFileSync(envFile, 'utf8').split('\n');
+    for (const line of hostileEnv) expect(lines).toContain(line);
+    const stat = statSync(envFile);
+    expect(stat.mode & 0o777).toBe(0o600);
+    expect(stat.uid).toBe(deployUid());
+    expect(existsSync('/tmp/pwned')).toBe(false);
+  });
+});
+
+describe('secrets', () => {
+  let fixture: DeployFixture;
+  beforeAll(() => {
+    fixture = new DeployFixture(lab);
+  });
+  afterAll(() => fixture.cleanup());
+
+  test('the env token and the registry password appear in no process line and no output', async () => {
+    const token = `s3cr3t-${randomBytes(12).toString('hex')}`;
+    const sampled = new Set<string>();
+    let samples = 0;
+    let busy = false;
+    const sampler = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      execFile('ps', ['-eo', 'args'], { maxBuffer: 16 * 1024 * 1024, timeout: 5_000 }, (_error, stdout) => {
+        busy = false;
+        samples += 1;
+        for (const line of String(stdout).split('\n')) sampled.add(line);
+      });
+    }, 50);
+    let run: ActionRun;
+    try {
+      fixture.setWeb('v1');
+      run = await fixture.deploy('1.0.0', { env: `API_TOKEN=${token}` });
+    } finally {
+      clearInterval(sampler);
+    }
+    expectSuccess(run);
+    expect(samples).toBeGreaterThan(20);
+    const password = lab.registry.password;
+    expect([...sampled].filter((line) => line.includes(token) || line.includes(password))).toEqual([]);
+    const visible = visibleText(run);
+    expect(visible).not.toContain(token);
+    expect(visible).not.toContain(password);
+    expect(readFileSync(join(stateDir(fixture), 'stack.env'), 'utf8').split('\n')).toContain(`API_TOKEN=${token}`);
+  });
+});
+
+describe('one connection per deploy', () => {
+  let fixture: DeployFixture;
+  beforeAll(() => {
+    fixture = new DeployFixture(lab);
+  });
+  afterAll(() => fixture.cleanup());
+
+  test('sshd logs exactly one connection for a whole deploy', async () => {
+    const before = statSync(lab.ssh.logFile).size;
+    fixture.setWeb('v1');
+    expectSuccess(await fixture.deploy('1.0.0'));
+    const log = readFileSync(lab.ssh.logFile).subarray(before).toString('utf8');
+    expect(log.split('\n').filter((line) => line.startsWith('Connection from 127.0.0.1 '))).toHaveLength(1);
+  });
+});
