@@ -66056,7 +66056,7 @@ function addPath(inputPath) {
  * @param     options  optional. See InputOptions.
  * @returns   string
  */
-function getInput(name, options) {
+function core_getInput(name, options) {
     const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
     if (options && options.required && !val) {
         throw new Error(`Input required and not supplied: ${name}`);
@@ -66075,7 +66075,7 @@ function getInput(name, options) {
  *
  */
 function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
+    const inputs = core_getInput(name, options)
         .split('\n')
         .filter(x => x !== '');
     if (options && options.trimWhitespace === false) {
@@ -66096,7 +66096,7 @@ function getMultilineInput(name, options) {
 function getBooleanInput(name, options) {
     const trueValue = ['true', 'True', 'TRUE'];
     const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
+    const val = core_getInput(name, options);
     if (trueValue.includes(val))
         return true;
     if (falseValue.includes(val))
@@ -66276,7 +66276,7 @@ const systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
-const noCleanupRecorder = { registryLogin: () => undefined };
+const noCleanupRecorder = { registryLogin: () => undefined, lockTaken: () => undefined, lockSettled: () => undefined };
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = require("node:path");
@@ -76137,7 +76137,7 @@ function absolutePath(kind) {
     });
 }
 const RELATIVE_PATH = /^[A-Za-z0-9._][A-Za-z0-9._/-]*$/u;
-/** A path relative to the repository root: `[A-Za-z0-9._/-]`, not absolute, no `..` segments. */
+/** A path relative to the directory of stack.yml: `[A-Za-z0-9._/-]`, not absolute, no `..` segments. */
 function repositoryPath(kind) {
     return schemas_string()
         .regex(RELATIVE_PATH, {
@@ -76145,7 +76145,7 @@ function repositoryPath(kind) {
         error: (issue) => {
             const shown = describeValue(issue.input);
             if (typeof issue.input === 'string' && issue.input.startsWith('/')) {
-                return `${shown} is absolute: a ${kind} must be relative to the repository root`;
+                return `${shown} is absolute: a ${kind} must be relative to the directory of stack.yml`;
             }
             return `${shown} is not a valid ${kind}: use only letters, digits, ".", "_", "-" and "/", not starting with "-"`;
         },
@@ -76259,7 +76259,7 @@ const DEFAULT_EXPECTED_STATUS = 200;
 const buildSchema = strictObject({
     context: repositoryPath('build context')
         .prefault('.')
-        .describe('Directory sent to `docker build`, relative to the repository root. Default: the repository root.'),
+        .describe('Directory sent to `docker build`, relative to the directory of stack.yml. Default: that directory.'),
     dockerfile: repositoryPath('Dockerfile path')
         .optional()
         .describe('Dockerfile path relative to the build context. Default: `Dockerfile`.'),
@@ -76317,7 +76317,7 @@ const environmentSchema = strictObject({
     path: absolutePath('path').describe('Absolute directory on the host where the stack lives, e.g. `/opt/shop`.'),
     compose: union([repositoryPath('compose file'), array(repositoryPath('compose file')).min(1)])
         .transform((files) => (typeof files === 'string' ? [files] : files))
-        .describe('Compose file(s), relative to the repository root, uploaded to the host and passed to `docker compose -f` in order.'),
+        .describe('Compose file(s), relative to the directory of stack.yml, uploaded unchanged to the same relative path under `path` on the host and passed to `docker compose -f` in order.'),
     services: array(serviceReference)
         .min(1)
         .optional()
@@ -80163,6 +80163,19 @@ function releaseLockCommand(lockDir, runId) {
     return shell(`[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] && rm -rf "$1"; exit 0`, [lockDir, runId]);
 }
 /**
+ * For a run that was cut short: frees its lock unless its transaction is running on the host
+ * (which frees the lock itself when it ends). Prints `released`, `transaction-running` or `not-held`.
+ */
+function releaseAbandonedLockCommand(lockDir, runDir, runId) {
+    return shell(`lock=$1 run_dir=$2 run=$3
+if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo not-held; exit 0; fi
+pid=$(cat "$run_dir/pid" 2>/dev/null)
+if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; exit 0; fi
+if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then echo "transaction-crashed" ; fi
+rm -rf "$lock"
+echo released`, [lockDir, runDir, runId]);
+}
+/**
  * Writes every file of a tar archive (on stdin) under `path`: extracted into a private
  * staging directory, then each file renamed into place (atomic on one filesystem).
  */
@@ -80619,6 +80632,7 @@ async function deploy(context) {
         await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
         const owner = { run: runId, actor: finalPlan.actor, url: finalPlan.runUrl, started: startedAt.toISOString() };
         await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
+        context.cleanup.lockTaken({ host, port, user, lockDir: paths.lock, runDir: paths.runDir, runId });
         let started = false;
         try {
             const archive = await uploadArchive(context, finalPlan, manifestDir);
@@ -80628,6 +80642,7 @@ async function deploy(context) {
                 await timer.time('pull', () => reporter.group('Pull new images on the host', () => executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, refs)), { step: 'pull', onOutput: (chunk) => reporter.info(chunk.trimEnd()) })));
             }
             started = true;
+            // From here the host-side transaction owns the lock and frees it when it ends.
             await timer.time('switch', () => reporter.group(`Switch ${names.join(', ')} to ${plan.version}`, () => executor.run(startTransactionCommand(paths.state, paths.runDir, runId), {
                 step: 'switch',
                 onOutput: (chunk, stream_) => {
@@ -80635,10 +80650,12 @@ async function deploy(context) {
                         stream.push(chunk);
                 },
             })));
+            context.cleanup.lockSettled();
         }
         catch (error) {
             if (!started) {
                 await executor.run(releaseLockCommand(paths.lock, runId), { step: 'unlock', allowFailure: true });
+                context.cleanup.lockSettled();
                 throw error instanceof errors_StackDeployError ? new errors_StackDeployError(`${error.message}; nothing running was changed`, error.context) : error;
             }
             if (error instanceof errors_StackDeployError && error.context.exitCode === 255) {
@@ -80891,7 +80908,27 @@ function stateCleanupRecorder(state) {
             registries.add(registry);
             state.set(REGISTRIES, JSON.stringify([...registries]));
         },
+        lockTaken: (lock) => state.set(LOCK, JSON.stringify(lock)),
+        lockSettled: () => state.set(LOCK, ''),
     };
+}
+/** A host lock the main step took and had not settled when it ended. */
+const LOCK = 'lock';
+function lockToRelease(state) {
+    const text = state.get(LOCK);
+    if (text === '')
+        return undefined;
+    try {
+        const parsed = JSON.parse(text);
+        if (typeof parsed.host !== 'string' || typeof parsed.port !== 'number' || typeof parsed.user !== 'string')
+            return undefined;
+        if (typeof parsed.lockDir !== 'string' || typeof parsed.runDir !== 'string' || typeof parsed.runId !== 'string')
+            return undefined;
+        return parsed;
+    }
+    catch {
+        return undefined;
+    }
 }
 function registriesToLogOut(state) {
     const text = state.get(REGISTRIES);
@@ -80949,7 +80986,7 @@ async function runMain(state, env = process.env) {
     const reporter = actionReporter();
     const redactor = new Redactor();
     try {
-        const inputs = readInputs((name) => getInput(name), githubContext(env));
+        const inputs = readInputs((name) => core_getInput(name), githubContext(env));
         for (const secret of inputs.secrets) {
             // The runner masks a multi-line value only line by line: register each line too.
             for (const part of new Set([secret, ...secret.split(/\r?\n/u)]))
@@ -80982,20 +81019,59 @@ async function runMain(state, env = process.env) {
 
 
 
+
+
+
+
+async function logOutOfRegistries(state, local) {
+    for (const registry of registriesToLogOut(state)) {
+        const result = await local.run(logoutRegistry(registry), { allowFailure: true, step: 'post' });
+        info(result.exitCode === 0
+            ? `stack-deploy: logged out of ${registry}`
+            : `stack-deploy: docker logout ${registry} failed (exit ${result.exitCode}); remove its entry from ~/.docker/config.json`);
+    }
+}
+async function releaseAbandonedLock(state, getInput) {
+    const lock = lockToRelease(state);
+    if (lock === undefined)
+        return;
+    const privateKey = getInput('ssh-private-key').trim();
+    const knownHosts = getInput('ssh-known-hosts').trim();
+    const redactor = new Redactor();
+    redactor.add(privateKey);
+    const where = `${lock.user}@${lock.host}:${lock.port}`;
+    try {
+        const executor = await connectSsh({ host: lock.host, port: lock.port, user: lock.user }, { privateKey: `${privateKey}\n`, knownHosts }, redactor, { attempts: 2 });
+        try {
+            const result = await executor.run(releaseAbandonedLockCommand(lock.lockDir, lock.runDir, lock.runId), { step: 'post' });
+            const verdict = result.stdout.trim().split('\n').at(-1);
+            if (verdict === 'released')
+                warning(`stack-deploy: the run stopped while it held the deploy lock on ${where}; the lock is released (nothing had been switched)`);
+            else if (verdict === 'transaction-running')
+                info(`stack-deploy: the deploy transaction still runs on ${where}; it releases the lock when it ends`);
+            else
+                info(`stack-deploy: the deploy lock on ${where} is no longer this run's`);
+        }
+        finally {
+            await executor.close();
+        }
+    }
+    catch (error) {
+        warning(`stack-deploy: could not release the deploy lock on ${where}: ${redactor.redact(describeError(error))}. It expires by itself after its lease, or run the unlock command.`);
+    }
+}
 /**
  * The action's post step: runs after the job's other steps, also when the run failed or was
- * cancelled, and undoes what the main step may have left behind: registry logins on the runner.
+ * cancelled, and undoes what the main step may have left behind: registry logins on the runner
+ * and a deploy lock on a host that no transaction owns.
  */
-async function runPost(state, local) {
-    const registries = registriesToLogOut(state);
-    if (registries.length === 0) {
+async function runPost(state, local, getInput = (name) => core_getInput(name)) {
+    if (registriesToLogOut(state).length === 0 && lockToRelease(state) === undefined) {
         info('stack-deploy: nothing to clean up');
         return;
     }
-    for (const registry of registries) {
-        const result = await local.run(logoutRegistry(registry), { allowFailure: true, step: 'post' });
-        info(result.exitCode === 0 ? `stack-deploy: logged out of ${registry}` : `stack-deploy: docker logout ${registry} failed (exit ${result.exitCode}); remove its entry from ~/.docker/config.json`);
-    }
+    await logOutOfRegistries(state, local);
+    await releaseAbandonedLock(state, getInput);
 }
 
 ;// CONCATENATED MODULE: ./src/action/index.ts

@@ -34715,7 +34715,7 @@ const systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
-const noCleanupRecorder = { registryLogin: () => undefined };
+const noCleanupRecorder = { registryLogin: () => undefined, lockTaken: () => undefined, lockSettled: () => undefined };
 
 ;// CONCATENATED MODULE: ./src/engine/dotenv.ts
 /**
@@ -44607,7 +44607,7 @@ function absolutePath(kind) {
     });
 }
 const RELATIVE_PATH = /^[A-Za-z0-9._][A-Za-z0-9._/-]*$/u;
-/** A path relative to the repository root: `[A-Za-z0-9._/-]`, not absolute, no `..` segments. */
+/** A path relative to the directory of stack.yml: `[A-Za-z0-9._/-]`, not absolute, no `..` segments. */
 function repositoryPath(kind) {
     return schemas_string()
         .regex(RELATIVE_PATH, {
@@ -44615,7 +44615,7 @@ function repositoryPath(kind) {
         error: (issue) => {
             const shown = describeValue(issue.input);
             if (typeof issue.input === 'string' && issue.input.startsWith('/')) {
-                return `${shown} is absolute: a ${kind} must be relative to the repository root`;
+                return `${shown} is absolute: a ${kind} must be relative to the directory of stack.yml`;
             }
             return `${shown} is not a valid ${kind}: use only letters, digits, ".", "_", "-" and "/", not starting with "-"`;
         },
@@ -44729,7 +44729,7 @@ const DEFAULT_EXPECTED_STATUS = 200;
 const buildSchema = strictObject({
     context: repositoryPath('build context')
         .prefault('.')
-        .describe('Directory sent to `docker build`, relative to the repository root. Default: the repository root.'),
+        .describe('Directory sent to `docker build`, relative to the directory of stack.yml. Default: that directory.'),
     dockerfile: repositoryPath('Dockerfile path')
         .optional()
         .describe('Dockerfile path relative to the build context. Default: `Dockerfile`.'),
@@ -44787,7 +44787,7 @@ const environmentSchema = strictObject({
     path: absolutePath('path').describe('Absolute directory on the host where the stack lives, e.g. `/opt/shop`.'),
     compose: union([repositoryPath('compose file'), array(repositoryPath('compose file')).min(1)])
         .transform((files) => (typeof files === 'string' ? [files] : files))
-        .describe('Compose file(s), relative to the repository root, uploaded to the host and passed to `docker compose -f` in order.'),
+        .describe('Compose file(s), relative to the directory of stack.yml, uploaded unchanged to the same relative path under `path` on the host and passed to `docker compose -f` in order.'),
     services: array(serviceReference)
         .min(1)
         .optional()
@@ -48630,6 +48630,19 @@ function releaseLockCommand(lockDir, runId) {
     return shell(`[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] && rm -rf "$1"; exit 0`, [lockDir, runId]);
 }
 /**
+ * For a run that was cut short: frees its lock unless its transaction is running on the host
+ * (which frees the lock itself when it ends). Prints `released`, `transaction-running` or `not-held`.
+ */
+function releaseAbandonedLockCommand(lockDir, runDir, runId) {
+    return shell(`lock=$1 run_dir=$2 run=$3
+if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo not-held; exit 0; fi
+pid=$(cat "$run_dir/pid" 2>/dev/null)
+if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; exit 0; fi
+if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then echo "transaction-crashed" ; fi
+rm -rf "$lock"
+echo released`, [lockDir, runDir, runId]);
+}
+/**
  * Writes every file of a tar archive (on stdin) under `path`: extracted into a private
  * staging directory, then each file renamed into place (atomic on one filesystem).
  */
@@ -49086,6 +49099,7 @@ async function deploy(context) {
         await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
         const owner = { run: runId, actor: finalPlan.actor, url: finalPlan.runUrl, started: startedAt.toISOString() };
         await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
+        context.cleanup.lockTaken({ host, port, user, lockDir: paths.lock, runDir: paths.runDir, runId });
         let started = false;
         try {
             const archive = await uploadArchive(context, finalPlan, manifestDir);
@@ -49095,6 +49109,7 @@ async function deploy(context) {
                 await timer.time('pull', () => reporter.group('Pull new images on the host', () => executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, refs)), { step: 'pull', onOutput: (chunk) => reporter.info(chunk.trimEnd()) })));
             }
             started = true;
+            // From here the host-side transaction owns the lock and frees it when it ends.
             await timer.time('switch', () => reporter.group(`Switch ${names.join(', ')} to ${plan.version}`, () => executor.run(startTransactionCommand(paths.state, paths.runDir, runId), {
                 step: 'switch',
                 onOutput: (chunk, stream_) => {
@@ -49102,10 +49117,12 @@ async function deploy(context) {
                         stream.push(chunk);
                 },
             })));
+            context.cleanup.lockSettled();
         }
         catch (error) {
             if (!started) {
                 await executor.run(releaseLockCommand(paths.lock, runId), { step: 'unlock', allowFailure: true });
+                context.cleanup.lockSettled();
                 throw error instanceof errors_StackDeployError ? new errors_StackDeployError(`${error.message}; nothing running was changed`, error.context) : error;
             }
             if (error instanceof errors_StackDeployError && error.context.exitCode === 255) {
@@ -49300,6 +49317,8 @@ const USAGE = `Usage: stack-deploy <command> [settings]
 Commands:
   validate   check stack.yml and print every problem in it
   check      connect to an environment's host and report its Docker and Compose
+  build      build and push the images the Git ref releases, within their size budgets
+  deploy     build, push, and switch an environment's host to them, rolling back on failure
   schema     print the JSON Schema of stack.yml
   help       this text
 
@@ -49317,6 +49336,18 @@ Exits 0 with one summary line when the manifest is valid, 1 otherwise.
 
 Connects to the environment's host over SSH (the host key must be pinned in known_hosts),
 and reports the Docker engine and Compose found there. Changes nothing.
+`,
+    build: `Usage: stack-deploy build [--ref REF] [--services LIST] [--version VERSION]
+
+Builds the images of the services the Git ref releases (run it in your checkout), checks their
+size budgets, pushes them and prints their digests. Registry credentials: STACK_DEPLOY_REGISTRY_USERNAME
+and STACK_DEPLOY_REGISTRY_PASSWORD, or GITHUB_TOKEN for ghcr.io, or your docker login.
+`,
+    deploy: `Usage: stack-deploy deploy -e ENVIRONMENT [--ref REF] [--services LIST] [--env-file FILE]
+
+Builds and pushes like "build", then switches the environment's host to the new images as one
+transaction: pull first, health-gated switch, automatic rollback to the last good release.
+Exit codes: 0 deployed, 1 failed (nothing changed, or check the host), 3 failed and rolled back.
 `,
     schema: `Usage: stack-deploy schema
 
@@ -49477,7 +49508,7 @@ async function runCli(argv, io) {
     if (options.json) {
         io.stdout.write(`${JSON.stringify({ status: result.status, outputs: result.outputs }, null, 2)}\n`);
     }
-    else if (result.status === 'success' && prepared.settings.command !== 'validate') {
+    else if (prepared.settings.command !== 'validate') {
         io.stdout.write(`\n${summaryToText(result.summary)}`);
     }
     return EXIT_CODES[result.status];

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { CleanupRecorder } from '../engine/context';
+import type { CleanupRecorder, HeldLock } from '../engine/context';
 
 /**
  * State handed from the main step to the post step. Injected, so the post step's logic is
@@ -29,7 +29,25 @@ export function stateCleanupRecorder(state: StateStore): CleanupRecorder {
       registries.add(registry);
       state.set(REGISTRIES, JSON.stringify([...registries]));
     },
+    lockTaken: (lock) => state.set(LOCK, JSON.stringify(lock)),
+    lockSettled: () => state.set(LOCK, ''),
   };
+}
+
+/** A host lock the main step took and had not settled when it ended. */
+export const LOCK = 'lock';
+
+export function lockToRelease(state: StateStore): HeldLock | undefined {
+  const text = state.get(LOCK);
+  if (text === '') return undefined;
+  try {
+    const parsed = JSON.parse(text) as Partial<HeldLock>;
+    if (typeof parsed.host !== 'string' || typeof parsed.port !== 'number' || typeof parsed.user !== 'string') return undefined;
+    if (typeof parsed.lockDir !== 'string' || typeof parsed.runDir !== 'string' || typeof parsed.runId !== 'string') return undefined;
+    return parsed as HeldLock;
+  } catch {
+    return undefined;
+  }
 }
 
 export function registriesToLogOut(state: StateStore): string[] {

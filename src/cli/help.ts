@@ -17,6 +17,8 @@ export const USAGE = `Usage: stack-deploy <command> [settings]
 Commands:
   validate   check stack.yml and print every problem in it
   check      connect to an environment's host and report its Docker and Compose
+  build      build and push the images the Git ref releases, within their size budgets
+  deploy     build, push, and switch an environment's host to them, rolling back on failure
   schema     print the JSON Schema of stack.yml
   help       this text
 
@@ -35,6 +37,18 @@ Exits 0 with one summary line when the manifest is valid, 1 otherwise.
 
 Connects to the environment's host over SSH (the host key must be pinned in known_hosts),
 and reports the Docker engine and Compose found there. Changes nothing.
+`,
+  build: `Usage: stack-deploy build [--ref REF] [--services LIST] [--version VERSION]
+
+Builds the images of the services the Git ref releases (run it in your checkout), checks their
+size budgets, pushes them and prints their digests. Registry credentials: STACK_DEPLOY_REGISTRY_USERNAME
+and STACK_DEPLOY_REGISTRY_PASSWORD, or GITHUB_TOKEN for ghcr.io, or your docker login.
+`,
+  deploy: `Usage: stack-deploy deploy -e ENVIRONMENT [--ref REF] [--services LIST] [--env-file FILE]
+
+Builds and pushes like "build", then switches the environment's host to the new images as one
+transaction: pull first, health-gated switch, automatic rollback to the last good release.
+Exit codes: 0 deployed, 1 failed (nothing changed, or check the host), 3 failed and rolled back.
 `,
   schema: `Usage: stack-deploy schema
 

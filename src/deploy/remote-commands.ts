@@ -75,6 +75,23 @@ export function releaseLockCommand(lockDir: string, runId: string): Command {
 }
 
 /**
+ * For a run that was cut short: frees its lock unless its transaction is running on the host
+ * (which frees the lock itself when it ends). Prints `released`, `transaction-running` or `not-held`.
+ */
+export function releaseAbandonedLockCommand(lockDir: string, runDir: string, runId: string): Command {
+  return shell(
+    `lock=$1 run_dir=$2 run=$3
+if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo not-held; exit 0; fi
+pid=$(cat "$run_dir/pid" 2>/dev/null)
+if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; exit 0; fi
+if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then echo "transaction-crashed" ; fi
+rm -rf "$lock"
+echo released`,
+    [lockDir, runDir, runId],
+  );
+}
+
+/**
  * Writes every file of a tar archive (on stdin) under `path`: extracted into a private
  * staging directory, then each file renamed into place (atomic on one filesystem).
  */

@@ -20,9 +20,23 @@ export const systemClock: Clock = {
  */
 export interface CleanupRecorder {
   registryLogin(registry: string): void;
+  /** The run holds a host's deploy lock (and no transaction owns it yet). */
+  lockTaken(lock: HeldLock): void;
+  /** The lock was released, or handed to the host-side transaction. */
+  lockSettled(): void;
 }
 
-export const noCleanupRecorder: CleanupRecorder = { registryLogin: () => undefined };
+/** Enough to find and free a lock from another process: no secrets. */
+export interface HeldLock {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly lockDir: string;
+  readonly runDir: string;
+  readonly runId: string;
+}
+
+export const noCleanupRecorder: CleanupRecorder = { registryLogin: () => undefined, lockTaken: () => undefined, lockSettled: () => undefined };
 
 /** What every command runs with. Built by the action or the CLI, never global. */
 export interface RunContext {

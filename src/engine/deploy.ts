@@ -183,6 +183,7 @@ export async function deploy(context: RunContext): Promise<RunResult> {
     await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
     const owner = { run: runId, actor: finalPlan.actor, url: finalPlan.runUrl, started: startedAt.toISOString() };
     await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
+    context.cleanup.lockTaken({ host, port, user, lockDir: paths.lock, runDir: paths.runDir, runId });
     let started = false;
     try {
       const archive = await uploadArchive(context, finalPlan, manifestDir);
@@ -194,6 +195,7 @@ export async function deploy(context: RunContext): Promise<RunResult> {
         );
       }
       started = true;
+      // From here the host-side transaction owns the lock and frees it when it ends.
       await timer.time('switch', () =>
         reporter.group(`Switch ${names.join(', ')} to ${plan.version}`, () =>
           executor.run(startTransactionCommand(paths.state, paths.runDir, runId), {
@@ -204,9 +206,11 @@ export async function deploy(context: RunContext): Promise<RunResult> {
           }),
         ),
       );
+      context.cleanup.lockSettled();
     } catch (error) {
       if (!started) {
         await executor.run(releaseLockCommand(paths.lock, runId), { step: 'unlock', allowFailure: true });
+        context.cleanup.lockSettled();
         throw error instanceof StackDeployError ? new StackDeployError(`${error.message}; nothing running was changed`, error.context) : error;
       }
       if (error instanceof StackDeployError && error.context.exitCode === 255) {

@@ -117,7 +117,7 @@ export function absolutePath(kind: string) {
 
 const RELATIVE_PATH = /^[A-Za-z0-9._][A-Za-z0-9._/-]*$/u;
 
-/** A path relative to the repository root: `[A-Za-z0-9._/-]`, not absolute, no `..` segments. */
+/** A path relative to the directory of stack.yml: `[A-Za-z0-9._/-]`, not absolute, no `..` segments. */
 export function repositoryPath(kind: string) {
   return z
     .string()
@@ -126,7 +126,7 @@ export function repositoryPath(kind: string) {
       error: (issue) => {
         const shown = describeValue(issue.input);
         if (typeof issue.input === 'string' && issue.input.startsWith('/')) {
-          return `${shown} is absolute: a ${kind} must be relative to the repository root`;
+          return `${shown} is absolute: a ${kind} must be relative to the directory of stack.yml`;
         }
         return `${shown} is not a valid ${kind}: use only letters, digits, ".", "_", "-" and "/", not starting with "-"`;
       },

@@ -33,7 +33,7 @@ const buildSchema = z
   .strictObject({
     context: repositoryPath('build context')
       .prefault('.')
-      .describe('Directory sent to `docker build`, relative to the repository root. Default: the repository root.'),
+      .describe('Directory sent to `docker build`, relative to the directory of stack.yml. Default: that directory.'),
     dockerfile: repositoryPath('Dockerfile path')
       .optional()
       .describe('Dockerfile path relative to the build context. Default: `Dockerfile`.'),
@@ -107,7 +107,7 @@ const environmentSchema = z
     compose: z
       .union([repositoryPath('compose file'), z.array(repositoryPath('compose file')).min(1)])
       .transform((files) => (typeof files === 'string' ? [files] : files))
-      .describe('Compose file(s), relative to the repository root, uploaded to the host and passed to `docker compose -f` in order.'),
+      .describe('Compose file(s), relative to the directory of stack.yml, uploaded unchanged to the same relative path under `path` on the host and passed to `docker compose -f` in order.'),
     services: z
       .array(serviceReference)
       .min(1)

@@ -112,3 +112,40 @@ describe('command deploy, from the bundle, to the lab host', () => {
     expect(stack.ledger()).toHaveLength(1);
   });
 });
+
+describe('the post step after a run that was cut short', () => {
+  test('frees a deploy lock that no transaction owns, and leaves one a running transaction owns', async () => {
+    const { execFileSync, spawnSync } = await import('node:child_process');
+    const { existsSync, readFileSync } = await import('node:fs');
+    const { runAction } = await import('./run-action');
+    const stack = fixture();
+    stack.setWeb('v1');
+    expect((await stack.deploy('1.0.0')).exitCode).toBe(0);
+    const state = `${stack.hostPath}/.stack-deploy`;
+    const lock = { host: lab.ssh.host, port: lab.ssh.port, user: lab.ssh.user, lockDir: `${state}/lock`, runDir: `${state}/runs/cut-short`, runId: 'cut-short' };
+    const asDeploy = (script: string) => execFileSync('runuser', ['-u', 'deploy', '--', 'sh', '-c', script], { encoding: 'utf8' }).trim();
+    asDeploy(`mkdir -p ${lock.lockDir} ${lock.runDir} && printf cut-short > ${lock.lockDir}/run && echo 9999999999 > ${lock.lockDir}/expires`);
+    const post = (cwd: string) =>
+      runAction(
+        { 'ssh-private-key': readFileSync(lab.ssh.identityFile, 'utf8'), 'ssh-known-hosts': lab.ssh.knownHostsLine },
+        { cwd, state: { isPost: 'true', lock: JSON.stringify(lock) } },
+      );
+
+    // A transaction that still runs on the host keeps its lock.
+    const sleeper = spawnSync('runuser', ['-u', 'deploy', '--', 'sh', '-c', 'sleep 60 >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' }).stdout.trim();
+    asDeploy(`echo ${sleeper} > ${lock.runDir}/pid`);
+    const whileRunning = post(stack.dir);
+    execFileSync('kill', [sleeper]);
+    expect(whileRunning.exitCode).toBe(0);
+    expect(whileRunning.stdout).toContain('the deploy transaction still runs on deploy@127.0.0.1:2222');
+    expect(existsSync(lock.lockDir)).toBe(true);
+
+    // Nothing owns it any more: the post step frees it.
+    asDeploy(`rm -f ${lock.runDir}/pid`);
+    const abandoned = post(stack.dir);
+    expect(abandoned.exitCode).toBe(0);
+    expect(abandoned.stdout).toContain('the lock is released (nothing had been switched)');
+    expect(existsSync(lock.lockDir)).toBe(false);
+    expect(await stack.serving()).toBe('v1');
+  });
+});

@@ -201,7 +201,7 @@ describe('hostile values are rejected by the schema', () => {
     [10, '    path: /opt/$(id)', 'stack.yml:10:11 environments.production.path: "/opt/$(id)" is not a valid path: use only letters, digits, ".", "_", "-" and "/"'],
     [10, '    path: /opt/../etc', 'stack.yml:10:11 environments.production.path: "/opt/../etc" must not contain ".." segments'],
     [11, '    compose: "a b.yml"', 'stack.yml:11:14 environments.production.compose: "a b.yml" is not a valid compose file: use only letters, digits, ".", "_", "-" and "/", not starting with "-"'],
-    [11, '    compose: [/etc/compose.yml]', 'stack.yml:11:15 environments.production.compose.0: "/etc/compose.yml" is absolute: a compose file must be relative to the repository root'],
+    [11, '    compose: [/etc/compose.yml]', 'stack.yml:11:15 environments.production.compose.0: "/etc/compose.yml" is absolute: a compose file must be relative to the directory of stack.yml'],
     [8, '    host: "x;touch /tmp/pwned"', 'stack.yml:8:11 environments.production.host: "x;touch /tmp/pwned" is not a valid host: use a host name or an IP address'],
     [8, '    host: -oProxyCommand=id', 'stack.yml:8:11 environments.production.host: "-oProxyCommand=id" is not a valid host: use a host name or an IP address'],
     [9, '    user: "root --"', 'stack.yml:9:11 environments.production.user: "root --" is not a valid user name: use lowercase letters, digits, "-" and "_", starting with a letter or "_"'],

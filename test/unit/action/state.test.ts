@@ -1,0 +1,36 @@
+import { describe, expect, test } from 'vitest';
+import { lockToRelease, registriesToLogOut, type StateStore, stateCleanupRecorder } from '../../../src/action/state';
+
+function memoryState(): StateStore & { values: Map<string, string> } {
+  const values = new Map<string, string>();
+  return { values, get: (key) => values.get(key) ?? '', set: (key, value) => values.set(key, value) };
+}
+
+const LOCK = { host: 'h', port: 22, user: 'deploy', lockDir: '/srv/.stack-deploy/lock', runDir: '/srv/.stack-deploy/runs/r1', runId: 'r1' };
+
+describe('state handed to the post step', () => {
+  test('registries are recorded once each, in order', () => {
+    const state = memoryState();
+    const recorder = stateCleanupRecorder(state);
+    recorder.registryLogin('ghcr.io');
+    recorder.registryLogin('127.0.0.1:5000');
+    recorder.registryLogin('ghcr.io');
+    expect(registriesToLogOut(state)).toEqual(['ghcr.io', '127.0.0.1:5000']);
+  });
+
+  test('a taken lock is handed over until it is settled', () => {
+    const state = memoryState();
+    const recorder = stateCleanupRecorder(state);
+    expect(lockToRelease(state)).toBeUndefined();
+    recorder.lockTaken(LOCK);
+    expect(lockToRelease(state)).toEqual(LOCK);
+    recorder.lockSettled();
+    expect(lockToRelease(state)).toBeUndefined();
+  });
+
+  test.each(['not json', '{"host":"h"}', '[]'])('unreadable lock state %j is ignored', (text) => {
+    const state = memoryState();
+    state.set('lock', text);
+    expect(lockToRelease(state)).toBeUndefined();
+  });
+});
