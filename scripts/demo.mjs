@@ -109,10 +109,8 @@ for (const step of steps) {
   writeFileSync(join(dir, 'services', 'web', 'Dockerfile'), webDockerfile(step.broken ? '/www/oops/index.html' : '/www/index.html'));
   git('commit', '-q', '-a', '-m', `web ${step.version}`);
   git('tag', `${step.version}.0.0`);
-  // The release is the checked-out commit (`git rev-parse HEAD`) under version N.0.0. `--version`
-  // rather than `--ref refs/tags/vN.0.0`: with --ref, this CLI's deploy does not read the commit
-  // SHA and stops at "select" ("cannot tell which commit is being released").
-  const args = [cli, 'deploy', '-e', 'lab', '-i', lab.ssh.identityFile, '--known-hosts', lab.ssh.knownHostsFile, '--version', `${step.version.slice(1)}.0.0`];
+  // The release is the tag on the checked-out commit, as a tag-triggered workflow would see it.
+  const args = [cli, 'deploy', '-e', 'lab', '-i', lab.ssh.identityFile, '--known-hosts', lab.ssh.knownHostsFile, '--ref', `refs/tags/${step.version}.0.0`];
   console.log(`$ stack-deploy ${args.slice(1).join(' ')}\n`);
   const { status } = run(process.execPath, args, { cwd: dir, env, inherit: true, timeout: 300_000 });
   const now = await serving();

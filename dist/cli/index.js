@@ -48951,6 +48951,8 @@ async function acquireLock(executor, args, clock, reporter) {
 
 
 
+
+
 const LEASE_SECONDS = 15 * 60;
 /** Times each phase of the run, for the summary. */
 class PhaseTimer {
@@ -48972,14 +48974,17 @@ class PhaseTimer {
 function newRunId(now) {
     return `${now.toISOString().replace(/[-:]/gu, '').replace(/\.\d+Z$/u, 'Z')}-${(0,external_node_crypto_namespaceObject.randomBytes)(3).toString('hex')}`;
 }
-function deployServices(manifest, names, built) {
+function rollbackRepository(manifest, service, targets) {
+    return targets.find((t) => t.service === service)?.image ?? `stack-deploy/${manifest.name}-${service}`;
+}
+function deployServices(manifest, names, targets) {
     return names.map((name) => {
         const config = manifest.services[name];
-        const image = built.find((b) => b.service === name);
+        const image = targets.find((b) => b.service === name);
         const health = config?.health;
         return {
             name,
-            rollbackRepo: image?.image ?? `stack-deploy/${manifest.name}-${name}`,
+            rollbackRepo: rollbackRepository(manifest, name, targets),
             pinned: image?.pinned,
             health: health?.http !== undefined ? { kind: 'http', url: health.http } : health?.cmd !== undefined ? { kind: 'cmd', argv: health.cmd } : { kind: 'auto' },
             timeoutMs: health?.timeout ?? 60_000,
@@ -49035,82 +49040,60 @@ function serviceTable(services, events) {
         }),
     };
 }
-/** `deploy`: build and push, then switch the environment's host as one host-side transaction. */
-async function deploy(context) {
+/**
+ * Connects once, checks the host, takes the lock, uploads, pulls every target image, and runs
+ * the host-side transaction, streaming its events. Returns the run's result.
+ */
+async function switchEnvironment(context, request) {
     const { settings, reporter, clock } = context;
-    const timer = new PhaseTimer(() => clock.now());
-    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
-    if (!loaded.ok)
-        return loaded.result;
-    const manifest = loaded.manifest;
-    const manifestDir = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(settings.manifest));
-    const environment = resolveEnvironment(manifest, settings.environment);
-    const startedAt = new Date(clock.now());
-    const buildPlan = planBuild({
-        manifest,
-        manifestDir,
-        ref: settings.ref,
-        sha: settings.sha,
-        requested: settings.services,
-        version: settings.version,
-        repositoryOwner: settings.repositoryOwner,
-        repositoryUrl: settings.repositoryUrl,
-        now: startedAt,
-    });
-    const inEnvironment = environmentServices(manifest, environment.name);
-    const names = buildPlan.selection.services.filter((name) => inEnvironment.includes(name));
-    if (names.length === 0) {
-        throw new errors_StackDeployError(`${buildPlan.selection.services.join(', ')} ${buildPlan.selection.services.length === 1 ? 'is' : 'are'} not deployed to ${environment.name}`, {
-            step: 'select',
-            hint: `environment "${environment.name}" runs: ${inEnvironment.join(', ')}`,
-        });
-    }
-    const builds = buildPlan.builds.filter((b) => names.includes(b.service));
-    const built = builds.length === 0 ? [] : await timer.time('build', () => buildAndPublish(context, builds, dockerTagFor(buildPlan.version)));
+    const { manifest, environment, names, timer } = request;
     const { host, port, user, path } = environment.config;
+    const startedAt = new Date(clock.now());
     const runId = newRunId(startedAt);
-    const plan = {
-        runId,
-        environment: environment.name,
-        version: buildPlan.version,
-        project: manifest.name,
-        path,
-        flavor: 'v2',
-        composeFiles: environment.config.compose,
-        services: deployServices(manifest, names, built),
-        actor: settings.actor ?? 'unknown',
-        runUrl: settings.runUrl ?? '',
-        leaseSeconds: LEASE_SECONDS,
-        startedAt,
-    };
-    const paths = hostPaths(plan);
-    const baseOutputs = {
-        version: plan.version,
-        services: JSON.stringify(names),
-        images: JSON.stringify(Object.fromEntries(built.map((b) => [b.service, b.pinned]))),
-        sizes: JSON.stringify(Object.fromEntries(built.map((b) => [b.service, b.bytes]))),
-    };
+    const paths = hostPaths({ path, runId });
+    let version = request.version;
+    let targets = request.targets ?? [];
     const executor = await timer.time('connect', () => reporter.group(`Connect to ${user}@${host}:${port}`, () => connectToEnvironment(context, environment)));
     const stream = new EventStream((event) => reporter.info(describeEvent(event)));
+    let plan;
     try {
-        const preflight = await timer.time('preflight', () => runPreflight(executor, path, plan.services.some((s) => s.health.kind === 'http')));
+        const needsHttp = names.some((name) => manifest.services[name]?.health?.http !== undefined);
+        const preflight = await timer.time('preflight', () => runPreflight(executor, path, needsHttp));
         reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
-        const finalPlan = { ...plan, flavor: preflight.compose.flavor };
         await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
-        const owner = { run: runId, actor: finalPlan.actor, url: finalPlan.runUrl, started: startedAt.toISOString() };
+        if (request.resolveTargets !== undefined) {
+            const resolved = await request.resolveTargets(executor, paths.state);
+            version = resolved.version;
+            targets = resolved.targets;
+        }
+        plan = {
+            runId,
+            environment: environment.name,
+            version,
+            project: manifest.name,
+            path,
+            flavor: preflight.compose.flavor,
+            composeFiles: environment.config.compose,
+            services: deployServices(manifest, names, targets),
+            actor: settings.actor ?? 'unknown',
+            runUrl: settings.runUrl ?? '',
+            leaseSeconds: LEASE_SECONDS,
+            startedAt,
+        };
+        const owner = { run: runId, actor: plan.actor, url: plan.runUrl, started: startedAt.toISOString() };
         await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
         context.cleanup.lockTaken({ host, port, user, lockDir: paths.lock, runDir: paths.runDir, runId });
         let started = false;
         try {
-            const archive = await uploadArchive(context, finalPlan, manifestDir);
+            const archive = await uploadArchive(context, plan, request.manifestDir);
             await timer.time('upload', () => executor.run(uploadFilesCommand(path, runId, archive), { step: 'upload' }));
-            const refs = built.flatMap((b) => (b.pinned === undefined ? [] : [b.pinned]));
+            const refs = targets.map((t) => t.pinned);
             if (refs.length > 0) {
                 await timer.time('pull', () => reporter.group('Pull new images on the host', () => executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, refs)), { step: 'pull', onOutput: (chunk) => reporter.info(chunk.trimEnd()) })));
             }
             started = true;
             // From here the host-side transaction owns the lock and frees it when it ends.
-            await timer.time('switch', () => reporter.group(`Switch ${names.join(', ')} to ${plan.version}`, () => executor.run(startTransactionCommand(paths.state, paths.runDir, runId), {
+            await timer.time('switch', () => reporter.group(`Switch ${names.join(', ')} to ${version}`, () => executor.run(startTransactionCommand(paths.state, paths.runDir, runId), {
                 step: 'switch',
                 onOutput: (chunk, stream_) => {
                     if (stream_ === 'stdout')
@@ -49141,29 +49124,101 @@ async function deploy(context) {
     const outcome = outcomeOf(events);
     const result = outcome?.result ?? 'failed';
     const status = result === 'success' ? 'success' : result === 'rolled-back' ? 'rolled-back' : 'failed';
-    const logs = events.filter((e) => e.step === 'logs');
+    const logs = events.filter((e) => e.step === 'logs' && e.message.trim() !== '');
+    const verb = request.kind === 'rollback' ? 'rollback' : 'deploy';
     const lines = [];
     if (status === 'success')
-        lines.push(`${names.join(', ')} now ${names.length === 1 ? 'runs' : 'run'} ${plan.version} on ${environment.name}.`);
+        lines.push(`${names.join(', ')} now ${names.length === 1 ? 'runs' : 'run'} ${version} on ${environment.name}.`);
     else
-        lines.push(`The deploy of ${plan.version} to ${environment.name} failed: ${outcome?.message ?? 'no result'}.`);
+        lines.push(`The ${verb} of ${version} to ${environment.name} failed: ${outcome?.message ?? 'no result'}.`);
     if (status === 'rolled-back')
         lines.push('Every changed service was switched back to its previous version, which is healthy.');
     if (result === 'rollback-failed')
         lines.push('**The rollback did not finish cleanly: check the host.**');
     const details = logs.length > 0 ? logs.map((e) => `last log lines of ${e.service}:\n${e.message}`).join('\n\n') : undefined;
     if (status !== 'success')
-        reporter.error(`deploy of ${plan.version} to ${environment.name}: ${result}: ${outcome?.message ?? ''}${details === undefined ? '' : `\n${details}`}`);
+        reporter.error(`${verb} of ${version} to ${environment.name}: ${result}: ${outcome?.message ?? ''}${details === undefined ? '' : `\n${details}`}`);
     return {
         status,
-        outputs: baseOutputs,
+        outputs: {
+            version,
+            services: JSON.stringify(names),
+            images: JSON.stringify(Object.fromEntries(targets.map((t) => [t.service, t.pinned]))),
+            sizes: JSON.stringify(Object.fromEntries(targets.flatMap((t) => (t.bytes === undefined ? [] : [[t.service, t.bytes]])))),
+        },
         summary: {
-            title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : 'failed to deploy'} ${plan.version}`,
+            title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : `failed to ${verb} to`} ${version}`,
             lines,
             tables: [serviceTable(plan.services, events), { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
             details,
         },
     };
+}
+/** Images of `version` already in the registry (promotion without a rebuild). */
+async function promotedImages(context, builds, versionTag) {
+    const clients = new Map();
+    return Promise.all(builds.map(async (build) => {
+        const { registry, repository } = parseImageRef(build.image);
+        let client = clients.get(registry);
+        if (client === undefined) {
+            client = new RegistryClient(registry, { credentials: credentialsFor(registry, context.settings) ?? dockerConfigCredentials(registry, context.env) });
+            clients.set(registry, client);
+        }
+        const manifest = await client.manifest(repository, versionTag);
+        if (manifest === undefined) {
+            throw new errors_StackDeployError(`${build.image}:${versionTag} is not in the registry`, {
+                service: build.service,
+                step: 'select',
+                hint: `build and push version ${versionTag} first (command: build), or deploy with build: 'true'`,
+            });
+        }
+        return { service: build.service, image: build.image, pinned: `${build.image}@${manifest.digest}` };
+    }));
+}
+/** `deploy`: build and push (or promote existing images), then switch the environment's host. */
+async function deploy(context) {
+    const { settings, reporter, clock } = context;
+    const timer = new PhaseTimer(() => clock.now());
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    if (!loaded.ok)
+        return loaded.result;
+    const manifest = loaded.manifest;
+    const manifestDir = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(settings.manifest));
+    const environment = resolveEnvironment(manifest, settings.environment);
+    if (!settings.build && settings.version === undefined) {
+        throw new errors_StackDeployError('build is "false" but no version says which images to deploy', {
+            step: 'select',
+            hint: 'set the input "version" to a version already in the registry (promotion), or leave build on',
+        });
+    }
+    const buildPlan = planBuild({
+        manifest,
+        manifestDir,
+        ref: settings.ref,
+        sha: settings.sha,
+        requested: settings.services,
+        version: settings.version,
+        repositoryOwner: settings.repositoryOwner,
+        repositoryUrl: settings.repositoryUrl,
+        now: new Date(clock.now()),
+    });
+    const inEnvironment = environmentServices(manifest, environment.name);
+    const names = buildPlan.selection.services.filter((name) => inEnvironment.includes(name));
+    if (names.length === 0) {
+        throw new errors_StackDeployError(`${buildPlan.selection.services.join(', ')} ${buildPlan.selection.services.length === 1 ? 'is' : 'are'} not deployed to ${environment.name}`, {
+            step: 'select',
+            hint: `environment "${environment.name}" runs: ${inEnvironment.join(', ')}`,
+        });
+    }
+    const builds = buildPlan.builds.filter((b) => names.includes(b.service));
+    const versionTag = dockerTagFor(buildPlan.version);
+    let targets = [];
+    if (builds.length > 0) {
+        targets = settings.build
+            ? (await timer.time('build', () => buildAndPublish(context, builds, versionTag))).map((b) => ({ service: b.service, image: b.image, pinned: b.pinned ?? '', bytes: b.bytes }))
+            : await timer.time('resolve', () => reporter.group(`Find ${versionTag} in the registry`, () => promotedImages(context, builds, versionTag)));
+    }
+    return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets });
 }
 
 ;// CONCATENATED MODULE: ./src/engine/run.ts
@@ -49256,6 +49311,7 @@ const OPTIONS = {
     ref: { type: 'string' },
     'lock-timeout': { type: 'string' },
     json: { type: 'boolean' },
+    'no-build': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     'tool-version': { type: 'boolean', short: 'V' },
 };
@@ -49293,6 +49349,7 @@ function parseCli(argv) {
         ref: values.ref,
         lockTimeout: values['lock-timeout'],
         json: values.json === true,
+        build: values['no-build'] !== true,
         help,
         showToolVersion: values['tool-version'] === true,
     };
@@ -49437,7 +49494,7 @@ async function settingsFrom(options, env, local) {
     if (registryPassword !== undefined && registryUsername === undefined) {
         throw new errors_StackDeployError('STACK_DEPLOY_REGISTRY_PASSWORD is set but STACK_DEPLOY_REGISTRY_USERNAME is not', { hint: 'set both, or neither' });
     }
-    const git = options.ref === undefined || options.command === 'build' ? await gitFacts(local) : {};
+    const git = await gitFacts(local);
     const secrets = [sshPrivateKey, registryPassword, env.GITHUB_TOKEN, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter((s) => s !== undefined);
     return {
         secrets,
@@ -49457,6 +49514,7 @@ async function settingsFrom(options, env, local) {
             envFile,
             lockTimeoutMs,
             buildCache: false,
+            build: options.build,
         },
     };
 }

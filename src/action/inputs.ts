@@ -92,6 +92,7 @@ export function readInputs(getInput: InputReader, github: GithubContext): Action
       envFile: envFile.trim() === '' ? undefined : envFile,
       lockTimeoutMs,
       buildCache: parseBoolean('build-cache', getInput('build-cache'), true),
+      build: parseBoolean('build', getInput('build'), true),
     },
   };
 }

@@ -14,6 +14,8 @@ export interface CliOptions {
   readonly ref?: string;
   readonly lockTimeout?: string;
   readonly json: boolean;
+  /** deploy: build first (default); --no-build deploys images already in the registry. */
+  readonly build: boolean;
   readonly help: boolean;
   readonly showToolVersion: boolean;
 }
@@ -29,6 +31,7 @@ const OPTIONS = {
   ref: { type: 'string' },
   'lock-timeout': { type: 'string' },
   json: { type: 'boolean' },
+  'no-build': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   'tool-version': { type: 'boolean', short: 'V' },
 } as const;
@@ -67,6 +70,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ref: values.ref,
     lockTimeout: values['lock-timeout'],
     json: values.json === true,
+    build: values['no-build'] !== true,
     help,
     showToolVersion: values['tool-version'] === true,
   };

@@ -65,7 +65,7 @@ async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, local: 
   if (registryPassword !== undefined && registryUsername === undefined) {
     throw new StackDeployError('STACK_DEPLOY_REGISTRY_PASSWORD is set but STACK_DEPLOY_REGISTRY_USERNAME is not', { hint: 'set both, or neither' });
   }
-  const git = options.ref === undefined || options.command === 'build' ? await gitFacts(local) : {};
+  const git = await gitFacts(local);
   const secrets = [sshPrivateKey, registryPassword, env.GITHUB_TOKEN, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter(
     (s): s is string => s !== undefined,
   );
@@ -87,6 +87,7 @@ async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, local: 
       envFile,
       lockTimeoutMs,
       buildCache: false,
+      build: options.build,
     },
   };
 }

@@ -36,6 +36,8 @@ export interface RunSettings {
   readonly lockTimeoutMs: number;
   /** Use the GitHub Actions build cache where it can work. */
   readonly buildCache: boolean;
+  /** Build images before deploying; false deploys images already in the registry (promotion). */
+  readonly build: boolean;
 }
 
 /** `a, b` or one per line → ['a', 'b']. */
