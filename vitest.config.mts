@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // GitHub's workflow parser imports JSON without import attributes: let vite load it.
+          server: { deps: { inline: ['@actions/workflow-parser'] } },
         },
       },
       {

@@ -50,22 +50,43 @@ export function renderImagesOverride(plan: DeployPlan): string {
 
 const ENV_LINE = /^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=/u;
 
+// A quoted value must be closed (Compose refuses the file otherwise, and then no switch or
+// rollback can read it): '…' has no ' inside; "…" allows \" escapes. A comment may follow.
+const QUOTED_VALUE_CLOSED: Readonly<Record<string, RegExp>> = {
+  "'": /^'[^']*'\s*(?:#.*)?$/u,
+  '"': /^"(?:[^"\\]|\\.)*"\s*(?:#.*)?$/u,
+};
+
 /**
- * The stack's env file: the `env` input (checked line by line, never echoed: it holds
- * secrets) plus what the release knows about itself.
+ * Checks the `env` input line by line (never echoing a line: it holds secrets). Called before
+ * anything is built or changed.
  */
-export function renderEnvFile(userEnv: string | undefined, plan: DeployPlan): string {
+export function checkEnvText(userEnv: string | undefined): void {
   const lines = (userEnv ?? '').split(/\r?\n/u);
   lines.forEach((line, index) => {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
     if (!ENV_LINE.test(trimmed)) {
       throw new StackDeployError(`line ${index + 1} of the env input is not NAME=value`, {
-        step: 'upload',
+        step: 'select',
         hint: 'write one NAME=value per line (names: letters, digits and "_"); the line is not shown because it may hold a secret',
       });
     }
+    const value = trimmed.slice(trimmed.indexOf('=') + 1).trim();
+    const quoted = QUOTED_VALUE_CLOSED[value[0] ?? ''];
+    if (quoted !== undefined && !quoted.test(value)) {
+      throw new StackDeployError(`line ${index + 1} of the env input opens a quote it does not close`, {
+        step: 'select',
+        hint: 'close the quote (NAME=\'value\' or NAME="value", with \\" inside double quotes), or leave the value unquoted; the line is not shown because it may hold a secret',
+      });
+    }
   });
+}
+
+/** The stack's env file: the `env` input plus what the release knows about itself. */
+export function renderEnvFile(userEnv: string | undefined, plan: DeployPlan): string {
+  checkEnvText(userEnv);
+  const lines = (userEnv ?? '').split(/\r?\n/u);
   const own = [
     `STACK_DEPLOY_VERSION=${plan.version}`,
     `STACK_DEPLOY_ENVIRONMENT=${plan.environment}`,

@@ -7,7 +7,7 @@ import { type DeployPlan, type DeployService, hostPaths } from '../deploy/plan';
 import { describeEvent, EventStream, outcomeOf, type TransactionEvent } from '../deploy/events';
 import { TRANSACTION_SCRIPT } from '../deploy/host/scripts.generated';
 import { pullImagesCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadFilesCommand } from '../deploy/remote-commands';
-import { renderEnvFile, renderImagesOverride, renderPlanScript } from '../deploy/render';
+import { checkEnvText, renderEnvFile, renderImagesOverride, renderPlanScript } from '../deploy/render';
 import { createTar } from '../deploy/tar-writer';
 import { StackDeployError } from '../errors';
 import type { SshExecutor } from '../exec/ssh';
@@ -299,6 +299,7 @@ export async function deploy(context: RunContext): Promise<RunResult> {
   const manifest = loaded.manifest;
   const manifestDir = dirname(resolve(settings.manifest));
   const environment = resolveEnvironment(manifest, settings.environment);
+  checkEnvText(settings.envFile);
   if (!settings.build && settings.version === undefined) {
     throw new StackDeployError('build is "false" but no version says which images to deploy', {
       step: 'select',

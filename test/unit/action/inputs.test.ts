@@ -30,6 +30,7 @@ describe('readInputs', () => {
       envFile: undefined,
       lockTimeoutMs: 600_000,
       buildCache: true,
+      build: true,
     });
     expect(secrets).toEqual([]);
   });

@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+import type { DeployPlan } from '../../../src/deploy/plan';
+import { checkEnvText, renderEnvFile, renderImagesOverride, renderPlanScript } from '../../../src/deploy/render';
+
+const HOSTILE = `'; touch /tmp/pwned # $(id) \`id\` "q" \\ end`;
+
+const plan: DeployPlan = {
+  runId: '20261127T120000Z-abc123',
+  environment: 'production',
+  version: '1.2.3',
+  project: 'shop',
+  path: '/opt/shop',
+  flavor: 'v2',
+  composeFiles: ['deploy/compose.yml', 'deploy/prod.yml'],
+  services: [
+    { name: 'api', rollbackRepo: 'ghcr.io/acme/api', pinned: `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`, health: { kind: 'http', url: 'http://127.0.0.1:8080/health?x=1&y=$(id)' }, timeoutMs: 60_000, intervalMs: 1_000 },
+    { name: 'worker', rollbackRepo: 'stack-deploy/shop-worker', health: { kind: 'cmd', argv: ['sh', '-c', HOSTILE] }, timeoutMs: 5_000, intervalMs: 500 },
+  ],
+  actor: `mallory"; rm -rf / #`,
+  runUrl: 'https://github.com/acme/shop/actions/runs/1',
+  leaseSeconds: 900,
+  startedAt: new Date('2026-11-27T12:00:00Z'),
+};
+
+/** Sources plan.sh in a real shell and prints the named variables, NUL-separated. */
+function sourced(script: string, names: string[]): string[] {
+  const program = `${script}\nprintf '%s\\0' ${names.map((n) => `"$${n}"`).join(' ')}`;
+  return execFileSync('sh', ['-c', program], { encoding: 'utf8' }).split('\0').slice(0, -1);
+}
+
+describe('renderPlanScript', () => {
+  test('a shell reads back exactly the values, hostile ones included', () => {
+    const values = sourced(renderPlanScript(plan), ['RUN_ID', 'DEPLOY_PATH', 'STATE_DIR', 'COMPOSE_FILES', 'SERVICES', 'SVC_0_URL', 'SVC_1_PINNED', 'SVC_1_HEALTH', 'SVC_1_TIMEOUT_MS', 'LEDGER_HEAD']);
+    expect(values).toEqual([
+      plan.runId,
+      '/opt/shop',
+      '/opt/shop/.stack-deploy',
+      'deploy/compose.yml deploy/prod.yml',
+      'api worker',
+      'http://127.0.0.1:8080/health?x=1&y=$(id)',
+      '',
+      'cmd',
+      '5000',
+      '"time":"2026-11-27T12:00:00.000Z","actor":"mallory\\"; rm -rf / #","run_url":"https://github.com/acme/shop/actions/runs/1","environment":"production","version":"1.2.3"',
+    ]);
+    expect(JSON.parse(`{${values[9] ?? ''}}`)).toMatchObject({ actor: plan.actor });
+  });
+
+  test('a cmd health check is an argv the script gets back with eval set --', () => {
+    const script = `${renderPlanScript(plan)}\neval "set -- $SVC_1_CMD"\nprintf '%s\\0' "$@"`;
+    expect(execFileSync('sh', ['-c', script], { encoding: 'utf8' }).split('\0').slice(0, -1)).toEqual(['sh', '-c', HOSTILE]);
+  });
+});
+
+describe('renderImagesOverride', () => {
+  test('pins only the services that have a new image', () => {
+    expect(renderImagesOverride(plan)).toBe(
+      `# Written by stack-deploy for run ${plan.runId}: the images of version 1.2.3.\nservices:\n  api:\n    image: ghcr.io/acme/api@sha256:${'a'.repeat(64)}\n`,
+    );
+  });
+});
+
+describe('the env file', () => {
+  test('the input, then what the release knows about itself', () => {
+    expect(renderEnvFile('A=1\n\n# note\nB="two words"\n', plan)).toBe(
+      'A=1\n# note\nB="two words"\nSTACK_DEPLOY_VERSION=1.2.3\nSTACK_DEPLOY_ENVIRONMENT=production\nBUILD_VERSION=1.2.3\nSTACK_DEPLOY_ENV_FILE=/opt/shop/.stack-deploy/stack.env\n',
+    );
+  });
+
+  test.each([
+    ['A=1\nB=$(id)\nC=\'x y\'\nD="a \\"b\\" c"\nexport E=5\nF=\'closed\' # comment', undefined],
+    ['A=1\nnot a line', 'line 2 of the env input is not NAME=value'],
+    ["A='unclosed", 'line 1 of the env input opens a quote it does not close'],
+    ['A=1\nB="unclosed \\"', 'line 2 of the env input opens a quote it does not close'],
+    ['1A=x', 'line 1 of the env input is not NAME=value'],
+  ])('%j', (text, error) => {
+    if (error === undefined) expect(() => checkEnvText(text)).not.toThrow();
+    else expect(() => checkEnvText(text)).toThrow(error);
+  });
+
+  test('a refused line is never echoed', () => {
+    try {
+      checkEnvText('TOKEN=\'s3cr3t');
+    } catch (caught) {
+      expect(JSON.stringify(caught) + String(caught)).not.toContain('s3cr3t');
+      return;
+    }
+    throw new Error('expected a refusal');
+  });
+});
