@@ -80239,6 +80239,20 @@ fi
 # Seen to the end by this run: the next run need not report it.
 touch "$run_dir/reported"`, [stateDir, runDir, runId]);
 }
+/**
+ * Frees the lock whoever holds it and appends `ledgerLine` (stdin) to the ledger. Prints
+ * `released` + the old owner, or `not-locked`.
+ */
+function forceUnlockCommand(stateDir, ledgerLine) {
+    return shell(`state=$1
+if [ ! -d "$state/lock" ]; then echo not-locked; exit 0; fi
+stale="$state/lock.unlocked.$$"
+mv "$state/lock" "$stale" || exit 1
+echo released
+cat "$stale/owner" 2>/dev/null
+rm -rf "$stale"
+cat >> "$state/releases.jsonl"`, [stateDir], { text: ledgerLine });
+}
 
 ;// CONCATENATED MODULE: ./src/deploy/render.ts
 
@@ -80254,6 +80268,7 @@ function renderPlanScript(plan) {
         `"run_url":${JSON.stringify(plan.runUrl)}`,
         `"environment":${JSON.stringify(plan.environment)}`,
         `"version":${JSON.stringify(plan.version)}`,
+        `"action":${JSON.stringify(plan.action)}`,
     ].join(',');
     const vars = [
         ['RUN_ID', plan.runId],
@@ -80631,6 +80646,7 @@ async function switchEnvironment(context, request) {
             runUrl: settings.runUrl ?? '',
             leaseSeconds: LEASE_SECONDS,
             startedAt,
+            action: request.kind,
         };
         const owner = { run: runId, actor: plan.actor, url: plan.runUrl, started: startedAt.toISOString() };
         await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
@@ -80709,7 +80725,7 @@ async function switchEnvironment(context, request) {
 /** Images of `version` already in the registry (promotion without a rebuild). */
 async function promotedImages(context, builds, versionTag) {
     const clients = new Map();
-    return Promise.all(builds.map(async (build) => {
+    const found = await Promise.all(builds.map(async (build) => {
         const { registry, repository } = parseImageRef(build.image);
         let client = clients.get(registry);
         if (client === undefined) {
@@ -80717,15 +80733,16 @@ async function promotedImages(context, builds, versionTag) {
             clients.set(registry, client);
         }
         const manifest = await client.manifest(repository, versionTag);
-        if (manifest === undefined) {
-            throw new errors_StackDeployError(`${build.image}:${versionTag} is not in the registry`, {
-                service: build.service,
-                step: 'select',
-                hint: `build and push version ${versionTag} first (command: build), or deploy with build: 'true'`,
-            });
-        }
-        return { service: build.service, image: build.image, pinned: `${build.image}@${manifest.digest}` };
+        return { build, digest: manifest?.digest };
     }));
+    const missing = found.filter((f) => f.digest === undefined).map((f) => `${f.build.image}:${versionTag}`);
+    if (missing.length > 0) {
+        throw new errors_StackDeployError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the registry`, {
+            step: 'select',
+            hint: `build and push version ${versionTag} first (command: build), or deploy with build: 'true'`,
+        });
+    }
+    return found.map(({ build, digest }) => ({ service: build.service, image: build.image, pinned: `${build.image}@${digest ?? ''}` }));
 }
 /** `deploy`: build and push (or promote existing images), then switch the environment's host. */
 async function deploy(context) {
@@ -80774,7 +80791,311 @@ async function deploy(context) {
     return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets });
 }
 
+;// CONCATENATED MODULE: ./src/deploy/host-inspect.ts
+
+/**
+ * One read-only round trip: the lock's owner, the ledger, and per service its running
+ * container and its `:rollback` image (found by Compose labels, so no compose file is needed).
+ */
+function inspectHostCommand(stateDir, project, services) {
+    return command_command([
+        'sh',
+        '-c',
+        `state=$1 project=$2
+shift 2
+echo "== lock"
+cat "$state/lock/owner" 2>/dev/null
+echo "== ledger"
+tail -n 500 "$state/releases.jsonl" 2>/dev/null
+for pair in "$@"; do
+  name=\${pair%%=*} repo=\${pair#*=}
+  echo "== service $name"
+  cid=$(docker ps -q --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$name" | head -n 1)
+  [ -n "$cid" ] && docker inspect "$cid" 2>/dev/null
+  echo "== image $name"
+  [ -n "$cid" ] && docker image inspect "$(docker inspect -f '{{.Image}}' "$cid")" 2>/dev/null
+  echo "== rollback $name"
+  docker image inspect "$repo:rollback" 2>/dev/null
+done
+exit 0`,
+        'stack-deploy',
+        stateDir,
+        project,
+        ...services.map((s) => `${s.name}=${s.repo}`),
+    ]);
+}
+function firstJson(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return undefined;
+    try {
+        const parsed = JSON.parse(trimmed);
+        return parsed[0];
+    }
+    catch {
+        return undefined;
+    }
+}
+const VERSION_LABEL = 'org.opencontainers.image.version';
+function parseHostState(output, names) {
+    const sections = new Map();
+    let current = '';
+    for (const line of output.split('\n')) {
+        if (line.startsWith('== ')) {
+            current = line.slice(3);
+            sections.set(current, []);
+        }
+        else {
+            sections.get(current)?.push(line);
+        }
+    }
+    const text = (key) => (sections.get(key) ?? []).join('\n');
+    const ledger = (sections.get('ledger') ?? []).flatMap((line) => {
+        try {
+            return line.trim() === '' ? [] : [JSON.parse(line)];
+        }
+        catch {
+            return [];
+        }
+    });
+    const services = names.map((name) => {
+        const container = firstJson(text(`service ${name}`));
+        const image = firstJson(text(`image ${name}`));
+        const rollback = firstJson(text(`rollback ${name}`));
+        return {
+            name,
+            container: container === undefined
+                ? undefined
+                : {
+                    id: container.Id ?? '',
+                    image: container.Image ?? '',
+                    status: container.State?.Status ?? 'unknown',
+                    health: container.State?.Health?.Status,
+                    startedAt: container.State?.StartedAt ?? '',
+                    restarts: container.RestartCount ?? 0,
+                    version: image?.Config?.Labels?.[VERSION_LABEL],
+                    repoDigests: image?.RepoDigests ?? [],
+                },
+            rollback: rollback === undefined ? undefined : { image: rollback.Id ?? '', repoDigests: rollback.RepoDigests ?? [], version: rollback.Config?.Labels?.[VERSION_LABEL] },
+        };
+    });
+    const owner = text('lock').trim();
+    return { lockOwner: owner === '' ? undefined : owner, ledger, services };
+}
+
+;// CONCATENATED MODULE: ./src/engine/operations.ts
+
+
+/** The services an operation acts on: the `services` input (checked), else the environment's. */
+function operationServices(manifest, environment, settings, onlyBuilt) {
+    const inEnvironment = environmentServices(manifest, environment);
+    if (settings.services.length > 0) {
+        const unknown = settings.services.filter((name) => !inEnvironment.includes(name));
+        if (unknown.length > 0) {
+            throw new errors_StackDeployError(`${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a service of environment "${environment}"`, {
+                step: 'select',
+                hint: `use some of: ${inEnvironment.join(', ')}`,
+            });
+        }
+        return inEnvironment.filter((name) => settings.services.includes(name));
+    }
+    return onlyBuilt ? inEnvironment.filter((name) => manifest.services[name]?.build !== undefined) : inEnvironment;
+}
+/** The repository of each service's images: built ones are in the registry; others are local names. */
+function serviceRepositories(manifest, names, settings) {
+    return names.map((name) => ({
+        name,
+        repo: manifest.services[name]?.build !== undefined ? defaultImage(manifest, name, settings.repositoryOwner) : `stack-deploy/${manifest.name}-${name}`,
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/engine/rollback.ts
+
+
+
+
+
+
+
+
+/** The images the ledger records for the last successful deploy of `version`, per service. */
+function imagesOfVersion(state, repos, version, environment) {
+    const successes = state.ledger.filter((entry) => entry.result === 'success' && (entry.action ?? 'deploy') !== 'unlock' && entry.version !== undefined);
+    const matching = successes.filter((entry) => entry.version === version || dockerTagFor(entry.version ?? '') === dockerTagFor(version));
+    if (matching.length === 0) {
+        const known = [...new Set(successes.map((entry) => entry.version))].reverse();
+        throw new errors_StackDeployError(`version "${version}" was never deployed successfully to ${environment}`, {
+            step: 'select',
+            hint: known.length === 0 ? 'the ledger on the host has no successful deploy yet' : `the ledger knows: ${known.join(', ')}`,
+        });
+    }
+    return repos.map(({ name, repo }) => {
+        const record = matching
+            .flatMap((entry) => entry.services ?? [])
+            .filter((service) => service.name === name && service.pinned !== '')
+            .at(-1);
+        if (record === undefined) {
+            throw new errors_StackDeployError(`service ${name} was not part of a deploy of version ${version}`, {
+                service: name,
+                step: 'select',
+                hint: 'choose the services of that release with the input "services"',
+            });
+        }
+        return { service: name, image: repo, pinned: record.pinned };
+    });
+}
+/** Each service's `:rollback` image, by digest; and the version it carries. */
+function rollbackImages(state, repos) {
+    const versions = new Set();
+    const targets = repos.map(({ name, repo }) => {
+        const rollback = state.services.find((service) => service.name === name)?.rollback;
+        const digest = rollback?.repoDigests.find((ref) => ref.startsWith(`${repo}@`));
+        if (rollback === undefined || digest === undefined) {
+            throw new errors_StackDeployError(`there is no previous version of ${name} to roll back to on the host`, {
+                service: name,
+                step: 'select',
+                hint: 'a service gets a :rollback image from its second deploy on; to go to a given release, set the input "version"',
+            });
+        }
+        if (rollback.version !== undefined)
+            versions.add(rollback.version);
+        return { service: name, image: repo, pinned: digest };
+    });
+    return { version: versions.size === 1 ? [...versions][0] ?? 'previous' : 'previous', targets };
+}
+/**
+ * `rollback`: every service of the environment (or the input `services`) back to its
+ * `:rollback` image, or with `version`, to the images the ledger records for that release.
+ * Same lock, transaction, health gate and ledger as a deploy.
+ */
+async function rollback(context) {
+    const { settings, reporter, clock } = context;
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    if (!loaded.ok)
+        return loaded.result;
+    const manifest = loaded.manifest;
+    const environment = resolveEnvironment(manifest, settings.environment);
+    const names = operationServices(manifest, environment.name, settings, true);
+    const repos = serviceRepositories(manifest, names, settings);
+    return switchEnvironment(context, {
+        manifest,
+        manifestDir: (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(settings.manifest)),
+        environment,
+        names,
+        version: settings.version ?? 'previous',
+        kind: 'rollback',
+        timer: new PhaseTimer(() => clock.now()),
+        resolveTargets: async (executor, stateDir) => {
+            const output = await executor.run(inspectHostCommand(stateDir, manifest.name, repos), { step: 'select' });
+            const state = parseHostState(output.stdout, names);
+            const chosen = settings.version === undefined ? rollbackImages(state, repos) : { version: settings.version, targets: imagesOfVersion(state, repos, settings.version, environment.name) };
+            reporter.info(`Rolling back ${names.join(', ')} to ${chosen.version}: ${chosen.targets.map((t) => t.pinned).join(', ')}`);
+            return chosen;
+        },
+    });
+}
+
+;// CONCATENATED MODULE: ./src/engine/status.ts
+
+
+
+
+
+
+function shortDigest(refs, repo) {
+    const ref = refs.find((r) => r.startsWith(`${repo}@`)) ?? refs[0];
+    return ref === undefined ? '—' : ref.slice(ref.indexOf('@') + 1);
+}
+/** `status`: what runs on the host, its health, and the last ledger entries. Read only: no lock. */
+async function status_status(context) {
+    const { settings, reporter } = context;
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    if (!loaded.ok)
+        return loaded.result;
+    const manifest = loaded.manifest;
+    const environment = resolveEnvironment(manifest, settings.environment);
+    const names = operationServices(manifest, environment.name, settings, false);
+    const repos = serviceRepositories(manifest, names, settings);
+    const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => connectToEnvironment(context, environment));
+    let output;
+    try {
+        output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }).state, manifest.name, repos), { step: 'status' })).stdout;
+    }
+    finally {
+        await executor.close();
+    }
+    const state = parseHostState(output, names);
+    const services = state.services.map((service) => {
+        const repo = repos.find((r) => r.name === service.name)?.repo ?? '';
+        const c = service.container;
+        return {
+            service: service.name,
+            running: c !== undefined && c.status === 'running',
+            version: c?.version ?? null,
+            digest: c === undefined ? null : shortDigest(c.repoDigests, repo),
+            image: c?.image ?? null,
+            health: c === undefined ? 'not running' : (c.health ?? (c.status === 'running' ? (c.restarts > 0 ? `running, ${c.restarts} restarts` : 'running') : c.status)),
+            since: c?.startedAt ?? null,
+            rollbackVersion: service.rollback?.version ?? null,
+        };
+    });
+    const recent = state.ledger.slice(-10).reverse();
+    const json = { environment: environment.name, lock: state.lockOwner === undefined ? null : JSON.parse(state.lockOwner), services, ledger: recent };
+    for (const s of services)
+        reporter.info(`${s.service}: ${s.version ?? '—'} ${s.digest ?? ''} ${s.health}${s.since === null ? '' : ` since ${s.since}`}`);
+    return {
+        status: 'success',
+        outputs: { status: JSON.stringify(json), services: JSON.stringify(names) },
+        summary: {
+            title: `stack-deploy: status of ${environment.name}`,
+            lines: [state.lockOwner === undefined ? 'No deploy is running.' : `A deploy holds the lock: ${state.lockOwner}`],
+            tables: [
+                { header: ['Service', 'Version', 'Digest', 'Health', 'Since', 'Rollback to'], rows: services.map((s) => [s.service, s.version ?? '—', s.digest ?? '—', s.health, s.since ?? '—', s.rollbackVersion ?? '—']) },
+                { header: ['Time', 'Action', 'Version', 'Result', 'Actor'], rows: recent.map((e) => [e.time, e.action ?? 'deploy', e.version ?? '—', e.result, e.actor ?? '—']) },
+            ],
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/unlock.ts
+
+
+
+
+
+/** `unlock`: frees a stale deploy lock and writes who did it to the ledger. */
+async function unlock(context) {
+    const { settings, reporter, clock } = context;
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    if (!loaded.ok)
+        return loaded.result;
+    const environment = resolveEnvironment(loaded.manifest, settings.environment);
+    const line = `${JSON.stringify({
+        time: new Date(clock.now()).toISOString(),
+        actor: settings.actor ?? 'unknown',
+        run_url: settings.runUrl ?? '',
+        environment: environment.name,
+        action: 'unlock',
+        result: 'unlocked',
+    })}\n`;
+    const executor = await connectToEnvironment(context, environment);
+    let output;
+    try {
+        output = (await executor.run(forceUnlockCommand(hostPaths({ path: environment.config.path, runId: '' }).state, line), { step: 'unlock' })).stdout;
+    }
+    finally {
+        await executor.close();
+    }
+    const [verdict = '', ...owner] = output.trim().split('\n');
+    const message = verdict === 'released' ? `released the deploy lock on ${executor.host}, held by ${owner.join(' ').trim() || 'an unknown run'}` : `${executor.host} had no deploy lock`;
+    reporter.info(message);
+    return { status: 'success', outputs: {}, summary: { title: `stack-deploy: ${environment.name} unlocked`, lines: [message], tables: [] } };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run.ts
+
+
+
 
 
 
@@ -80796,9 +81117,15 @@ async function runCommand(context) {
                 return await build(context);
             case 'deploy':
                 return await deploy(context);
+            case 'rollback':
+                return await rollback(context);
+            case 'status':
+                return await status_status(context);
+            case 'unlock':
+                return await unlock(context);
             default:
                 throw new errors_StackDeployError(`the command "${settings.command}" is not available in this version of stack-deploy`, {
-                    hint: 'use one of: validate, check, build, deploy',
+                    hint: 'use one of: validate, check, build, deploy, rollback, status, unlock',
                 });
         }
     }

@@ -25,6 +25,8 @@ export interface DeployPlan {
   readonly runUrl: string;
   readonly leaseSeconds: number;
   readonly startedAt: Date;
+  /** What the ledger calls this run. */
+  readonly action: 'deploy' | 'rollback';
 }
 
 /** Where things live on the host, all under the environment's `path`. */

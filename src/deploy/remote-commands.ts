@@ -168,3 +168,22 @@ touch "$run_dir/reported"`,
     [stateDir, runDir, runId],
   );
 }
+
+/**
+ * Frees the lock whoever holds it and appends `ledgerLine` (stdin) to the ledger. Prints
+ * `released` + the old owner, or `not-locked`.
+ */
+export function forceUnlockCommand(stateDir: string, ledgerLine: string): Command {
+  return shell(
+    `state=$1
+if [ ! -d "$state/lock" ]; then echo not-locked; exit 0; fi
+stale="$state/lock.unlocked.$$"
+mv "$state/lock" "$stale" || exit 1
+echo released
+cat "$stale/owner" 2>/dev/null
+rm -rf "$stale"
+cat >> "$state/releases.jsonl"`,
+    [stateDir],
+    { text: ledgerLine },
+  );
+}

@@ -12,6 +12,7 @@ export function renderPlanScript(plan: DeployPlan): string {
     `"run_url":${JSON.stringify(plan.runUrl)}`,
     `"environment":${JSON.stringify(plan.environment)}`,
     `"version":${JSON.stringify(plan.version)}`,
+    `"action":${JSON.stringify(plan.action)}`,
   ].join(',');
   const vars: [string, string][] = [
     ['RUN_ID', plan.runId],

@@ -189,6 +189,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       runUrl: settings.runUrl ?? '',
       leaseSeconds: LEASE_SECONDS,
       startedAt,
+      action: request.kind,
     };
     const owner = { run: runId, actor: plan.actor, url: plan.runUrl, started: startedAt.toISOString() };
     await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
@@ -269,7 +270,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
 /** Images of `version` already in the registry (promotion without a rebuild). */
 async function promotedImages(context: RunContext, builds: readonly ServiceBuild[], versionTag: string): Promise<TargetImage[]> {
   const clients = new Map<string, RegistryClient>();
-  return Promise.all(
+  const found = await Promise.all(
     builds.map(async (build) => {
       const { registry, repository } = parseImageRef(build.image);
       let client = clients.get(registry);
@@ -278,16 +279,17 @@ async function promotedImages(context: RunContext, builds: readonly ServiceBuild
         clients.set(registry, client);
       }
       const manifest = await client.manifest(repository, versionTag);
-      if (manifest === undefined) {
-        throw new StackDeployError(`${build.image}:${versionTag} is not in the registry`, {
-          service: build.service,
-          step: 'select',
-          hint: `build and push version ${versionTag} first (command: build), or deploy with build: 'true'`,
-        });
-      }
-      return { service: build.service, image: build.image, pinned: `${build.image}@${manifest.digest}` };
+      return { build, digest: manifest?.digest };
     }),
   );
+  const missing = found.filter((f) => f.digest === undefined).map((f) => `${f.build.image}:${versionTag}`);
+  if (missing.length > 0) {
+    throw new StackDeployError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the registry`, {
+      step: 'select',
+      hint: `build and push version ${versionTag} first (command: build), or deploy with build: 'true'`,
+    });
+  }
+  return found.map(({ build, digest }) => ({ service: build.service, image: build.image, pinned: `${build.image}@${digest ?? ''}` }));
 }
 
 /** `deploy`: build and push (or promote existing images), then switch the environment's host. */

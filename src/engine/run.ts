@@ -2,6 +2,9 @@ import { describeError, StackDeployError } from '../errors';
 import { build } from './build-command';
 import { check } from './check';
 import { deploy } from './deploy';
+import { rollback } from './rollback';
+import { status } from './status';
+import { unlock } from './unlock';
 import type { RunContext } from './context';
 import type { RunResult } from './result';
 import { validate } from './validate';
@@ -22,9 +25,15 @@ export async function runCommand(context: RunContext): Promise<RunResult> {
         return await build(context);
       case 'deploy':
         return await deploy(context);
+      case 'rollback':
+        return await rollback(context);
+      case 'status':
+        return await status(context);
+      case 'unlock':
+        return await unlock(context);
       default:
         throw new StackDeployError(`the command "${settings.command}" is not available in this version of stack-deploy`, {
-          hint: 'use one of: validate, check, build, deploy',
+          hint: 'use one of: validate, check, build, deploy, rollback, status, unlock',
         });
     }
   } catch (error) {

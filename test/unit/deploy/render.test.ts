@@ -21,6 +21,7 @@ const plan: DeployPlan = {
   runUrl: 'https://github.com/acme/shop/actions/runs/1',
   leaseSeconds: 900,
   startedAt: new Date('2026-11-27T12:00:00Z'),
+  action: 'deploy',
 };
 
 /** Sources plan.sh in a real shell and prints the named variables, NUL-separated. */
@@ -42,7 +43,7 @@ describe('renderPlanScript', () => {
       '',
       'cmd',
       '5000',
-      '"time":"2026-11-27T12:00:00.000Z","actor":"mallory\\"; rm -rf / #","run_url":"https://github.com/acme/shop/actions/runs/1","environment":"production","version":"1.2.3"',
+      '"time":"2026-11-27T12:00:00.000Z","actor":"mallory\\"; rm -rf / #","run_url":"https://github.com/acme/shop/actions/runs/1","environment":"production","version":"1.2.3","action":"deploy"',
     ]);
     expect(JSON.parse(`{${values[9] ?? ''}}`)).toMatchObject({ actor: plan.actor });
   });

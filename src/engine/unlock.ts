@@ -1,0 +1,34 @@
+import { hostPaths } from '../deploy/plan';
+import { forceUnlockCommand } from '../deploy/remote-commands';
+import { connectToEnvironment } from './connect';
+import type { RunContext } from './context';
+import { resolveEnvironment } from './environment';
+import type { RunResult } from './result';
+import { loadAndReport } from './validate';
+
+/** `unlock`: frees a stale deploy lock and writes who did it to the ledger. */
+export async function unlock(context: RunContext): Promise<RunResult> {
+  const { settings, reporter, clock } = context;
+  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+  if (!loaded.ok) return loaded.result;
+  const environment = resolveEnvironment(loaded.manifest, settings.environment);
+  const line = `${JSON.stringify({
+    time: new Date(clock.now()).toISOString(),
+    actor: settings.actor ?? 'unknown',
+    run_url: settings.runUrl ?? '',
+    environment: environment.name,
+    action: 'unlock',
+    result: 'unlocked',
+  })}\n`;
+  const executor = await connectToEnvironment(context, environment);
+  let output: string;
+  try {
+    output = (await executor.run(forceUnlockCommand(hostPaths({ path: environment.config.path, runId: '' }).state, line), { step: 'unlock' })).stdout;
+  } finally {
+    await executor.close();
+  }
+  const [verdict = '', ...owner] = output.trim().split('\n');
+  const message = verdict === 'released' ? `released the deploy lock on ${executor.host}, held by ${owner.join(' ').trim() || 'an unknown run'}` : `${executor.host} had no deploy lock`;
+  reporter.info(message);
+  return { status: 'success', outputs: {}, summary: { title: `stack-deploy: ${environment.name} unlocked`, lines: [message], tables: [] } };
+}
