@@ -79,11 +79,8 @@ export function sizeRow(image: BuiltImage): string[] {
   ];
 }
 
-/**
- * Builds the images, measures them against their budgets, and only when every image passes
- * pushes all their tags and reads back each digest and stored size from the registry.
- */
-export async function buildAndPublish(context: RunContext, builds: readonly ServiceBuild[], versionTag: string): Promise<BuiltImage[]> {
+/** Builds the images locally and measures each against its budget and the previous release. Pushes nothing. */
+export async function buildAndMeasure(context: RunContext, builds: readonly ServiceBuild[], versionTag: string, clients = new Map<string, RegistryClient>()): Promise<BuiltImage[]> {
   const { reporter, local } = context;
   const builder = await detectBuilder(local);
   const cache = await githubBuildCache(local, builder, context.env, context.settings.buildCache);
@@ -92,9 +89,7 @@ export async function buildAndPublish(context: RunContext, builds: readonly Serv
       `build cache ${cache.disabledBecause === undefined ? 'on (GitHub Actions cache)' : `off: ${cache.disabledBecause}`}`,
   );
   await buildImages(builds, { executor: local, reporter, builder, cache });
-
-  const clients = new Map<string, RegistryClient>();
-  const measured = await reporter.group('Measure image sizes', async () => {
+  return reporter.group('Measure image sizes', async () => {
     const results = await settleWithLimit(builds, availableParallelism(), async (build): Promise<BuiltImage> => {
       const client = clientFor(context, parseImageRef(build.image).registry, clients);
       const [size, previous] = await Promise.all([measureImageSize(local, build.releaseRef, { service: build.service }), previousRelease(context, client, build, versionTag)]);
@@ -106,6 +101,16 @@ export async function buildAndPublish(context: RunContext, builds: readonly Serv
     if (failed !== undefined) throw failed.reason;
     return results.map((r) => (r as PromiseFulfilledResult<BuiltImage>).value);
   });
+}
+
+/**
+ * Builds the images, measures them against their budgets, and only when every image passes
+ * pushes all their tags and reads back each digest and stored size from the registry.
+ */
+export async function buildAndPublish(context: RunContext, builds: readonly ServiceBuild[], versionTag: string): Promise<BuiltImage[]> {
+  const { reporter, local } = context;
+  const clients = new Map<string, RegistryClient>();
+  const measured = await buildAndMeasure(context, builds, versionTag, clients);
 
   const over = measured.filter((image) => budgetVerdict(image) === 'over budget');
   if (over.length > 0) {

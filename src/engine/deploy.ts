@@ -268,7 +268,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
 }
 
 /** Images of `version` already in the registry (promotion without a rebuild). */
-async function promotedImages(context: RunContext, builds: readonly ServiceBuild[], versionTag: string): Promise<TargetImage[]> {
+export async function promotedImages(context: RunContext, builds: readonly ServiceBuild[], versionTag: string): Promise<TargetImage[]> {
   const clients = new Map<string, RegistryClient>();
   const found = await Promise.all(
     builds.map(async (build) => {

@@ -2,6 +2,7 @@ import { describeError, StackDeployError } from '../errors';
 import { build } from './build-command';
 import { check } from './check';
 import { deploy } from './deploy';
+import { plan } from './plan';
 import { rollback } from './rollback';
 import { status } from './status';
 import { unlock } from './unlock';
@@ -31,10 +32,12 @@ export async function runCommand(context: RunContext): Promise<RunResult> {
         return await status(context);
       case 'unlock':
         return await unlock(context);
-      default:
-        throw new StackDeployError(`the command "${settings.command}" is not available in this version of stack-deploy`, {
-          hint: 'use one of: validate, check, build, deploy, rollback, status, unlock',
-        });
+      case 'plan':
+        return await plan(context);
+      default: {
+        const unknown: never = settings.command;
+        throw new StackDeployError(`the command "${String(unknown)}" is not a command`);
+      }
     }
   } catch (error) {
     const report = context.redactor.redact(describeError(error));

@@ -106,3 +106,37 @@ describe('operations on a deployed environment', () => {
     expect(stack.ledger().at(-1)).toMatchObject({ action: 'unlock', result: 'unlocked', actor: 'octocat' });
   });
 });
+
+describe('plan', () => {
+  /** Every file under the deploy path (name, mode, content), and the stack's containers. */
+  function hostSnapshot(): string {
+    const files = execFileSync('find', [stack.hostPath, '-type', 'f', '-printf', '%P %m %s\\n'], { encoding: 'utf8' }).split('\n').sort();
+    const sums = execFileSync('sh', ['-c', `cd ${stack.hostPath} && find . -type f -print0 | sort -z | xargs -0 sha256sum`], { encoding: 'utf8' });
+    const containers = stack.hostDocker(['ps', '-a', '--no-trunc', '--filter', `label=com.docker.compose.project=${stack.name}`, '--format', '{{.ID}} {{.Image}} {{.Status}}']);
+    return [files.join('\n'), sums, containers.replace(/Up [^\n]*/gu, 'Up')].join('\n---\n');
+  }
+
+  test('shows the digests a promotion would deploy and changes nothing on the host', () => {
+    const before = hostSnapshot();
+    const run = operate('plan', { build: 'false', version: '2.0.0' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const webDigest = (digests['2.0.0'] ?? '').split('@')[1] ?? '';
+    expect(run.summary).toContain('nothing was changed');
+    expect(run.summary).toMatch(new RegExp(`\\| web \\| [^|]+ \\| [^|]+ \\| ${webDigest} \\| (yes|no \\(same image\\)) \\|`, 'u'));
+    expect(hostSnapshot()).toBe(before);
+  });
+
+  test('with a build: builds locally, pushes nothing, shows sizes, changes nothing on the host', async () => {
+    const before = hostSnapshot();
+    stack.setWeb('v4 planned');
+    const run = runAction({ ...stack.inputs(), command: 'plan' }, { cwd: stack.dir, env: stack.env('4.0.0'), timeoutMs: 170_000 });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.summary).toMatch(/\| web \| [^|]+ \| [^|]+ \| new build of 4\.0\.0 \| yes \(new build\) \| [\d.]+ MB \(/u);
+    const tags = await fetch(`http://${lab.registry.host}/v2/${stack.name}/web/tags/list`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${lab.registry.username}:${lab.registry.password}`).toString('base64')}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(((await tags.json()) as { tags: string[] }).tags).not.toContain('4.0.0');
+    expect(hostSnapshot()).toBe(before);
+  });
+});

@@ -1,0 +1,94 @@
+import { dirname, resolve } from 'node:path';
+import { planBuild } from '../build/plan';
+import { formatBytes, formatSizeDelta } from '../build/size';
+import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
+import { hostPaths } from '../deploy/plan';
+import { StackDeployError } from '../errors';
+import { environmentServices } from '../manifest';
+import { dockerTagFor } from '../release/select';
+import { buildAndMeasure, type BuiltImage } from './build';
+import { connectToEnvironment } from './connect';
+import type { RunContext } from './context';
+import { promotedImages, type TargetImage } from './deploy';
+import { resolveEnvironment } from './environment';
+import type { RunResult } from './result';
+import { serviceRepositories } from './operations';
+import { loadAndReport } from './validate';
+
+function digestOf(ref: string | undefined): string {
+  return ref === undefined ? '—' : ref.slice(ref.indexOf('@') + 1);
+}
+
+/**
+ * `plan`: what a deploy would do, changing nothing on the host (no lock, no upload, no ledger
+ * line). With a version already in the registry it compares digests; otherwise it builds the
+ * images locally (pushing nothing) to show their sizes.
+ */
+export async function plan(context: RunContext): Promise<RunResult> {
+  const { settings, reporter, clock } = context;
+  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+  if (!loaded.ok) return loaded.result;
+  const manifest = loaded.manifest;
+  const environment = resolveEnvironment(manifest, settings.environment);
+  const buildPlan = planBuild({
+    manifest,
+    manifestDir: dirname(resolve(settings.manifest)),
+    ref: settings.ref,
+    sha: settings.sha,
+    requested: settings.services,
+    version: settings.version,
+    repositoryOwner: settings.repositoryOwner,
+    repositoryUrl: settings.repositoryUrl,
+    now: new Date(clock.now()),
+  });
+  const inEnvironment = environmentServices(manifest, environment.name);
+  const names = buildPlan.selection.services.filter((name) => inEnvironment.includes(name));
+  if (names.length === 0) {
+    throw new StackDeployError(`${buildPlan.selection.services.join(', ')} would not be deployed to ${environment.name}`, { step: 'select', hint: `environment "${environment.name}" runs: ${inEnvironment.join(', ')}` });
+  }
+  const builds = buildPlan.builds.filter((b) => names.includes(b.service));
+  const versionTag = dockerTagFor(buildPlan.version);
+  let promoted: TargetImage[] | undefined;
+  let built: BuiltImage[] = [];
+  if (builds.length > 0) {
+    if (!settings.build) promoted = await promotedImages(context, builds, versionTag);
+    else built = await buildAndMeasure(context, builds, versionTag);
+  }
+
+  const repos = serviceRepositories(manifest, names, settings);
+  const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => connectToEnvironment(context, environment));
+  let output: string;
+  try {
+    output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }).state, manifest.name, repos), { step: 'plan' })).stdout;
+  } finally {
+    await executor.close();
+  }
+  const state = parseHostState(output, names);
+  const rows = names.map((name) => {
+    const running = state.services.find((s) => s.name === name)?.container;
+    const repo = repos.find((r) => r.name === name)?.repo ?? '';
+    const current = running?.repoDigests.find((ref) => ref.startsWith(`${repo}@`));
+    const target = promoted?.find((t) => t.service === name)?.pinned;
+    const image = built.find((b) => b.service === name);
+    const isBuilt = builds.some((b) => b.service === name);
+    const restarts = !isBuilt ? 'if its compose definition changed' : image !== undefined ? 'yes (new build)' : running === undefined || digestOf(current) !== digestOf(target) ? 'yes' : 'no (same image)';
+    const size = image === undefined ? '—' : `${formatBytes(image.bytes)}${image.previous === undefined ? '' : ` (${formatSizeDelta(image.bytes, image.previous.bytes)} vs ${image.previous.tag})`}`;
+    return [name, running?.version ?? (running === undefined ? 'not running' : '—'), digestOf(current), !isBuilt ? 'from compose' : image !== undefined ? `new build of ${buildPlan.version}` : digestOf(target), restarts, size];
+  });
+  const steps = [
+    ...(manifest.backup ?? []).map((b) => `backup ${b.name} (${b.service})`),
+    ...(manifest.migrations === undefined ? [] : [`migrations in a one-off ${manifest.migrations.service} container`]),
+    ...(manifest.smoke ?? []).map((s) => `smoke check ${s.name}`),
+    ...[...(manifest.hooks?.pre_deploy ?? []), ...(manifest.hooks?.post_deploy ?? [])].map((h) => `hook ${h.join(' ')}`),
+  ];
+  for (const row of rows) reporter.info(`${row[0]}: ${row[1]} ${row[2]} -> ${row[3]}; restarts: ${row[4]}`);
+  return {
+    status: 'success',
+    outputs: { version: buildPlan.version, services: JSON.stringify(names) },
+    summary: {
+      title: `stack-deploy: plan for ${buildPlan.version} on ${environment.name} (nothing was changed)`,
+      lines: [state.lockOwner === undefined ? 'No deploy holds the lock now.' : `A deploy holds the lock now: ${state.lockOwner}`, steps.length === 0 ? 'No backups, migrations, smoke checks or hooks are configured.' : `Would also run: ${steps.join('; ')}.`],
+      tables: [{ header: ['Service', 'Running', 'Current digest', 'Would deploy', 'Restarts', 'Size'], rows }],
+    },
+  };
+}
