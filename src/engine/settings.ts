@@ -40,9 +40,18 @@ export interface RunSettings {
   readonly build: boolean;
 }
 
-/** `a, b` or one per line → ['a', 'b']. */
+/** `a, b`, one per line, or a JSON array (another step's `services` output) → ['a', 'b']. */
 export function splitList(value: string): string[] {
-  return value
+  const trimmed = value.trim();
+  if (trimmed.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) return parsed.map((item) => item.trim()).filter((item) => item !== '');
+    } catch {
+      // Not JSON: split it as text below.
+    }
+  }
+  return trimmed
     .split(/[\s,]+/u)
     .map((item) => item.trim())
     .filter((item) => item !== '');

@@ -101,3 +101,14 @@ describe('readInputs', () => {
     expect(() => readInputs(reader(values), github)).toThrow(message);
   });
 });
+
+describe('list inputs', () => {
+  test.each([
+    ['api, worker\nweb', ['api', 'worker', 'web']],
+    ['["api","web"]', ['api', 'web']],
+    ['', []],
+    ['[not json', ['[not', 'json']],
+  ])('%j', (text, expected) => {
+    expect(readInputs(reader({ services: text }), {}).settings.services).toEqual(expected);
+  });
+});

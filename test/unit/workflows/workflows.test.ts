@@ -216,15 +216,21 @@ describe('workflow shapes', () => {
     expect(header.join('\n')).toMatch(/SSH_PRIVATE_KEY|ssh-private-key/u);
   });
 
-  test('reusable workflows can only be called, are bound to the environment and never overlap a deploy', () => {
+  test('reusable workflows can only be called; every job that changes hosts is bound to the environment and never overlaps another', () => {
+    let hostJobs = 0;
     for (const file of FILES.filter((name) => name.startsWith('.github/'))) {
       const workflow = asRecord(parse(read(file)) as Json);
       expect(Object.keys(asRecord(workflow.on)), file).toEqual(['workflow_call']);
       for (const job of Object.values(asRecord(workflow.jobs))) {
+        const steps = (asRecord(job).steps ?? []) as Json[];
+        const commands = steps.map((step) => String(asRecord(asRecord(step).with ?? {}).command ?? ''));
+        if (!commands.some((command) => command === 'deploy' || command === 'rollback')) continue;
+        hostJobs += 1;
         expect(asRecord(job).environment, file).toBe('${{ inputs.environment }}');
         expect(asRecord(job).concurrency, file).toEqual({ group: 'stack-deploy-${{ inputs.environment }}', 'cancel-in-progress': false });
       }
     }
+    expect(hostJobs).toBe(2);
   });
 
   test('starters call the reusable workflows of stack-deploy@v1 with explicit secrets', () => {
