@@ -8,6 +8,7 @@ const COMMON = `Settings:
       --env-file FILE      dotenv file written to the host as the stack's env file
       --ref REF            the Git ref being released (default: the checked-out one)
       --lock-timeout DUR   how long to wait for another deploy's lock (default: 10m)
+      --no-build           deploy/plan: use the images of --version already in the registry
       --json               print the result as JSON on stdout
   -h, --help               this help
   -V, --tool-version       print stack-deploy's own version`;
@@ -19,6 +20,10 @@ Commands:
   check      connect to an environment's host and report its Docker and Compose
   build      build and push the images the Git ref releases, within their size budgets
   deploy     build, push, and switch an environment's host to them, rolling back on failure
+  rollback   switch an environment back to its previous release, or to --version
+  status     what runs on an environment's host, and its last releases
+  plan       what a deploy would do, changing nothing on the host
+  unlock     free a deploy lock left by a run that died
   schema     print the JSON Schema of stack.yml
   help       this text
 
@@ -49,6 +54,30 @@ and STACK_DEPLOY_REGISTRY_PASSWORD, or GITHUB_TOKEN for ghcr.io, or your docker 
 Builds and pushes like "build", then switches the environment's host to the new images as one
 transaction: pull first, health-gated switch, automatic rollback to the last good release.
 Exit codes: 0 deployed, 1 failed (nothing changed, or check the host), 3 failed and rolled back.
+`,
+  rollback: `Usage: stack-deploy rollback -e ENVIRONMENT [--services LIST] [--version VERSION]
+
+Without --version, switches every built service of the environment (or --services) back to its
+:rollback image, the release before the current one. With --version, to the images the host's
+ledger records for a successful deploy of that version (an unknown version is refused before the
+lock is taken). Same lock, health gate and ledger as a deploy.
+`,
+  status: `Usage: stack-deploy status -e ENVIRONMENT [--json]
+
+Per service: the running version and digest, its health and since when, the version a rollback
+would go to; and the last 10 ledger entries. Read only: takes no lock.
+`,
+  plan: `Usage: stack-deploy plan -e ENVIRONMENT [--ref REF | --version VERSION --no-build]
+
+Shows what a deploy would do: per service the running digest and the one that would be deployed,
+which services restart, image sizes, and the backups, migrations, smoke checks and hooks that
+would run. Builds locally without pushing (or reads the registry with --no-build); changes
+nothing on the host.
+`,
+  unlock: `Usage: stack-deploy unlock -e ENVIRONMENT
+
+Frees the host's deploy lock whoever holds it (use it when the run that held it died) and writes
+who did it to the ledger.
 `,
   schema: `Usage: stack-deploy schema
 
