@@ -7,6 +7,7 @@ import { systemClock } from '../engine/context';
 import type { RunResult } from '../engine/result';
 import { runCommand } from '../engine/run';
 import { summaryToMarkdown } from '../engine/summary';
+import { startDeployment } from './deployments';
 import { readInputs } from './inputs';
 import { actionReporter } from './reporter';
 import { IS_POST, type StateStore, stateCleanupRecorder } from './state';
@@ -49,6 +50,18 @@ export async function runMain(state: StateStore, env: NodeJS.ProcessEnv = proces
       for (const part of new Set([secret, ...secret.split(/\r?\n/u)])) if (part.trim().length >= 4) core.setSecret(part.trim());
       redactor.add(secret);
     }
+    const settings = inputs.settings;
+    const deployment =
+      settings.command === 'deploy' || settings.command === 'rollback'
+        ? await startDeployment({
+            token: settings.githubToken,
+            repository: env.GITHUB_REPOSITORY,
+            sha: settings.sha,
+            environment: settings.environment,
+            description: `stack-deploy ${settings.command}${settings.version === undefined ? '' : ` ${settings.version}`}`,
+            logUrl: settings.runUrl,
+          })
+        : undefined;
     const result = await runCommand({
       settings: inputs.settings,
       reporter,
@@ -59,6 +72,7 @@ export async function runMain(state: StateStore, env: NodeJS.ProcessEnv = proces
       tempDir: env.RUNNER_TEMP ?? tmpdir(),
       env,
     });
+    await deployment?.finish(result.status);
     await publish(result);
   } catch (error) {
     // Only bad inputs reach here: the engine reports its own failures as results.

@@ -99,7 +99,7 @@ environments:
   }
 
   /** Runs the bundled action's main step asynchronously (for tests that act during a deploy). */
-  start(version: string, inputs: Record<string, string> = {}): { done: Promise<ActionRun> } {
+  start(version: string, inputs: Record<string, string> = {}, extraEnv: Record<string, string> = {}): { done: Promise<ActionRun> } {
     const files = { output: join(this.dir, `out-${version}`), summary: join(this.dir, `sum-${version}`), state: join(this.dir, `state-${version}`) };
     for (const file of Object.values(files)) writeFileSync(file, '');
     const env: Record<string, string> = {
@@ -110,6 +110,7 @@ environments:
       GITHUB_STEP_SUMMARY: files.summary,
       GITHUB_STATE: files.state,
       ...this.env(version),
+      ...extraEnv,
     };
     for (const [name, value] of Object.entries(this.inputs(inputs))) env[`INPUT_${name.toUpperCase()}`] = value;
     const child = spawn(process.execPath, [ACTION_ENTRY], { cwd: this.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -134,8 +135,8 @@ environments:
     return { done };
   }
 
-  deploy(version: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
-    return this.start(version, inputs).done;
+  deploy(version: string, inputs: Record<string, string> = {}, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
+    return this.start(version, inputs, extraEnv).done;
   }
 
   /** What the host serves on the web port right now ('' when nothing answers). */

@@ -179,7 +179,7 @@ function permissionProblems(content: string): string[] {
   const problems: string[] = [];
   const top = workflow.permissions;
   if (top === undefined || JSON.stringify(top) !== '{}') problems.push(`top-level permissions must be {}, got ${JSON.stringify(top)}`);
-  const allowed: Record<string, readonly string[]> = { contents: ['read'], packages: ['read', 'write'] };
+  const allowed: Record<string, readonly string[]> = { contents: ['read'], packages: ['read', 'write'], deployments: ['write'] };
   for (const [jobId, jobValue] of Object.entries(asRecord(workflow.jobs))) {
     const permissions = asRecord(jobValue).permissions;
     if (permissions === undefined || typeof permissions === 'string') {
