@@ -5,6 +5,7 @@ import type { Command } from '../../../src/commands/command';
 import type { Reporter, SourceLocation } from '../../../src/engine/reporter';
 import { StackDeployError } from '../../../src/errors';
 import type { ExecOptions, ExecResult, Executor } from '../../../src/exec/executor';
+import { rejectionOf } from '../helpers';
 
 interface Deferred {
   readonly promise: Promise<void>;
@@ -175,15 +176,6 @@ const FULL_FLAGS = [
   'ghcr.io/acme/api:sha-abcdef0',
 ];
 
-async function thrownBy(run: () => Promise<unknown>): Promise<StackDeployError> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StackDeployError);
-    return error as StackDeployError;
-  }
-  return expect.unreachable('expected a StackDeployError');
-}
 
 const lines = (service: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${service} line ${i + 1}\n`);
 
@@ -285,7 +277,7 @@ describe('buildImages: failures', () => {
       web: { chunks: lines('web', 100) },
     });
     const reporter = new FakeReporter();
-    const error = await thrownBy(() => buildImages([build('api'), build('web')], { executor, reporter, builder: 'buildx', parallelism: 2 }));
+    const error = await rejectionOf(() => buildImages([build('api'), build('web')], { executor, reporter, builder: 'buildx', parallelism: 2 }));
     expect(error.message).toBe('the build of api failed (exit code 2)');
     expect(error.context.service).toBe('api');
     expect(error.context.step).toBe('build');
@@ -305,7 +297,7 @@ describe('buildImages: failures', () => {
 
   test('a failure that is not a StackDeployError: no exit code in the message', async () => {
     const executor = new FakeExecutor({ api: { chunks: ['only line\n'], throws: new Error('spawn docker ENOENT') } });
-    const error = await thrownBy(() => buildImages([build('api')], { executor, reporter: new FakeReporter(), builder: 'classic', parallelism: 1 }));
+    const error = await rejectionOf(() => buildImages([build('api')], { executor, reporter: new FakeReporter(), builder: 'classic', parallelism: 1 }));
     expect(error.message).toBe('the build of api failed');
     expect(error.context.exitCode).toBeUndefined();
     expect(error.context).toMatchObject({ service: 'api', step: 'build', outputTail: 'only line' });
@@ -313,7 +305,7 @@ describe('buildImages: failures', () => {
 
   test('fewer than 30 lines: the whole output is the tail', async () => {
     const executor = new FakeExecutor({ api: { chunks: lines('api', 3), exitCode: 1 } });
-    const error = await thrownBy(() => buildImages([build('api')], { executor, reporter: new FakeReporter(), builder: 'buildx', parallelism: 1 }));
+    const error = await rejectionOf(() => buildImages([build('api')], { executor, reporter: new FakeReporter(), builder: 'buildx', parallelism: 1 }));
     expect(error.context.outputTail).toBe('api line 1\napi line 2\napi line 3');
   });
 
@@ -325,7 +317,7 @@ describe('buildImages: failures', () => {
       web: { chunks: lines('web', 5), exitCode: 4 },
     });
     const reporter = new FakeReporter();
-    const done = thrownBy(() => buildImages([build('api'), build('ok'), build('web')], { executor, reporter, builder: 'buildx', parallelism: 3 }));
+    const done = rejectionOf(() => buildImages([build('api'), build('ok'), build('web')], { executor, reporter, builder: 'buildx', parallelism: 3 }));
     await flush();
     // web failed first in time; api fails after
     webGate.resolve();

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { planBuild, selectServices, type PlanInput } from '../../../src/build/plan';
 import { StackDeployError } from '../../../src/errors';
 import { parseManifest, type Manifest } from '../../../src/manifest';
+import { thrownBy } from '../helpers';
 
 const SHA = 'ABCDEF0123456789abcdef0123456789abcdef01';
 const SHORT = 'abcdef0';
@@ -60,15 +61,6 @@ function input(manifest: Manifest, overrides: Partial<PlanInput> = {}): PlanInpu
   return { manifest, manifestDir: DIR, ref: 'refs/heads/main', sha: SHA, requested: [], repositoryOwner: 'Octo-Org', now: NOW, ...overrides };
 }
 
-function thrownBy(run: () => unknown): StackDeployError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StackDeployError);
-    return error as StackDeployError;
-  }
-  return expect.unreachable('expected a StackDeployError');
-}
 
 describe('planBuild: which images and tags', () => {
   interface TagCase {

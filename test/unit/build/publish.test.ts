@@ -3,6 +3,7 @@ import { pushImages, withRegistryLogins } from '../../../src/build/publish';
 import type { Command } from '../../../src/commands/command';
 import { StackDeployError } from '../../../src/errors';
 import type { ExecOptions, ExecResult, Executor } from '../../../src/exec/executor';
+import { rejectionOf } from '../helpers';
 
 interface Call {
   readonly argv: readonly string[];
@@ -48,15 +49,6 @@ const GHCR = { registry: 'ghcr.io', credentials: { username: 'octocat', password
 const PRIVATE = { registry: 'registry.example.com:5000', credentials: { username: 'deployer', password: 'hunter2-PASSWORD' } };
 const LOCAL = { registry: '127.0.0.1:5000', credentials: { username: 'ci', password: 'local-PW' } };
 
-async function thrownBy(run: () => Promise<unknown>): Promise<StackDeployError> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StackDeployError);
-    return error as StackDeployError;
-  }
-  return expect.unreachable('expected a StackDeployError');
-}
 
 describe('withRegistryLogins', () => {
   test('logs in to each registry (password on stdin only), runs work, logs out of each', async () => {
@@ -163,7 +155,7 @@ describe('withRegistryLogins', () => {
     const events: string[] = [];
     const executor = new FakeExecutor(events, { [failing]: 7 });
     let worked = false;
-    const error = await thrownBy(() =>
+    const error = await rejectionOf(() =>
       withRegistryLogins(executor, logins, (registry) => events.push(`onLogin ${registry}`), () => {
         worked = true;
         return Promise.resolve();
@@ -184,7 +176,7 @@ describe('withRegistryLogins', () => {
     const hints: (string | undefined)[] = [];
     for (const login of [GHCR, PRIVATE]) {
       const executor = new FakeExecutor([], { [login.registry]: 1 });
-      const error = await thrownBy(() => withRegistryLogins(executor, [login], () => undefined, () => Promise.resolve()));
+      const error = await rejectionOf(() => withRegistryLogins(executor, [login], () => undefined, () => Promise.resolve()));
       hints.push(error.context.hint);
     }
     expect(hints[0]).toContain('github-token');
@@ -195,7 +187,7 @@ describe('withRegistryLogins', () => {
   test('an empty password is refused as a failed login, before anything runs', async () => {
     const events: string[] = [];
     const executor = new FakeExecutor(events);
-    const error = await thrownBy(() =>
+    const error = await rejectionOf(() =>
       withRegistryLogins(executor, [{ registry: 'ghcr.io', credentials: { username: 'octocat', password: '' } }], (registry) => events.push(`onLogin ${registry}`), () => Promise.resolve()),
     );
     expect(error.message).toBe('docker login to ghcr.io as octocat failed');

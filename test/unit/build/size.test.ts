@@ -14,18 +14,9 @@ import {
 import type { Command } from '../../../src/commands/command';
 import { StackDeployError } from '../../../src/errors';
 import type { ExecOptions, ExecResult, Executor } from '../../../src/exec/executor';
+import { rejectionOf, seededRandom } from '../helpers';
 
 /** Deterministic PRNG (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Half random bytes, half repeated text: gzip shrinks it, but not to nothing. */
 function layerBytes(length: number, seed: number): Buffer {
@@ -36,15 +27,6 @@ function layerBytes(length: number, seed: number): Buffer {
   return bytes;
 }
 
-async function thrownBy(run: () => Promise<unknown>): Promise<StackDeployError> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StackDeployError);
-    return error as StackDeployError;
-  }
-  return expect.unreachable('expected a StackDeployError');
-}
 
 function thrownBySync(run: () => unknown): StackDeployError {
   try {
@@ -318,7 +300,7 @@ describe('measureImageSize', () => {
       run: () => Promise.reject(new StackDeployError('docker exited with code 1', { host: 'local', exitCode: 1, outputTail: 'No such image' })),
       close: () => Promise.resolve(),
     };
-    const error = await thrownBy(() => measureImageSize(failing, REF, { service: 'api' }));
+    const error = await rejectionOf(() => measureImageSize(failing, REF, { service: 'api' }));
     expect(error.message).toBe('docker exited with code 1');
     expect(error.context).toMatchObject({ host: 'local', service: 'api', step: 'size', exitCode: 1, outputTail: 'No such image' });
     expect(error.context.hint).toMatch(/docker image save/u);
@@ -342,7 +324,7 @@ describe('measureImageSize', () => {
       /truncated/u,
     ],
   ])('refuses %s', async (_case, archive, message) => {
-    const error = await thrownBy(() => measureImageSize(new SavingExecutor(archive(), 6), REF, { service: 'api' }));
+    const error = await rejectionOf(() => measureImageSize(new SavingExecutor(archive(), 6), REF, { service: 'api' }));
     expect(error.message).toMatch(message);
     expect(error.context).toMatchObject({ service: 'api', step: 'size', host: 'local' });
   });

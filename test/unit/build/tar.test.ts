@@ -6,18 +6,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { StackDeployError } from '../../../src/errors';
 import { TarReader, type TarLinkEntry } from '../../../src/build/tar';
+import { seededRandom } from '../helpers';
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same chunkings on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(length: number, seed: number): Buffer {
   const random = seededRandom(seed);

@@ -18,19 +18,11 @@ import {
   type BuildImageOptions,
 } from '../../../src/commands/docker';
 import { StackDeployError } from '../../../src/errors';
+import { thrownBy } from '../helpers';
 
 const IMAGE = 'ghcr.io/acme/api:1.2.3';
 
 /** The StackDeployError `run` throws; fails the test when it throws nothing or something else. */
-function thrownBy(run: () => unknown): StackDeployError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StackDeployError);
-    return error as StackDeployError;
-  }
-  return expect.unreachable('expected a StackDeployError');
-}
 
 describe('docker argv', () => {
   test.each<[string, () => Command, string[]]>([

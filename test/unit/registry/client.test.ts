@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { StackDeployError } from '../../../src/errors';
 import { MANIFEST_MEDIA_TYPES, parseChallenge, RegistryClient } from '../../../src/registry/client';
+import { rejectionOf } from '../helpers';
 
 const USER = 'robot';
 const PASSWORD = 'pa55-SUPER-secret';
@@ -150,15 +151,6 @@ afterAll(async () => {
   await Promise.all([close(basicServer), close(bearerServer), close(openServer)]);
 });
 
-async function thrownBy(run: () => Promise<unknown>): Promise<StackDeployError> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StackDeployError);
-    return error as StackDeployError;
-  }
-  return expect.unreachable('expected a StackDeployError');
-}
 
 /** Every text an error carries, to check that no secret leaked into any of it. */
 function everyField(error: StackDeployError): string {
@@ -222,7 +214,7 @@ describe('RegistryClient: Basic authentication', () => {
 
   test('wrong credentials: a 401 error that names the status and points at the credentials', async () => {
     const client = new RegistryClient(basicHost, { credentials: WRONG });
-    const error = await thrownBy(() => client.manifest('ns/app', '1.0'));
+    const error = await rejectionOf(() => client.manifest('ns/app', '1.0'));
     expect(error.message).toBe(`the registry ${basicHost} answered 401 while reading the manifest ns/app:1.0`);
     expect(error.context.step).toBe('registry');
     expect(error.context.hint).toContain('credentials');
@@ -230,7 +222,7 @@ describe('RegistryClient: Basic authentication', () => {
     expect(error.context.outputTail).toContain('UNAUTHORIZED');
     expect(everyField(error)).not.toContain(PASSWORD);
     expect(everyField(error)).not.toContain(WRONG.password);
-    const tagsError = await thrownBy(() => client.tags('ns/app'));
+    const tagsError = await rejectionOf(() => client.tags('ns/app'));
     expect(tagsError.message).toBe(`the registry ${basicHost} answered 401 while listing the tags of ns/app`);
     expect(tagsError.context.hint).toContain('credentials');
   });
@@ -255,7 +247,7 @@ describe('RegistryClient: a 401 it cannot answer', () => {
     const { server, port } = await listen(handler);
     try {
       const client = new RegistryClient(`127.0.0.1:${port}`, withCredentials ? { credentials: GOOD } : {});
-      const error = await thrownBy(() => client.manifest('ns/app', '1.0'));
+      const error = await rejectionOf(() => client.manifest('ns/app', '1.0'));
       expect(error.message).toBe(`the registry 127.0.0.1:${port} answered 401 while reading the manifest ns/app:1.0`);
       expect(error.context.hint).toContain('credentials');
     } finally {
@@ -309,7 +301,7 @@ describe('RegistryClient: Bearer tokens', () => {
   test('wrong credentials: the token request fails with a 401 that points at the credentials', async () => {
     tokenRequests.length = 0;
     const client = new RegistryClient(bearerHost, { credentials: WRONG });
-    const error = await thrownBy(() => client.manifest('ns/app', '1.0'));
+    const error = await rejectionOf(() => client.manifest('ns/app', '1.0'));
     expect(error.message).toBe(`the registry ${bearerHost} answered 401 while getting a registry token`);
     expect(error.message).toContain('401');
     expect(error.context.step).toBe('registry');
@@ -323,7 +315,7 @@ describe('RegistryClient: Bearer tokens', () => {
   test('no credentials: the token request is anonymous', async () => {
     tokenRequests.length = 0;
     const client = new RegistryClient(bearerHost);
-    const error = await thrownBy(() => client.tags('ns/app'));
+    const error = await rejectionOf(() => client.tags('ns/app'));
     expect(error.message).toContain('401');
     expect(tokenRequests.map((request) => request.authorization)).toEqual([undefined]);
   });
@@ -335,7 +327,7 @@ describe('RegistryClient: other failures', () => {
     ['a 502 on tags', () => new RegistryClient(openHost).tags('ns/broken'), 'answered 502 while listing the tags of ns/broken', false],
     ['a 403 on a manifest', () => new RegistryClient(openHost).manifest('ns/forbidden', '1.0'), 'answered 403 while reading the manifest ns/forbidden:1.0', true],
   ])('%s', async (_name, run, message, credentialsHint) => {
-    const error = await thrownBy(run);
+    const error = await rejectionOf(run);
     expect(error.message).toBe(`the registry ${openHost} ${message}`);
     expect(error.context.step).toBe('registry');
     if (credentialsHint) expect(error.context.hint).toContain('credentials');
@@ -347,7 +339,7 @@ describe('RegistryClient: other failures', () => {
       res.writeHead(500).end('x'.repeat(2000));
     });
     try {
-      const error = await thrownBy(() => new RegistryClient(`127.0.0.1:${port}`).tags('ns/app'));
+      const error = await rejectionOf(() => new RegistryClient(`127.0.0.1:${port}`).tags('ns/app'));
       expect(error.context.outputTail).toBe('x'.repeat(500));
     } finally {
       await close(server);
@@ -360,7 +352,7 @@ describe('RegistryClient: other failures', () => {
     });
     await close(server);
     const host = `127.0.0.1:${port}`;
-    const error = await thrownBy(() => new RegistryClient(host, { credentials: GOOD }).manifest('ns/app', '1.0'));
+    const error = await rejectionOf(() => new RegistryClient(host, { credentials: GOOD }).manifest('ns/app', '1.0'));
     expect(error.message).toContain(`the registry ${host} could not be reached`);
     expect(error.context.step).toBe('registry');
     expect(error.context.hint).toContain(`http://${host}`);
