@@ -1,10 +1,9 @@
-import { dirname, resolve } from 'node:path';
-import { planBuild } from '../build/plan';
 import { dockerTagFor } from '../release/select';
 import { buildAndPublish, type BuiltImage, SizeBudgetError, sizeRow } from './build';
 import type { RunContext } from './context';
 import type { RunResult } from './result';
 import type { SummaryTable } from './summary';
+import { planRelease } from './release-plan';
 import { loadAndReport } from './validate';
 
 const SIZE_HEADER = ['Service', 'Size', 'Budget', 'Change', 'Result'];
@@ -18,17 +17,7 @@ export async function build(context: RunContext): Promise<RunResult> {
   const { settings, reporter, clock } = context;
   const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
   if (!loaded.ok) return loaded.result;
-  const plan = planBuild({
-    manifest: loaded.manifest,
-    manifestDir: dirname(resolve(settings.manifest)),
-    ref: settings.ref,
-    sha: settings.sha,
-    requested: settings.services,
-    version: settings.version,
-    repositoryOwner: settings.repositoryOwner,
-    repositoryUrl: settings.repositoryUrl,
-    now: new Date(clock.now()),
-  });
+  const plan = planRelease(settings, loaded.manifest, new Date(clock.now()));
   const services = plan.selection.services;
   reporter.info(`Release ${plan.version}: ${services.join(', ')}${plan.notBuilt.length > 0 ? ` (not built here: ${plan.notBuilt.join(', ')})` : ''}`);
   const baseOutputs = { version: plan.version, services: JSON.stringify(services) };

@@ -1,10 +1,6 @@
-import { dirname, resolve } from 'node:path';
-import { planBuild } from '../build/plan';
 import { formatBytes, formatSizeDelta } from '../build/size';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
 import { hostPaths } from '../deploy/plan';
-import { StackDeployError } from '../errors';
-import { environmentServices } from '../manifest';
 import { dockerTagFor } from '../release/select';
 import { buildAndMeasure, type BuiltImage } from './build';
 import { connectToEnvironment } from './connect';
@@ -13,6 +9,7 @@ import { promotedImages, type TargetImage } from './deploy';
 import { resolveEnvironment } from './environment';
 import type { RunResult } from './result';
 import { serviceRepositories } from './operations';
+import { planRelease, servicesInEnvironment } from './release-plan';
 import { loadAndReport } from './validate';
 
 function digestOf(ref: string | undefined): string {
@@ -30,22 +27,8 @@ export async function plan(context: RunContext): Promise<RunResult> {
   if (!loaded.ok) return loaded.result;
   const manifest = loaded.manifest;
   const environment = resolveEnvironment(manifest, settings.environment);
-  const buildPlan = planBuild({
-    manifest,
-    manifestDir: dirname(resolve(settings.manifest)),
-    ref: settings.ref,
-    sha: settings.sha,
-    requested: settings.services,
-    version: settings.version,
-    repositoryOwner: settings.repositoryOwner,
-    repositoryUrl: settings.repositoryUrl,
-    now: new Date(clock.now()),
-  });
-  const inEnvironment = environmentServices(manifest, environment.name);
-  const names = buildPlan.selection.services.filter((name) => inEnvironment.includes(name));
-  if (names.length === 0) {
-    throw new StackDeployError(`${buildPlan.selection.services.join(', ')} would not be deployed to ${environment.name}`, { step: 'select', hint: `environment "${environment.name}" runs: ${inEnvironment.join(', ')}` });
-  }
+  const buildPlan = planRelease(settings, manifest, new Date(clock.now()));
+  const names = servicesInEnvironment(buildPlan, manifest, environment.name);
   const builds = buildPlan.builds.filter((b) => names.includes(b.service));
   const versionTag = dockerTagFor(buildPlan.version);
   let promoted: TargetImage[] | undefined;
