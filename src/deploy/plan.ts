@@ -10,6 +10,30 @@ export interface DeployService {
   readonly intervalMs: number;
 }
 
+/** A backup taken on the host before migrations and the switch (see transaction.sh). */
+export type PlanBackup =
+  | { readonly name: string; readonly service: string; readonly kind: 'command'; readonly argv: readonly string[]; readonly retain: number }
+  | { readonly name: string; readonly service: string; readonly kind: 'sqlite'; readonly file: string; readonly retain: number };
+
+/** A smoke check run on the host after every service is healthy. */
+export type PlanSmokeCheck =
+  | { readonly name: string; readonly kind: 'http'; readonly url: string; readonly status: number; readonly bodyContains?: string; readonly timeoutMs: number }
+  | { readonly name: string; readonly kind: 'run'; readonly argv: readonly string[]; readonly timeoutMs: number };
+
+/** The data-safety steps of a deploy; all empty for rollbacks and stacks without them. */
+export interface PlanDataSteps {
+  readonly backups: readonly PlanBackup[];
+  readonly migrations?: { readonly service: string; readonly argv: readonly string[]; readonly timeoutMs: number };
+  readonly smoke: readonly PlanSmokeCheck[];
+  readonly preDeploy: readonly (readonly string[])[];
+  readonly postDeploy: readonly (readonly string[])[];
+}
+
+export const BACKUP_TIMEOUT_MS = 30 * 60_000;
+export const HOOK_TIMEOUT_MS = 5 * 60_000;
+/** Free space a backup needs at least: twice the previous backup's size, and never under this. */
+export const BACKUP_MIN_FREE_BYTES = 100 * 1024 * 1024;
+
 export interface DeployPlan {
   readonly runId: string;
   readonly environment: string;
@@ -27,6 +51,8 @@ export interface DeployPlan {
   readonly startedAt: Date;
   /** What the ledger calls this run. */
   readonly action: 'deploy' | 'rollback';
+  /** Hooks, backups, migrations and smoke checks (deploys only); absent means none. */
+  readonly steps?: PlanDataSteps;
 }
 
 /** Where things live on the host, all under the environment's `path`. */
@@ -40,5 +66,6 @@ export function hostPaths(plan: Pick<DeployPlan, 'path' | 'runId'>) {
     script: `${state}/transaction.sh`,
     runDir: `${state}/runs/${plan.runId}`,
     ledger: `${state}/releases.jsonl`,
+    backups: `${state}/backups`,
   };
 }

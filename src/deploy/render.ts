@@ -1,7 +1,57 @@
 import { stringify } from 'yaml';
 import { StackDeployError } from '../errors';
 import { quoteArg, toShellString } from '../exec/quote';
-import { type DeployPlan, hostPaths } from './plan';
+import { BACKUP_MIN_FREE_BYTES, BACKUP_TIMEOUT_MS, type DeployPlan, HOOK_TIMEOUT_MS, hostPaths, type PlanDataSteps } from './plan';
+
+/** Whole seconds for the host's `timeout` command (at least 1). */
+function seconds(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
+}
+
+/** plan.sh variables for hooks, backups, migrations and smoke checks (counts 0 when absent). */
+function dataStepVars(steps: PlanDataSteps | undefined): [string, string][] {
+  const vars: [string, string][] = [
+    ['BACKUPS_DIR_MIN_FREE', String(BACKUP_MIN_FREE_BYTES)],
+    ['BACKUP_TIMEOUT_S', seconds(BACKUP_TIMEOUT_MS)],
+    ['HOOK_TIMEOUT_S', seconds(HOOK_TIMEOUT_MS)],
+  ];
+  const backups = steps?.backups ?? [];
+  vars.push(['BACKUP_COUNT', String(backups.length)]);
+  backups.forEach((backup, i) => {
+    vars.push(
+      [`BACKUP_${i}_NAME`, backup.name],
+      [`BACKUP_${i}_SERVICE`, backup.service],
+      [`BACKUP_${i}_KIND`, backup.kind],
+      [`BACKUP_${i}_CMD`, backup.kind === 'command' ? toShellString(backup.argv) : ''],
+      [`BACKUP_${i}_FILE`, backup.kind === 'sqlite' ? backup.file : ''],
+      [`BACKUP_${i}_RETAIN`, String(backup.retain)],
+    );
+  });
+  const migrations = steps?.migrations;
+  vars.push(
+    ['MIGRATE_SERVICE', migrations?.service ?? ''],
+    ['MIGRATE_CMD', migrations === undefined ? '' : toShellString(migrations.argv)],
+    ['MIGRATE_TIMEOUT_S', migrations === undefined ? '' : seconds(migrations.timeoutMs)],
+  );
+  const smoke = steps?.smoke ?? [];
+  vars.push(['SMOKE_COUNT', String(smoke.length)]);
+  smoke.forEach((check, i) => {
+    vars.push(
+      [`SMOKE_${i}_NAME`, check.name],
+      [`SMOKE_${i}_KIND`, check.kind],
+      [`SMOKE_${i}_URL`, check.kind === 'http' ? check.url : ''],
+      [`SMOKE_${i}_STATUS`, check.kind === 'http' ? String(check.status) : ''],
+      [`SMOKE_${i}_BODY`, check.kind === 'http' ? (check.bodyContains ?? '') : ''],
+      [`SMOKE_${i}_CMD`, check.kind === 'run' ? toShellString(check.argv) : ''],
+      [`SMOKE_${i}_TIMEOUT_S`, seconds(check.timeoutMs)],
+    );
+  });
+  for (const [prefix, hooks] of [['PRE_HOOK', steps?.preDeploy ?? []], ['POST_HOOK', steps?.postDeploy ?? []]] as const) {
+    vars.push([`${prefix}_COUNT`, String(hooks.length)]);
+    hooks.forEach((argv, i) => vars.push([`${prefix}_${i}`, toShellString(argv)]));
+  }
+  return vars;
+}
 
 /** plan.sh: the transaction's inputs as shell assignments, every value quoted. */
 export function renderPlanScript(plan: DeployPlan): string {
@@ -26,6 +76,11 @@ export function renderPlanScript(plan: DeployPlan): string {
     ['LEASE_SECONDS', String(plan.leaseSeconds)],
     ['SERVICES', plan.services.map((s) => s.name).join(' ')],
     ['LEDGER_HEAD', ledgerHead],
+    ['ACTION', plan.action],
+    ['VERSION', plan.version],
+    ['ENVIRONMENT', plan.environment],
+    ['BACKUPS_DIR', paths.backups],
+    ...dataStepVars(plan.steps),
   ];
   plan.services.forEach((service, i) => {
     vars.push(

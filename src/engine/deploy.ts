@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { planBuild, type ServiceBuild } from '../build/plan';
+import type { ServiceBuild } from '../build/plan';
 import { formatBytes } from '../build/size';
 import { type DeployPlan, type DeployService, hostPaths } from '../deploy/plan';
+import { backupsTaken, hostScripts, NO_DATA_STEPS, planDataSteps } from '../deploy/data-steps';
 import { describeEvent, EventStream, outcomeOf, type TransactionEvent } from '../deploy/events';
 import { TRANSACTION_SCRIPT } from '../deploy/host/scripts.generated';
 import { pullImagesCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadFilesCommand } from '../deploy/remote-commands';
@@ -11,7 +12,7 @@ import { checkEnvText, renderEnvFile, renderImagesOverride, renderPlanScript } f
 import { createTar } from '../deploy/tar-writer';
 import { StackDeployError } from '../errors';
 import type { SshExecutor } from '../exec/ssh';
-import { environmentServices, type Manifest } from '../manifest';
+import type { Manifest } from '../manifest';
 import { dockerTagFor } from '../release/select';
 import { RegistryClient } from '../registry/client';
 import { dockerConfigCredentials } from '../registry/docker-config';
@@ -25,6 +26,7 @@ import { acquireLock } from './lock';
 import type { RunResult, RunStatus } from './result';
 import { credentialsFor } from './settings';
 import type { SummaryTable } from './summary';
+import { planRelease, servicesInEnvironment } from './release-plan';
 import { loadAndReport } from './validate';
 
 const LEASE_SECONDS = 15 * 60;
@@ -92,6 +94,20 @@ async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir:
     }
     files.push({ path: file, content, mode: 0o600 });
   }
+  // Scripts that smoke checks and hooks run on the host, with their local mode (executable bits).
+  for (const script of hostScripts(plan.steps ?? NO_DATA_STEPS)) {
+    const where = { step: 'upload' as const, hint: 'smoke `run:` and hook programs that are paths name files relative to the directory of stack.yml, inside it' };
+    if (script.split('/').includes('..')) throw new StackDeployError(`the script ${script} leaves the directory of stack.yml`, where);
+    let content: Buffer;
+    let mode: number;
+    try {
+      const local = join(manifestDir, script);
+      [content, mode] = await Promise.all([readFile(local), stat(local).then((info) => info.mode & 0o777)]);
+    } catch {
+      throw new StackDeployError(`the script ${script} (run by a smoke check or hook) cannot be read`, { ...where, hint: `${where.hint} (${manifestDir})` });
+    }
+    files.push({ path: script, content, mode });
+  }
   files.push(
     { path: relative(paths.images), content: renderImagesOverride(plan), mode: 0o600 },
     { path: relative(paths.envFile), content: renderEnvFile(context.settings.envFile, plan), mode: 0o600 },
@@ -134,6 +150,34 @@ function serviceTable(services: readonly DeployService[], events: readonly Trans
   };
 }
 
+/** What the summary says about backups, migrations, smoke checks and hooks (nothing when none ran). */
+function dataSummary(events: readonly TransactionEvent[]): { lines: string[]; tables: SummaryTable[] } {
+  const lines: string[] = [];
+  const tables: SummaryTable[] = [];
+  const backups = events.filter((e) => e.step === 'backup' && e.status !== 'start' && e.status !== 'pruned');
+  if (backups.length > 0) {
+    const taken = backupsTaken(events);
+    tables.push({
+      header: ['Backup', 'File', 'Size'],
+      rows: backups.map((e) => {
+        const file = taken.find((t) => t.name === e.service && e.status === 'ok');
+        return file === undefined ? [e.service, `${e.status}: ${e.message}`, '—'] : [e.service, file.path, formatBytes(file.bytes)];
+      }),
+    });
+    if (taken.length > 0) lines.push(`Backups taken: ${taken.map((t) => `${t.name} → ${t.path} (${formatBytes(t.bytes)})`).join(', ')}.`);
+  }
+  const migrations = events.findLast((e) => e.step === 'migrations' && e.status !== 'start');
+  const migrationsStarted = events.some((e) => e.step === 'migrations');
+  if (migrations !== undefined) lines.push(migrations.status === 'ok' ? `Migrations ran in a one-off ${migrations.service} container.` : `Migrations failed: ${migrations.message}.`);
+  else if (migrationsStarted) lines.push('Migrations started but did not report an end.');
+  for (const warning of events.filter((e) => e.step === 'warning')) lines.push(`**Warning:** ${warning.message}.`);
+  const smoke = events.filter((e) => e.step === 'smoke' && e.status !== 'start');
+  if (smoke.length > 0) tables.push({ header: ['Smoke check', 'Result'], rows: smoke.map((e) => [e.service, e.status === 'ok' ? 'passed' : `${e.status}: ${e.message}`]) });
+  const hooks = events.filter((e) => e.step === 'hook' && e.status !== 'start');
+  if (hooks.length > 0) tables.push({ header: ['Hook', 'Result'], rows: hooks.map((e) => [e.service, e.status === 'ok' ? 'ok' : `${e.status}: ${e.message}`]) });
+  return { lines, tables };
+}
+
 export interface SwitchRequest {
   readonly manifest: Manifest;
   readonly manifestDir: string;
@@ -167,7 +211,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
   const stream = new EventStream((event) => reporter.info(describeEvent(event)));
   let plan: DeployPlan;
   try {
-    const needsHttp = names.some((name) => manifest.services[name]?.health?.http !== undefined);
+    const needsHttp = names.some((name) => manifest.services[name]?.health?.http !== undefined) || (request.kind === 'deploy' && (manifest.smoke ?? []).some((check) => 'http' in check));
     const preflight = await timer.time('preflight', () => runPreflight(executor, path, needsHttp));
     reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
     await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
@@ -190,6 +234,8 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       leaseSeconds: LEASE_SECONDS,
       startedAt,
       action: request.kind,
+      // Hooks, backups, migrations and smoke checks belong to deploys; a rollback runs none.
+      steps: request.kind === 'deploy' ? planDataSteps(manifest) : NO_DATA_STEPS,
     };
     const owner = { run: runId, actor: plan.actor, url: plan.runUrl, started: startedAt.toISOString() };
     await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
@@ -241,14 +287,17 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
   const outcome = outcomeOf(events);
   const result = outcome?.result ?? 'failed';
   const status: RunStatus = result === 'success' ? 'success' : result === 'rolled-back' ? 'rolled-back' : 'failed';
-  const logs = events.filter((e) => e.step === 'logs' && e.message.trim() !== '');
+  const logs = events.filter((e) => (e.step === 'logs' || e.step === 'output') && e.message.trim() !== '');
   const verb = request.kind === 'rollback' ? 'rollback' : 'deploy';
   const lines: string[] = [];
   if (status === 'success') lines.push(`${names.join(', ')} now ${names.length === 1 ? 'runs' : 'run'} ${version} on ${environment.name}.`);
   else lines.push(`The ${verb} of ${version} to ${environment.name} failed: ${outcome?.message ?? 'no result'}.`);
   if (status === 'rolled-back') lines.push('Every changed service was switched back to its previous version, which is healthy.');
   if (result === 'rollback-failed') lines.push('**The rollback did not finish cleanly: check the host.**');
-  const details = logs.length > 0 ? logs.map((e) => `last log lines of ${e.service}:\n${e.message}`).join('\n\n') : undefined;
+  const data = dataSummary(events);
+  lines.push(...data.lines);
+  for (const warning of events.filter((e) => e.step === 'warning')) reporter.warning(warning.message);
+  const details = logs.length > 0 ? logs.map((e) => `${e.step === 'logs' ? 'last log lines' : 'last output lines'} of ${e.service}:\n${e.message}`).join('\n\n') : undefined;
   if (status !== 'success') reporter.error(`${verb} of ${version} to ${environment.name}: ${result}: ${outcome?.message ?? ''}${details === undefined ? '' : `\n${details}`}`);
   return {
     status,
@@ -261,7 +310,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
     summary: {
       title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : `failed to ${verb} to`} ${version}`,
       lines,
-      tables: [serviceTable(plan.services, events), { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
+      tables: [serviceTable(plan.services, events), ...data.tables, { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
       details,
     },
   };
@@ -308,25 +357,8 @@ export async function deploy(context: RunContext): Promise<RunResult> {
       hint: 'set the input "version" to a version already in the registry (promotion), or leave build on',
     });
   }
-  const buildPlan = planBuild({
-    manifest,
-    manifestDir,
-    ref: settings.ref,
-    sha: settings.sha,
-    requested: settings.services,
-    version: settings.version,
-    repositoryOwner: settings.repositoryOwner,
-    repositoryUrl: settings.repositoryUrl,
-    now: new Date(clock.now()),
-  });
-  const inEnvironment = environmentServices(manifest, environment.name);
-  const names = buildPlan.selection.services.filter((name) => inEnvironment.includes(name));
-  if (names.length === 0) {
-    throw new StackDeployError(`${buildPlan.selection.services.join(', ')} ${buildPlan.selection.services.length === 1 ? 'is' : 'are'} not deployed to ${environment.name}`, {
-      step: 'select',
-      hint: `environment "${environment.name}" runs: ${inEnvironment.join(', ')}`,
-    });
-  }
+  const buildPlan = planRelease(settings, manifest, new Date(clock.now()));
+  const names = servicesInEnvironment(buildPlan, manifest, environment.name);
   const builds = buildPlan.builds.filter((b) => names.includes(b.service));
   const versionTag = dockerTagFor(buildPlan.version);
   let targets: TargetImage[] = [];

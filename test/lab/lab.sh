@@ -62,6 +62,8 @@ SSH_LOG="$LOGS/sshd.log"
 
 IMG_BUSYBOX=lab/busybox:latest
 IMG_DEBIAN=lab/debian:bookworm
+IMG_POSTGRES=lab/postgres:15
+IMG_SQLITE=lab/sqlite:3
 DEBIAN_TARBALL="$CACHE/debian-bookworm-minbase.tar"
 
 WAIT_SECONDS=${LAB_WAIT_SECONDS:-60}
@@ -494,6 +496,67 @@ build_debian() {
     - "$IMG_DEBIAN" <"$DEBIAN_TARBALL" >/dev/null
 }
 
+# build_from_debian IMAGE PACKAGES [ENTRYPOINT_FILE]: an image FROM lab/debian:bookworm with
+# Debian packages installed (apt over --network host), built in the runner engine only if missing.
+build_from_debian() {
+  local image=$1 packages=$2 entrypoint=${3:-} ctx buildlog
+  if drun image inspect "$image" >/dev/null 2>&1; then
+    log "images: $image present in runner"
+    return 0
+  fi
+  log "images: building $image (apt-get install $packages, about 30 s)"
+  ctx=$(mktemp -d)
+  buildlog="$LOGS/build-${image//[\/:]/-}.log"
+  {
+    echo "FROM $IMG_DEBIAN"
+    echo "RUN apt-get update && apt-get install -y --no-install-recommends $packages && rm -rf /var/lib/apt/lists/*"
+    echo 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+    if [ -n "$entrypoint" ]; then
+      install -m 0755 "$entrypoint" "$ctx/entrypoint.sh"
+      echo 'COPY entrypoint.sh /usr/local/bin/lab-postgres'
+      echo 'CMD ["/usr/local/bin/lab-postgres"]'
+    fi
+  } >"$ctx/Dockerfile"
+  if ! drun build --network host -t "$image" "$ctx" >"$buildlog" 2>&1; then
+    tail -n 30 "$buildlog" >&2
+    rm -rf "$ctx"
+    die "building $image failed (log: $buildlog)"
+  fi
+  rm -rf "$ctx"
+}
+
+# PostgreSQL 15 plus sqlite3 for the data-safety tests (one apt run serves both images). The
+# entrypoint initdb's a cluster on first start (local connections trusted), creates the user and
+# database "app", and runs postgres in the foreground on 127.0.0.1:${PGPORT:-5432}.
+build_postgres() {
+  local ep
+  ep=$(mktemp)
+  cat >"$ep" <<'EOF'
+#!/bin/sh
+set -e
+PGPORT=${PGPORT:-5432}
+PGDATA=${PGDATA:-/var/lib/postgresql/data}
+export PGPORT PGDATA
+mkdir -p "$PGDATA" /var/run/postgresql
+chown -R postgres:postgres "$PGDATA" /var/run/postgresql
+chmod 0700 "$PGDATA"
+as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  as_pg initdb -D "$PGDATA" -U postgres --auth=trust >/dev/null
+  as_pg pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -p $PGPORT" -w start >/dev/null
+  as_pg psql -q -v ON_ERROR_STOP=1 -U postgres -d postgres -c 'CREATE USER app SUPERUSER' -c 'CREATE DATABASE app OWNER app'
+  as_pg pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+fi
+exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -D "$PGDATA" -c listen_addresses=127.0.0.1 -p "$PGPORT"
+EOF
+  build_from_debian "$IMG_POSTGRES" "postgresql-15 sqlite3" "$ep"
+  rm -f "$ep"
+  if ! drun image inspect "$IMG_SQLITE" >/dev/null 2>&1; then
+    drun tag "$IMG_POSTGRES" "$IMG_SQLITE"
+    log "images: tagged $IMG_SQLITE (the same image: it has sqlite3)"
+  fi
+}
+
 # ---------------------------------------------------------------- outputs + self-check
 ssh_deploy() {
   ssh -F /dev/null -i "$SSH_CLIENTKEY" -p "$SSH_PORT" \
@@ -557,7 +620,7 @@ write_outputs() {
     "hostKeyFingerprint": $(json_str "$fp"),
     "logFile": $(json_str "$SSH_LOG")
   },
-  "images": { "busybox": $(json_str "$IMG_BUSYBOX"), "debian": $(json_str "$IMG_DEBIAN") },
+  "images": { "busybox": $(json_str "$IMG_BUSYBOX"), "debian": $(json_str "$IMG_DEBIAN"), "postgres": $(json_str "$IMG_POSTGRES"), "sqlite": $(json_str "$IMG_SQLITE") },
   "deployHome": $(json_str "$SSH_HOME")
 }
 EOF
@@ -587,6 +650,7 @@ cmd_up() {
   start_sshd
   build_busybox
   build_debian
+  build_postgres
   write_outputs
   self_check
   log "up: ready in $((SECONDS - t0))s ($LAB_JSON)"

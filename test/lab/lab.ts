@@ -24,7 +24,8 @@ export interface Lab {
     /** sshd's log (LogLevel VERBOSE): one "Connection from" line per connection. */
     logFile: string;
   };
-  images: { busybox: string; debian: string };
+  /** Images in the runner engine: `busybox` (FROM scratch), `debian` (minbase bookworm), `postgres` (PostgreSQL 15 + sqlite3, entrypoint runs a trusted cluster with user/db `app` on 127.0.0.1:$PGPORT), `sqlite` (Debian with sqlite3). */
+  images: { busybox: string; debian: string; postgres: string; sqlite: string };
   deployHome: string;
 }
 
@@ -93,6 +94,8 @@ export function readLab(): Lab {
     images: {
       busybox: str(images, 'busybox', file, 'images.'),
       debian: str(images, 'debian', file, 'images.'),
+      postgres: str(images, 'postgres', file, 'images.'),
+      sqlite: str(images, 'sqlite', file, 'images.'),
     },
     deployHome: str(parsed, 'deployHome', file, ''),
   };

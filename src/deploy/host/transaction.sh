@@ -9,8 +9,20 @@
 #   SERVICES (space-separated)  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)
 #   per service N (0-based, in SERVICES order): SVC_N_NAME SVC_N_REPO SVC_N_PINNED SVC_N_HEALTH
 #   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS
+#   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)
+#   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S
+#   BACKUP_COUNT, per backup N: BACKUP_N_NAME BACKUP_N_SERVICE BACKUP_N_KIND (command|sqlite)
+#   BACKUP_N_CMD (shell-quoted argv) BACKUP_N_FILE (sqlite path in the container) BACKUP_N_RETAIN
+#   MIGRATE_SERVICE ('' = no migrations) MIGRATE_CMD (shell-quoted argv) MIGRATE_TIMEOUT_S
+#   SMOKE_COUNT, per check N: SMOKE_N_NAME SMOKE_N_KIND (http|run) SMOKE_N_URL SMOKE_N_STATUS
+#   SMOKE_N_BODY SMOKE_N_CMD (shell-quoted argv) SMOKE_N_TIMEOUT_S
+#   PRE_HOOK_COUNT PRE_HOOK_N, POST_HOOK_COUNT POST_HOOK_N (shell-quoted argv)
+# Order: record -> pre_deploy hooks -> backups -> migrations -> switch -> health -> smoke
+#   -> commit -> post_deploy hooks -> ledger -> unlock. A failure before the switch ends with
+#   result "failed" and nothing running changed; a failure after it rolls back.
 # Writes RUN_DIR/events.jsonl (progress), RUN_DIR/result (success|rolled-back|rollback-failed|failed),
-# STATE_DIR/releases.jsonl (ledger) and STATE_DIR/good/<service> (image of the last good release).
+# STATE_DIR/releases.jsonl (ledger), STATE_DIR/good/<service> (image of the last good release)
+# and BACKUPS_DIR/<name>/<name>-<run id>.(dump|sqlite) (mode 0600, the newest RETAIN kept).
 
 set -u
 RUN_DIR=$1
@@ -79,8 +91,9 @@ check_once() {
   [ "$restarts" -gt 0 ] && return 2
   [ "$status" = running ] || return 1
   case "$(svc "$n" HEALTH)" in
-    http) probe_http "$(svc "$n" URL)" ;;
-    cmd) eval "set -- $(svc "$n" CMD)"; docker exec "$cid" "$@" >/dev/null 2>&1 ;;
+    # Any failing probe means "not yet" (pg_isready, for one, exits 2 while the server starts).
+    http) probe_http "$(svc "$n" URL)" || return 1 ;;
+    cmd) eval "set -- $(svc "$n" CMD)"; docker exec "$cid" "$@" >/dev/null 2>&1 || return 1 ;;
     *)
       case "$health" in
         healthy) return 0 ;;
@@ -123,12 +136,253 @@ ledger() {
 finish() {
   echo "$1" > "$RUN_DIR/result"
   emit done "$1" "" "$2"
+  [ -n "${LEASE_KEEPER:-}" ] && kill "$LEASE_KEEPER" 2>/dev/null
   release_lock
   exit 0
 }
 
+var() { eval "printf '%s' \"\${$1:-}\""; }
+
+# rc_text RC TIMEOUT_S: why a step's command failed, in words.
+rc_text() {
+  case "$1" in
+    124|137) printf 'timed out after %ss' "$2" ;;
+    126) printf 'cannot be executed (exit 126)' ;;
+    127) printf 'command not found (exit 127)' ;;
+    *) printf 'exited with %s' "$1" ;;
+  esac
+}
+
+# run_on_host TIMEOUT_S PHASE OUTFILE ARGV...: runs ARGV in DEPLOY_PATH with the release's
+# STACK_DEPLOY_* variables, stdout and stderr to OUTFILE, killed after TIMEOUT_S.
+run_on_host() {
+  _ro_t=$1 _ro_phase=$2 _ro_out=$3
+  shift 3
+  (
+    STACK_DEPLOY_VERSION=$VERSION STACK_DEPLOY_ENVIRONMENT=$ENVIRONMENT STACK_DEPLOY_RUN_ID=$RUN_ID
+    STACK_DEPLOY_SERVICES=$SERVICES STACK_DEPLOY_PATH=$DEPLOY_PATH STACK_DEPLOY_PROJECT=$PROJECT
+    STACK_DEPLOY_PHASE=$_ro_phase STACK_DEPLOY_ENV_FILE=$ENV_FILE STACK_DEPLOY_BACKUPS=$BACKUPS_TAKEN
+    export STACK_DEPLOY_VERSION STACK_DEPLOY_ENVIRONMENT STACK_DEPLOY_RUN_ID STACK_DEPLOY_SERVICES \
+      STACK_DEPLOY_PATH STACK_DEPLOY_PROJECT STACK_DEPLOY_PHASE STACK_DEPLOY_ENV_FILE STACK_DEPLOY_BACKUPS
+    cd "$DEPLOY_PATH" && exec timeout -k 10 "$_ro_t" "$@"
+  ) > "$_ro_out" 2>&1 < /dev/null
+}
+
+# output_event LABEL FILE: a failed step's last 50 output lines.
+output_event() { emit output failed "$1" "$(tail -n 50 "$2" 2>/dev/null)"; }
+
+# run_hooks PRE|POST PHASE: each hook in order; 1 (HOOK_REASON set) when one fails.
+run_hooks() {
+  _count=$(var "$1_HOOK_COUNT") _h=0 _phase=$2
+  while [ "$_h" -lt "${_count:-0}" ]; do
+    _cmd=$(var "$1_HOOK_$_h") _label="$_phase $((_h + 1))"
+    emit hook start "$_label" "$_cmd"
+    renew_lease
+    eval "set -- $_cmd"
+    _out="$RUN_DIR/hook-$_phase-$_h.log"
+    run_on_host "$HOOK_TIMEOUT_S" "$_phase" "$_out" "$@"
+    _rc=$?
+    if [ "$_rc" -ne 0 ]; then
+      HOOK_REASON="$_phase hook $((_h + 1)) ($_cmd) $(rc_text "$_rc" "$HOOK_TIMEOUT_S")"
+      emit hook failed "$_label" "$HOOK_REASON"
+      output_event "$_label" "$_out"
+      return 1
+    fi
+    emit hook ok "$_label" ""
+    _h=$((_h + 1))
+  done
+  return 0
+}
+
+# take_backups: every backup in order, into BACKUPS_DIR; 1 (BACKUP_REASON set) when one fails.
+BACKUPS_TAKEN=""
+take_backups() {
+  _b=0
+  while [ "$_b" -lt "$BACKUP_COUNT" ]; do
+    _name=$(var "BACKUP_${_b}_NAME") _svc=$(var "BACKUP_${_b}_SERVICE") _kind=$(var "BACKUP_${_b}_KIND")
+    _retain=$(var "BACKUP_${_b}_RETAIN")
+    _ext=dump
+    [ "$_kind" = sqlite ] && _ext=sqlite
+    _dir="$BACKUPS_DIR/$_name"
+    _file="$_dir/$_name-$RUN_ID.$_ext"
+    _out="$RUN_DIR/backup-$_name.log"
+    emit backup start "$_name" "$_svc"
+    renew_lease
+    _cid=$(container_of "$_svc")
+    if [ -z "$_cid" ] || [ "$(docker inspect -f '{{.State.Running}}' "$_cid" 2>/dev/null)" != true ]; then
+      emit backup skipped "$_name" "$_svc is not running (a first deploy?): nothing to back up"
+      _b=$((_b + 1))
+      continue
+    fi
+    (umask 077 && mkdir -p "$_dir")
+    _prev=""
+    for _f in "$_dir"/*."$_ext"; do [ -f "$_f" ] && _prev=$_f; done
+    _need=$BACKUPS_DIR_MIN_FREE
+    if [ -n "$_prev" ]; then
+      _prev_bytes=$(wc -c < "$_prev" | tr -d ' ')
+      [ $((_prev_bytes * 2)) -gt "$_need" ] && _need=$((_prev_bytes * 2))
+    fi
+    _free_kb=$(df -Pk "$_dir" 2>/dev/null | awk 'NR == 2 { print $4 }')
+    if [ -z "$_free_kb" ] || [ $((_free_kb * 1024)) -lt "$_need" ]; then
+      BACKUP_REASON="backup $_name: only $(( ${_free_kb:-0} / 1024 )) MiB free under $BACKUPS_DIR, it needs $((_need / 1048576)) MiB (twice the previous backup, at least $((BACKUPS_DIR_MIN_FREE / 1048576)) MiB)"
+      emit backup failed "$_name" "$BACKUP_REASON"
+      return 1
+    fi
+    _partial="$_file.partial"
+    _rc=0
+    (umask 077 && : > "$_partial")
+    if [ "$_kind" = command ]; then
+      eval "set -- $(var "BACKUP_${_b}_CMD")"
+      timeout -k 10 "$BACKUP_TIMEOUT_S" docker exec "$_cid" "$@" > "$_partial" 2> "$_out" < /dev/null || _rc=$?
+      _why=$(rc_text "$_rc" "$BACKUP_TIMEOUT_S")
+    else
+      _db=$(var "BACKUP_${_b}_FILE") _tmp="/tmp/stack-deploy-backup-$RUN_ID.sqlite"
+      _why=""
+      if ! docker exec "$_cid" test -f "$_db" > "$_out" 2>&1 < /dev/null; then
+        _rc=1 _why="$_db does not exist in the $_svc container"
+      elif ! timeout -k 10 "$BACKUP_TIMEOUT_S" docker exec "$_cid" sqlite3 "$_db" ".backup $_tmp" >> "$_out" 2>&1 < /dev/null; then
+        _rc=1 _why="sqlite3 .backup failed"
+      else
+        _check=$(timeout -k 10 "$BACKUP_TIMEOUT_S" docker exec "$_cid" sqlite3 "$_tmp" 'PRAGMA integrity_check;' 2>> "$_out" < /dev/null)
+        if [ "$_check" != ok ]; then
+          printf 'PRAGMA integrity_check: %s\n' "$_check" >> "$_out"
+          _rc=1 _why="PRAGMA integrity_check of the copy did not say ok"
+        elif ! timeout -k 10 "$BACKUP_TIMEOUT_S" docker exec "$_cid" cat "$_tmp" > "$_partial" 2>> "$_out" < /dev/null; then
+          _rc=1 _why="copying the backup out of the container failed"
+        fi
+      fi
+      docker exec "$_cid" rm -f "$_tmp" > /dev/null 2>&1 < /dev/null
+    fi
+    if [ "$_rc" -ne 0 ]; then
+      rm -f "$_partial"
+      BACKUP_REASON="backup $_name ($_svc): $_why"
+      emit backup failed "$_name" "$BACKUP_REASON"
+      output_event "backup $_name" "$_out"
+      return 1
+    fi
+    chmod 0600 "$_partial" && mv -f "$_partial" "$_file"
+    _bytes=$(wc -c < "$_file" | tr -d ' ')
+    BACKUPS_TAKEN="$BACKUPS_TAKEN${BACKUPS_TAKEN:+ }$_file"
+    emit backup ok "$_name" "$_file ($_bytes bytes)"
+    # Retention: the newest RETAIN files (names sort by run id, which starts with the time).
+    set -- "$_dir"/*."$_ext"
+    _drop=$(($# - _retain))
+    for _f in "$@"; do
+      [ "$_drop" -gt 0 ] || break
+      [ -f "$_f" ] && rm -f "$_f" && emit backup pruned "$_name" "$_f"
+      _drop=$((_drop - 1))
+    done
+    _b=$((_b + 1))
+  done
+  return 0
+}
+
+# run_migrations: a one-off container of MIGRATE_SERVICE from the new (pinned) image; 1 when it fails.
+run_migrations() {
+  eval "set -- $MIGRATE_CMD"
+  _files=""
+  for _f in $COMPOSE_FILES "$STATE_DIR/images.yml"; do _files="$_files -f $_f"; done
+  if [ "$FLAVOR" = v2 ]; then
+    # shellcheck disable=SC2086
+    set -- docker compose -p "$PROJECT" $_files --env-file "$ENV_FILE" run --rm --no-deps -T "$MIGRATE_SERVICE" "$@"
+  else
+    # shellcheck disable=SC2086
+    set -- docker-compose -p "$PROJECT" $_files --env-file "$ENV_FILE" run --rm --no-deps -T "$MIGRATE_SERVICE" "$@"
+  fi
+  _out="$RUN_DIR/migrations.log"
+  timeout -k 10 "$MIGRATE_TIMEOUT_S" "$@" > "$_out" 2>&1 < /dev/null
+  _rc=$?
+  [ "$_rc" -eq 0 ] && return 0
+  if [ "$_rc" -eq 124 ] || [ "$_rc" -eq 137 ]; then
+    # The compose client is gone; its one-off container may still run.
+    docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$MIGRATE_SERVICE" \
+      --filter "label=com.docker.compose.oneoff=True" | xargs -r docker rm -f > /dev/null 2>&1
+  fi
+  MIGRATE_REASON=$(rc_text "$_rc" "$MIGRATE_TIMEOUT_S")
+  output_event "migrations" "$_out"
+  return 1
+}
+
+# smoke_http N OUTFILE: one request; 1 (SMOKE_REASON set) when status or body differ.
+smoke_http() {
+  _url=$(var "SMOKE_$1_URL") _want=$(var "SMOKE_$1_STATUS") _body=$(var "SMOKE_$1_BODY") _t=$(var "SMOKE_$1_TIMEOUT_S")
+  _bodyfile="$RUN_DIR/smoke-$1.body"
+  : > "$_bodyfile"
+  if command -v curl > /dev/null 2>&1; then
+    _got=$(curl -sS -o "$_bodyfile" -w '%{http_code}' --max-time "$_t" "$_url" 2> "$2")
+  else
+    wget -S -q -O "$_bodyfile" -T "$_t" "$_url" 2> "$2"
+    _got=$(awk '/^ *HTTP\// { code = $2 } END { print code }' "$2")
+  fi
+  if [ -z "$_got" ] || [ "$_got" = 000 ]; then SMOKE_REASON="no answer from $_url"; return 1; fi
+  if [ "$_got" != "$_want" ]; then
+    SMOKE_REASON="$_url answered HTTP $_got, expected $_want"
+    head -c 4000 "$_bodyfile" >> "$2"
+    return 1
+  fi
+  if [ -n "$_body" ] && ! grep -qF -- "$_body" "$_bodyfile"; then
+    SMOKE_REASON="the body of $_url does not contain \"$_body\""
+    head -c 4000 "$_bodyfile" >> "$2"
+    return 1
+  fi
+  return 0
+}
+
+# run_smoke: every check in order; 1 (SMOKE_REASON set) at the first failure.
+run_smoke() {
+  _s=0
+  while [ "$_s" -lt "$SMOKE_COUNT" ]; do
+    _sname=$(var "SMOKE_${_s}_NAME") _st=$(var "SMOKE_${_s}_TIMEOUT_S")
+    _out="$RUN_DIR/smoke-$_s.log"
+    emit smoke start "$_sname" ""
+    renew_lease
+    SMOKE_REASON=""
+    if [ "$(var "SMOKE_${_s}_KIND")" = http ]; then
+      smoke_http "$_s" "$_out"
+    else
+      eval "set -- $(var "SMOKE_${_s}_CMD")"
+      run_on_host "$_st" smoke "$_out" "$@"
+      _rc=$?
+      [ "$_rc" -ne 0 ] && SMOKE_REASON=$(rc_text "$_rc" "$_st")
+    fi
+    if [ -n "$SMOKE_REASON" ]; then
+      SMOKE_REASON="smoke check $_sname: $SMOKE_REASON"
+      emit smoke failed "$_sname" "$SMOKE_REASON"
+      output_event "smoke $_sname" "$_out"
+      return 1
+    fi
+    emit smoke ok "$_sname" ""
+    _s=$((_s + 1))
+  done
+  return 0
+}
+
+# abort_unchanged REASON: a step before the switch failed; nothing running changed.
+abort_unchanged() {
+  i=0
+  for name in $SERVICES; do
+    eval "TO_$i=\${FROM_$i:-}"
+    i=$((i + 1))
+  done
+  ledger failed
+  finish failed "$1; nothing running was changed"
+}
+
+MIGRATED=0
+
 emit transaction start "" "run $RUN_ID on $(hostname)"
 renew_lease
+# Backups and migrations may outlast the lease: renew it every minute while this run holds the lock.
+LEASE_KEEPER=""
+if [ "$BACKUP_COUNT" -gt 0 ] || [ -n "$MIGRATE_SERVICE" ] || [ "$SMOKE_COUNT" -gt 0 ] || [ "$PRE_HOOK_COUNT" -gt 0 ] || [ "$POST_HOOK_COUNT" -gt 0 ]; then
+  (
+    while sleep 60; do
+      [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" = "$RUN_ID" ] || exit 0
+      renew_lease
+    done
+  ) > /dev/null 2>&1 < /dev/null &
+  LEASE_KEEPER=$!
+fi
 mkdir -p "$STATE_DIR/good"
 
 # 1. Record: what runs now, and the image to come back to (the last good release first).
@@ -163,6 +417,9 @@ mv -f "$STATE_DIR/rollback.yml.tmp" "$STATE_DIR/rollback.yml"
 
 roll_back() {
   # roll_back REASON
+  if [ "$MIGRATED" = 1 ]; then
+    emit warning migrations "" "the migrations ran and the database schema stays migrated while the services roll back: the previous version must work with it (expand/contract); backups taken before the migrations: ${BACKUPS_TAKEN:-none}"
+  fi
   emit rollback start "" "$1"
   renew_lease
   outcome=rolled-back
@@ -199,7 +456,24 @@ roll_back() {
   finish "$outcome" "$1"
 }
 
-# 2. Switch.
+# 2. Before the switch (nothing running changes here): pre_deploy hooks, backups, migrations.
+if ! run_hooks PRE pre_deploy; then abort_unchanged "$HOOK_REASON"; fi
+if [ "$BACKUP_COUNT" -gt 0 ]; then
+  take_backups || abort_unchanged "$BACKUP_REASON; the migrations did not run"
+fi
+if [ -n "$MIGRATE_SERVICE" ]; then
+  emit migrations start "$MIGRATE_SERVICE" "$MIGRATE_CMD"
+  renew_lease
+  if run_migrations; then
+    MIGRATED=1
+    emit migrations ok "$MIGRATE_SERVICE" ""
+  else
+    emit migrations failed "$MIGRATE_SERVICE" "$MIGRATE_REASON; backups kept: ${BACKUPS_TAKEN:-none}"
+    abort_unchanged "migrations failed ($MIGRATE_REASON); backups kept: ${BACKUPS_TAKEN:-none}"
+  fi
+fi
+
+# 3. Switch.
 emit switch start "" "$SERVICES"
 renew_lease
 # shellcheck disable=SC2086
@@ -209,7 +483,7 @@ if ! out=$(compose "$STATE_DIR/images.yml" -- up -d --no-build $SERVICES 2>&1); 
 fi
 emit switch ok "" ""
 
-# 3. Verify: every service healthy within its timeout.
+# 4. Verify: every service healthy within its timeout.
 i=0
 for name in $SERVICES; do
   emit health start "$name" ""
@@ -223,7 +497,12 @@ for name in $SERVICES; do
   i=$((i + 1))
 done
 
-# 4. Commit: these images are now the last good release.
+# 5. Smoke checks against the whole stack; a failure rolls back like a failed health check.
+if [ "$SMOKE_COUNT" -gt 0 ]; then
+  run_smoke || roll_back "$SMOKE_REASON"
+fi
+
+# 6. Commit: these images are now the last good release.
 i=0
 for name in $SERVICES; do
   cid=$(container_of "$name")
@@ -233,5 +512,9 @@ for name in $SERVICES; do
   emit final ok "$name" "$image"
   i=$((i + 1))
 done
+# 7. post_deploy hooks: the release stays; a failing hook is a warning.
+if ! run_hooks POST post_deploy; then
+  emit warning hooks "" "$HOOK_REASON; the deploy stays (it is healthy and passed its smoke checks)"
+fi
 ledger success
 finish success "deployed"
