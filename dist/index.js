@@ -1,6 +1,851 @@
 /******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
+/***/ 9659:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
+exports.getProxyUrl = getProxyUrl;
+exports.isHttps = isHttps;
+const http = __importStar(__nccwpck_require__(8611));
+const https = __importStar(__nccwpck_require__(5692));
+const pm = __importStar(__nccwpck_require__(3335));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (exports.Headers = Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+exports.HttpClientError = HttpClientError;
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+exports.HttpClientResponse = HttpClientResponse;
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+exports.HttpClient = HttpClient;
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 3335:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.getProxyUrl = getProxyUrl;
+exports.checkBypass = checkBypass;
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+
+/***/ }),
+
 /***/ 6656:
 /***/ ((module) => {
 
@@ -23246,7 +24091,7 @@ module.exports = {
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -23255,7 +24100,6 @@ module.exports = {
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -23267,10 +24111,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -23519,7 +24363,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -25923,7 +26767,6 @@ nacl.setPRNG = function(fn) {
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -25951,29 +26794,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -26027,11 +26870,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -26042,57 +26885,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -63081,7 +63924,7 @@ module.exports = {"rE":"1.17.0"};
 /******/ 		// Execute the module function
 /******/ 		var threw = true;
 /******/ 		try {
-/******/ 			__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 			__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 			threw = false;
 /******/ 		} finally {
 /******/ 			if(threw) delete __webpack_module_cache__[moduleId];
@@ -66278,14 +67121,1605 @@ const systemClock = {
 };
 const noCleanupRecorder = { registryLogin: () => undefined, lockTaken: () => undefined, lockSettled: () => undefined };
 
+;// CONCATENATED MODULE: ./src/release/select.ts
+
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/u;
+const DOCKER_TAG_CHARACTERS = 'letters, digits, "_", "." and "-", not starting with "." or "-", at most 128 characters';
+const FULL_SHA = /^[0-9a-f]{40}$/iu;
+const SHA = /^[0-9a-f]{7,40}$/iu;
+const STACK_TAG = /^v([0-9].*)$/su;
+const STACK_TAG_PATTERN = 'v*';
+const SHORT_SHA_LENGTH = 7;
+/** True when `tag` can be used as a Docker image tag. */
+function isValidDockerTag(tag) {
+    return DOCKER_TAG.test(tag);
+}
+/** The Docker image tag for a release version: `+` (SemVer build metadata) becomes `-`. */
+function dockerTagFor(version) {
+    return version.replace(/\+/gu, '-');
+}
+/**
+ * Splits the `services` input: names separated by commas, newlines or other white space.
+ * Empty entries are dropped and repeated names kept once, in first-seen order.
+ */
+function parseServicesInput(text) {
+    const names = text
+        .split(/[\s,]+/u)
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
+    return [...new Set(names)];
+}
+function selectRelease(input) {
+    const shortSha = shortShaOf(input.sha);
+    const serviceNames = validateServices(input.services);
+    const requested = validateRequested(input.requested ?? [], serviceNames);
+    const ref = classifyRef(input.ref, input.services);
+    if (ref.kind === 'sha' && !ref.sha.toLowerCase().startsWith(input.sha.toLowerCase())) {
+        throw selectError(`ref "${input.ref}" is a commit SHA that differs from sha "${input.sha}"`, {
+            hint: 'pass the same commit as ref and sha, or a branch or tag as ref',
+        });
+    }
+    if (ref.kind === 'branch' || ref.kind === 'sha') {
+        const version = `sha-${shortSha}`;
+        return requested.length > 0
+            ? { version, services: inManifestOrder(requested, serviceNames), source: 'requested', shortSha }
+            : { version, services: [...serviceNames], source: ref.kind, shortSha };
+    }
+    const release = releaseForTag(ref.tag, input.services);
+    validateVersion(ref.tag, release.version);
+    if (release.service !== undefined) {
+        const released = release.service;
+        const contradicting = requested.filter((name) => name !== released);
+        if (contradicting.length > 0) {
+            throw selectError(`tag "${ref.tag}" releases only service "${released}", but services ${quoteList(contradicting)} were requested`, {
+                service: released,
+                hint: `leave the services input empty, request only "${released}", or push a tag for each service`,
+            });
+        }
+        return { version: release.version, services: [released], source: 'service-tag', shortSha };
+    }
+    return requested.length > 0
+        ? { version: release.version, services: inManifestOrder(requested, serviceNames), source: 'requested', shortSha }
+        : { version: release.version, services: [...serviceNames], source: 'stack-tag', shortSha };
+}
+function classifyRef(ref, services) {
+    if (ref.trim() === '') {
+        throw selectError('the Git ref is empty', {
+            hint: 'pass a ref such as refs/tags/v1.2.3, refs/heads/main, a tag, a branch or a commit SHA',
+        });
+    }
+    if (ref.startsWith('refs/tags/')) {
+        const tag = ref.slice('refs/tags/'.length);
+        if (tag === '')
+            throw selectError(`ref "${ref}" names no tag`, { hint: 'pass a ref such as refs/tags/v1.2.3' });
+        return { kind: 'tag', tag };
+    }
+    if (ref.startsWith('refs/'))
+        return { kind: 'branch' };
+    if (FULL_SHA.test(ref))
+        return { kind: 'sha', sha: ref };
+    const looksLikeReleaseTag = STACK_TAG.test(ref) || services.some((service) => matchGlob(service.releaseTag, ref) !== undefined);
+    return looksLikeReleaseTag ? { kind: 'tag', tag: ref } : { kind: 'branch' };
+}
+function releaseForTag(tag, services) {
+    const matches = services.flatMap((service) => {
+        const captured = matchGlob(service.releaseTag, tag);
+        return captured === undefined ? [] : [{ service, captured }];
+    });
+    const [first, ...others] = matches;
+    if (first !== undefined && others.length > 0) {
+        const described = matches.map((m) => `${m.service.name} (${m.service.releaseTag})`).join(', ');
+        throw selectError(`tag "${tag}" matches the release tag patterns of several services: ${described}`, {
+            hint: 'give each service a releaseTag pattern that no other service\'s tags can match, such as "<name>-v*"',
+        });
+    }
+    if (first !== undefined)
+        return { version: stripVPrefix(first.captured), service: first.service.name };
+    const stack = STACK_TAG.exec(tag);
+    if (stack?.[1] !== undefined)
+        return { version: stack[1] };
+    const patterns = [...services.map((service) => service.releaseTag), `${STACK_TAG_PATTERN} (every service)`];
+    throw selectError(`"${tag}" matches no release tag pattern; patterns: ${patterns.join(', ')}`, {
+        hint: 'push a tag that matches one of the patterns (for example v1.2.3), or run from a branch',
+    });
+}
+/** The text `*` matched, or undefined when `text` does not match `pattern`. `*` matches one or more characters. */
+function matchGlob(pattern, text) {
+    const star = pattern.indexOf('*');
+    const prefix = pattern.slice(0, star);
+    const suffix = pattern.slice(star + 1);
+    if (text.length <= prefix.length + suffix.length)
+        return undefined;
+    if (!text.startsWith(prefix) || !text.endsWith(suffix))
+        return undefined;
+    return text.slice(prefix.length, text.length - suffix.length);
+}
+function stripVPrefix(captured) {
+    return /^v[0-9]/u.test(captured) ? captured.slice(1) : captured;
+}
+function validateVersion(tag, version) {
+    const dockerTag = dockerTagFor(version);
+    if (!isValidDockerTag(dockerTag)) {
+        throw selectError(`tag "${tag}" gives version "${version}", which is not a valid Docker tag ("${dockerTag}")`, {
+            hint: `a Docker tag may contain only ${DOCKER_TAG_CHARACTERS}`,
+        });
+    }
+}
+function shortShaOf(sha) {
+    if (!SHA.test(sha)) {
+        throw selectError(`sha "${sha}" is not a commit SHA (7 to 40 hexadecimal characters)`, {
+            hint: 'pass the full 40-character commit SHA, such as GITHUB_SHA or the output of git rev-parse HEAD',
+        });
+    }
+    return sha.slice(0, SHORT_SHA_LENGTH).toLowerCase();
+}
+function validateServices(services) {
+    if (services.length === 0) {
+        throw selectError('the stack has no services to release', { hint: 'declare at least one service in stack.yml' });
+    }
+    const names = services.map((service) => service.name);
+    const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
+    if (duplicates.length > 0) {
+        throw selectError(`service names must be unique; repeated: ${quoteList([...new Set(duplicates)])}`, {
+            hint: 'rename the repeated services in stack.yml',
+        });
+    }
+    for (const service of services) {
+        const stars = service.releaseTag.split('*').length - 1;
+        if (stars !== 1) {
+            throw selectError(`release tag pattern "${service.releaseTag}" of service "${service.name}" must contain exactly one "*"`, { service: service.name, hint: `use a pattern such as "${service.name}-v*"` });
+        }
+    }
+    return names;
+}
+function validateRequested(requested, serviceNames) {
+    const unknown = requested.filter((name) => !serviceNames.includes(name));
+    const [firstUnknown] = unknown;
+    if (firstUnknown !== undefined) {
+        const guesses = unknown.flatMap((name) => {
+            const guess = closestName(name, serviceNames);
+            return guess === undefined ? [] : [`"${name}" → "${guess}"`];
+        });
+        const didYouMean = guesses.length > 0 ? `did you mean ${guesses.join(', ')}? ` : '';
+        throw selectError(`unknown service${unknown.length > 1 ? 's' : ''} requested: ${quoteList(unknown)}`, {
+            service: firstUnknown,
+            hint: `${didYouMean}valid services: ${serviceNames.join(', ')}`,
+        });
+    }
+    return [...new Set(requested)];
+}
+function inManifestOrder(requested, serviceNames) {
+    return serviceNames.filter((name) => requested.includes(name));
+}
+/** The service name nearest to `name` by edit distance, when near enough to be a likely typo. */
+function closestName(name, candidates) {
+    let best;
+    for (const candidate of candidates) {
+        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+        if (best === undefined || distance < best.distance)
+            best = { name: candidate, distance };
+    }
+    if (best === undefined)
+        return undefined;
+    const tolerance = Math.max(1, Math.floor(Math.max(name.length, best.name.length) / 3));
+    return best.distance <= tolerance ? best.name : undefined;
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+            const deletion = (previous[j] ?? 0) + 1;
+            const insertion = (current[j - 1] ?? 0) + 1;
+            current.push(Math.min(substitution, deletion, insertion));
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+function quoteList(names) {
+    return names.map((name) => `"${name}"`).join(', ');
+}
+function selectError(message, context) {
+    return new errors_StackDeployError(message, { step: 'select', ...context });
+}
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = require("node:path");
+;// CONCATENATED MODULE: ./src/commands/command.ts
+function command_command(argv, stdin) {
+    if (stdin === undefined)
+        return { argv };
+    return { argv, stdin: stdin.text, stdinIsSecret: stdin.secret ?? false };
+}
+
+;// CONCATENATED MODULE: ./src/commands/docker.ts
+
+
+
+/** Refuses a value that would be empty or read as an option; returns it unchanged otherwise. */
+function docker_requireArgument(value, what) {
+    if (value.trim() === '') {
+        throw new errors_StackDeployError(`${what} is empty`, { hint: `set a non-empty ${what}` });
+    }
+    if (value.startsWith('-')) {
+        throw new errors_StackDeployError(`${what} "${value}" starts with "-" and would be read as an option`, {
+            hint: `a ${what} must not start with "-"`,
+        });
+    }
+    return value;
+}
+/** An image reference (`ghcr.io/acme/api:1.2.3`, an image ID): not empty, no leading "-", no white space. */
+function requireImageRef(ref, what = 'image reference') {
+    docker_requireArgument(ref, what);
+    if (/\s/u.test(ref)) {
+        throw new errors_StackDeployError(`${what} "${ref}" contains white space`, {
+            hint: 'an image reference looks like registry/owner/name:tag and has no spaces',
+        });
+    }
+    return ref;
+}
+function dockerVersion() {
+    return command_command(['docker', 'version', '--format', '{{json .}}']);
+}
+function buildxVersion() {
+    return command_command(['docker', 'buildx', 'version']);
+}
+/**
+ * `docker buildx build` or `docker build`. Argument order: `--file`, `--target`, `--build-arg`…,
+ * `--label`…, `--tag`…, `--platform`, `--network`, `--load`, `--iidfile`, `--cache-from`…,
+ * `--cache-to`…, then the context last.
+ */
+function buildImage(opts) {
+    const context = docker_requireArgument(opts.context, 'build context');
+    const platforms = opts.platforms ?? [];
+    const cacheTo = opts.cacheTo ?? [];
+    if (opts.builder === 'classic') {
+        const refused = [platforms.length > 0 ? 'platforms' : undefined, cacheTo.length > 0 ? 'cache-to' : undefined].filter((name) => name !== undefined);
+        if (refused.length > 0) {
+            throw new errors_StackDeployError(`the classic docker builder does not support ${refused.join(' or ')}`, {
+                step: 'build',
+                hint: 'install the docker buildx plugin (https://github.com/docker/buildx#installing), or remove those build options',
+            });
+        }
+    }
+    if (opts.tags.length === 0) {
+        throw new errors_StackDeployError('a build needs at least one tag', { step: 'build', hint: 'pass the image tag to build' });
+    }
+    const argv = opts.builder === 'buildx' ? ['docker', 'buildx', 'build'] : ['docker', 'build'];
+    if (opts.dockerfile !== undefined)
+        argv.push('--file', dockerfilePath(context, opts.dockerfile));
+    if (opts.target !== undefined)
+        argv.push('--target', docker_requireArgument(opts.target, 'build target'));
+    for (const pair of sortedPairs(opts.buildArgs ?? {}, 'build argument'))
+        argv.push('--build-arg', pair);
+    for (const pair of sortedPairs(opts.labels ?? {}, 'label'))
+        argv.push('--label', pair);
+    for (const tag of opts.tags)
+        argv.push('--tag', requireImageRef(tag, 'image tag'));
+    if (platforms.length > 0) {
+        argv.push('--platform', platforms.map((platform) => docker_requireArgument(platform, 'platform')).join(','));
+    }
+    if (opts.network !== undefined)
+        argv.push('--network', docker_requireArgument(opts.network, 'build network'));
+    if (opts.builder === 'buildx' && opts.load !== false)
+        argv.push('--load');
+    if (opts.iidFile !== undefined)
+        argv.push('--iidfile', docker_requireArgument(opts.iidFile, 'image ID file'));
+    for (const source of opts.cacheFrom ?? [])
+        argv.push('--cache-from', docker_requireArgument(source, 'cache source'));
+    for (const destination of cacheTo)
+        argv.push('--cache-to', docker_requireArgument(destination, 'cache destination'));
+    argv.push(context);
+    return command_command(argv);
+}
+/**
+ * Docker resolves `--file` against the working directory, not the context: a relative
+ * Dockerfile is joined onto the context here. Paths are POSIX (builds run on Linux hosts);
+ * an absolute POSIX or Windows path is kept as given.
+ */
+function dockerfilePath(context, dockerfile) {
+    docker_requireArgument(dockerfile, 'Dockerfile path');
+    const path = external_node_path_namespaceObject.posix.isAbsolute(dockerfile) || external_node_path_namespaceObject.win32.isAbsolute(dockerfile) ? dockerfile : external_node_path_namespaceObject.posix.join(context, dockerfile);
+    return docker_requireArgument(path, 'Dockerfile path');
+}
+/** `K=V` pairs sorted by key (code-unit order, the same on every machine). */
+function sortedPairs(record, what) {
+    return Object.keys(record)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .map((key) => {
+        if (key === '' || key.includes('=') || /\s/u.test(key) || key.startsWith('-')) {
+            throw new errors_StackDeployError(`${what} name "${key}" is not valid`, {
+                step: 'build',
+                hint: `a ${what} name must be non-empty, must not start with "-" and contains no "=" or white space`,
+            });
+        }
+        return `${key}=${record[key] ?? ''}`;
+    });
+}
+function tagImage(source, target) {
+    return command(['docker', 'tag', requireImageRef(source, 'source image'), requireImageRef(target, 'target image')]);
+}
+function pushImage(ref) {
+    return command_command(['docker', 'push', requireImageRef(ref)]);
+}
+function pullImage(ref) {
+    return command(['docker', 'pull', requireImageRef(ref)]);
+}
+/** Removes one image reference. Never forced: an image a container still uses stays. */
+function removeImage(ref) {
+    return command(['docker', 'image', 'rm', requireImageRef(ref)]);
+}
+/** Writes the image as a tar archive (`docker save` format) to standard output. */
+function saveImage(ref) {
+    return command_command(['docker', 'image', 'save', requireImageRef(ref)]);
+}
+function inspectImage(ref, format) {
+    return command(['docker', 'image', 'inspect', '--format', requireFormat(format), requireImageRef(ref)]);
+}
+function inspectContainer(idOrName, format) {
+    return command(['docker', 'container', 'inspect', '--format', requireFormat(format), requireImageRef(idOrName, 'container')]);
+}
+function requireFormat(format) {
+    if (format.trim() === '') {
+        throw new StackDeployError('inspect format is empty', { hint: 'pass a Go template such as {{json .}}' });
+    }
+    return format;
+}
+/** `docker login` with the password on standard input (marked secret), never in argv. */
+function loginRegistry(opts) {
+    const registry = requireImageRef(opts.registry, 'registry');
+    const username = docker_requireArgument(opts.username, 'registry username');
+    if (opts.password === '') {
+        throw new errors_StackDeployError(`the password for registry ${registry} is empty`, {
+            hint: 'pass a registry token (for GHCR, the GITHUB_TOKEN with packages: write)',
+        });
+    }
+    return command_command(['docker', 'login', registry, '--username', username, '--password-stdin'], {
+        text: opts.password,
+        secret: true,
+    });
+}
+function logoutRegistry(registry) {
+    return command_command(['docker', 'logout', requireImageRef(registry, 'registry')]);
+}
+/**
+ * The raw registry manifest of an image, for measuring its compressed size:
+ * `docker buildx imagetools inspect --raw`, or without buildx `docker manifest inspect --verbose`.
+ */
+function rawManifest(opts) {
+    const ref = requireImageRef(opts.ref);
+    return opts.tool === 'buildx'
+        ? command(['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref])
+        : command(['docker', 'manifest', 'inspect', '--verbose', ref]);
+}
+/** The registry digests of a local image, as a JSON array. */
+function repoDigests(ref) {
+    return inspectImage(ref, '{{json .RepoDigests}}');
+}
+
+;// CONCATENATED MODULE: ./src/util/pool.ts
+/**
+ * Runs `work` on every item with at most `limit` running at once, and waits for all of them,
+ * failed or not. Results keep the order of `items`.
+ */
+async function settleWithLimit(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next;
+            next += 1;
+            const item = items[index];
+            try {
+                results[index] = { status: 'fulfilled', value: await work(item) };
+            }
+            catch (reason) {
+                results[index] = { status: 'rejected', reason };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/build/build-images.ts
+
+
+
+
+const BUILD_ERROR_TAIL_LINES = 30;
+/** `docker buildx` when the plugin answers, else the classic builder. */
+async function detectBuilder(executor) {
+    const probe = await executor.run(buildxVersion(), { allowFailure: true, step: 'build' });
+    return probe.exitCode === 0 ? 'buildx' : 'classic';
+}
+/**
+ * Builds every image, at most one per core at a time. Each build's output is collected and
+ * shown in its own log group when it ends, so parallel logs never interleave. Throws one error
+ * naming every failed service, each with the last 30 lines of its output.
+ */
+async function buildImages(builds, deps) {
+    const { executor, reporter, builder } = deps;
+    const results = await settleWithLimit(builds, deps.parallelism ?? (0,external_node_os_namespaceObject.availableParallelism)(), async (build) => {
+        let log = '';
+        const cmd = buildImage({
+            builder,
+            context: build.context,
+            dockerfile: build.dockerfile,
+            target: build.target,
+            buildArgs: build.buildArgs,
+            labels: build.labels,
+            tags: build.refs,
+            platforms: builder === 'buildx' ? build.platforms : undefined,
+            network: build.network,
+            cacheFrom: deps.cache?.cacheFrom(build.service),
+            cacheTo: deps.cache?.cacheTo(build.service),
+        });
+        try {
+            await executor.run(cmd, {
+                service: build.service,
+                step: 'build',
+                env: builder === 'buildx' ? { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' } : { DOCKER_BUILDKIT: '0' },
+                onOutput: (chunk) => {
+                    log += chunk;
+                },
+            });
+        }
+        catch (error) {
+            const context = error instanceof errors_StackDeployError ? error.context : {};
+            throw new errors_StackDeployError(`the build of ${build.service} failed${context.exitCode === undefined ? '' : ` (exit code ${context.exitCode})`}`, {
+                ...context,
+                service: build.service,
+                step: 'build',
+                outputTail: tailLines(log, BUILD_ERROR_TAIL_LINES),
+                hint: `fix the build of ${build.service}; its whole log is in the "Build ${build.service}" log group`,
+            });
+        }
+        finally {
+            await reporter.group(`Build ${build.service}`, () => {
+                reporter.info(log.trimEnd());
+                return Promise.resolve();
+            });
+        }
+    });
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    if (failures.length === 0)
+        return;
+    if (failures.length === 1)
+        throw failures[0];
+    // Several failed: report each in the log, then fail with the first one's details.
+    for (const failure of failures.slice(1))
+        reporter.error(failure instanceof Error ? failure.message : String(failure));
+    throw failures[0];
+}
+
+;// CONCATENATED MODULE: ./src/build/cache.ts
+
+const NO_CACHE = (why) => ({ cacheFrom: () => [], cacheTo: () => [], disabledBecause: why });
+/**
+ * The GitHub Actions cache backend of buildx (`type=gha`), one scope per service. It needs the
+ * runner's cache service (ACTIONS_RUNTIME_TOKEN and a cache URL, which buildx reads from the
+ * environment, never from argv) and a buildx driver that can export caches (not `docker`).
+ * Anywhere else it is off.
+ */
+async function githubBuildCache(executor, builder, env, wanted) {
+    if (!wanted)
+        return NO_CACHE('the build-cache input is false');
+    const onGithub = env.ACTIONS_RUNTIME_TOKEN !== undefined && (env.ACTIONS_CACHE_URL !== undefined || env.ACTIONS_RESULTS_URL !== undefined);
+    if (!onGithub)
+        return NO_CACHE('not running on GitHub Actions');
+    if (builder !== 'buildx')
+        return NO_CACHE('docker buildx is not installed');
+    const inspect = await executor.run(command_command(['docker', 'buildx', 'inspect']), { allowFailure: true, step: 'build' });
+    const driver = /^Driver:\s*(\S+)/mu.exec(inspect.stdout)?.[1];
+    if (driver === undefined || driver === 'docker') {
+        return NO_CACHE('the buildx builder uses the "docker" driver, which cannot export caches (add docker/setup-buildx-action before this step)');
+    }
+    return {
+        cacheFrom: (service) => [`type=gha,scope=stack-deploy-${service}`],
+        cacheTo: (service) => [`type=gha,scope=stack-deploy-${service},mode=max`],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/build/publish.ts
+
+
+/**
+ * Logs in to each registry that has credentials (password on stdin), runs `work`, and logs out
+ * again whatever happened. `onLogin` lets the action's post step log out after a cancelled run.
+ */
+async function withRegistryLogins(executor, logins, onLogin, work) {
+    const loggedIn = [];
+    try {
+        for (const { registry, credentials } of logins) {
+            onLogin(registry);
+            try {
+                await executor.run(loginRegistry({ registry, username: credentials.username, password: credentials.password }), { step: 'login' });
+            }
+            catch (error) {
+                const context = error instanceof errors_StackDeployError ? error.context : {};
+                throw new errors_StackDeployError(`docker login to ${registry} as ${credentials.username} failed`, {
+                    ...context,
+                    step: 'login',
+                    hint: registry === 'ghcr.io'
+                        ? 'the github-token needs "packages: write" permission in the workflow (or set registry-username/registry-password)'
+                        : 'check the registry-username and registry-password inputs',
+                });
+            }
+            loggedIn.push(registry);
+        }
+        return await work();
+    }
+    finally {
+        // Every registry gets its logout, and a failed logout never hides why the run failed.
+        for (const registry of loggedIn)
+            await executor.run(logoutRegistry(registry), { step: 'logout', allowFailure: true }).catch(() => undefined);
+    }
+}
+/** Pushes every tag of every image, one push at a time (layers are shared between tags). */
+async function pushImages(executor, images) {
+    for (const image of images) {
+        for (const ref of image.refs) {
+            await executor.run(pushImage(ref), { service: image.service, step: 'push' });
+        }
+    }
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/build/tar.ts
+
+const BLOCK = 512;
+/** Long names and pax records larger than this are refused: no real archive has them. */
+const MAX_METADATA_BYTES = 1024 * 1024;
+class TarReader {
+    #handlers;
+    #header = Buffer.alloc(BLOCK);
+    #headerFill = 0;
+    #phase = { kind: 'header' };
+    /** Zero blocks seen in a row: two end the archive. */
+    #zeroBlocks = 0;
+    /** Set by `L`, `K` and `x` entries for the next entry only. */
+    #next = {};
+    /** Set by `g` entries for every following entry. */
+    #global = {};
+    #bytesRead = 0;
+    constructor(handlers) {
+        this.#handlers = handlers;
+    }
+    /** True once the end-of-archive marker (two zero blocks) has been read. */
+    get finished() {
+        return this.#phase.kind === 'finished';
+    }
+    /** Feeds the next bytes of the archive. Bytes after the end-of-archive marker are ignored. */
+    push(chunk) {
+        let offset = 0;
+        while (offset < chunk.length) {
+            const phase = this.#phase;
+            switch (phase.kind) {
+                case 'finished':
+                    this.#bytesRead += chunk.length - offset;
+                    return;
+                case 'header': {
+                    const take = Math.min(BLOCK - this.#headerFill, chunk.length - offset);
+                    chunk.copy(this.#header, this.#headerFill, offset, offset + take);
+                    this.#headerFill += take;
+                    offset += take;
+                    if (this.#headerFill === BLOCK) {
+                        this.#headerFill = 0;
+                        this.#readHeader();
+                        this.#bytesRead += BLOCK;
+                    }
+                    break;
+                }
+                case 'file': {
+                    const take = Math.min(phase.remaining, chunk.length - offset);
+                    if (take > 0)
+                        phase.sink?.write(chunk.subarray(offset, offset + take));
+                    phase.remaining -= take;
+                    offset += take;
+                    this.#bytesRead += take;
+                    if (phase.remaining === 0) {
+                        phase.sink?.end();
+                        this.#phase = phase.padding > 0 ? { kind: 'skip', remaining: phase.padding } : { kind: 'header' };
+                    }
+                    break;
+                }
+                case 'metadata': {
+                    const take = Math.min(phase.size - phase.received, chunk.length - offset);
+                    phase.parts.push(Buffer.from(chunk.subarray(offset, offset + take)));
+                    phase.received += take;
+                    offset += take;
+                    this.#bytesRead += take;
+                    if (phase.received === phase.size) {
+                        this.#applyMetadata(phase.type, Buffer.concat(phase.parts));
+                        const padding = paddingAfter(phase.size);
+                        this.#phase = padding > 0 ? { kind: 'skip', remaining: padding } : { kind: 'header' };
+                    }
+                    break;
+                }
+                case 'skip': {
+                    const take = Math.min(phase.remaining, chunk.length - offset);
+                    phase.remaining -= take;
+                    offset += take;
+                    this.#bytesRead += take;
+                    if (phase.remaining === 0)
+                        this.#phase = { kind: 'header' };
+                    break;
+                }
+            }
+        }
+    }
+    /**
+     * The archive has no more bytes. Throws when it stopped inside an entry. An archive that
+     * ends on an entry boundary without the end-of-archive marker is accepted.
+     */
+    end() {
+        const phase = this.#phase;
+        if (phase.kind === 'finished')
+            return;
+        const insideHeader = phase.kind === 'header' && this.#headerFill > 0;
+        const insideEntry = phase.kind === 'file' || phase.kind === 'metadata' || (phase.kind === 'skip' && phase.remaining > 0);
+        if (insideHeader || insideEntry) {
+            throw new errors_StackDeployError(`the tar archive is truncated: it ends inside an entry after ${this.#bytesRead + this.#headerFill} bytes`);
+        }
+        this.#phase = { kind: 'finished' };
+    }
+    #readHeader() {
+        const header = this.#header;
+        if (header.every((byte) => byte === 0)) {
+            this.#zeroBlocks += 1;
+            if (this.#zeroBlocks === 2)
+                this.#phase = { kind: 'finished' };
+            return;
+        }
+        this.#zeroBlocks = 0;
+        verifyChecksum(header, this.#bytesRead);
+        const type = String.fromCharCode(header[156] ?? 0);
+        const headerSize = readNumber(header, 124, 12, 'size', this.#bytesRead);
+        if (type === 'L' || type === 'K' || type === 'x' || type === 'g') {
+            if (headerSize > MAX_METADATA_BYTES) {
+                throw new errors_StackDeployError(`the tar archive has a ${headerSize}-byte "${type}" header record at byte ${this.#bytesRead}, larger than any real one`);
+            }
+            this.#phase =
+                headerSize > 0 ? { kind: 'metadata', type, size: headerSize, parts: [], received: 0 } : { kind: 'header' };
+            if (headerSize === 0)
+                this.#applyMetadata(type, Buffer.alloc(0));
+            return;
+        }
+        const pending = { ...this.#global, ...this.#next };
+        this.#next = {};
+        const name = pending.path ?? headerName(header);
+        const size = pending.size ?? headerSize;
+        const padding = paddingAfter(size);
+        if (type === '0' || type === '\0' || type === '7') {
+            const sink = this.#handlers.onFile({ name, size });
+            if (size === 0) {
+                sink?.end();
+                return;
+            }
+            this.#phase = { kind: 'file', remaining: size, padding, sink };
+            return;
+        }
+        if (type === '1' || type === '2') {
+            const linkName = pending.linkPath ?? readString(header, 157, 100);
+            this.#handlers.onLink?.({ name, linkName, kind: type === '2' ? 'symlink' : 'hardlink' });
+        }
+        if (size > 0)
+            this.#phase = { kind: 'skip', remaining: size + padding };
+    }
+    #applyMetadata(type, data) {
+        switch (type) {
+            case 'L':
+                this.#next.path = cString(data);
+                return;
+            case 'K':
+                this.#next.linkPath = cString(data);
+                return;
+            case 'x':
+                Object.assign(this.#next, parsePax(data, this.#bytesRead));
+                return;
+            case 'g':
+                Object.assign(this.#global, parsePax(data, this.#bytesRead));
+                return;
+        }
+    }
+}
+function paddingAfter(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+/** Text up to the first NUL. */
+function cString(data) {
+    const end = data.indexOf(0);
+    return data.toString('utf8', 0, end === -1 ? data.length : end);
+}
+function readString(header, offset, length) {
+    return cString(header.subarray(offset, offset + length));
+}
+/** The name field, joined to the ustar prefix field when the header is POSIX ustar. */
+function headerName(header) {
+    const name = readString(header, 0, 100);
+    const isPosixUstar = header.toString('latin1', 257, 263) === 'ustar\0';
+    if (!isPosixUstar)
+        return name;
+    const prefix = readString(header, 345, 155);
+    return prefix === '' ? name : `${prefix}/${name}`;
+}
+/** An octal field, or GNU's base-256 form (high bit of the first byte set) for large values. */
+function readNumber(header, offset, length, field, position) {
+    const bytes = header.subarray(offset, offset + length);
+    const first = bytes[0] ?? 0;
+    if ((first & 0x80) !== 0) {
+        if (first === 0xff)
+            throw new errors_StackDeployError(`the tar header at byte ${position} has a negative ${field}`);
+        let value = first & 0x7f;
+        for (const byte of bytes.subarray(1))
+            value = value * 256 + byte;
+        if (!Number.isSafeInteger(value))
+            throw new errors_StackDeployError(`the tar header at byte ${position} has a ${field} too large to read`);
+        return value;
+    }
+    const text = bytes.toString('latin1').replace(/[\0 ]+$/u, '').replace(/^ +/u, '');
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/u.test(text)) {
+        throw new errors_StackDeployError(`the tar header at byte ${position} has an unreadable ${field} field "${text}"`, {
+            hint: 'the input is not a tar archive, or it is corrupted',
+        });
+    }
+    return Number.parseInt(text, 8);
+}
+function verifyChecksum(header, position) {
+    const expected = readNumber(header, 148, 8, 'checksum', position);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i += 1)
+        sum += i >= 148 && i < 156 ? 0x20 : (header[i] ?? 0);
+    if (sum !== expected) {
+        throw new errors_StackDeployError(`the tar header at byte ${position} has a wrong checksum`, {
+            hint: 'the input is not a tar archive, or it is corrupted',
+        });
+    }
+}
+/** pax records: `<length> <key>=<value>\n`, where length counts the whole record in bytes. */
+function parsePax(data, position) {
+    const names = {};
+    let offset = 0;
+    while (offset < data.length) {
+        const space = data.indexOf(0x20, offset);
+        const length = space === -1 ? Number.NaN : Number.parseInt(data.toString('latin1', offset, space), 10);
+        if (!Number.isInteger(length) || length <= 0 || offset + length > data.length) {
+            if (data.subarray(offset).every((byte) => byte === 0))
+                break;
+            throw new errors_StackDeployError(`the tar archive has a malformed pax record before byte ${position}`);
+        }
+        const record = data.toString('utf8', space + 1, offset + length - 1);
+        offset += length;
+        const equals = record.indexOf('=');
+        if (equals === -1)
+            continue;
+        const key = record.slice(0, equals);
+        const value = record.slice(equals + 1);
+        if (key === 'path')
+            names.path = value;
+        else if (key === 'linkpath')
+            names.linkPath = value;
+        else if (key === 'size' && /^\d+$/u.test(value))
+            names.size = Number.parseInt(value, 10);
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/build/size.ts
+
+
+
+
+
+/** Files this small are kept in memory and compressed only if the manifest lists them as layers. */
+const SMALL_FILE_BYTES = 1024;
+/** A docker-save manifest.json is a few hundred bytes per image; anything this large is not one. */
+const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+const SAVE_MANIFEST = 'manifest.json';
+const GZIP_MAGIC = [0x1f, 0x8b];
+/**
+ * Measures `ref` (a local image) by streaming `docker image save` through a tar reader and
+ * gzip, holding at most one megabyte of a layer in memory. Layers are compressed as they
+ * stream past, before the archive's manifest.json (written last) says which files are layers,
+ * so every file that may be one is compressed: names ending in `layer.tar` (docker before 25)
+ * or under `blobs/` (docker 25+).
+ */
+async function measureImageSize(executor, ref, options = {}) {
+    const where = { step: 'size', service: options.service, host: executor.host };
+    const archive = new SavedImageArchive();
+    const reader = new TarReader(archive);
+    let readFailure;
+    try {
+        await executor.run(saveImage(ref), {
+            step: 'size',
+            service: options.service,
+            onStdoutBytes: (chunk) => {
+                if (readFailure !== undefined)
+                    return;
+                try {
+                    reader.push(chunk);
+                }
+                catch (error) {
+                    // docker keeps writing until it exits; the rest of its output is dropped.
+                    readFailure = error;
+                }
+            },
+        });
+        if (readFailure !== undefined)
+            throw readFailure;
+        reader.end();
+        return archive.measure(ref);
+    }
+    catch (error) {
+        const failure = error instanceof errors_StackDeployError
+            ? error
+            : new errors_StackDeployError(`could not measure image ${ref}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+        throw failure.withContext({
+            ...where,
+            hint: failure.context.hint ?? `check that the image ${ref} exists locally (docker image ls) and that docker image save works for it`,
+        });
+    }
+}
+/** Everything about a `docker image save` archive needed to size it, gathered while it streams. */
+class SavedImageArchive {
+    #files = new Map();
+    #links = new Map();
+    onFile(entry) {
+        const name = normalizeName(entry.name);
+        if (name === SAVE_MANIFEST || (entry.size <= SMALL_FILE_BYTES && mayBeLayer(name))) {
+            if (entry.size > MAX_MANIFEST_BYTES) {
+                throw new errors_StackDeployError(`the ${SAVE_MANIFEST} of the saved image is ${entry.size} bytes, too large to be a docker save manifest`);
+            }
+            return new CollectingSink((content) => this.#files.set(name, { size: entry.size, content }));
+        }
+        if (mayBeLayer(name)) {
+            const counter = new GzipSizeCounter(entry.size);
+            this.#files.set(name, { size: entry.size, compressed: counter });
+            return counter;
+        }
+        this.#files.set(name, { size: entry.size });
+        return undefined;
+    }
+    onLink(entry) {
+        const name = normalizeName(entry.name);
+        const target = entry.kind === 'symlink' ? normalizeName(external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(name), entry.linkName)) : normalizeName(entry.linkName);
+        this.#links.set(name, target);
+    }
+    measure(ref) {
+        const manifest = this.#manifestFor(ref);
+        const layerNames = [...new Set(manifest.layers.map((layer) => this.#resolve(layer)))];
+        const configName = this.#resolve(manifest.config);
+        const config = this.#files.get(configName);
+        if (config === undefined)
+            throw missingFile(configName, 'config');
+        let compressedBytes = config.size;
+        let uncompressedBytes = config.size;
+        for (const layerName of layerNames) {
+            const layer = this.#files.get(layerName);
+            if (layer === undefined)
+                throw missingFile(layerName, 'layer');
+            compressedBytes += compressedSize(layer);
+            uncompressedBytes += layer.size;
+        }
+        return { compressedBytes, uncompressedBytes, layers: layerNames.length };
+    }
+    #manifestFor(ref) {
+        const file = this.#files.get(SAVE_MANIFEST);
+        if (file?.content === undefined) {
+            throw new errors_StackDeployError(`the output of docker image save for ${ref} has no ${SAVE_MANIFEST}`, {
+                hint: 'the docker engine wrote an archive format this tool does not know',
+            });
+        }
+        return parseSaveManifest(file.content.toString('utf8'), ref);
+    }
+    /** Follows links (docker writes a repeated layer as a symlink to its first copy). */
+    #resolve(name) {
+        let current = normalizeName(name);
+        for (let hops = 0; hops < 16; hops += 1) {
+            const target = this.#links.get(current);
+            if (target === undefined)
+                return current;
+            current = target;
+        }
+        throw new errors_StackDeployError(`the saved image has a link loop at ${name}`);
+    }
+}
+function missingFile(name, what) {
+    return new errors_StackDeployError(`the saved image's ${SAVE_MANIFEST} names the ${what} ${name}, which the archive does not contain`);
+}
+function compressedSize(file) {
+    if (file.compressed !== undefined)
+        return file.compressed.compressedBytes;
+    const content = file.content ?? Buffer.alloc(0);
+    return isGzip(content) ? content.length : (0,external_node_zlib_.gzipSync)(content).length;
+}
+function mayBeLayer(name) {
+    return name.endsWith('layer.tar') || name.startsWith('blobs/');
+}
+function normalizeName(name) {
+    return external_node_path_namespaceObject.posix.normalize(name).replace(/^(?:\.\/)+/u, '').replace(/\/+$/u, '');
+}
+function isGzip(data) {
+    return data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1];
+}
+/** Reads docker save's manifest.json: `[{"Config": "...", "RepoTags": [...], "Layers": [...]}]`. */
+function parseSaveManifest(text, ref) {
+    const invalid = (why) => new errors_StackDeployError(`the ${SAVE_MANIFEST} of the saved image ${ref} ${why}`, {
+        hint: 'the docker engine wrote an archive format this tool does not know',
+    });
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        throw invalid('is not JSON');
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0)
+        throw invalid('is not a non-empty list');
+    const images = parsed.filter(isRecord);
+    const image = images.length === 1 ? images[0] : images.find((entry) => Array.isArray(entry['RepoTags']) && entry['RepoTags'].includes(ref));
+    if (image === undefined)
+        throw invalid(`describes ${parsed.length} images and none is tagged ${ref}`);
+    const config = image['Config'];
+    const layers = image['Layers'];
+    if (typeof config !== 'string' || config === '')
+        throw invalid('has no "Config" path');
+    if (!Array.isArray(layers) || !layers.every((layer) => typeof layer === 'string')) {
+        throw invalid('has no "Layers" list of paths');
+    }
+    return { config, layers };
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Keeps a file's data whole (for small files only). */
+class CollectingSink {
+    #parts = [];
+    #done;
+    constructor(done) {
+        this.#done = done;
+    }
+    write(data) {
+        this.#parts.push(Buffer.from(data));
+    }
+    end() {
+        this.#done(Buffer.concat(this.#parts));
+    }
+}
+/** Data compressed at a time; the only part of a layer held in memory. */
+const PIECE_BYTES = 1024 * 1024;
+/** Deflate's window: each piece is compressed with the previous 32 KiB as its dictionary. */
+const WINDOW_BYTES = 32 * 1024;
+/** gzip's 10-byte header and 8-byte trailer (CRC-32 and length) around the deflate data. */
+const GZIP_FRAME_BYTES = 18;
+/**
+ * Counts the gzip-compressed size of one file as its data streams in. A file that already
+ * starts with the gzip magic bytes counts as its own size and is not compressed again.
+ *
+ * Compression is synchronous, one piece of `PIECE_BYTES` at a time: `onStdoutBytes` cannot
+ * pause `docker image save`, and an asynchronous `zlib.createGzip()` falls behind it and queues
+ * the whole layer in memory (seen: +120 MB of RSS for a 121 MB layer). Blocking the data
+ * handler lets the pipe throttle docker instead. Each piece is raw deflate with the previous
+ * 32 KiB as preset dictionary and a sync flush, so the pieces put together form one valid
+ * deflate stream, as long as a continuous one give or take a few bytes per piece; a file of
+ * one piece counts exactly as `gzipSync` of it.
+ */
+class GzipSizeCounter {
+    #size;
+    /** Views into the executor's chunks, which are never reused. */
+    #pending = [];
+    #pendingBytes = 0;
+    #window;
+    #mode = 'undecided';
+    #compressedBytes = GZIP_FRAME_BYTES;
+    #ended = false;
+    constructor(size) {
+        this.#size = size;
+    }
+    /** The count; read it after `end`. */
+    get compressedBytes() {
+        if (!this.#ended)
+            throw new errors_StackDeployError('a layer was measured before all its data was read');
+        return this.#mode === 'as-is' ? this.#size : this.#compressedBytes;
+    }
+    write(data) {
+        if (this.#mode === 'as-is')
+            return;
+        this.#pending.push(data);
+        this.#pendingBytes += data.length;
+        if (this.#mode === 'undecided' && this.#pendingBytes >= GZIP_MAGIC.length) {
+            this.#mode = isGzip(Buffer.concat(this.#pending.slice(0, GZIP_MAGIC.length))) ? 'as-is' : 'gzip';
+            if (this.#mode === 'as-is')
+                this.#pending = [];
+        }
+        if (this.#mode === 'gzip' && this.#pendingBytes >= PIECE_BYTES)
+            this.#compressPiece(false);
+    }
+    end() {
+        if (this.#mode !== 'as-is') {
+            this.#mode = 'gzip';
+            this.#compressPiece(true);
+        }
+        this.#ended = true;
+    }
+    #compressPiece(last) {
+        const piece = Buffer.concat(this.#pending);
+        this.#pending = [];
+        this.#pendingBytes = 0;
+        const output = (0,external_node_zlib_.deflateRawSync)(piece, {
+            ...(this.#window !== undefined ? { dictionary: this.#window } : {}),
+            finishFlush: last ? external_node_zlib_.constants.Z_FINISH : external_node_zlib_.constants.Z_SYNC_FLUSH,
+        });
+        this.#compressedBytes += output.length;
+        // Pieces before the last are at least PIECE_BYTES long, so the window is their end.
+        if (!last)
+            this.#window = Buffer.from(piece.subarray(piece.length - WINDOW_BYTES));
+    }
+}
+/** A registry manifest's stored size: `config.size` plus every `layers[].size`. */
+function manifestCompressedSize(rawManifestJson) {
+    const manifest = unwrapManifest(parseJson(rawManifestJson, 'image manifest'));
+    if (isIndex(manifest)) {
+        throw new errors_StackDeployError('the image manifest is an index (manifest list) of several platforms, so it has no single size', {
+            step: 'size',
+            hint: 'choose a platform (such as linux/amd64) and measure the manifest that the index lists for it',
+        });
+    }
+    if (!isRecord(manifest))
+        throw notAManifest('is not a JSON object');
+    if (manifest['schemaVersion'] === 1)
+        throw notAManifest('uses the obsolete schema version 1, which records no sizes');
+    const config = manifest['config'];
+    const layers = manifest['layers'];
+    if (!isRecord(config) || !isByteCount(config['size']))
+        throw notAManifest('has no "config.size"');
+    if (!Array.isArray(layers))
+        throw notAManifest('has no "layers" list');
+    let total = config['size'];
+    for (const [index, layer] of layers.entries()) {
+        if (!isRecord(layer) || !isByteCount(layer['size']))
+            throw notAManifest(`has no "layers[${index}].size"`);
+        total += layer['size'];
+    }
+    return total;
+}
+/**
+ * The digest of the manifest an index (manifest list) names for `platform`, written
+ * `os/architecture` or `os/architecture/variant` (`linux/amd64`, `linux/arm/v7`).
+ */
+function pickPlatformManifest(rawIndexJson, platform) {
+    const [os, architecture, variant, ...rest] = platform.split('/');
+    if (os === undefined || os === '' || architecture === undefined || architecture === '' || variant === '' || rest.length > 0) {
+        throw new StackDeployError(`platform "${platform}" is not of the form os/architecture[/variant]`, {
+            step: 'size',
+            hint: 'write a platform such as linux/amd64 or linux/arm/v7',
+        });
+    }
+    const index = unwrapManifest(parseJson(rawIndexJson, 'image index'));
+    if (!isIndex(index)) {
+        throw new StackDeployError('the manifest is a single-platform image manifest, not an index of platforms', {
+            step: 'size',
+            hint: 'measure it directly with manifestCompressedSize',
+        });
+    }
+    const children = index.manifests.filter(isRecord).flatMap((child) => {
+        const childPlatform = child['platform'];
+        const digest = child['digest'];
+        if (!isRecord(childPlatform) || typeof digest !== 'string')
+            return [];
+        const childVariant = typeof childPlatform['variant'] === 'string' ? childPlatform['variant'] : undefined;
+        return [{ os: childPlatform['os'], architecture: childPlatform['architecture'], variant: childVariant, digest }];
+    });
+    const sameArchitecture = children.filter((child) => child.os === os && child.architecture === architecture);
+    // Without a variant, the one manifest of that architecture; among several, the one without a variant.
+    const withoutVariant = sameArchitecture.filter((child) => child.variant === undefined);
+    const matches = variant !== undefined
+        ? sameArchitecture.filter((child) => child.variant === variant)
+        : sameArchitecture.length > 1 && withoutVariant.length > 0
+            ? withoutVariant
+            : sameArchitecture;
+    const describe = (child) => [child.os, child.architecture, child.variant].filter((part) => typeof part === 'string').join('/');
+    const available = children
+        .filter((child) => child.os !== 'unknown')
+        .map(describe)
+        .join(', ');
+    const [match, ...others] = matches;
+    if (match === undefined || others.length > 0) {
+        const why = match === undefined
+            ? `lists no manifest for platform ${platform}`
+            : `lists several manifests for platform ${platform} (${sameArchitecture.map(describe).join(', ')})`;
+        throw new StackDeployError(`the image index ${why}`, {
+            step: 'size',
+            hint: available === '' ? 'the index lists no platforms' : `choose one of: ${available}`,
+        });
+    }
+    return match.digest;
+}
+function parseJson(text, what) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors_StackDeployError(`the ${what} is not JSON: ${error instanceof Error ? error.message : String(error)}`, { step: 'size' });
+    }
+}
+/**
+ * `docker manifest inspect --verbose` wraps the registry manifest (`{"Ref", "Descriptor",
+ * "SchemaV2Manifest" | "OCIManifest"}`), and prints a list of those for an index.
+ */
+function unwrapManifest(value) {
+    if (Array.isArray(value))
+        return { manifests: value.map((entry) => (isRecord(entry) ? entry['Descriptor'] : entry)) };
+    if (!isRecord(value))
+        return value;
+    return value['SchemaV2Manifest'] ?? value['OCIManifest'] ?? value;
+}
+function isIndex(value) {
+    return isRecord(value) && Array.isArray(value['manifests']);
+}
+function isByteCount(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+function notAManifest(why) {
+    return new errors_StackDeployError(`the image manifest ${why}`, {
+        step: 'size',
+        hint: 'pass the raw manifest of one image (Docker v2 schema 2 or OCI), as docker buildx imagetools inspect --raw prints it',
+    });
+}
+const SI_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+/**
+ * SI units (1 kB = 1000 B): whole bytes below 1000 ("999 B"), then one decimal below 100 of a
+ * unit ("12.3 MB") and whole units from 100 ("300 kB").
+ */
+function formatBytes(bytes) {
+    if (bytes < 0)
+        return `-${formatBytes(-bytes)}`;
+    if (bytes < 1000)
+        return `${Math.round(bytes)} B`;
+    let unit = 0;
+    let value = bytes;
+    while (unit < SI_UNITS.length - 1 && roundForDisplay(value) >= 1000) {
+        value /= 1000;
+        unit += 1;
+    }
+    const shown = roundForDisplay(value);
+    return `${shown >= 100 ? shown.toFixed(0) : shown.toFixed(1)} ${SI_UNITS[unit]}`;
+}
+function roundForDisplay(value) {
+    return value >= 99.95 ? Math.round(value) : Math.round(value * 10) / 10;
+}
+/** "+1.2 MB (+10.4%)", "-300 kB (-3.0%)", "±0 B"; without a percentage when `previous` is 0. */
+function formatSizeDelta(current, previous) {
+    const delta = current - previous;
+    if (delta === 0)
+        return '±0 B';
+    const sign = delta > 0 ? '+' : '-';
+    const amount = `${sign}${formatBytes(Math.abs(delta))}`;
+    if (previous === 0)
+        return amount;
+    const percent = Math.abs((delta / previous) * 100).toFixed(1);
+    return `${amount} (${sign}${percent}%)`;
+}
+
+;// CONCATENATED MODULE: ./src/build/versions.ts
+/**
+ * Orders release versions (`1.2.3`, `1.2.3-rc.1`, `2.0`) as SemVer does: numeric parts by
+ * value, a pre-release before its release. Returns <0, 0 or >0.
+ */
+function compareVersions(a, b) {
+    const split = (v) => {
+        const [core = '', ...rest] = v.replace(/\+.*$/u, '').split('-');
+        return { core: core.split('.').map((part) => Number.parseInt(part, 10) || 0), pre: rest.length > 0 ? rest.join('-') : undefined };
+    };
+    const left = split(a);
+    const right = split(b);
+    for (let i = 0; i < Math.max(left.core.length, right.core.length); i += 1) {
+        const diff = (left.core[i] ?? 0) - (right.core[i] ?? 0);
+        if (diff !== 0)
+            return diff;
+    }
+    if (left.pre === right.pre)
+        return 0;
+    if (left.pre === undefined)
+        return 1;
+    if (right.pre === undefined)
+        return -1;
+    const l = left.pre.split('.');
+    const r = right.pre.split('.');
+    for (let i = 0; i < Math.max(l.length, r.length); i += 1) {
+        const x = l[i];
+        const y = r[i];
+        if (x === undefined)
+            return -1;
+        if (y === undefined)
+            return 1;
+        const nx = /^\d+$/u.test(x) ? Number(x) : undefined;
+        const ny = /^\d+$/u.test(y) ? Number(y) : undefined;
+        if (nx !== undefined && ny !== undefined && nx !== ny)
+            return nx - ny;
+        if (nx !== undefined && ny === undefined)
+            return -1;
+        if (nx === undefined && ny !== undefined)
+            return 1;
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+const RELEASE_TAG = /^\d+(?:\.\d+)*(?:-[0-9A-Za-z.-]+)?$/u;
+/**
+ * The release a new version follows: among the registry's tags that look like versions (not
+ * `sha-…`), the highest one below `current`; for a non-version build (`sha-…`), the highest.
+ */
+function previousReleaseTag(tags, current) {
+    const releases = tags.filter((tag) => RELEASE_TAG.test(tag) && tag !== current);
+    const candidates = RELEASE_TAG.test(current) ? releases.filter((tag) => compareVersions(tag, current) < 0) : releases;
+    return candidates.sort(compareVersions).at(-1);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/registry/image-ref.ts
+
+/** Splits `host/repo:tag@sha256:…` the way the docker CLI does. */
+function parseImageRef(ref) {
+    let rest = ref;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const lastColon = rest.lastIndexOf(':');
+    if (lastColon > lastSlash) {
+        tag = rest.slice(lastColon + 1);
+        rest = rest.slice(0, lastColon);
+    }
+    const slash = rest.indexOf('/');
+    const first = slash >= 0 ? rest.slice(0, slash) : '';
+    const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const registry = hasRegistry ? first : 'docker.io';
+    let repository = hasRegistry ? rest.slice(slash + 1) : rest;
+    if (repository === '' || (digest !== undefined && !/^sha256:[a-f0-9]{64}$/u.test(digest))) {
+        throw new errors_StackDeployError(`"${ref}" is not an image reference`, { hint: 'write it like ghcr.io/owner/name:tag' });
+    }
+    if (registry === 'docker.io' && !repository.includes('/'))
+        repository = `library/${repository}`;
+    return { registry, repository, tag, digest };
+}
+/** The registry's API base URL: plain HTTP only for loopback registries, as docker does. */
+function registryBaseUrl(registry) {
+    if (registry === 'docker.io')
+        return 'https://registry-1.docker.io';
+    const host = registry.replace(/:\d+$/u, '');
+    const loopback = host === 'localhost' || /^127\.\d+\.\d+\.\d+$/u.test(host) || host === '[::1]';
+    return `${loopback ? 'http' : 'https'}://${registry}`;
+}
+
+;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+const MANIFEST_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+/** `Bearer realm="…",service="…",scope="…"` → scheme and parameters. */
+function parseChallenge(header) {
+    const space = header.indexOf(' ');
+    const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
+    const params = {};
+    for (const match of header.slice(space + 1).matchAll(/([a-zA-Z_]+)="([^"]*)"/gu)) {
+        const [, key, value] = match;
+        if (key !== undefined && value !== undefined)
+            params[key.toLowerCase()] = value;
+    }
+    return { scheme, params };
+}
+/**
+ * A read-only client of the registry HTTP API (distribution spec): manifests and tags, with
+ * Basic and Bearer-token authentication. Credentials only ever travel in headers.
+ */
+class RegistryClient {
+    registry;
+    #base;
+    #options;
+    #authorization = new Map();
+    constructor(registry, options = {}) {
+        this.registry = registry;
+        this.#base = registryBaseUrl(registry);
+        this.#options = options;
+    }
+    /** The manifest a tag or digest names, or undefined when the registry has none. */
+    async manifest(repository, reference) {
+        const response = await this.#get(repository, `/v2/${repository}/manifests/${reference}`, { Accept: MANIFEST_MEDIA_TYPES.join(', ') });
+        if (response.status === 404)
+            return undefined;
+        const body = await response.text();
+        if (!response.ok)
+            throw this.#failure(repository, `reading the manifest ${repository}:${reference}`, response.status, body);
+        const digest = response.headers.get('docker-content-digest') ?? `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
+        const mediaType = response.headers.get('content-type') ?? '';
+        return { digest, mediaType, body };
+    }
+    /** Every tag of a repository (empty when the repository does not exist yet). */
+    async tags(repository) {
+        const response = await this.#get(repository, `/v2/${repository}/tags/list?n=10000`, { Accept: 'application/json' });
+        if (response.status === 404)
+            return [];
+        const body = await response.text();
+        if (!response.ok)
+            throw this.#failure(repository, `listing the tags of ${repository}`, response.status, body);
+        const parsed = JSON.parse(body);
+        return parsed.tags ?? [];
+    }
+    async #get(repository, path, headers) {
+        const fetchImpl = this.#options.fetch ?? fetch;
+        const send = (authorization) => fetchImpl(`${this.#base}${path}`, {
+            headers: authorization === undefined ? headers : { ...headers, Authorization: authorization },
+            signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
+            redirect: 'follow',
+        });
+        let response = await this.#guard(repository, () => send(this.#authorization.get(repository)));
+        if (response.status !== 401)
+            return response;
+        const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
+        const authorization = await this.#authorize(repository, challenge);
+        if (authorization === undefined)
+            return response;
+        await response.body?.cancel();
+        this.#authorization.set(repository, authorization);
+        response = await this.#guard(repository, () => send(authorization));
+        return response;
+    }
+    async #authorize(repository, challenge) {
+        const credentials = this.#options.credentials;
+        const basic = credentials === undefined ? undefined : `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+        if (challenge.scheme === 'basic')
+            return basic;
+        if (challenge.scheme !== 'bearer' || challenge.params.realm === undefined)
+            return undefined;
+        const url = new URL(challenge.params.realm);
+        if (challenge.params.service !== undefined)
+            url.searchParams.set('service', challenge.params.service);
+        url.searchParams.set('scope', challenge.params.scope ?? `repository:${repository}:pull`);
+        const fetchImpl = this.#options.fetch ?? fetch;
+        const response = await this.#guard(repository, () => fetchImpl(url, { headers: basic === undefined ? {} : { Authorization: basic }, signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000) }));
+        const body = await response.text();
+        if (!response.ok)
+            throw this.#failure(repository, 'getting a registry token', response.status, body);
+        const granted = JSON.parse(body);
+        const token = granted.token ?? granted.access_token;
+        return token === undefined ? undefined : `Bearer ${token}`;
+    }
+    async #guard(repository, request) {
+        try {
+            return await request();
+        }
+        catch (error) {
+            const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+            throw new errors_StackDeployError(`the registry ${this.registry} could not be reached: ${reason}`, {
+                step: 'registry',
+                hint: `check that ${this.#base} is reachable from here (repository ${repository})`,
+            });
+        }
+    }
+    #failure(repository, what, status, body) {
+        const denied = status === 401 || status === 403;
+        return new errors_StackDeployError(`the registry ${this.registry} answered ${status} while ${what}`, {
+            step: 'registry',
+            outputTail: body.slice(0, 500),
+            hint: denied
+                ? `check the registry credentials (github-token with packages permission for ghcr.io, or registry-username/registry-password) and their access to ${repository}`
+                : undefined,
+        });
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = require("node:fs");
+;// CONCATENATED MODULE: ./src/registry/docker-config.ts
+
+
+
+/**
+ * The credentials `docker login` stored for a registry in the runner's Docker config
+ * (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`), when stored inline (`auths`).
+ * Used to read the registry's API on the runner only; never sent to a host.
+ */
+function dockerConfigCredentials(registry, env) {
+    const file = (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
+    let parsed;
+    try {
+        parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const entry = parsed.auths?.[registry] ?? parsed.auths?.[`https://${registry}`] ?? parsed.auths?.[`http://${registry}`];
+    if (entry?.auth === undefined)
+        return undefined;
+    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0)
+        return undefined;
+    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+;// CONCATENATED MODULE: ./src/engine/settings.ts
+/** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
+const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock'];
+/** `a, b`, one per line, or a JSON array (another step's `services` output) → ['a', 'b']. */
+function splitList(value) {
+    const trimmed = value.trim();
+    if (trimmed.startsWith('[')) {
+        try {
+            const parsed = JSON.parse(trimmed);
+            if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string'))
+                return parsed.map((item) => item.trim()).filter((item) => item !== '');
+        }
+        catch {
+            // Not JSON: split it as text below.
+        }
+    }
+    return trimmed
+        .split(/[\s,]+/u)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+const GITHUB_CONTAINER_REGISTRY = 'ghcr.io';
+/** The credentials to log in to `registry` with, or undefined to use whatever login exists. */
+function credentialsFor(registry, settings) {
+    if (settings.registryCredentials !== undefined)
+        return settings.registryCredentials;
+    if (registry === GITHUB_CONTAINER_REGISTRY && settings.githubToken !== undefined && settings.actor !== undefined) {
+        return { username: settings.actor, password: settings.githubToken };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engine/build.ts
+
+
+
+
+
+
+
+
+
+
+
+
+class SizeBudgetError extends errors_StackDeployError {
+    images;
+    constructor(message, images, hint) {
+        super(message, { step: 'size', hint });
+        this.name = 'SizeBudgetError';
+        this.images = images;
+    }
+}
+function clientFor(context, registry, clients) {
+    let client = clients.get(registry);
+    if (client === undefined) {
+        // Reading the registry may also use the runner's own docker login (never sent to a host).
+        const credentials = credentialsFor(registry, context.settings) ?? dockerConfigCredentials(registry, context.env);
+        client = new RegistryClient(registry, { credentials });
+        clients.set(registry, client);
+    }
+    return client;
+}
+/** The size of the release before this one, or undefined when there is none (or it cannot be read). */
+async function previousRelease(context, client, build, versionTag) {
+    const { repository } = parseImageRef(build.image);
+    try {
+        const tag = previousReleaseTag(await client.tags(repository), versionTag);
+        if (tag === undefined)
+            return undefined;
+        const manifest = await client.manifest(repository, tag);
+        if (manifest === undefined)
+            return undefined;
+        return { tag, bytes: manifestCompressedSize(manifest.body) };
+    }
+    catch (error) {
+        context.reporter.warning(`${build.service}: the previous release's size could not be read: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+    }
+}
+function budgetVerdict(image) {
+    if (image.sizeLimit === undefined)
+        return 'no budget';
+    return image.bytes <= image.sizeLimit ? 'pass' : 'over budget';
+}
+/** Size, budget, change from the previous release: the words of one summary row. */
+function sizeRow(image) {
+    return [
+        image.service,
+        formatBytes(image.bytes),
+        image.sizeLimit === undefined ? '—' : formatBytes(image.sizeLimit),
+        image.previous === undefined ? '—' : `${formatSizeDelta(image.bytes, image.previous.bytes)} vs ${image.previous.tag}`,
+        budgetVerdict(image),
+    ];
+}
+/** Builds the images locally and measures each against its budget and the previous release. Pushes nothing. */
+async function buildAndMeasure(context, builds, versionTag, clients = new Map()) {
+    const { reporter, local } = context;
+    const builder = await detectBuilder(local);
+    const cache = await githubBuildCache(local, builder, context.env, context.settings.buildCache);
+    reporter.info(`Building ${builds.map((b) => b.service).join(', ')} with ${builder === 'buildx' ? 'docker buildx' : 'the classic docker builder'}; ` +
+        `build cache ${cache.disabledBecause === undefined ? 'on (GitHub Actions cache)' : `off: ${cache.disabledBecause}`}`);
+    await buildImages(builds, { executor: local, reporter, builder, cache });
+    return reporter.group('Measure image sizes', async () => {
+        const results = await settleWithLimit(builds, (0,external_node_os_namespaceObject.availableParallelism)(), async (build) => {
+            const client = clientFor(context, parseImageRef(build.image).registry, clients);
+            const [size, previous] = await Promise.all([measureImageSize(local, build.releaseRef, { service: build.service }), previousRelease(context, client, build, versionTag)]);
+            const image = { service: build.service, image: build.image, releaseRef: build.releaseRef, bytes: size.compressedBytes, sizeLimit: build.sizeLimit, previous };
+            reporter.info(sizeRow(image).join('  '));
+            return image;
+        });
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed !== undefined)
+            throw failed.reason;
+        return results.map((r) => r.value);
+    });
+}
+/**
+ * Builds the images, measures them against their budgets, and only when every image passes
+ * pushes all their tags and reads back each digest and stored size from the registry.
+ */
+async function buildAndPublish(context, builds, versionTag) {
+    const { reporter, local } = context;
+    const clients = new Map();
+    const measured = await buildAndMeasure(context, builds, versionTag, clients);
+    const over = measured.filter((image) => budgetVerdict(image) === 'over budget');
+    if (over.length > 0) {
+        const details = over.map((image) => {
+            const change = image.previous === undefined ? '' : `, ${formatSizeDelta(image.bytes, image.previous.bytes)} since ${image.previous.tag}`;
+            return `${image.service} is ${formatBytes(image.bytes)}, over its size_limit of ${formatBytes(image.sizeLimit ?? 0)}${change}`;
+        });
+        throw new SizeBudgetError(`size budget exceeded: ${details.join('; ')}. Nothing was pushed.`, measured, 'make the image smaller (multi-stage build, slimmer base image, fewer files), or raise services.<name>.size_limit in stack.yml');
+    }
+    const registries = [...new Set(builds.map((b) => parseImageRef(b.image).registry))];
+    const logins = registries.flatMap((registry) => {
+        const credentials = credentialsFor(registry, context.settings);
+        return credentials === undefined ? [] : [{ registry, credentials }];
+    });
+    await reporter.group('Push images', () => withRegistryLogins(local, logins, (registry) => context.cleanup.registryLogin(registry), () => pushImages(local, builds)));
+    return reporter.group('Read back digests', async () => Promise.all(measured.map(async (image) => {
+        const { registry, repository } = parseImageRef(image.image);
+        const manifest = await clientFor(context, registry, clients).manifest(repository, versionTag);
+        if (manifest === undefined) {
+            throw new errors_StackDeployError(`the registry has no ${image.releaseRef} right after it was pushed`, { service: image.service, step: 'push' });
+        }
+        const pinned = `${image.image}@${manifest.digest}`;
+        let bytes = image.bytes;
+        try {
+            bytes = manifestCompressedSize(manifest.body);
+        }
+        catch {
+            // A multi-platform index has no single size: keep the measured one.
+        }
+        reporter.info(`${image.service}: ${pinned} (${formatBytes(bytes)})`);
+        return { ...image, bytes, pinned };
+    })));
+}
+
 ;// CONCATENATED MODULE: ./src/manifest/suggest.ts
 /**
  * Edit distance between two strings counting insertions, deletions, substitutions and swaps of
  * two neighbouring characters (optimal string alignment), so `prot` is 1 away from `port`.
  */
-function editDistance(a, b) {
+function suggest_editDistance(a, b) {
     const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
     const at = (i, j) => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
     for (let i = 1; i <= a.length; i += 1) {
@@ -66310,7 +68744,7 @@ function closestMatch(word, candidates) {
     for (const candidate of candidates) {
         if (candidate === word)
             continue;
-        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        const distance = suggest_editDistance(word.toLowerCase(), candidate.toLowerCase());
         if (distance > maxDistanceFor(word, candidate))
             continue;
         if (best === undefined || distance < best.distance)
@@ -76894,210 +79328,6 @@ async function loadManifest(file) {
 
 
 
-;// CONCATENATED MODULE: ./src/release/select.ts
-
-const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/u;
-const DOCKER_TAG_CHARACTERS = 'letters, digits, "_", "." and "-", not starting with "." or "-", at most 128 characters';
-const FULL_SHA = /^[0-9a-f]{40}$/iu;
-const SHA = /^[0-9a-f]{7,40}$/iu;
-const STACK_TAG = /^v([0-9].*)$/su;
-const STACK_TAG_PATTERN = 'v*';
-const SHORT_SHA_LENGTH = 7;
-/** True when `tag` can be used as a Docker image tag. */
-function isValidDockerTag(tag) {
-    return DOCKER_TAG.test(tag);
-}
-/** The Docker image tag for a release version: `+` (SemVer build metadata) becomes `-`. */
-function dockerTagFor(version) {
-    return version.replace(/\+/gu, '-');
-}
-/**
- * Splits the `services` input: names separated by commas, newlines or other white space.
- * Empty entries are dropped and repeated names kept once, in first-seen order.
- */
-function parseServicesInput(text) {
-    const names = text
-        .split(/[\s,]+/u)
-        .map((name) => name.trim())
-        .filter((name) => name !== '');
-    return [...new Set(names)];
-}
-function selectRelease(input) {
-    const shortSha = shortShaOf(input.sha);
-    const serviceNames = validateServices(input.services);
-    const requested = validateRequested(input.requested ?? [], serviceNames);
-    const ref = classifyRef(input.ref, input.services);
-    if (ref.kind === 'sha' && !ref.sha.toLowerCase().startsWith(input.sha.toLowerCase())) {
-        throw selectError(`ref "${input.ref}" is a commit SHA that differs from sha "${input.sha}"`, {
-            hint: 'pass the same commit as ref and sha, or a branch or tag as ref',
-        });
-    }
-    if (ref.kind === 'branch' || ref.kind === 'sha') {
-        const version = `sha-${shortSha}`;
-        return requested.length > 0
-            ? { version, services: inManifestOrder(requested, serviceNames), source: 'requested', shortSha }
-            : { version, services: [...serviceNames], source: ref.kind, shortSha };
-    }
-    const release = releaseForTag(ref.tag, input.services);
-    validateVersion(ref.tag, release.version);
-    if (release.service !== undefined) {
-        const released = release.service;
-        const contradicting = requested.filter((name) => name !== released);
-        if (contradicting.length > 0) {
-            throw selectError(`tag "${ref.tag}" releases only service "${released}", but services ${quoteList(contradicting)} were requested`, {
-                service: released,
-                hint: `leave the services input empty, request only "${released}", or push a tag for each service`,
-            });
-        }
-        return { version: release.version, services: [released], source: 'service-tag', shortSha };
-    }
-    return requested.length > 0
-        ? { version: release.version, services: inManifestOrder(requested, serviceNames), source: 'requested', shortSha }
-        : { version: release.version, services: [...serviceNames], source: 'stack-tag', shortSha };
-}
-function classifyRef(ref, services) {
-    if (ref.trim() === '') {
-        throw selectError('the Git ref is empty', {
-            hint: 'pass a ref such as refs/tags/v1.2.3, refs/heads/main, a tag, a branch or a commit SHA',
-        });
-    }
-    if (ref.startsWith('refs/tags/')) {
-        const tag = ref.slice('refs/tags/'.length);
-        if (tag === '')
-            throw selectError(`ref "${ref}" names no tag`, { hint: 'pass a ref such as refs/tags/v1.2.3' });
-        return { kind: 'tag', tag };
-    }
-    if (ref.startsWith('refs/'))
-        return { kind: 'branch' };
-    if (FULL_SHA.test(ref))
-        return { kind: 'sha', sha: ref };
-    const looksLikeReleaseTag = STACK_TAG.test(ref) || services.some((service) => matchGlob(service.releaseTag, ref) !== undefined);
-    return looksLikeReleaseTag ? { kind: 'tag', tag: ref } : { kind: 'branch' };
-}
-function releaseForTag(tag, services) {
-    const matches = services.flatMap((service) => {
-        const captured = matchGlob(service.releaseTag, tag);
-        return captured === undefined ? [] : [{ service, captured }];
-    });
-    const [first, ...others] = matches;
-    if (first !== undefined && others.length > 0) {
-        const described = matches.map((m) => `${m.service.name} (${m.service.releaseTag})`).join(', ');
-        throw selectError(`tag "${tag}" matches the release tag patterns of several services: ${described}`, {
-            hint: 'give each service a releaseTag pattern that no other service\'s tags can match, such as "<name>-v*"',
-        });
-    }
-    if (first !== undefined)
-        return { version: stripVPrefix(first.captured), service: first.service.name };
-    const stack = STACK_TAG.exec(tag);
-    if (stack?.[1] !== undefined)
-        return { version: stack[1] };
-    const patterns = [...services.map((service) => service.releaseTag), `${STACK_TAG_PATTERN} (every service)`];
-    throw selectError(`"${tag}" matches no release tag pattern; patterns: ${patterns.join(', ')}`, {
-        hint: 'push a tag that matches one of the patterns (for example v1.2.3), or run from a branch',
-    });
-}
-/** The text `*` matched, or undefined when `text` does not match `pattern`. `*` matches one or more characters. */
-function matchGlob(pattern, text) {
-    const star = pattern.indexOf('*');
-    const prefix = pattern.slice(0, star);
-    const suffix = pattern.slice(star + 1);
-    if (text.length <= prefix.length + suffix.length)
-        return undefined;
-    if (!text.startsWith(prefix) || !text.endsWith(suffix))
-        return undefined;
-    return text.slice(prefix.length, text.length - suffix.length);
-}
-function stripVPrefix(captured) {
-    return /^v[0-9]/u.test(captured) ? captured.slice(1) : captured;
-}
-function validateVersion(tag, version) {
-    const dockerTag = dockerTagFor(version);
-    if (!isValidDockerTag(dockerTag)) {
-        throw selectError(`tag "${tag}" gives version "${version}", which is not a valid Docker tag ("${dockerTag}")`, {
-            hint: `a Docker tag may contain only ${DOCKER_TAG_CHARACTERS}`,
-        });
-    }
-}
-function shortShaOf(sha) {
-    if (!SHA.test(sha)) {
-        throw selectError(`sha "${sha}" is not a commit SHA (7 to 40 hexadecimal characters)`, {
-            hint: 'pass the full 40-character commit SHA, such as GITHUB_SHA or the output of git rev-parse HEAD',
-        });
-    }
-    return sha.slice(0, SHORT_SHA_LENGTH).toLowerCase();
-}
-function validateServices(services) {
-    if (services.length === 0) {
-        throw selectError('the stack has no services to release', { hint: 'declare at least one service in stack.yml' });
-    }
-    const names = services.map((service) => service.name);
-    const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
-    if (duplicates.length > 0) {
-        throw selectError(`service names must be unique; repeated: ${quoteList([...new Set(duplicates)])}`, {
-            hint: 'rename the repeated services in stack.yml',
-        });
-    }
-    for (const service of services) {
-        const stars = service.releaseTag.split('*').length - 1;
-        if (stars !== 1) {
-            throw selectError(`release tag pattern "${service.releaseTag}" of service "${service.name}" must contain exactly one "*"`, { service: service.name, hint: `use a pattern such as "${service.name}-v*"` });
-        }
-    }
-    return names;
-}
-function validateRequested(requested, serviceNames) {
-    const unknown = requested.filter((name) => !serviceNames.includes(name));
-    const [firstUnknown] = unknown;
-    if (firstUnknown !== undefined) {
-        const guesses = unknown.flatMap((name) => {
-            const guess = closestName(name, serviceNames);
-            return guess === undefined ? [] : [`"${name}" → "${guess}"`];
-        });
-        const didYouMean = guesses.length > 0 ? `did you mean ${guesses.join(', ')}? ` : '';
-        throw selectError(`unknown service${unknown.length > 1 ? 's' : ''} requested: ${quoteList(unknown)}`, {
-            service: firstUnknown,
-            hint: `${didYouMean}valid services: ${serviceNames.join(', ')}`,
-        });
-    }
-    return [...new Set(requested)];
-}
-function inManifestOrder(requested, serviceNames) {
-    return serviceNames.filter((name) => requested.includes(name));
-}
-/** The service name nearest to `name` by edit distance, when near enough to be a likely typo. */
-function closestName(name, candidates) {
-    let best;
-    for (const candidate of candidates) {
-        const distance = select_editDistance(name.toLowerCase(), candidate.toLowerCase());
-        if (best === undefined || distance < best.distance)
-            best = { name: candidate, distance };
-    }
-    if (best === undefined)
-        return undefined;
-    const tolerance = Math.max(1, Math.floor(Math.max(name.length, best.name.length) / 3));
-    return best.distance <= tolerance ? best.name : undefined;
-}
-function select_editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-            const deletion = (previous[j] ?? 0) + 1;
-            const insertion = (current[j - 1] ?? 0) + 1;
-            current.push(Math.min(substitution, deletion, insertion));
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
-}
-function quoteList(names) {
-    return names.map((name) => `"${name}"`).join(', ');
-}
-function selectError(message, context) {
-    return new errors_StackDeployError(message, { step: 'select', ...context });
-}
-
 ;// CONCATENATED MODULE: ./src/build/plan.ts
 
 
@@ -77164,1375 +79394,37 @@ function planBuild(input) {
     return { version, selection, builds, notBuilt };
 }
 
-;// CONCATENATED MODULE: ./src/commands/command.ts
-function command_command(argv, stdin) {
-    if (stdin === undefined)
-        return { argv };
-    return { argv, stdin: stdin.text, stdinIsSecret: stdin.secret ?? false };
-}
-
-;// CONCATENATED MODULE: ./src/commands/docker.ts
+;// CONCATENATED MODULE: ./src/engine/release-plan.ts
 
 
 
-/** Refuses a value that would be empty or read as an option; returns it unchanged otherwise. */
-function docker_requireArgument(value, what) {
-    if (value.trim() === '') {
-        throw new errors_StackDeployError(`${what} is empty`, { hint: `set a non-empty ${what}` });
-    }
-    if (value.startsWith('-')) {
-        throw new errors_StackDeployError(`${what} "${value}" starts with "-" and would be read as an option`, {
-            hint: `a ${what} must not start with "-"`,
-        });
-    }
-    return value;
-}
-/** An image reference (`ghcr.io/acme/api:1.2.3`, an image ID): not empty, no leading "-", no white space. */
-function requireImageRef(ref, what = 'image reference') {
-    docker_requireArgument(ref, what);
-    if (/\s/u.test(ref)) {
-        throw new errors_StackDeployError(`${what} "${ref}" contains white space`, {
-            hint: 'an image reference looks like registry/owner/name:tag and has no spaces',
-        });
-    }
-    return ref;
-}
-function dockerVersion() {
-    return command_command(['docker', 'version', '--format', '{{json .}}']);
-}
-function buildxVersion() {
-    return command_command(['docker', 'buildx', 'version']);
-}
-/**
- * `docker buildx build` or `docker build`. Argument order: `--file`, `--target`, `--build-arg`…,
- * `--label`…, `--tag`…, `--platform`, `--network`, `--load`, `--iidfile`, `--cache-from`…,
- * `--cache-to`…, then the context last.
- */
-function buildImage(opts) {
-    const context = docker_requireArgument(opts.context, 'build context');
-    const platforms = opts.platforms ?? [];
-    const cacheTo = opts.cacheTo ?? [];
-    if (opts.builder === 'classic') {
-        const refused = [platforms.length > 0 ? 'platforms' : undefined, cacheTo.length > 0 ? 'cache-to' : undefined].filter((name) => name !== undefined);
-        if (refused.length > 0) {
-            throw new errors_StackDeployError(`the classic docker builder does not support ${refused.join(' or ')}`, {
-                step: 'build',
-                hint: 'install the docker buildx plugin (https://github.com/docker/buildx#installing), or remove those build options',
-            });
-        }
-    }
-    if (opts.tags.length === 0) {
-        throw new errors_StackDeployError('a build needs at least one tag', { step: 'build', hint: 'pass the image tag to build' });
-    }
-    const argv = opts.builder === 'buildx' ? ['docker', 'buildx', 'build'] : ['docker', 'build'];
-    if (opts.dockerfile !== undefined)
-        argv.push('--file', dockerfilePath(context, opts.dockerfile));
-    if (opts.target !== undefined)
-        argv.push('--target', docker_requireArgument(opts.target, 'build target'));
-    for (const pair of sortedPairs(opts.buildArgs ?? {}, 'build argument'))
-        argv.push('--build-arg', pair);
-    for (const pair of sortedPairs(opts.labels ?? {}, 'label'))
-        argv.push('--label', pair);
-    for (const tag of opts.tags)
-        argv.push('--tag', requireImageRef(tag, 'image tag'));
-    if (platforms.length > 0) {
-        argv.push('--platform', platforms.map((platform) => docker_requireArgument(platform, 'platform')).join(','));
-    }
-    if (opts.network !== undefined)
-        argv.push('--network', docker_requireArgument(opts.network, 'build network'));
-    if (opts.builder === 'buildx' && opts.load !== false)
-        argv.push('--load');
-    if (opts.iidFile !== undefined)
-        argv.push('--iidfile', docker_requireArgument(opts.iidFile, 'image ID file'));
-    for (const source of opts.cacheFrom ?? [])
-        argv.push('--cache-from', docker_requireArgument(source, 'cache source'));
-    for (const destination of cacheTo)
-        argv.push('--cache-to', docker_requireArgument(destination, 'cache destination'));
-    argv.push(context);
-    return command_command(argv);
-}
-/**
- * Docker resolves `--file` against the working directory, not the context: a relative
- * Dockerfile is joined onto the context here. Paths are POSIX (builds run on Linux hosts);
- * an absolute POSIX or Windows path is kept as given.
- */
-function dockerfilePath(context, dockerfile) {
-    docker_requireArgument(dockerfile, 'Dockerfile path');
-    const path = external_node_path_namespaceObject.posix.isAbsolute(dockerfile) || external_node_path_namespaceObject.win32.isAbsolute(dockerfile) ? dockerfile : external_node_path_namespaceObject.posix.join(context, dockerfile);
-    return docker_requireArgument(path, 'Dockerfile path');
-}
-/** `K=V` pairs sorted by key (code-unit order, the same on every machine). */
-function sortedPairs(record, what) {
-    return Object.keys(record)
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map((key) => {
-        if (key === '' || key.includes('=') || /\s/u.test(key) || key.startsWith('-')) {
-            throw new errors_StackDeployError(`${what} name "${key}" is not valid`, {
-                step: 'build',
-                hint: `a ${what} name must be non-empty, must not start with "-" and contains no "=" or white space`,
-            });
-        }
-        return `${key}=${record[key] ?? ''}`;
+
+/** The release the run's ref, inputs and stack.yml describe: services, version, images to build. */
+function planRelease(settings, manifest, now) {
+    return planBuild({
+        manifest,
+        manifestDir: (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(settings.manifest)),
+        ref: settings.ref,
+        sha: settings.sha,
+        requested: settings.services,
+        version: settings.version,
+        repositoryOwner: settings.repositoryOwner,
+        repositoryUrl: settings.repositoryUrl,
+        now,
     });
 }
-function tagImage(source, target) {
-    return command(['docker', 'tag', requireImageRef(source, 'source image'), requireImageRef(target, 'target image')]);
-}
-function pushImage(ref) {
-    return command_command(['docker', 'push', requireImageRef(ref)]);
-}
-function pullImage(ref) {
-    return command(['docker', 'pull', requireImageRef(ref)]);
-}
-/** Removes one image reference. Never forced: an image a container still uses stays. */
-function removeImage(ref) {
-    return command(['docker', 'image', 'rm', requireImageRef(ref)]);
-}
-/** Writes the image as a tar archive (`docker save` format) to standard output. */
-function saveImage(ref) {
-    return command_command(['docker', 'image', 'save', requireImageRef(ref)]);
-}
-function inspectImage(ref, format) {
-    return command(['docker', 'image', 'inspect', '--format', requireFormat(format), requireImageRef(ref)]);
-}
-function inspectContainer(idOrName, format) {
-    return command(['docker', 'container', 'inspect', '--format', requireFormat(format), requireImageRef(idOrName, 'container')]);
-}
-function requireFormat(format) {
-    if (format.trim() === '') {
-        throw new StackDeployError('inspect format is empty', { hint: 'pass a Go template such as {{json .}}' });
-    }
-    return format;
-}
-/** `docker login` with the password on standard input (marked secret), never in argv. */
-function loginRegistry(opts) {
-    const registry = requireImageRef(opts.registry, 'registry');
-    const username = docker_requireArgument(opts.username, 'registry username');
-    if (opts.password === '') {
-        throw new errors_StackDeployError(`the password for registry ${registry} is empty`, {
-            hint: 'pass a registry token (for GHCR, the GITHUB_TOKEN with packages: write)',
+/** The released services that the environment runs; an error when there are none. */
+function servicesInEnvironment(release, manifest, environment) {
+    const inEnvironment = environmentServices(manifest, environment);
+    const names = release.selection.services.filter((name) => inEnvironment.includes(name));
+    if (names.length === 0) {
+        const released = release.selection.services;
+        throw new errors_StackDeployError(`${released.join(', ')} ${released.length === 1 ? 'is' : 'are'} not deployed to ${environment}`, {
+            step: 'select',
+            hint: `environment "${environment}" runs: ${inEnvironment.join(', ')}`,
         });
-    }
-    return command_command(['docker', 'login', registry, '--username', username, '--password-stdin'], {
-        text: opts.password,
-        secret: true,
-    });
-}
-function logoutRegistry(registry) {
-    return command_command(['docker', 'logout', requireImageRef(registry, 'registry')]);
-}
-/**
- * The raw registry manifest of an image, for measuring its compressed size:
- * `docker buildx imagetools inspect --raw`, or without buildx `docker manifest inspect --verbose`.
- */
-function rawManifest(opts) {
-    const ref = requireImageRef(opts.ref);
-    return opts.tool === 'buildx'
-        ? command(['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref])
-        : command(['docker', 'manifest', 'inspect', '--verbose', ref]);
-}
-/** The registry digests of a local image, as a JSON array. */
-function repoDigests(ref) {
-    return inspectImage(ref, '{{json .RepoDigests}}');
-}
-
-;// CONCATENATED MODULE: ./src/util/pool.ts
-/**
- * Runs `work` on every item with at most `limit` running at once, and waits for all of them,
- * failed or not. Results keep the order of `items`.
- */
-async function settleWithLimit(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next;
-            next += 1;
-            const item = items[index];
-            try {
-                results[index] = { status: 'fulfilled', value: await work(item) };
-            }
-            catch (reason) {
-                results[index] = { status: 'rejected', reason };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/build/build-images.ts
-
-
-
-
-const BUILD_ERROR_TAIL_LINES = 30;
-/** `docker buildx` when the plugin answers, else the classic builder. */
-async function detectBuilder(executor) {
-    const probe = await executor.run(buildxVersion(), { allowFailure: true, step: 'build' });
-    return probe.exitCode === 0 ? 'buildx' : 'classic';
-}
-/**
- * Builds every image, at most one per core at a time. Each build's output is collected and
- * shown in its own log group when it ends, so parallel logs never interleave. Throws one error
- * naming every failed service, each with the last 30 lines of its output.
- */
-async function buildImages(builds, deps) {
-    const { executor, reporter, builder } = deps;
-    const results = await settleWithLimit(builds, deps.parallelism ?? (0,external_node_os_namespaceObject.availableParallelism)(), async (build) => {
-        let log = '';
-        const cmd = buildImage({
-            builder,
-            context: build.context,
-            dockerfile: build.dockerfile,
-            target: build.target,
-            buildArgs: build.buildArgs,
-            labels: build.labels,
-            tags: build.refs,
-            platforms: builder === 'buildx' ? build.platforms : undefined,
-            network: build.network,
-            cacheFrom: deps.cache?.cacheFrom(build.service),
-            cacheTo: deps.cache?.cacheTo(build.service),
-        });
-        try {
-            await executor.run(cmd, {
-                service: build.service,
-                step: 'build',
-                env: builder === 'buildx' ? { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' } : { DOCKER_BUILDKIT: '0' },
-                onOutput: (chunk) => {
-                    log += chunk;
-                },
-            });
-        }
-        catch (error) {
-            const context = error instanceof errors_StackDeployError ? error.context : {};
-            throw new errors_StackDeployError(`the build of ${build.service} failed${context.exitCode === undefined ? '' : ` (exit code ${context.exitCode})`}`, {
-                ...context,
-                service: build.service,
-                step: 'build',
-                outputTail: tailLines(log, BUILD_ERROR_TAIL_LINES),
-                hint: `fix the build of ${build.service}; its whole log is in the "Build ${build.service}" log group`,
-            });
-        }
-        finally {
-            await reporter.group(`Build ${build.service}`, () => {
-                reporter.info(log.trimEnd());
-                return Promise.resolve();
-            });
-        }
-    });
-    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
-    if (failures.length === 0)
-        return;
-    if (failures.length === 1)
-        throw failures[0];
-    // Several failed: report each in the log, then fail with the first one's details.
-    for (const failure of failures.slice(1))
-        reporter.error(failure instanceof Error ? failure.message : String(failure));
-    throw failures[0];
-}
-
-;// CONCATENATED MODULE: ./src/build/cache.ts
-
-const NO_CACHE = (why) => ({ cacheFrom: () => [], cacheTo: () => [], disabledBecause: why });
-/**
- * The GitHub Actions cache backend of buildx (`type=gha`), one scope per service. It needs the
- * runner's cache service (ACTIONS_RUNTIME_TOKEN and a cache URL, which buildx reads from the
- * environment, never from argv) and a buildx driver that can export caches (not `docker`).
- * Anywhere else it is off.
- */
-async function githubBuildCache(executor, builder, env, wanted) {
-    if (!wanted)
-        return NO_CACHE('the build-cache input is false');
-    const onGithub = env.ACTIONS_RUNTIME_TOKEN !== undefined && (env.ACTIONS_CACHE_URL !== undefined || env.ACTIONS_RESULTS_URL !== undefined);
-    if (!onGithub)
-        return NO_CACHE('not running on GitHub Actions');
-    if (builder !== 'buildx')
-        return NO_CACHE('docker buildx is not installed');
-    const inspect = await executor.run(command_command(['docker', 'buildx', 'inspect']), { allowFailure: true, step: 'build' });
-    const driver = /^Driver:\s*(\S+)/mu.exec(inspect.stdout)?.[1];
-    if (driver === undefined || driver === 'docker') {
-        return NO_CACHE('the buildx builder uses the "docker" driver, which cannot export caches (add docker/setup-buildx-action before this step)');
-    }
-    return {
-        cacheFrom: (service) => [`type=gha,scope=stack-deploy-${service}`],
-        cacheTo: (service) => [`type=gha,scope=stack-deploy-${service},mode=max`],
-    };
-}
-
-;// CONCATENATED MODULE: ./src/build/publish.ts
-
-
-/**
- * Logs in to each registry that has credentials (password on stdin), runs `work`, and logs out
- * again whatever happened. `onLogin` lets the action's post step log out after a cancelled run.
- */
-async function withRegistryLogins(executor, logins, onLogin, work) {
-    const loggedIn = [];
-    try {
-        for (const { registry, credentials } of logins) {
-            onLogin(registry);
-            try {
-                await executor.run(loginRegistry({ registry, username: credentials.username, password: credentials.password }), { step: 'login' });
-            }
-            catch (error) {
-                const context = error instanceof errors_StackDeployError ? error.context : {};
-                throw new errors_StackDeployError(`docker login to ${registry} as ${credentials.username} failed`, {
-                    ...context,
-                    step: 'login',
-                    hint: registry === 'ghcr.io'
-                        ? 'the github-token needs "packages: write" permission in the workflow (or set registry-username/registry-password)'
-                        : 'check the registry-username and registry-password inputs',
-                });
-            }
-            loggedIn.push(registry);
-        }
-        return await work();
-    }
-    finally {
-        // Every registry gets its logout, and a failed logout never hides why the run failed.
-        for (const registry of loggedIn)
-            await executor.run(logoutRegistry(registry), { step: 'logout', allowFailure: true }).catch(() => undefined);
-    }
-}
-/** Pushes every tag of every image, one push at a time (layers are shared between tags). */
-async function pushImages(executor, images) {
-    for (const image of images) {
-        for (const ref of image.refs) {
-            await executor.run(pushImage(ref), { service: image.service, step: 'push' });
-        }
-    }
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/build/tar.ts
-
-const BLOCK = 512;
-/** Long names and pax records larger than this are refused: no real archive has them. */
-const MAX_METADATA_BYTES = 1024 * 1024;
-class TarReader {
-    #handlers;
-    #header = Buffer.alloc(BLOCK);
-    #headerFill = 0;
-    #phase = { kind: 'header' };
-    /** Zero blocks seen in a row: two end the archive. */
-    #zeroBlocks = 0;
-    /** Set by `L`, `K` and `x` entries for the next entry only. */
-    #next = {};
-    /** Set by `g` entries for every following entry. */
-    #global = {};
-    #bytesRead = 0;
-    constructor(handlers) {
-        this.#handlers = handlers;
-    }
-    /** True once the end-of-archive marker (two zero blocks) has been read. */
-    get finished() {
-        return this.#phase.kind === 'finished';
-    }
-    /** Feeds the next bytes of the archive. Bytes after the end-of-archive marker are ignored. */
-    push(chunk) {
-        let offset = 0;
-        while (offset < chunk.length) {
-            const phase = this.#phase;
-            switch (phase.kind) {
-                case 'finished':
-                    this.#bytesRead += chunk.length - offset;
-                    return;
-                case 'header': {
-                    const take = Math.min(BLOCK - this.#headerFill, chunk.length - offset);
-                    chunk.copy(this.#header, this.#headerFill, offset, offset + take);
-                    this.#headerFill += take;
-                    offset += take;
-                    if (this.#headerFill === BLOCK) {
-                        this.#headerFill = 0;
-                        this.#readHeader();
-                        this.#bytesRead += BLOCK;
-                    }
-                    break;
-                }
-                case 'file': {
-                    const take = Math.min(phase.remaining, chunk.length - offset);
-                    if (take > 0)
-                        phase.sink?.write(chunk.subarray(offset, offset + take));
-                    phase.remaining -= take;
-                    offset += take;
-                    this.#bytesRead += take;
-                    if (phase.remaining === 0) {
-                        phase.sink?.end();
-                        this.#phase = phase.padding > 0 ? { kind: 'skip', remaining: phase.padding } : { kind: 'header' };
-                    }
-                    break;
-                }
-                case 'metadata': {
-                    const take = Math.min(phase.size - phase.received, chunk.length - offset);
-                    phase.parts.push(Buffer.from(chunk.subarray(offset, offset + take)));
-                    phase.received += take;
-                    offset += take;
-                    this.#bytesRead += take;
-                    if (phase.received === phase.size) {
-                        this.#applyMetadata(phase.type, Buffer.concat(phase.parts));
-                        const padding = paddingAfter(phase.size);
-                        this.#phase = padding > 0 ? { kind: 'skip', remaining: padding } : { kind: 'header' };
-                    }
-                    break;
-                }
-                case 'skip': {
-                    const take = Math.min(phase.remaining, chunk.length - offset);
-                    phase.remaining -= take;
-                    offset += take;
-                    this.#bytesRead += take;
-                    if (phase.remaining === 0)
-                        this.#phase = { kind: 'header' };
-                    break;
-                }
-            }
-        }
-    }
-    /**
-     * The archive has no more bytes. Throws when it stopped inside an entry. An archive that
-     * ends on an entry boundary without the end-of-archive marker is accepted.
-     */
-    end() {
-        const phase = this.#phase;
-        if (phase.kind === 'finished')
-            return;
-        const insideHeader = phase.kind === 'header' && this.#headerFill > 0;
-        const insideEntry = phase.kind === 'file' || phase.kind === 'metadata' || (phase.kind === 'skip' && phase.remaining > 0);
-        if (insideHeader || insideEntry) {
-            throw new errors_StackDeployError(`the tar archive is truncated: it ends inside an entry after ${this.#bytesRead + this.#headerFill} bytes`);
-        }
-        this.#phase = { kind: 'finished' };
-    }
-    #readHeader() {
-        const header = this.#header;
-        if (header.every((byte) => byte === 0)) {
-            this.#zeroBlocks += 1;
-            if (this.#zeroBlocks === 2)
-                this.#phase = { kind: 'finished' };
-            return;
-        }
-        this.#zeroBlocks = 0;
-        verifyChecksum(header, this.#bytesRead);
-        const type = String.fromCharCode(header[156] ?? 0);
-        const headerSize = readNumber(header, 124, 12, 'size', this.#bytesRead);
-        if (type === 'L' || type === 'K' || type === 'x' || type === 'g') {
-            if (headerSize > MAX_METADATA_BYTES) {
-                throw new errors_StackDeployError(`the tar archive has a ${headerSize}-byte "${type}" header record at byte ${this.#bytesRead}, larger than any real one`);
-            }
-            this.#phase =
-                headerSize > 0 ? { kind: 'metadata', type, size: headerSize, parts: [], received: 0 } : { kind: 'header' };
-            if (headerSize === 0)
-                this.#applyMetadata(type, Buffer.alloc(0));
-            return;
-        }
-        const pending = { ...this.#global, ...this.#next };
-        this.#next = {};
-        const name = pending.path ?? headerName(header);
-        const size = pending.size ?? headerSize;
-        const padding = paddingAfter(size);
-        if (type === '0' || type === '\0' || type === '7') {
-            const sink = this.#handlers.onFile({ name, size });
-            if (size === 0) {
-                sink?.end();
-                return;
-            }
-            this.#phase = { kind: 'file', remaining: size, padding, sink };
-            return;
-        }
-        if (type === '1' || type === '2') {
-            const linkName = pending.linkPath ?? readString(header, 157, 100);
-            this.#handlers.onLink?.({ name, linkName, kind: type === '2' ? 'symlink' : 'hardlink' });
-        }
-        if (size > 0)
-            this.#phase = { kind: 'skip', remaining: size + padding };
-    }
-    #applyMetadata(type, data) {
-        switch (type) {
-            case 'L':
-                this.#next.path = cString(data);
-                return;
-            case 'K':
-                this.#next.linkPath = cString(data);
-                return;
-            case 'x':
-                Object.assign(this.#next, parsePax(data, this.#bytesRead));
-                return;
-            case 'g':
-                Object.assign(this.#global, parsePax(data, this.#bytesRead));
-                return;
-        }
-    }
-}
-function paddingAfter(size) {
-    return (BLOCK - (size % BLOCK)) % BLOCK;
-}
-/** Text up to the first NUL. */
-function cString(data) {
-    const end = data.indexOf(0);
-    return data.toString('utf8', 0, end === -1 ? data.length : end);
-}
-function readString(header, offset, length) {
-    return cString(header.subarray(offset, offset + length));
-}
-/** The name field, joined to the ustar prefix field when the header is POSIX ustar. */
-function headerName(header) {
-    const name = readString(header, 0, 100);
-    const isPosixUstar = header.toString('latin1', 257, 263) === 'ustar\0';
-    if (!isPosixUstar)
-        return name;
-    const prefix = readString(header, 345, 155);
-    return prefix === '' ? name : `${prefix}/${name}`;
-}
-/** An octal field, or GNU's base-256 form (high bit of the first byte set) for large values. */
-function readNumber(header, offset, length, field, position) {
-    const bytes = header.subarray(offset, offset + length);
-    const first = bytes[0] ?? 0;
-    if ((first & 0x80) !== 0) {
-        if (first === 0xff)
-            throw new errors_StackDeployError(`the tar header at byte ${position} has a negative ${field}`);
-        let value = first & 0x7f;
-        for (const byte of bytes.subarray(1))
-            value = value * 256 + byte;
-        if (!Number.isSafeInteger(value))
-            throw new errors_StackDeployError(`the tar header at byte ${position} has a ${field} too large to read`);
-        return value;
-    }
-    const text = bytes.toString('latin1').replace(/[\0 ]+$/u, '').replace(/^ +/u, '');
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/u.test(text)) {
-        throw new errors_StackDeployError(`the tar header at byte ${position} has an unreadable ${field} field "${text}"`, {
-            hint: 'the input is not a tar archive, or it is corrupted',
-        });
-    }
-    return Number.parseInt(text, 8);
-}
-function verifyChecksum(header, position) {
-    const expected = readNumber(header, 148, 8, 'checksum', position);
-    let sum = 0;
-    for (let i = 0; i < BLOCK; i += 1)
-        sum += i >= 148 && i < 156 ? 0x20 : (header[i] ?? 0);
-    if (sum !== expected) {
-        throw new errors_StackDeployError(`the tar header at byte ${position} has a wrong checksum`, {
-            hint: 'the input is not a tar archive, or it is corrupted',
-        });
-    }
-}
-/** pax records: `<length> <key>=<value>\n`, where length counts the whole record in bytes. */
-function parsePax(data, position) {
-    const names = {};
-    let offset = 0;
-    while (offset < data.length) {
-        const space = data.indexOf(0x20, offset);
-        const length = space === -1 ? Number.NaN : Number.parseInt(data.toString('latin1', offset, space), 10);
-        if (!Number.isInteger(length) || length <= 0 || offset + length > data.length) {
-            if (data.subarray(offset).every((byte) => byte === 0))
-                break;
-            throw new errors_StackDeployError(`the tar archive has a malformed pax record before byte ${position}`);
-        }
-        const record = data.toString('utf8', space + 1, offset + length - 1);
-        offset += length;
-        const equals = record.indexOf('=');
-        if (equals === -1)
-            continue;
-        const key = record.slice(0, equals);
-        const value = record.slice(equals + 1);
-        if (key === 'path')
-            names.path = value;
-        else if (key === 'linkpath')
-            names.linkPath = value;
-        else if (key === 'size' && /^\d+$/u.test(value))
-            names.size = Number.parseInt(value, 10);
     }
     return names;
-}
-
-;// CONCATENATED MODULE: ./src/build/size.ts
-
-
-
-
-
-/** Files this small are kept in memory and compressed only if the manifest lists them as layers. */
-const SMALL_FILE_BYTES = 1024;
-/** A docker-save manifest.json is a few hundred bytes per image; anything this large is not one. */
-const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
-const SAVE_MANIFEST = 'manifest.json';
-const GZIP_MAGIC = [0x1f, 0x8b];
-/**
- * Measures `ref` (a local image) by streaming `docker image save` through a tar reader and
- * gzip, holding at most one megabyte of a layer in memory. Layers are compressed as they
- * stream past, before the archive's manifest.json (written last) says which files are layers,
- * so every file that may be one is compressed: names ending in `layer.tar` (docker before 25)
- * or under `blobs/` (docker 25+).
- */
-async function measureImageSize(executor, ref, options = {}) {
-    const where = { step: 'size', service: options.service, host: executor.host };
-    const archive = new SavedImageArchive();
-    const reader = new TarReader(archive);
-    let readFailure;
-    try {
-        await executor.run(saveImage(ref), {
-            step: 'size',
-            service: options.service,
-            onStdoutBytes: (chunk) => {
-                if (readFailure !== undefined)
-                    return;
-                try {
-                    reader.push(chunk);
-                }
-                catch (error) {
-                    // docker keeps writing until it exits; the rest of its output is dropped.
-                    readFailure = error;
-                }
-            },
-        });
-        if (readFailure !== undefined)
-            throw readFailure;
-        reader.end();
-        return archive.measure(ref);
-    }
-    catch (error) {
-        const failure = error instanceof errors_StackDeployError
-            ? error
-            : new errors_StackDeployError(`could not measure image ${ref}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
-        throw failure.withContext({
-            ...where,
-            hint: failure.context.hint ?? `check that the image ${ref} exists locally (docker image ls) and that docker image save works for it`,
-        });
-    }
-}
-/** Everything about a `docker image save` archive needed to size it, gathered while it streams. */
-class SavedImageArchive {
-    #files = new Map();
-    #links = new Map();
-    onFile(entry) {
-        const name = normalizeName(entry.name);
-        if (name === SAVE_MANIFEST || (entry.size <= SMALL_FILE_BYTES && mayBeLayer(name))) {
-            if (entry.size > MAX_MANIFEST_BYTES) {
-                throw new errors_StackDeployError(`the ${SAVE_MANIFEST} of the saved image is ${entry.size} bytes, too large to be a docker save manifest`);
-            }
-            return new CollectingSink((content) => this.#files.set(name, { size: entry.size, content }));
-        }
-        if (mayBeLayer(name)) {
-            const counter = new GzipSizeCounter(entry.size);
-            this.#files.set(name, { size: entry.size, compressed: counter });
-            return counter;
-        }
-        this.#files.set(name, { size: entry.size });
-        return undefined;
-    }
-    onLink(entry) {
-        const name = normalizeName(entry.name);
-        const target = entry.kind === 'symlink' ? normalizeName(external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(name), entry.linkName)) : normalizeName(entry.linkName);
-        this.#links.set(name, target);
-    }
-    measure(ref) {
-        const manifest = this.#manifestFor(ref);
-        const layerNames = [...new Set(manifest.layers.map((layer) => this.#resolve(layer)))];
-        const configName = this.#resolve(manifest.config);
-        const config = this.#files.get(configName);
-        if (config === undefined)
-            throw missingFile(configName, 'config');
-        let compressedBytes = config.size;
-        let uncompressedBytes = config.size;
-        for (const layerName of layerNames) {
-            const layer = this.#files.get(layerName);
-            if (layer === undefined)
-                throw missingFile(layerName, 'layer');
-            compressedBytes += compressedSize(layer);
-            uncompressedBytes += layer.size;
-        }
-        return { compressedBytes, uncompressedBytes, layers: layerNames.length };
-    }
-    #manifestFor(ref) {
-        const file = this.#files.get(SAVE_MANIFEST);
-        if (file?.content === undefined) {
-            throw new errors_StackDeployError(`the output of docker image save for ${ref} has no ${SAVE_MANIFEST}`, {
-                hint: 'the docker engine wrote an archive format this tool does not know',
-            });
-        }
-        return parseSaveManifest(file.content.toString('utf8'), ref);
-    }
-    /** Follows links (docker writes a repeated layer as a symlink to its first copy). */
-    #resolve(name) {
-        let current = normalizeName(name);
-        for (let hops = 0; hops < 16; hops += 1) {
-            const target = this.#links.get(current);
-            if (target === undefined)
-                return current;
-            current = target;
-        }
-        throw new errors_StackDeployError(`the saved image has a link loop at ${name}`);
-    }
-}
-function missingFile(name, what) {
-    return new errors_StackDeployError(`the saved image's ${SAVE_MANIFEST} names the ${what} ${name}, which the archive does not contain`);
-}
-function compressedSize(file) {
-    if (file.compressed !== undefined)
-        return file.compressed.compressedBytes;
-    const content = file.content ?? Buffer.alloc(0);
-    return isGzip(content) ? content.length : (0,external_node_zlib_.gzipSync)(content).length;
-}
-function mayBeLayer(name) {
-    return name.endsWith('layer.tar') || name.startsWith('blobs/');
-}
-function normalizeName(name) {
-    return external_node_path_namespaceObject.posix.normalize(name).replace(/^(?:\.\/)+/u, '').replace(/\/+$/u, '');
-}
-function isGzip(data) {
-    return data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1];
-}
-/** Reads docker save's manifest.json: `[{"Config": "...", "RepoTags": [...], "Layers": [...]}]`. */
-function parseSaveManifest(text, ref) {
-    const invalid = (why) => new errors_StackDeployError(`the ${SAVE_MANIFEST} of the saved image ${ref} ${why}`, {
-        hint: 'the docker engine wrote an archive format this tool does not know',
-    });
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        throw invalid('is not JSON');
-    }
-    if (!Array.isArray(parsed) || parsed.length === 0)
-        throw invalid('is not a non-empty list');
-    const images = parsed.filter(isRecord);
-    const image = images.length === 1 ? images[0] : images.find((entry) => Array.isArray(entry['RepoTags']) && entry['RepoTags'].includes(ref));
-    if (image === undefined)
-        throw invalid(`describes ${parsed.length} images and none is tagged ${ref}`);
-    const config = image['Config'];
-    const layers = image['Layers'];
-    if (typeof config !== 'string' || config === '')
-        throw invalid('has no "Config" path');
-    if (!Array.isArray(layers) || !layers.every((layer) => typeof layer === 'string')) {
-        throw invalid('has no "Layers" list of paths');
-    }
-    return { config, layers };
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** Keeps a file's data whole (for small files only). */
-class CollectingSink {
-    #parts = [];
-    #done;
-    constructor(done) {
-        this.#done = done;
-    }
-    write(data) {
-        this.#parts.push(Buffer.from(data));
-    }
-    end() {
-        this.#done(Buffer.concat(this.#parts));
-    }
-}
-/** Data compressed at a time; the only part of a layer held in memory. */
-const PIECE_BYTES = 1024 * 1024;
-/** Deflate's window: each piece is compressed with the previous 32 KiB as its dictionary. */
-const WINDOW_BYTES = 32 * 1024;
-/** gzip's 10-byte header and 8-byte trailer (CRC-32 and length) around the deflate data. */
-const GZIP_FRAME_BYTES = 18;
-/**
- * Counts the gzip-compressed size of one file as its data streams in. A file that already
- * starts with the gzip magic bytes counts as its own size and is not compressed again.
- *
- * Compression is synchronous, one piece of `PIECE_BYTES` at a time: `onStdoutBytes` cannot
- * pause `docker image save`, and an asynchronous `zlib.createGzip()` falls behind it and queues
- * the whole layer in memory (seen: +120 MB of RSS for a 121 MB layer). Blocking the data
- * handler lets the pipe throttle docker instead. Each piece is raw deflate with the previous
- * 32 KiB as preset dictionary and a sync flush, so the pieces put together form one valid
- * deflate stream, as long as a continuous one give or take a few bytes per piece; a file of
- * one piece counts exactly as `gzipSync` of it.
- */
-class GzipSizeCounter {
-    #size;
-    /** Views into the executor's chunks, which are never reused. */
-    #pending = [];
-    #pendingBytes = 0;
-    #window;
-    #mode = 'undecided';
-    #compressedBytes = GZIP_FRAME_BYTES;
-    #ended = false;
-    constructor(size) {
-        this.#size = size;
-    }
-    /** The count; read it after `end`. */
-    get compressedBytes() {
-        if (!this.#ended)
-            throw new errors_StackDeployError('a layer was measured before all its data was read');
-        return this.#mode === 'as-is' ? this.#size : this.#compressedBytes;
-    }
-    write(data) {
-        if (this.#mode === 'as-is')
-            return;
-        this.#pending.push(data);
-        this.#pendingBytes += data.length;
-        if (this.#mode === 'undecided' && this.#pendingBytes >= GZIP_MAGIC.length) {
-            this.#mode = isGzip(Buffer.concat(this.#pending.slice(0, GZIP_MAGIC.length))) ? 'as-is' : 'gzip';
-            if (this.#mode === 'as-is')
-                this.#pending = [];
-        }
-        if (this.#mode === 'gzip' && this.#pendingBytes >= PIECE_BYTES)
-            this.#compressPiece(false);
-    }
-    end() {
-        if (this.#mode !== 'as-is') {
-            this.#mode = 'gzip';
-            this.#compressPiece(true);
-        }
-        this.#ended = true;
-    }
-    #compressPiece(last) {
-        const piece = Buffer.concat(this.#pending);
-        this.#pending = [];
-        this.#pendingBytes = 0;
-        const output = (0,external_node_zlib_.deflateRawSync)(piece, {
-            ...(this.#window !== undefined ? { dictionary: this.#window } : {}),
-            finishFlush: last ? external_node_zlib_.constants.Z_FINISH : external_node_zlib_.constants.Z_SYNC_FLUSH,
-        });
-        this.#compressedBytes += output.length;
-        // Pieces before the last are at least PIECE_BYTES long, so the window is their end.
-        if (!last)
-            this.#window = Buffer.from(piece.subarray(piece.length - WINDOW_BYTES));
-    }
-}
-/** A registry manifest's stored size: `config.size` plus every `layers[].size`. */
-function manifestCompressedSize(rawManifestJson) {
-    const manifest = unwrapManifest(parseJson(rawManifestJson, 'image manifest'));
-    if (isIndex(manifest)) {
-        throw new errors_StackDeployError('the image manifest is an index (manifest list) of several platforms, so it has no single size', {
-            step: 'size',
-            hint: 'choose a platform (such as linux/amd64) and measure the manifest that the index lists for it',
-        });
-    }
-    if (!isRecord(manifest))
-        throw notAManifest('is not a JSON object');
-    if (manifest['schemaVersion'] === 1)
-        throw notAManifest('uses the obsolete schema version 1, which records no sizes');
-    const config = manifest['config'];
-    const layers = manifest['layers'];
-    if (!isRecord(config) || !isByteCount(config['size']))
-        throw notAManifest('has no "config.size"');
-    if (!Array.isArray(layers))
-        throw notAManifest('has no "layers" list');
-    let total = config['size'];
-    for (const [index, layer] of layers.entries()) {
-        if (!isRecord(layer) || !isByteCount(layer['size']))
-            throw notAManifest(`has no "layers[${index}].size"`);
-        total += layer['size'];
-    }
-    return total;
-}
-/**
- * The digest of the manifest an index (manifest list) names for `platform`, written
- * `os/architecture` or `os/architecture/variant` (`linux/amd64`, `linux/arm/v7`).
- */
-function pickPlatformManifest(rawIndexJson, platform) {
-    const [os, architecture, variant, ...rest] = platform.split('/');
-    if (os === undefined || os === '' || architecture === undefined || architecture === '' || variant === '' || rest.length > 0) {
-        throw new StackDeployError(`platform "${platform}" is not of the form os/architecture[/variant]`, {
-            step: 'size',
-            hint: 'write a platform such as linux/amd64 or linux/arm/v7',
-        });
-    }
-    const index = unwrapManifest(parseJson(rawIndexJson, 'image index'));
-    if (!isIndex(index)) {
-        throw new StackDeployError('the manifest is a single-platform image manifest, not an index of platforms', {
-            step: 'size',
-            hint: 'measure it directly with manifestCompressedSize',
-        });
-    }
-    const children = index.manifests.filter(isRecord).flatMap((child) => {
-        const childPlatform = child['platform'];
-        const digest = child['digest'];
-        if (!isRecord(childPlatform) || typeof digest !== 'string')
-            return [];
-        const childVariant = typeof childPlatform['variant'] === 'string' ? childPlatform['variant'] : undefined;
-        return [{ os: childPlatform['os'], architecture: childPlatform['architecture'], variant: childVariant, digest }];
-    });
-    const sameArchitecture = children.filter((child) => child.os === os && child.architecture === architecture);
-    // Without a variant, the one manifest of that architecture; among several, the one without a variant.
-    const withoutVariant = sameArchitecture.filter((child) => child.variant === undefined);
-    const matches = variant !== undefined
-        ? sameArchitecture.filter((child) => child.variant === variant)
-        : sameArchitecture.length > 1 && withoutVariant.length > 0
-            ? withoutVariant
-            : sameArchitecture;
-    const describe = (child) => [child.os, child.architecture, child.variant].filter((part) => typeof part === 'string').join('/');
-    const available = children
-        .filter((child) => child.os !== 'unknown')
-        .map(describe)
-        .join(', ');
-    const [match, ...others] = matches;
-    if (match === undefined || others.length > 0) {
-        const why = match === undefined
-            ? `lists no manifest for platform ${platform}`
-            : `lists several manifests for platform ${platform} (${sameArchitecture.map(describe).join(', ')})`;
-        throw new StackDeployError(`the image index ${why}`, {
-            step: 'size',
-            hint: available === '' ? 'the index lists no platforms' : `choose one of: ${available}`,
-        });
-    }
-    return match.digest;
-}
-function parseJson(text, what) {
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        throw new errors_StackDeployError(`the ${what} is not JSON: ${error instanceof Error ? error.message : String(error)}`, { step: 'size' });
-    }
-}
-/**
- * `docker manifest inspect --verbose` wraps the registry manifest (`{"Ref", "Descriptor",
- * "SchemaV2Manifest" | "OCIManifest"}`), and prints a list of those for an index.
- */
-function unwrapManifest(value) {
-    if (Array.isArray(value))
-        return { manifests: value.map((entry) => (isRecord(entry) ? entry['Descriptor'] : entry)) };
-    if (!isRecord(value))
-        return value;
-    return value['SchemaV2Manifest'] ?? value['OCIManifest'] ?? value;
-}
-function isIndex(value) {
-    return isRecord(value) && Array.isArray(value['manifests']);
-}
-function isByteCount(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-function notAManifest(why) {
-    return new errors_StackDeployError(`the image manifest ${why}`, {
-        step: 'size',
-        hint: 'pass the raw manifest of one image (Docker v2 schema 2 or OCI), as docker buildx imagetools inspect --raw prints it',
-    });
-}
-const SI_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
-/**
- * SI units (1 kB = 1000 B): whole bytes below 1000 ("999 B"), then one decimal below 100 of a
- * unit ("12.3 MB") and whole units from 100 ("300 kB").
- */
-function formatBytes(bytes) {
-    if (bytes < 0)
-        return `-${formatBytes(-bytes)}`;
-    if (bytes < 1000)
-        return `${Math.round(bytes)} B`;
-    let unit = 0;
-    let value = bytes;
-    while (unit < SI_UNITS.length - 1 && roundForDisplay(value) >= 1000) {
-        value /= 1000;
-        unit += 1;
-    }
-    const shown = roundForDisplay(value);
-    return `${shown >= 100 ? shown.toFixed(0) : shown.toFixed(1)} ${SI_UNITS[unit]}`;
-}
-function roundForDisplay(value) {
-    return value >= 99.95 ? Math.round(value) : Math.round(value * 10) / 10;
-}
-/** "+1.2 MB (+10.4%)", "-300 kB (-3.0%)", "±0 B"; without a percentage when `previous` is 0. */
-function formatSizeDelta(current, previous) {
-    const delta = current - previous;
-    if (delta === 0)
-        return '±0 B';
-    const sign = delta > 0 ? '+' : '-';
-    const amount = `${sign}${formatBytes(Math.abs(delta))}`;
-    if (previous === 0)
-        return amount;
-    const percent = Math.abs((delta / previous) * 100).toFixed(1);
-    return `${amount} (${sign}${percent}%)`;
-}
-
-;// CONCATENATED MODULE: ./src/build/versions.ts
-/**
- * Orders release versions (`1.2.3`, `1.2.3-rc.1`, `2.0`) as SemVer does: numeric parts by
- * value, a pre-release before its release. Returns <0, 0 or >0.
- */
-function compareVersions(a, b) {
-    const split = (v) => {
-        const [core = '', ...rest] = v.replace(/\+.*$/u, '').split('-');
-        return { core: core.split('.').map((part) => Number.parseInt(part, 10) || 0), pre: rest.length > 0 ? rest.join('-') : undefined };
-    };
-    const left = split(a);
-    const right = split(b);
-    for (let i = 0; i < Math.max(left.core.length, right.core.length); i += 1) {
-        const diff = (left.core[i] ?? 0) - (right.core[i] ?? 0);
-        if (diff !== 0)
-            return diff;
-    }
-    if (left.pre === right.pre)
-        return 0;
-    if (left.pre === undefined)
-        return 1;
-    if (right.pre === undefined)
-        return -1;
-    const l = left.pre.split('.');
-    const r = right.pre.split('.');
-    for (let i = 0; i < Math.max(l.length, r.length); i += 1) {
-        const x = l[i];
-        const y = r[i];
-        if (x === undefined)
-            return -1;
-        if (y === undefined)
-            return 1;
-        const nx = /^\d+$/u.test(x) ? Number(x) : undefined;
-        const ny = /^\d+$/u.test(y) ? Number(y) : undefined;
-        if (nx !== undefined && ny !== undefined && nx !== ny)
-            return nx - ny;
-        if (nx !== undefined && ny === undefined)
-            return -1;
-        if (nx === undefined && ny !== undefined)
-            return 1;
-        if (x !== y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
-}
-const RELEASE_TAG = /^\d+(?:\.\d+)*(?:-[0-9A-Za-z.-]+)?$/u;
-/**
- * The release a new version follows: among the registry's tags that look like versions (not
- * `sha-…`), the highest one below `current`; for a non-version build (`sha-…`), the highest.
- */
-function previousReleaseTag(tags, current) {
-    const releases = tags.filter((tag) => RELEASE_TAG.test(tag) && tag !== current);
-    const candidates = RELEASE_TAG.test(current) ? releases.filter((tag) => compareVersions(tag, current) < 0) : releases;
-    return candidates.sort(compareVersions).at(-1);
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/registry/image-ref.ts
-
-/** Splits `host/repo:tag@sha256:…` the way the docker CLI does. */
-function parseImageRef(ref) {
-    let rest = ref;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const lastColon = rest.lastIndexOf(':');
-    if (lastColon > lastSlash) {
-        tag = rest.slice(lastColon + 1);
-        rest = rest.slice(0, lastColon);
-    }
-    const slash = rest.indexOf('/');
-    const first = slash >= 0 ? rest.slice(0, slash) : '';
-    const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    const registry = hasRegistry ? first : 'docker.io';
-    let repository = hasRegistry ? rest.slice(slash + 1) : rest;
-    if (repository === '' || (digest !== undefined && !/^sha256:[a-f0-9]{64}$/u.test(digest))) {
-        throw new errors_StackDeployError(`"${ref}" is not an image reference`, { hint: 'write it like ghcr.io/owner/name:tag' });
-    }
-    if (registry === 'docker.io' && !repository.includes('/'))
-        repository = `library/${repository}`;
-    return { registry, repository, tag, digest };
-}
-/** The registry's API base URL: plain HTTP only for loopback registries, as docker does. */
-function registryBaseUrl(registry) {
-    if (registry === 'docker.io')
-        return 'https://registry-1.docker.io';
-    const host = registry.replace(/:\d+$/u, '');
-    const loopback = host === 'localhost' || /^127\.\d+\.\d+\.\d+$/u.test(host) || host === '[::1]';
-    return `${loopback ? 'http' : 'https'}://${registry}`;
-}
-
-;// CONCATENATED MODULE: ./src/registry/client.ts
-
-
-
-const MANIFEST_MEDIA_TYPES = [
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json',
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-];
-/** `Bearer realm="…",service="…",scope="…"` → scheme and parameters. */
-function parseChallenge(header) {
-    const space = header.indexOf(' ');
-    const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
-    const params = {};
-    for (const match of header.slice(space + 1).matchAll(/([a-zA-Z_]+)="([^"]*)"/gu)) {
-        const [, key, value] = match;
-        if (key !== undefined && value !== undefined)
-            params[key.toLowerCase()] = value;
-    }
-    return { scheme, params };
-}
-/**
- * A read-only client of the registry HTTP API (distribution spec): manifests and tags, with
- * Basic and Bearer-token authentication. Credentials only ever travel in headers.
- */
-class RegistryClient {
-    registry;
-    #base;
-    #options;
-    #authorization = new Map();
-    constructor(registry, options = {}) {
-        this.registry = registry;
-        this.#base = registryBaseUrl(registry);
-        this.#options = options;
-    }
-    /** The manifest a tag or digest names, or undefined when the registry has none. */
-    async manifest(repository, reference) {
-        const response = await this.#get(repository, `/v2/${repository}/manifests/${reference}`, { Accept: MANIFEST_MEDIA_TYPES.join(', ') });
-        if (response.status === 404)
-            return undefined;
-        const body = await response.text();
-        if (!response.ok)
-            throw this.#failure(repository, `reading the manifest ${repository}:${reference}`, response.status, body);
-        const digest = response.headers.get('docker-content-digest') ?? `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
-        const mediaType = response.headers.get('content-type') ?? '';
-        return { digest, mediaType, body };
-    }
-    /** Every tag of a repository (empty when the repository does not exist yet). */
-    async tags(repository) {
-        const response = await this.#get(repository, `/v2/${repository}/tags/list?n=10000`, { Accept: 'application/json' });
-        if (response.status === 404)
-            return [];
-        const body = await response.text();
-        if (!response.ok)
-            throw this.#failure(repository, `listing the tags of ${repository}`, response.status, body);
-        const parsed = JSON.parse(body);
-        return parsed.tags ?? [];
-    }
-    async #get(repository, path, headers) {
-        const fetchImpl = this.#options.fetch ?? fetch;
-        const send = (authorization) => fetchImpl(`${this.#base}${path}`, {
-            headers: authorization === undefined ? headers : { ...headers, Authorization: authorization },
-            signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
-            redirect: 'follow',
-        });
-        let response = await this.#guard(repository, () => send(this.#authorization.get(repository)));
-        if (response.status !== 401)
-            return response;
-        const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
-        const authorization = await this.#authorize(repository, challenge);
-        if (authorization === undefined)
-            return response;
-        await response.body?.cancel();
-        this.#authorization.set(repository, authorization);
-        response = await this.#guard(repository, () => send(authorization));
-        return response;
-    }
-    async #authorize(repository, challenge) {
-        const credentials = this.#options.credentials;
-        const basic = credentials === undefined ? undefined : `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-        if (challenge.scheme === 'basic')
-            return basic;
-        if (challenge.scheme !== 'bearer' || challenge.params.realm === undefined)
-            return undefined;
-        const url = new URL(challenge.params.realm);
-        if (challenge.params.service !== undefined)
-            url.searchParams.set('service', challenge.params.service);
-        url.searchParams.set('scope', challenge.params.scope ?? `repository:${repository}:pull`);
-        const fetchImpl = this.#options.fetch ?? fetch;
-        const response = await this.#guard(repository, () => fetchImpl(url, { headers: basic === undefined ? {} : { Authorization: basic }, signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000) }));
-        const body = await response.text();
-        if (!response.ok)
-            throw this.#failure(repository, 'getting a registry token', response.status, body);
-        const granted = JSON.parse(body);
-        const token = granted.token ?? granted.access_token;
-        return token === undefined ? undefined : `Bearer ${token}`;
-    }
-    async #guard(repository, request) {
-        try {
-            return await request();
-        }
-        catch (error) {
-            const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-            throw new errors_StackDeployError(`the registry ${this.registry} could not be reached: ${reason}`, {
-                step: 'registry',
-                hint: `check that ${this.#base} is reachable from here (repository ${repository})`,
-            });
-        }
-    }
-    #failure(repository, what, status, body) {
-        const denied = status === 401 || status === 403;
-        return new errors_StackDeployError(`the registry ${this.registry} answered ${status} while ${what}`, {
-            step: 'registry',
-            outputTail: body.slice(0, 500),
-            hint: denied
-                ? `check the registry credentials (github-token with packages permission for ghcr.io, or registry-username/registry-password) and their access to ${repository}`
-                : undefined,
-        });
-    }
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = require("node:fs");
-;// CONCATENATED MODULE: ./src/registry/docker-config.ts
-
-
-
-/**
- * The credentials `docker login` stored for a registry in the runner's Docker config
- * (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`), when stored inline (`auths`).
- * Used to read the registry's API on the runner only; never sent to a host.
- */
-function dockerConfigCredentials(registry, env) {
-    const file = (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
-    let parsed;
-    try {
-        parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const entry = parsed.auths?.[registry] ?? parsed.auths?.[`https://${registry}`] ?? parsed.auths?.[`http://${registry}`];
-    if (entry?.auth === undefined)
-        return undefined;
-    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon <= 0)
-        return undefined;
-    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-;// CONCATENATED MODULE: ./src/engine/settings.ts
-/** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
-const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock'];
-/** `a, b` or one per line → ['a', 'b']. */
-function splitList(value) {
-    return value
-        .split(/[\s,]+/u)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-const GITHUB_CONTAINER_REGISTRY = 'ghcr.io';
-/** The credentials to log in to `registry` with, or undefined to use whatever login exists. */
-function credentialsFor(registry, settings) {
-    if (settings.registryCredentials !== undefined)
-        return settings.registryCredentials;
-    if (registry === GITHUB_CONTAINER_REGISTRY && settings.githubToken !== undefined && settings.actor !== undefined) {
-        return { username: settings.actor, password: settings.githubToken };
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/engine/build.ts
-
-
-
-
-
-
-
-
-
-
-
-
-class SizeBudgetError extends errors_StackDeployError {
-    images;
-    constructor(message, images, hint) {
-        super(message, { step: 'size', hint });
-        this.name = 'SizeBudgetError';
-        this.images = images;
-    }
-}
-function clientFor(context, registry, clients) {
-    let client = clients.get(registry);
-    if (client === undefined) {
-        // Reading the registry may also use the runner's own docker login (never sent to a host).
-        const credentials = credentialsFor(registry, context.settings) ?? dockerConfigCredentials(registry, context.env);
-        client = new RegistryClient(registry, { credentials });
-        clients.set(registry, client);
-    }
-    return client;
-}
-/** The size of the release before this one, or undefined when there is none (or it cannot be read). */
-async function previousRelease(context, client, build, versionTag) {
-    const { repository } = parseImageRef(build.image);
-    try {
-        const tag = previousReleaseTag(await client.tags(repository), versionTag);
-        if (tag === undefined)
-            return undefined;
-        const manifest = await client.manifest(repository, tag);
-        if (manifest === undefined)
-            return undefined;
-        return { tag, bytes: manifestCompressedSize(manifest.body) };
-    }
-    catch (error) {
-        context.reporter.warning(`${build.service}: the previous release's size could not be read: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-    }
-}
-function budgetVerdict(image) {
-    if (image.sizeLimit === undefined)
-        return 'no budget';
-    return image.bytes <= image.sizeLimit ? 'pass' : 'over budget';
-}
-/** Size, budget, change from the previous release: the words of one summary row. */
-function sizeRow(image) {
-    return [
-        image.service,
-        formatBytes(image.bytes),
-        image.sizeLimit === undefined ? '—' : formatBytes(image.sizeLimit),
-        image.previous === undefined ? '—' : `${formatSizeDelta(image.bytes, image.previous.bytes)} vs ${image.previous.tag}`,
-        budgetVerdict(image),
-    ];
-}
-/**
- * Builds the images, measures them against their budgets, and only when every image passes
- * pushes all their tags and reads back each digest and stored size from the registry.
- */
-async function buildAndPublish(context, builds, versionTag) {
-    const { reporter, local } = context;
-    const builder = await detectBuilder(local);
-    const cache = await githubBuildCache(local, builder, context.env, context.settings.buildCache);
-    reporter.info(`Building ${builds.map((b) => b.service).join(', ')} with ${builder === 'buildx' ? 'docker buildx' : 'the classic docker builder'}; ` +
-        `build cache ${cache.disabledBecause === undefined ? 'on (GitHub Actions cache)' : `off: ${cache.disabledBecause}`}`);
-    await buildImages(builds, { executor: local, reporter, builder, cache });
-    const clients = new Map();
-    const measured = await reporter.group('Measure image sizes', async () => {
-        const results = await settleWithLimit(builds, (0,external_node_os_namespaceObject.availableParallelism)(), async (build) => {
-            const client = clientFor(context, parseImageRef(build.image).registry, clients);
-            const [size, previous] = await Promise.all([measureImageSize(local, build.releaseRef, { service: build.service }), previousRelease(context, client, build, versionTag)]);
-            const image = { service: build.service, image: build.image, releaseRef: build.releaseRef, bytes: size.compressedBytes, sizeLimit: build.sizeLimit, previous };
-            reporter.info(sizeRow(image).join('  '));
-            return image;
-        });
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed !== undefined)
-            throw failed.reason;
-        return results.map((r) => r.value);
-    });
-    const over = measured.filter((image) => budgetVerdict(image) === 'over budget');
-    if (over.length > 0) {
-        const details = over.map((image) => {
-            const change = image.previous === undefined ? '' : `, ${formatSizeDelta(image.bytes, image.previous.bytes)} since ${image.previous.tag}`;
-            return `${image.service} is ${formatBytes(image.bytes)}, over its size_limit of ${formatBytes(image.sizeLimit ?? 0)}${change}`;
-        });
-        throw new SizeBudgetError(`size budget exceeded: ${details.join('; ')}. Nothing was pushed.`, measured, 'make the image smaller (multi-stage build, slimmer base image, fewer files), or raise services.<name>.size_limit in stack.yml');
-    }
-    const registries = [...new Set(builds.map((b) => parseImageRef(b.image).registry))];
-    const logins = registries.flatMap((registry) => {
-        const credentials = credentialsFor(registry, context.settings);
-        return credentials === undefined ? [] : [{ registry, credentials }];
-    });
-    await reporter.group('Push images', () => withRegistryLogins(local, logins, (registry) => context.cleanup.registryLogin(registry), () => pushImages(local, builds)));
-    return reporter.group('Read back digests', async () => Promise.all(measured.map(async (image) => {
-        const { registry, repository } = parseImageRef(image.image);
-        const manifest = await clientFor(context, registry, clients).manifest(repository, versionTag);
-        if (manifest === undefined) {
-            throw new errors_StackDeployError(`the registry has no ${image.releaseRef} right after it was pushed`, { service: image.service, step: 'push' });
-        }
-        const pinned = `${image.image}@${manifest.digest}`;
-        let bytes = image.bytes;
-        try {
-            bytes = manifestCompressedSize(manifest.body);
-        }
-        catch {
-            // A multi-platform index has no single size: keep the measured one.
-        }
-        reporter.info(`${image.service}: ${pinned} (${formatBytes(bytes)})`);
-        return { ...image, bytes, pinned };
-    })));
 }
 
 ;// CONCATENATED MODULE: ./src/engine/validate.ts
@@ -78585,7 +79477,6 @@ async function validate_validate(file, reporter) {
 
 
 
-
 const SIZE_HEADER = ['Service', 'Size', 'Budget', 'Change', 'Result'];
 function sizeTable(images) {
     return { header: SIZE_HEADER, rows: images.map(sizeRow) };
@@ -78596,17 +79487,7 @@ async function build(context) {
     const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
     if (!loaded.ok)
         return loaded.result;
-    const plan = planBuild({
-        manifest: loaded.manifest,
-        manifestDir: (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(settings.manifest)),
-        ref: settings.ref,
-        sha: settings.sha,
-        requested: settings.services,
-        version: settings.version,
-        repositoryOwner: settings.repositoryOwner,
-        repositoryUrl: settings.repositoryUrl,
-        now: new Date(clock.now()),
-    });
+    const plan = planRelease(settings, loaded.manifest, new Date(clock.now()));
     const services = plan.selection.services;
     reporter.info(`Release ${plan.version}: ${services.join(', ')}${plan.notBuilt.length > 0 ? ` (not built here: ${plan.notBuilt.join(', ')})` : ''}`);
     const baseOutputs = { version: plan.version, services: JSON.stringify(services) };
@@ -80030,6 +80911,10 @@ async function check_check(context) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/plan.ts
+const BACKUP_TIMEOUT_MS = 30 * 60_000;
+const HOOK_TIMEOUT_MS = 5 * 60_000;
+/** Free space a backup needs at least: twice the previous backup's size, and never under this. */
+const BACKUP_MIN_FREE_BYTES = 100 * 1024 * 1024;
 /** Where things live on the host, all under the environment's `path`. */
 function hostPaths(plan) {
     const state = `${plan.path}/.stack-deploy`;
@@ -80041,7 +80926,43 @@ function hostPaths(plan) {
         script: `${state}/transaction.sh`,
         runDir: `${state}/runs/${plan.runId}`,
         ledger: `${state}/releases.jsonl`,
+        backups: `${state}/backups`,
     };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/data-steps.ts
+/** The manifest's hooks, backups, migrations and smoke checks as the host transaction runs them. */
+function planDataSteps(manifest) {
+    return {
+        backups: (manifest.backup ?? []).map((backup) => 'command' in backup
+            ? { name: backup.name, service: backup.service, kind: 'command', argv: backup.command, retain: backup.retain }
+            : { name: backup.name, service: backup.service, kind: 'sqlite', file: backup.sqlite, retain: backup.retain }),
+        migrations: manifest.migrations === undefined ? undefined : { service: manifest.migrations.service, argv: manifest.migrations.command, timeoutMs: manifest.migrations.timeout },
+        smoke: (manifest.smoke ?? []).map((check) => 'http' in check
+            ? { name: check.name, kind: 'http', url: check.http, status: check.expect.status, bodyContains: check.expect.body_contains, timeoutMs: check.timeout }
+            : { name: check.name, kind: 'run', argv: check.run, timeoutMs: check.timeout }),
+        preDeploy: manifest.hooks?.pre_deploy ?? [],
+        postDeploy: manifest.hooks?.post_deploy ?? [],
+    };
+}
+/** No data steps at all (rollbacks, and stacks without these sections). */
+const NO_DATA_STEPS = { backups: [], smoke: [], preDeploy: [], postDeploy: [] };
+/**
+ * Repository files the host runs: the program of each `smoke.run` and hook when it is a relative
+ * path (`./x`, `scripts/x`). Absolute paths and bare command names are the host's own.
+ */
+function hostScripts(steps) {
+    const programs = [...steps.smoke.flatMap((check) => (check.kind === 'run' ? [check.argv[0] ?? ''] : [])), ...[...steps.preDeploy, ...steps.postDeploy].map((argv) => argv[0] ?? '')];
+    const scripts = programs.filter((program) => !program.startsWith('/') && (program.startsWith('./') || program.includes('/')));
+    return [...new Set(scripts.map((program) => program.replace(/^(?:\.\/)+/u, '')))];
+}
+function backupsTaken(events) {
+    return events.flatMap((event) => {
+        if (event.step !== 'backup' || event.status !== 'ok')
+            return [];
+        const match = /^(.*) \((\d+) bytes\)$/u.exec(event.message);
+        return match === null ? [] : [{ name: event.service, path: match[1] ?? '', bytes: Number(match[2]) }];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/events.ts
@@ -80095,7 +81016,7 @@ function describeEvent(event) {
 
 ;// CONCATENATED MODULE: ./src/deploy/host/scripts.generated.ts
 // Generated from transaction.sh by scripts/embed-host-scripts.mjs: edit the .sh file, then run npm run build.
-const TRANSACTION_SCRIPT = "#!/bin/sh\n# stack-deploy host-side transaction: record -> switch -> verify -> commit, or roll back.\n# Started detached (setsid nohup) by stack-deploy, so a dropped SSH connection or a cancelled\n# run still ends with the new version serving or the previous one restored, and the lock freed.\n#\n# Usage: sh transaction.sh RUN_DIR\n# RUN_DIR/plan.sh (written by stack-deploy, every value shell-quoted) defines:\n#   RUN_ID DEPLOY_PATH STATE_DIR PROJECT FLAVOR COMPOSE_FILES ENV_FILE LOCK_DIR LEASE_SECONDS\n#   SERVICES (space-separated)  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)\n#   per service N (0-based, in SERVICES order): SVC_N_NAME SVC_N_REPO SVC_N_PINNED SVC_N_HEALTH\n#   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS\n# Writes RUN_DIR/events.jsonl (progress), RUN_DIR/result (success|rolled-back|rollback-failed|failed),\n# STATE_DIR/releases.jsonl (ledger) and STATE_DIR/good/<service> (image of the last good release).\n\nset -u\nRUN_DIR=$1\n. \"$RUN_DIR/plan.sh\"\nEVENTS=\"$RUN_DIR/events.jsonl\"\ncd \"$DEPLOY_PATH\" || exit 70\n\nnow_ms() { date +%s%3N; }\n\njson_string() {\n  # JSON string literal of $1 (quotes, backslashes and control characters escaped).\n  printf '%s' \"$1\" | awk 'BEGIN { ORS = \"\"; print \"\\\"\" }\n    { if (NR > 1) print \"\\\\n\"; gsub(/\\\\/, \"\\\\\\\\\"); gsub(/\"/, \"\\\\\\\"\"); gsub(/\\t/, \"\\\\t\"); gsub(/\\r/, \"\\\\r\");\n      gsub(/[\\001-\\037]/, \" \"); print }\n    END { print \"\\\"\" }'\n}\n\nemit() {\n  # emit STEP STATUS SERVICE MESSAGE\n  printf '{\"t\":%s,\"step\":\"%s\",\"status\":\"%s\",\"service\":\"%s\",\"message\":%s}\\n' \\\n    \"$(now_ms)\" \"$1\" \"$2\" \"$3\" \"$(json_string \"$4\")\" >> \"$EVENTS\"\n}\n\nrenew_lease() {\n  echo $(( $(date +%s) + LEASE_SECONDS )) > \"$LOCK_DIR/expires.tmp\" && mv -f \"$LOCK_DIR/expires.tmp\" \"$LOCK_DIR/expires\"\n}\n\nrelease_lock() {\n  if [ \"$(cat \"$LOCK_DIR/run\" 2>/dev/null)\" = \"$RUN_ID\" ]; then rm -rf \"$LOCK_DIR\"; fi\n}\n\ncompose() {\n  # compose EXTRA_FILE... -- ARGS...\n  files=\"\"\n  for f in $COMPOSE_FILES; do files=\"$files -f $f\"; done\n  while [ \"$#\" -gt 0 ] && [ \"$1\" != \"--\" ]; do files=\"$files -f $1\"; shift; done\n  [ \"$#\" -gt 0 ] && shift\n  if [ \"$FLAVOR\" = v2 ]; then\n    # shellcheck disable=SC2086\n    docker compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  else\n    # shellcheck disable=SC2086\n    docker-compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  fi\n}\n\nsvc() { eval \"printf '%s' \\\"\\${SVC_$1_$2}\\\"\"; }\n\ncontainer_of() { compose \"$STATE_DIR/images.yml\" -- ps -q \"$1\" 2>/dev/null | head -n 1; }\n\nprobe_http() {\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsS -o /dev/null --max-time 5 \"$1\" 2>/dev/null\n  else\n    wget -q -O /dev/null -T 5 \"$1\" 2>/dev/null\n  fi\n}\n\n# check_once N CONTAINER: 0 healthy, 1 not yet, 2 failed for good (exited or restarting)\ncheck_once() {\n  n=$1 cid=$2\n  state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' \"$cid\" 2>/dev/null) || return 1\n  set -- $state\n  status=$1 restarts=$2 health=$3\n  case \"$status\" in exited|dead) return 2 ;; esac\n  [ \"$restarts\" -gt 0 ] && return 2\n  [ \"$status\" = running ] || return 1\n  case \"$(svc \"$n\" HEALTH)\" in\n    http) probe_http \"$(svc \"$n\" URL)\" ;;\n    cmd) eval \"set -- $(svc \"$n\" CMD)\"; docker exec \"$cid\" \"$@\" >/dev/null 2>&1 ;;\n    *)\n      case \"$health\" in\n        healthy) return 0 ;;\n        unhealthy) return 2 ;;\n        none) [ \"$STABLE_CHECKS\" -ge 2 ] && return 0; STABLE_CHECKS=$((STABLE_CHECKS + 1)); return 1 ;;\n        *) return 1 ;;\n      esac ;;\n  esac\n}\n\n# wait_healthy N: polls at the service's interval until its timeout; 0 healthy, 1 not.\nwait_healthy() {\n  n=$1 name=$(svc \"$1\" NAME)\n  interval_ms=$(svc \"$n\" INTERVAL_MS) deadline=$(( $(now_ms) + $(svc \"$n\" TIMEOUT_MS) ))\n  STABLE_CHECKS=0\n  while :; do\n    cid=$(container_of \"$name\")\n    if [ -n \"$cid\" ]; then\n      check_once \"$n\" \"$cid\"; rc=$?\n      [ \"$rc\" -eq 0 ] && return 0\n      [ \"$rc\" -eq 2 ] && { HEALTH_REASON=\"the container exited or restarted\"; return 1; }\n    fi\n    [ \"$(now_ms)\" -ge \"$deadline\" ] && { HEALTH_REASON=\"not healthy within $(( $(svc \"$n\" TIMEOUT_MS) / 1000 ))s\"; return 1; }\n    sleep \"$(awk \"BEGIN { print $interval_ms / 1000 }\")\"\n  done\n}\n\nledger() {\n  # ledger RESULT: one JSON line per deploy or rollback\n  entries=\"\"\n  i=0\n  for name in $SERVICES; do\n    from=$(eval \"printf '%s' \\\"\\${FROM_$i:-}\\\"\") to=$(eval \"printf '%s' \\\"\\${TO_$i:-}\\\"\")\n    entries=\"$entries${entries:+,}{\\\"name\\\":\\\"$name\\\",\\\"from\\\":\\\"$from\\\",\\\"to\\\":\\\"$to\\\",\\\"pinned\\\":\\\"$(svc $i PINNED)\\\"}\"\n    i=$((i + 1))\n  done\n  printf '{%s,\"run\":\"%s\",\"result\":\"%s\",\"services\":[%s]}\\n' \"$LEDGER_HEAD\" \"$RUN_ID\" \"$1\" \"$entries\" >> \"$STATE_DIR/releases.jsonl\"\n}\n\nfinish() {\n  echo \"$1\" > \"$RUN_DIR/result\"\n  emit done \"$1\" \"\" \"$2\"\n  release_lock\n  exit 0\n}\n\nemit transaction start \"\" \"run $RUN_ID on $(hostname)\"\nrenew_lease\nmkdir -p \"$STATE_DIR/good\"\n\n# 1. Record: what runs now, and the image to come back to (the last good release first).\nemit record start \"\" \"\"\n: > \"$STATE_DIR/rollback.yml.tmp\"\necho \"services:\" >> \"$STATE_DIR/rollback.yml.tmp\"\ni=0\nWITH_TARGET=\"\" WITHOUT_TARGET=\"\"\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  running=\"\"\n  [ -n \"$cid\" ] && running=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n  good=$(cat \"$STATE_DIR/good/$name\" 2>/dev/null)\n  target=\"\"\n  if [ -n \"$good\" ] && docker image inspect \"$good\" >/dev/null 2>&1; then target=$good; else target=$running; fi\n  eval \"FROM_$i=\\$running\"\n  eval \"TARGET_$i=\\$target\"\n  if [ -n \"$target\" ]; then\n    docker tag \"$target\" \"$(svc $i REPO):rollback\"\n    printf '  %s:\\n    image: %s:rollback\\n' \"$name\" \"$(svc $i REPO)\" >> \"$STATE_DIR/rollback.yml.tmp\"\n    WITH_TARGET=\"$WITH_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target ok \"$name\" \"$target\"\n  else\n    WITHOUT_TARGET=\"$WITHOUT_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target none \"$name\" \"first deploy: nothing to roll back to\"\n  fi\n  i=$((i + 1))\ndone\nmv -f \"$STATE_DIR/rollback.yml.tmp\" \"$STATE_DIR/rollback.yml\"\n\nroll_back() {\n  # roll_back REASON\n  emit rollback start \"\" \"$1\"\n  renew_lease\n  outcome=rolled-back\n  if [ -n \"$WITH_TARGET\" ]; then\n    # shellcheck disable=SC2086\n    if ! out=$(compose \"$STATE_DIR/images.yml\" \"$STATE_DIR/rollback.yml\" -- up -d --no-build $WITH_TARGET 2>&1); then\n      emit rollback failed \"\" \"$out\"\n      outcome=rollback-failed\n    else\n      i=0\n      for name in $SERVICES; do\n        case \" $WITH_TARGET \" in *\" $name \"*)\n          if wait_healthy \"$i\"; then emit rollback ok \"$name\" \"previous version healthy again\"\n          else emit rollback failed \"$name\" \"$HEALTH_REASON\"; outcome=rollback-failed; fi ;;\n        esac\n        i=$((i + 1))\n      done\n    fi\n  fi\n  for name in $WITHOUT_TARGET; do\n    compose \"$STATE_DIR/images.yml\" -- stop \"$name\" >/dev/null 2>&1\n    emit rollback ok \"$name\" \"stopped: it had no previous version\"\n  done\n  i=0\n  for name in $SERVICES; do\n    cid=$(container_of \"$name\")\n    now=\"\"\n    [ -n \"$cid\" ] && now=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n    eval \"TO_$i=\\$now\"\n    emit final ok \"$name\" \"$now\"\n    i=$((i + 1))\n  done\n  ledger \"$outcome\"\n  finish \"$outcome\" \"$1\"\n}\n\n# 2. Switch.\nemit switch start \"\" \"$SERVICES\"\nrenew_lease\n# shellcheck disable=SC2086\nif ! out=$(compose \"$STATE_DIR/images.yml\" -- up -d --no-build $SERVICES 2>&1); then\n  emit switch failed \"\" \"$out\"\n  roll_back \"docker compose up failed\"\nfi\nemit switch ok \"\" \"\"\n\n# 3. Verify: every service healthy within its timeout.\ni=0\nfor name in $SERVICES; do\n  emit health start \"$name\" \"\"\n  if wait_healthy \"$i\"; then\n    emit health ok \"$name\" \"\"\n  else\n    emit health failed \"$name\" \"$HEALTH_REASON\"\n    emit logs failed \"$name\" \"$(compose \"$STATE_DIR/images.yml\" -- logs --no-color --tail 50 \"$name\" 2>&1 | tail -n 50)\"\n    roll_back \"$name: $HEALTH_REASON\"\n  fi\n  i=$((i + 1))\ndone\n\n# 4. Commit: these images are now the last good release.\ni=0\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  image=$(docker inspect -f '{{.Image}}' \"$cid\")\n  echo \"$image\" > \"$STATE_DIR/good/$name.tmp\" && mv -f \"$STATE_DIR/good/$name.tmp\" \"$STATE_DIR/good/$name\"\n  eval \"TO_$i=\\$image\"\n  emit final ok \"$name\" \"$image\"\n  i=$((i + 1))\ndone\nledger success\nfinish success \"deployed\"\n";
+const TRANSACTION_SCRIPT = "#!/bin/sh\n# stack-deploy host-side transaction: record -> switch -> verify -> commit, or roll back.\n# Started detached (setsid nohup) by stack-deploy, so a dropped SSH connection or a cancelled\n# run still ends with the new version serving or the previous one restored, and the lock freed.\n#\n# Usage: sh transaction.sh RUN_DIR\n# RUN_DIR/plan.sh (written by stack-deploy, every value shell-quoted) defines:\n#   RUN_ID DEPLOY_PATH STATE_DIR PROJECT FLAVOR COMPOSE_FILES ENV_FILE LOCK_DIR LEASE_SECONDS\n#   SERVICES (space-separated)  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)\n#   per service N (0-based, in SERVICES order): SVC_N_NAME SVC_N_REPO SVC_N_PINNED SVC_N_HEALTH\n#   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS\n#   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)\n#   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S\n#   BACKUP_COUNT, per backup N: BACKUP_N_NAME BACKUP_N_SERVICE BACKUP_N_KIND (command|sqlite)\n#   BACKUP_N_CMD (shell-quoted argv) BACKUP_N_FILE (sqlite path in the container) BACKUP_N_RETAIN\n#   MIGRATE_SERVICE ('' = no migrations) MIGRATE_CMD (shell-quoted argv) MIGRATE_TIMEOUT_S\n#   SMOKE_COUNT, per check N: SMOKE_N_NAME SMOKE_N_KIND (http|run) SMOKE_N_URL SMOKE_N_STATUS\n#   SMOKE_N_BODY SMOKE_N_CMD (shell-quoted argv) SMOKE_N_TIMEOUT_S\n#   PRE_HOOK_COUNT PRE_HOOK_N, POST_HOOK_COUNT POST_HOOK_N (shell-quoted argv)\n# Order: record -> pre_deploy hooks -> backups -> migrations -> switch -> health -> smoke\n#   -> commit -> post_deploy hooks -> ledger -> unlock. A failure before the switch ends with\n#   result \"failed\" and nothing running changed; a failure after it rolls back.\n# Writes RUN_DIR/events.jsonl (progress), RUN_DIR/result (success|rolled-back|rollback-failed|failed),\n# STATE_DIR/releases.jsonl (ledger), STATE_DIR/good/<service> (image of the last good release)\n# and BACKUPS_DIR/<name>/<name>-<run id>.(dump|sqlite) (mode 0600, the newest RETAIN kept).\n\nset -u\nRUN_DIR=$1\n. \"$RUN_DIR/plan.sh\"\nEVENTS=\"$RUN_DIR/events.jsonl\"\ncd \"$DEPLOY_PATH\" || exit 70\n\nnow_ms() { date +%s%3N; }\n\njson_string() {\n  # JSON string literal of $1 (quotes, backslashes and control characters escaped).\n  printf '%s' \"$1\" | awk 'BEGIN { ORS = \"\"; print \"\\\"\" }\n    { if (NR > 1) print \"\\\\n\"; gsub(/\\\\/, \"\\\\\\\\\"); gsub(/\"/, \"\\\\\\\"\"); gsub(/\\t/, \"\\\\t\"); gsub(/\\r/, \"\\\\r\");\n      gsub(/[\\001-\\037]/, \" \"); print }\n    END { print \"\\\"\" }'\n}\n\nemit() {\n  # emit STEP STATUS SERVICE MESSAGE\n  printf '{\"t\":%s,\"step\":\"%s\",\"status\":\"%s\",\"service\":\"%s\",\"message\":%s}\\n' \\\n    \"$(now_ms)\" \"$1\" \"$2\" \"$3\" \"$(json_string \"$4\")\" >> \"$EVENTS\"\n}\n\nrenew_lease() {\n  echo $(( $(date +%s) + LEASE_SECONDS )) > \"$LOCK_DIR/expires.tmp\" && mv -f \"$LOCK_DIR/expires.tmp\" \"$LOCK_DIR/expires\"\n}\n\nrelease_lock() {\n  if [ \"$(cat \"$LOCK_DIR/run\" 2>/dev/null)\" = \"$RUN_ID\" ]; then rm -rf \"$LOCK_DIR\"; fi\n}\n\ncompose() {\n  # compose EXTRA_FILE... -- ARGS...\n  files=\"\"\n  for f in $COMPOSE_FILES; do files=\"$files -f $f\"; done\n  while [ \"$#\" -gt 0 ] && [ \"$1\" != \"--\" ]; do files=\"$files -f $1\"; shift; done\n  [ \"$#\" -gt 0 ] && shift\n  if [ \"$FLAVOR\" = v2 ]; then\n    # shellcheck disable=SC2086\n    docker compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  else\n    # shellcheck disable=SC2086\n    docker-compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  fi\n}\n\nsvc() { eval \"printf '%s' \\\"\\${SVC_$1_$2}\\\"\"; }\n\ncontainer_of() { compose \"$STATE_DIR/images.yml\" -- ps -q \"$1\" 2>/dev/null | head -n 1; }\n\nprobe_http() {\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsS -o /dev/null --max-time 5 \"$1\" 2>/dev/null\n  else\n    wget -q -O /dev/null -T 5 \"$1\" 2>/dev/null\n  fi\n}\n\n# check_once N CONTAINER: 0 healthy, 1 not yet, 2 failed for good (exited or restarting)\ncheck_once() {\n  n=$1 cid=$2\n  state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' \"$cid\" 2>/dev/null) || return 1\n  set -- $state\n  status=$1 restarts=$2 health=$3\n  case \"$status\" in exited|dead) return 2 ;; esac\n  [ \"$restarts\" -gt 0 ] && return 2\n  [ \"$status\" = running ] || return 1\n  case \"$(svc \"$n\" HEALTH)\" in\n    # Any failing probe means \"not yet\" (pg_isready, for one, exits 2 while the server starts).\n    http) probe_http \"$(svc \"$n\" URL)\" || return 1 ;;\n    cmd) eval \"set -- $(svc \"$n\" CMD)\"; docker exec \"$cid\" \"$@\" >/dev/null 2>&1 || return 1 ;;\n    *)\n      case \"$health\" in\n        healthy) return 0 ;;\n        unhealthy) return 2 ;;\n        none) [ \"$STABLE_CHECKS\" -ge 2 ] && return 0; STABLE_CHECKS=$((STABLE_CHECKS + 1)); return 1 ;;\n        *) return 1 ;;\n      esac ;;\n  esac\n}\n\n# wait_healthy N: polls at the service's interval until its timeout; 0 healthy, 1 not.\nwait_healthy() {\n  n=$1 name=$(svc \"$1\" NAME)\n  interval_ms=$(svc \"$n\" INTERVAL_MS) deadline=$(( $(now_ms) + $(svc \"$n\" TIMEOUT_MS) ))\n  STABLE_CHECKS=0\n  while :; do\n    cid=$(container_of \"$name\")\n    if [ -n \"$cid\" ]; then\n      check_once \"$n\" \"$cid\"; rc=$?\n      [ \"$rc\" -eq 0 ] && return 0\n      [ \"$rc\" -eq 2 ] && { HEALTH_REASON=\"the container exited or restarted\"; return 1; }\n    fi\n    [ \"$(now_ms)\" -ge \"$deadline\" ] && { HEALTH_REASON=\"not healthy within $(( $(svc \"$n\" TIMEOUT_MS) / 1000 ))s\"; return 1; }\n    sleep \"$(awk \"BEGIN { print $interval_ms / 1000 }\")\"\n  done\n}\n\nledger() {\n  # ledger RESULT: one JSON line per deploy or rollback\n  entries=\"\"\n  i=0\n  for name in $SERVICES; do\n    from=$(eval \"printf '%s' \\\"\\${FROM_$i:-}\\\"\") to=$(eval \"printf '%s' \\\"\\${TO_$i:-}\\\"\")\n    entries=\"$entries${entries:+,}{\\\"name\\\":\\\"$name\\\",\\\"from\\\":\\\"$from\\\",\\\"to\\\":\\\"$to\\\",\\\"pinned\\\":\\\"$(svc $i PINNED)\\\"}\"\n    i=$((i + 1))\n  done\n  printf '{%s,\"run\":\"%s\",\"result\":\"%s\",\"services\":[%s]}\\n' \"$LEDGER_HEAD\" \"$RUN_ID\" \"$1\" \"$entries\" >> \"$STATE_DIR/releases.jsonl\"\n}\n\nfinish() {\n  echo \"$1\" > \"$RUN_DIR/result\"\n  emit done \"$1\" \"\" \"$2\"\n  [ -n \"${LEASE_KEEPER:-}\" ] && kill \"$LEASE_KEEPER\" 2>/dev/null\n  release_lock\n  exit 0\n}\n\nvar() { eval \"printf '%s' \\\"\\${$1:-}\\\"\"; }\n\n# rc_text RC TIMEOUT_S: why a step's command failed, in words.\nrc_text() {\n  case \"$1\" in\n    124|137) printf 'timed out after %ss' \"$2\" ;;\n    126) printf 'cannot be executed (exit 126)' ;;\n    127) printf 'command not found (exit 127)' ;;\n    *) printf 'exited with %s' \"$1\" ;;\n  esac\n}\n\n# run_on_host TIMEOUT_S PHASE OUTFILE ARGV...: runs ARGV in DEPLOY_PATH with the release's\n# STACK_DEPLOY_* variables, stdout and stderr to OUTFILE, killed after TIMEOUT_S.\nrun_on_host() {\n  _ro_t=$1 _ro_phase=$2 _ro_out=$3\n  shift 3\n  (\n    STACK_DEPLOY_VERSION=$VERSION STACK_DEPLOY_ENVIRONMENT=$ENVIRONMENT STACK_DEPLOY_RUN_ID=$RUN_ID\n    STACK_DEPLOY_SERVICES=$SERVICES STACK_DEPLOY_PATH=$DEPLOY_PATH STACK_DEPLOY_PROJECT=$PROJECT\n    STACK_DEPLOY_PHASE=$_ro_phase STACK_DEPLOY_ENV_FILE=$ENV_FILE STACK_DEPLOY_BACKUPS=$BACKUPS_TAKEN\n    export STACK_DEPLOY_VERSION STACK_DEPLOY_ENVIRONMENT STACK_DEPLOY_RUN_ID STACK_DEPLOY_SERVICES \\\n      STACK_DEPLOY_PATH STACK_DEPLOY_PROJECT STACK_DEPLOY_PHASE STACK_DEPLOY_ENV_FILE STACK_DEPLOY_BACKUPS\n    cd \"$DEPLOY_PATH\" && exec timeout -k 10 \"$_ro_t\" \"$@\"\n  ) > \"$_ro_out\" 2>&1 < /dev/null\n}\n\n# output_event LABEL FILE: a failed step's last 50 output lines.\noutput_event() { emit output failed \"$1\" \"$(tail -n 50 \"$2\" 2>/dev/null)\"; }\n\n# run_hooks PRE|POST PHASE: each hook in order; 1 (HOOK_REASON set) when one fails.\nrun_hooks() {\n  _count=$(var \"$1_HOOK_COUNT\") _h=0 _phase=$2\n  while [ \"$_h\" -lt \"${_count:-0}\" ]; do\n    _cmd=$(var \"$1_HOOK_$_h\") _label=\"$_phase $((_h + 1))\"\n    emit hook start \"$_label\" \"$_cmd\"\n    renew_lease\n    eval \"set -- $_cmd\"\n    _out=\"$RUN_DIR/hook-$_phase-$_h.log\"\n    run_on_host \"$HOOK_TIMEOUT_S\" \"$_phase\" \"$_out\" \"$@\"\n    _rc=$?\n    if [ \"$_rc\" -ne 0 ]; then\n      HOOK_REASON=\"$_phase hook $((_h + 1)) ($_cmd) $(rc_text \"$_rc\" \"$HOOK_TIMEOUT_S\")\"\n      emit hook failed \"$_label\" \"$HOOK_REASON\"\n      output_event \"$_label\" \"$_out\"\n      return 1\n    fi\n    emit hook ok \"$_label\" \"\"\n    _h=$((_h + 1))\n  done\n  return 0\n}\n\n# take_backups: every backup in order, into BACKUPS_DIR; 1 (BACKUP_REASON set) when one fails.\nBACKUPS_TAKEN=\"\"\ntake_backups() {\n  _b=0\n  while [ \"$_b\" -lt \"$BACKUP_COUNT\" ]; do\n    _name=$(var \"BACKUP_${_b}_NAME\") _svc=$(var \"BACKUP_${_b}_SERVICE\") _kind=$(var \"BACKUP_${_b}_KIND\")\n    _retain=$(var \"BACKUP_${_b}_RETAIN\")\n    _ext=dump\n    [ \"$_kind\" = sqlite ] && _ext=sqlite\n    _dir=\"$BACKUPS_DIR/$_name\"\n    _file=\"$_dir/$_name-$RUN_ID.$_ext\"\n    _out=\"$RUN_DIR/backup-$_name.log\"\n    emit backup start \"$_name\" \"$_svc\"\n    renew_lease\n    _cid=$(container_of \"$_svc\")\n    if [ -z \"$_cid\" ] || [ \"$(docker inspect -f '{{.State.Running}}' \"$_cid\" 2>/dev/null)\" != true ]; then\n      emit backup skipped \"$_name\" \"$_svc is not running (a first deploy?): nothing to back up\"\n      _b=$((_b + 1))\n      continue\n    fi\n    (umask 077 && mkdir -p \"$_dir\")\n    _prev=\"\"\n    for _f in \"$_dir\"/*.\"$_ext\"; do [ -f \"$_f\" ] && _prev=$_f; done\n    _need=$BACKUPS_DIR_MIN_FREE\n    if [ -n \"$_prev\" ]; then\n      _prev_bytes=$(wc -c < \"$_prev\" | tr -d ' ')\n      [ $((_prev_bytes * 2)) -gt \"$_need\" ] && _need=$((_prev_bytes * 2))\n    fi\n    _free_kb=$(df -Pk \"$_dir\" 2>/dev/null | awk 'NR == 2 { print $4 }')\n    if [ -z \"$_free_kb\" ] || [ $((_free_kb * 1024)) -lt \"$_need\" ]; then\n      BACKUP_REASON=\"backup $_name: only $(( ${_free_kb:-0} / 1024 )) MiB free under $BACKUPS_DIR, it needs $((_need / 1048576)) MiB (twice the previous backup, at least $((BACKUPS_DIR_MIN_FREE / 1048576)) MiB)\"\n      emit backup failed \"$_name\" \"$BACKUP_REASON\"\n      return 1\n    fi\n    _partial=\"$_file.partial\"\n    _rc=0\n    (umask 077 && : > \"$_partial\")\n    if [ \"$_kind\" = command ]; then\n      eval \"set -- $(var \"BACKUP_${_b}_CMD\")\"\n      timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" \"$@\" > \"$_partial\" 2> \"$_out\" < /dev/null || _rc=$?\n      _why=$(rc_text \"$_rc\" \"$BACKUP_TIMEOUT_S\")\n    else\n      _db=$(var \"BACKUP_${_b}_FILE\") _tmp=\"/tmp/stack-deploy-backup-$RUN_ID.sqlite\"\n      _why=\"\"\n      if ! docker exec \"$_cid\" test -f \"$_db\" > \"$_out\" 2>&1 < /dev/null; then\n        _rc=1 _why=\"$_db does not exist in the $_svc container\"\n      elif ! timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" sqlite3 \"$_db\" \".backup $_tmp\" >> \"$_out\" 2>&1 < /dev/null; then\n        _rc=1 _why=\"sqlite3 .backup failed\"\n      else\n        _check=$(timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" sqlite3 \"$_tmp\" 'PRAGMA integrity_check;' 2>> \"$_out\" < /dev/null)\n        if [ \"$_check\" != ok ]; then\n          printf 'PRAGMA integrity_check: %s\\n' \"$_check\" >> \"$_out\"\n          _rc=1 _why=\"PRAGMA integrity_check of the copy did not say ok\"\n        elif ! timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" cat \"$_tmp\" > \"$_partial\" 2>> \"$_out\" < /dev/null; then\n          _rc=1 _why=\"copying the backup out of the container failed\"\n        fi\n      fi\n      docker exec \"$_cid\" rm -f \"$_tmp\" > /dev/null 2>&1 < /dev/null\n    fi\n    if [ \"$_rc\" -ne 0 ]; then\n      rm -f \"$_partial\"\n      BACKUP_REASON=\"backup $_name ($_svc): $_why\"\n      emit backup failed \"$_name\" \"$BACKUP_REASON\"\n      output_event \"backup $_name\" \"$_out\"\n      return 1\n    fi\n    chmod 0600 \"$_partial\" && mv -f \"$_partial\" \"$_file\"\n    _bytes=$(wc -c < \"$_file\" | tr -d ' ')\n    BACKUPS_TAKEN=\"$BACKUPS_TAKEN${BACKUPS_TAKEN:+ }$_file\"\n    emit backup ok \"$_name\" \"$_file ($_bytes bytes)\"\n    # Retention: the newest RETAIN files (names sort by run id, which starts with the time).\n    set -- \"$_dir\"/*.\"$_ext\"\n    _drop=$(($# - _retain))\n    for _f in \"$@\"; do\n      [ \"$_drop\" -gt 0 ] || break\n      [ -f \"$_f\" ] && rm -f \"$_f\" && emit backup pruned \"$_name\" \"$_f\"\n      _drop=$((_drop - 1))\n    done\n    _b=$((_b + 1))\n  done\n  return 0\n}\n\n# run_migrations: a one-off container of MIGRATE_SERVICE from the new (pinned) image; 1 when it fails.\nrun_migrations() {\n  eval \"set -- $MIGRATE_CMD\"\n  _files=\"\"\n  for _f in $COMPOSE_FILES \"$STATE_DIR/images.yml\"; do _files=\"$_files -f $_f\"; done\n  if [ \"$FLAVOR\" = v2 ]; then\n    # shellcheck disable=SC2086\n    set -- docker compose -p \"$PROJECT\" $_files --env-file \"$ENV_FILE\" run --rm --no-deps -T \"$MIGRATE_SERVICE\" \"$@\"\n  else\n    # shellcheck disable=SC2086\n    set -- docker-compose -p \"$PROJECT\" $_files --env-file \"$ENV_FILE\" run --rm --no-deps -T \"$MIGRATE_SERVICE\" \"$@\"\n  fi\n  _out=\"$RUN_DIR/migrations.log\"\n  timeout -k 10 \"$MIGRATE_TIMEOUT_S\" \"$@\" > \"$_out\" 2>&1 < /dev/null\n  _rc=$?\n  [ \"$_rc\" -eq 0 ] && return 0\n  if [ \"$_rc\" -eq 124 ] || [ \"$_rc\" -eq 137 ]; then\n    # The compose client is gone; its one-off container may still run.\n    docker ps -aq --filter \"label=com.docker.compose.project=$PROJECT\" --filter \"label=com.docker.compose.service=$MIGRATE_SERVICE\" \\\n      --filter \"label=com.docker.compose.oneoff=True\" | xargs -r docker rm -f > /dev/null 2>&1\n  fi\n  MIGRATE_REASON=$(rc_text \"$_rc\" \"$MIGRATE_TIMEOUT_S\")\n  output_event \"migrations\" \"$_out\"\n  return 1\n}\n\n# smoke_http N OUTFILE: one request; 1 (SMOKE_REASON set) when status or body differ.\nsmoke_http() {\n  _url=$(var \"SMOKE_$1_URL\") _want=$(var \"SMOKE_$1_STATUS\") _body=$(var \"SMOKE_$1_BODY\") _t=$(var \"SMOKE_$1_TIMEOUT_S\")\n  _bodyfile=\"$RUN_DIR/smoke-$1.body\"\n  : > \"$_bodyfile\"\n  if command -v curl > /dev/null 2>&1; then\n    _got=$(curl -sS -o \"$_bodyfile\" -w '%{http_code}' --max-time \"$_t\" \"$_url\" 2> \"$2\")\n  else\n    wget -S -q -O \"$_bodyfile\" -T \"$_t\" \"$_url\" 2> \"$2\"\n    _got=$(awk '/^ *HTTP\\// { code = $2 } END { print code }' \"$2\")\n  fi\n  if [ -z \"$_got\" ] || [ \"$_got\" = 000 ]; then SMOKE_REASON=\"no answer from $_url\"; return 1; fi\n  if [ \"$_got\" != \"$_want\" ]; then\n    SMOKE_REASON=\"$_url answered HTTP $_got, expected $_want\"\n    head -c 4000 \"$_bodyfile\" >> \"$2\"\n    return 1\n  fi\n  if [ -n \"$_body\" ] && ! grep -qF -- \"$_body\" \"$_bodyfile\"; then\n    SMOKE_REASON=\"the body of $_url does not contain \\\"$_body\\\"\"\n    head -c 4000 \"$_bodyfile\" >> \"$2\"\n    return 1\n  fi\n  return 0\n}\n\n# run_smoke: every check in order; 1 (SMOKE_REASON set) at the first failure.\nrun_smoke() {\n  _s=0\n  while [ \"$_s\" -lt \"$SMOKE_COUNT\" ]; do\n    _sname=$(var \"SMOKE_${_s}_NAME\") _st=$(var \"SMOKE_${_s}_TIMEOUT_S\")\n    _out=\"$RUN_DIR/smoke-$_s.log\"\n    emit smoke start \"$_sname\" \"\"\n    renew_lease\n    SMOKE_REASON=\"\"\n    if [ \"$(var \"SMOKE_${_s}_KIND\")\" = http ]; then\n      smoke_http \"$_s\" \"$_out\"\n    else\n      eval \"set -- $(var \"SMOKE_${_s}_CMD\")\"\n      run_on_host \"$_st\" smoke \"$_out\" \"$@\"\n      _rc=$?\n      [ \"$_rc\" -ne 0 ] && SMOKE_REASON=$(rc_text \"$_rc\" \"$_st\")\n    fi\n    if [ -n \"$SMOKE_REASON\" ]; then\n      SMOKE_REASON=\"smoke check $_sname: $SMOKE_REASON\"\n      emit smoke failed \"$_sname\" \"$SMOKE_REASON\"\n      output_event \"smoke $_sname\" \"$_out\"\n      return 1\n    fi\n    emit smoke ok \"$_sname\" \"\"\n    _s=$((_s + 1))\n  done\n  return 0\n}\n\n# abort_unchanged REASON: a step before the switch failed; nothing running changed.\nabort_unchanged() {\n  i=0\n  for name in $SERVICES; do\n    eval \"TO_$i=\\${FROM_$i:-}\"\n    i=$((i + 1))\n  done\n  ledger failed\n  finish failed \"$1; nothing running was changed\"\n}\n\nMIGRATED=0\n\nemit transaction start \"\" \"run $RUN_ID on $(hostname)\"\nrenew_lease\n# Backups and migrations may outlast the lease: renew it every minute while this run holds the lock.\nLEASE_KEEPER=\"\"\nif [ \"$BACKUP_COUNT\" -gt 0 ] || [ -n \"$MIGRATE_SERVICE\" ] || [ \"$SMOKE_COUNT\" -gt 0 ] || [ \"$PRE_HOOK_COUNT\" -gt 0 ] || [ \"$POST_HOOK_COUNT\" -gt 0 ]; then\n  (\n    while sleep 60; do\n      [ \"$(cat \"$LOCK_DIR/run\" 2>/dev/null)\" = \"$RUN_ID\" ] || exit 0\n      renew_lease\n    done\n  ) > /dev/null 2>&1 < /dev/null &\n  LEASE_KEEPER=$!\nfi\nmkdir -p \"$STATE_DIR/good\"\n\n# 1. Record: what runs now, and the image to come back to (the last good release first).\nemit record start \"\" \"\"\n: > \"$STATE_DIR/rollback.yml.tmp\"\necho \"services:\" >> \"$STATE_DIR/rollback.yml.tmp\"\ni=0\nWITH_TARGET=\"\" WITHOUT_TARGET=\"\"\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  running=\"\"\n  [ -n \"$cid\" ] && running=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n  good=$(cat \"$STATE_DIR/good/$name\" 2>/dev/null)\n  target=\"\"\n  if [ -n \"$good\" ] && docker image inspect \"$good\" >/dev/null 2>&1; then target=$good; else target=$running; fi\n  eval \"FROM_$i=\\$running\"\n  eval \"TARGET_$i=\\$target\"\n  if [ -n \"$target\" ]; then\n    docker tag \"$target\" \"$(svc $i REPO):rollback\"\n    printf '  %s:\\n    image: %s:rollback\\n' \"$name\" \"$(svc $i REPO)\" >> \"$STATE_DIR/rollback.yml.tmp\"\n    WITH_TARGET=\"$WITH_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target ok \"$name\" \"$target\"\n  else\n    WITHOUT_TARGET=\"$WITHOUT_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target none \"$name\" \"first deploy: nothing to roll back to\"\n  fi\n  i=$((i + 1))\ndone\nmv -f \"$STATE_DIR/rollback.yml.tmp\" \"$STATE_DIR/rollback.yml\"\n\nroll_back() {\n  # roll_back REASON\n  if [ \"$MIGRATED\" = 1 ]; then\n    emit warning migrations \"\" \"the migrations ran and the database schema stays migrated while the services roll back: the previous version must work with it (expand/contract); backups taken before the migrations: ${BACKUPS_TAKEN:-none}\"\n  fi\n  emit rollback start \"\" \"$1\"\n  renew_lease\n  outcome=rolled-back\n  if [ -n \"$WITH_TARGET\" ]; then\n    # shellcheck disable=SC2086\n    if ! out=$(compose \"$STATE_DIR/images.yml\" \"$STATE_DIR/rollback.yml\" -- up -d --no-build $WITH_TARGET 2>&1); then\n      emit rollback failed \"\" \"$out\"\n      outcome=rollback-failed\n    else\n      i=0\n      for name in $SERVICES; do\n        case \" $WITH_TARGET \" in *\" $name \"*)\n          if wait_healthy \"$i\"; then emit rollback ok \"$name\" \"previous version healthy again\"\n          else emit rollback failed \"$name\" \"$HEALTH_REASON\"; outcome=rollback-failed; fi ;;\n        esac\n        i=$((i + 1))\n      done\n    fi\n  fi\n  for name in $WITHOUT_TARGET; do\n    compose \"$STATE_DIR/images.yml\" -- stop \"$name\" >/dev/null 2>&1\n    emit rollback ok \"$name\" \"stopped: it had no previous version\"\n  done\n  i=0\n  for name in $SERVICES; do\n    cid=$(container_of \"$name\")\n    now=\"\"\n    [ -n \"$cid\" ] && now=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n    eval \"TO_$i=\\$now\"\n    emit final ok \"$name\" \"$now\"\n    i=$((i + 1))\n  done\n  ledger \"$outcome\"\n  finish \"$outcome\" \"$1\"\n}\n\n# 2. Before the switch (nothing running changes here): pre_deploy hooks, backups, migrations.\nif ! run_hooks PRE pre_deploy; then abort_unchanged \"$HOOK_REASON\"; fi\nif [ \"$BACKUP_COUNT\" -gt 0 ]; then\n  take_backups || abort_unchanged \"$BACKUP_REASON; the migrations did not run\"\nfi\nif [ -n \"$MIGRATE_SERVICE\" ]; then\n  emit migrations start \"$MIGRATE_SERVICE\" \"$MIGRATE_CMD\"\n  renew_lease\n  if run_migrations; then\n    MIGRATED=1\n    emit migrations ok \"$MIGRATE_SERVICE\" \"\"\n  else\n    emit migrations failed \"$MIGRATE_SERVICE\" \"$MIGRATE_REASON; backups kept: ${BACKUPS_TAKEN:-none}\"\n    abort_unchanged \"migrations failed ($MIGRATE_REASON); backups kept: ${BACKUPS_TAKEN:-none}\"\n  fi\nfi\n\n# 3. Switch.\nemit switch start \"\" \"$SERVICES\"\nrenew_lease\n# shellcheck disable=SC2086\nif ! out=$(compose \"$STATE_DIR/images.yml\" -- up -d --no-build $SERVICES 2>&1); then\n  emit switch failed \"\" \"$out\"\n  roll_back \"docker compose up failed\"\nfi\nemit switch ok \"\" \"\"\n\n# 4. Verify: every service healthy within its timeout.\ni=0\nfor name in $SERVICES; do\n  emit health start \"$name\" \"\"\n  if wait_healthy \"$i\"; then\n    emit health ok \"$name\" \"\"\n  else\n    emit health failed \"$name\" \"$HEALTH_REASON\"\n    emit logs failed \"$name\" \"$(compose \"$STATE_DIR/images.yml\" -- logs --no-color --tail 50 \"$name\" 2>&1 | tail -n 50)\"\n    roll_back \"$name: $HEALTH_REASON\"\n  fi\n  i=$((i + 1))\ndone\n\n# 5. Smoke checks against the whole stack; a failure rolls back like a failed health check.\nif [ \"$SMOKE_COUNT\" -gt 0 ]; then\n  run_smoke || roll_back \"$SMOKE_REASON\"\nfi\n\n# 6. Commit: these images are now the last good release.\ni=0\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  image=$(docker inspect -f '{{.Image}}' \"$cid\")\n  echo \"$image\" > \"$STATE_DIR/good/$name.tmp\" && mv -f \"$STATE_DIR/good/$name.tmp\" \"$STATE_DIR/good/$name\"\n  eval \"TO_$i=\\$image\"\n  emit final ok \"$name\" \"$image\"\n  i=$((i + 1))\ndone\n# 7. post_deploy hooks: the release stays; a failing hook is a warning.\nif ! run_hooks POST post_deploy; then\n  emit warning hooks \"\" \"$HOOK_REASON; the deploy stays (it is healthy and passed its smoke checks)\"\nfi\nledger success\nfinish success \"deployed\"\n";
 
 ;// CONCATENATED MODULE: ./src/deploy/remote-commands.ts
 
@@ -80259,6 +81180,35 @@ cat >> "$state/releases.jsonl"`, [stateDir], { text: ledgerLine });
 
 
 
+/** Whole seconds for the host's `timeout` command (at least 1). */
+function seconds(ms) {
+    return String(Math.max(1, Math.ceil(ms / 1000)));
+}
+/** plan.sh variables for hooks, backups, migrations and smoke checks (counts 0 when absent). */
+function dataStepVars(steps) {
+    const vars = [
+        ['BACKUPS_DIR_MIN_FREE', String(BACKUP_MIN_FREE_BYTES)],
+        ['BACKUP_TIMEOUT_S', seconds(BACKUP_TIMEOUT_MS)],
+        ['HOOK_TIMEOUT_S', seconds(HOOK_TIMEOUT_MS)],
+    ];
+    const backups = steps?.backups ?? [];
+    vars.push(['BACKUP_COUNT', String(backups.length)]);
+    backups.forEach((backup, i) => {
+        vars.push([`BACKUP_${i}_NAME`, backup.name], [`BACKUP_${i}_SERVICE`, backup.service], [`BACKUP_${i}_KIND`, backup.kind], [`BACKUP_${i}_CMD`, backup.kind === 'command' ? toShellString(backup.argv) : ''], [`BACKUP_${i}_FILE`, backup.kind === 'sqlite' ? backup.file : ''], [`BACKUP_${i}_RETAIN`, String(backup.retain)]);
+    });
+    const migrations = steps?.migrations;
+    vars.push(['MIGRATE_SERVICE', migrations?.service ?? ''], ['MIGRATE_CMD', migrations === undefined ? '' : toShellString(migrations.argv)], ['MIGRATE_TIMEOUT_S', migrations === undefined ? '' : seconds(migrations.timeoutMs)]);
+    const smoke = steps?.smoke ?? [];
+    vars.push(['SMOKE_COUNT', String(smoke.length)]);
+    smoke.forEach((check, i) => {
+        vars.push([`SMOKE_${i}_NAME`, check.name], [`SMOKE_${i}_KIND`, check.kind], [`SMOKE_${i}_URL`, check.kind === 'http' ? check.url : ''], [`SMOKE_${i}_STATUS`, check.kind === 'http' ? String(check.status) : ''], [`SMOKE_${i}_BODY`, check.kind === 'http' ? (check.bodyContains ?? '') : ''], [`SMOKE_${i}_CMD`, check.kind === 'run' ? toShellString(check.argv) : ''], [`SMOKE_${i}_TIMEOUT_S`, seconds(check.timeoutMs)]);
+    });
+    for (const [prefix, hooks] of [['PRE_HOOK', steps?.preDeploy ?? []], ['POST_HOOK', steps?.postDeploy ?? []]]) {
+        vars.push([`${prefix}_COUNT`, String(hooks.length)]);
+        hooks.forEach((argv, i) => vars.push([`${prefix}_${i}`, toShellString(argv)]));
+    }
+    return vars;
+}
 /** plan.sh: the transaction's inputs as shell assignments, every value quoted. */
 function renderPlanScript(plan) {
     const paths = hostPaths(plan);
@@ -80282,6 +81232,11 @@ function renderPlanScript(plan) {
         ['LEASE_SECONDS', String(plan.leaseSeconds)],
         ['SERVICES', plan.services.map((s) => s.name).join(' ')],
         ['LEDGER_HEAD', ledgerHead],
+        ['ACTION', plan.action],
+        ['VERSION', plan.version],
+        ['ENVIRONMENT', plan.environment],
+        ['BACKUPS_DIR', paths.backups],
+        ...dataStepVars(plan.steps),
     ];
     plan.services.forEach((service, i) => {
         vars.push([`SVC_${i}_NAME`, service.name], [`SVC_${i}_REPO`, service.rollbackRepo], [`SVC_${i}_PINNED`, service.pinned ?? ''], [`SVC_${i}_HEALTH`, service.health.kind], [`SVC_${i}_URL`, service.health.kind === 'http' ? service.health.url : ''], [`SVC_${i}_CMD`, service.health.kind === 'cmd' ? toShellString(service.health.argv) : ''], [`SVC_${i}_TIMEOUT_MS`, String(service.timeoutMs)], [`SVC_${i}_INTERVAL_MS`, String(service.intervalMs)]);
@@ -80573,6 +81528,22 @@ async function uploadArchive(context, plan, manifestDir) {
         }
         files.push({ path: file, content, mode: 0o600 });
     }
+    // Scripts that smoke checks and hooks run on the host, with their local mode (executable bits).
+    for (const script of hostScripts(plan.steps ?? NO_DATA_STEPS)) {
+        const where = { step: 'upload', hint: 'smoke `run:` and hook programs that are paths name files relative to the directory of stack.yml, inside it' };
+        if (script.split('/').includes('..'))
+            throw new errors_StackDeployError(`the script ${script} leaves the directory of stack.yml`, where);
+        let content;
+        let mode;
+        try {
+            const local = (0,external_node_path_namespaceObject.join)(manifestDir, script);
+            [content, mode] = await Promise.all([(0,promises_namespaceObject.readFile)(local), (0,promises_namespaceObject.stat)(local).then((info) => info.mode & 0o777)]);
+        }
+        catch {
+            throw new errors_StackDeployError(`the script ${script} (run by a smoke check or hook) cannot be read`, { ...where, hint: `${where.hint} (${manifestDir})` });
+        }
+        files.push({ path: script, content, mode });
+    }
     files.push({ path: relative(paths.images), content: renderImagesOverride(plan), mode: 0o600 }, { path: relative(paths.envFile), content: renderEnvFile(context.settings.envFile, plan), mode: 0o600 }, { path: relative(paths.script), content: TRANSACTION_SCRIPT, mode: 0o600 }, { path: `${relative(paths.runDir)}/plan.sh`, content: renderPlanScript(plan), mode: 0o600 });
     return createTar(files, plan.startedAt).toString('utf8');
 }
@@ -80607,6 +81578,39 @@ function serviceTable(services, events) {
         }),
     };
 }
+/** What the summary says about backups, migrations, smoke checks and hooks (nothing when none ran). */
+function dataSummary(events) {
+    const lines = [];
+    const tables = [];
+    const backups = events.filter((e) => e.step === 'backup' && e.status !== 'start' && e.status !== 'pruned');
+    if (backups.length > 0) {
+        const taken = backupsTaken(events);
+        tables.push({
+            header: ['Backup', 'File', 'Size'],
+            rows: backups.map((e) => {
+                const file = taken.find((t) => t.name === e.service && e.status === 'ok');
+                return file === undefined ? [e.service, `${e.status}: ${e.message}`, '—'] : [e.service, file.path, formatBytes(file.bytes)];
+            }),
+        });
+        if (taken.length > 0)
+            lines.push(`Backups taken: ${taken.map((t) => `${t.name} → ${t.path} (${formatBytes(t.bytes)})`).join(', ')}.`);
+    }
+    const migrations = events.findLast((e) => e.step === 'migrations' && e.status !== 'start');
+    const migrationsStarted = events.some((e) => e.step === 'migrations');
+    if (migrations !== undefined)
+        lines.push(migrations.status === 'ok' ? `Migrations ran in a one-off ${migrations.service} container.` : `Migrations failed: ${migrations.message}.`);
+    else if (migrationsStarted)
+        lines.push('Migrations started but did not report an end.');
+    for (const warning of events.filter((e) => e.step === 'warning'))
+        lines.push(`**Warning:** ${warning.message}.`);
+    const smoke = events.filter((e) => e.step === 'smoke' && e.status !== 'start');
+    if (smoke.length > 0)
+        tables.push({ header: ['Smoke check', 'Result'], rows: smoke.map((e) => [e.service, e.status === 'ok' ? 'passed' : `${e.status}: ${e.message}`]) });
+    const hooks = events.filter((e) => e.step === 'hook' && e.status !== 'start');
+    if (hooks.length > 0)
+        tables.push({ header: ['Hook', 'Result'], rows: hooks.map((e) => [e.service, e.status === 'ok' ? 'ok' : `${e.status}: ${e.message}`]) });
+    return { lines, tables };
+}
 /**
  * Connects once, checks the host, takes the lock, uploads, pulls every target image, and runs
  * the host-side transaction, streaming its events. Returns the run's result.
@@ -80624,7 +81628,7 @@ async function switchEnvironment(context, request) {
     const stream = new EventStream((event) => reporter.info(describeEvent(event)));
     let plan;
     try {
-        const needsHttp = names.some((name) => manifest.services[name]?.health?.http !== undefined);
+        const needsHttp = names.some((name) => manifest.services[name]?.health?.http !== undefined) || (request.kind === 'deploy' && (manifest.smoke ?? []).some((check) => 'http' in check));
         const preflight = await timer.time('preflight', () => runPreflight(executor, path, needsHttp));
         reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
         await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
@@ -80647,6 +81651,8 @@ async function switchEnvironment(context, request) {
             leaseSeconds: LEASE_SECONDS,
             startedAt,
             action: request.kind,
+            // Hooks, backups, migrations and smoke checks belong to deploys; a rollback runs none.
+            steps: request.kind === 'deploy' ? planDataSteps(manifest) : NO_DATA_STEPS,
         };
         const owner = { run: runId, actor: plan.actor, url: plan.runUrl, started: startedAt.toISOString() };
         await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
@@ -80692,7 +81698,7 @@ async function switchEnvironment(context, request) {
     const outcome = outcomeOf(events);
     const result = outcome?.result ?? 'failed';
     const status = result === 'success' ? 'success' : result === 'rolled-back' ? 'rolled-back' : 'failed';
-    const logs = events.filter((e) => e.step === 'logs' && e.message.trim() !== '');
+    const logs = events.filter((e) => (e.step === 'logs' || e.step === 'output') && e.message.trim() !== '');
     const verb = request.kind === 'rollback' ? 'rollback' : 'deploy';
     const lines = [];
     if (status === 'success')
@@ -80703,7 +81709,11 @@ async function switchEnvironment(context, request) {
         lines.push('Every changed service was switched back to its previous version, which is healthy.');
     if (result === 'rollback-failed')
         lines.push('**The rollback did not finish cleanly: check the host.**');
-    const details = logs.length > 0 ? logs.map((e) => `last log lines of ${e.service}:\n${e.message}`).join('\n\n') : undefined;
+    const data = dataSummary(events);
+    lines.push(...data.lines);
+    for (const warning of events.filter((e) => e.step === 'warning'))
+        reporter.warning(warning.message);
+    const details = logs.length > 0 ? logs.map((e) => `${e.step === 'logs' ? 'last log lines' : 'last output lines'} of ${e.service}:\n${e.message}`).join('\n\n') : undefined;
     if (status !== 'success')
         reporter.error(`${verb} of ${version} to ${environment.name}: ${result}: ${outcome?.message ?? ''}${details === undefined ? '' : `\n${details}`}`);
     return {
@@ -80717,7 +81727,7 @@ async function switchEnvironment(context, request) {
         summary: {
             title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : `failed to ${verb} to`} ${version}`,
             lines,
-            tables: [serviceTable(plan.services, events), { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
+            tables: [serviceTable(plan.services, events), ...data.tables, { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
             details,
         },
     };
@@ -80761,25 +81771,8 @@ async function deploy(context) {
             hint: 'set the input "version" to a version already in the registry (promotion), or leave build on',
         });
     }
-    const buildPlan = planBuild({
-        manifest,
-        manifestDir,
-        ref: settings.ref,
-        sha: settings.sha,
-        requested: settings.services,
-        version: settings.version,
-        repositoryOwner: settings.repositoryOwner,
-        repositoryUrl: settings.repositoryUrl,
-        now: new Date(clock.now()),
-    });
-    const inEnvironment = environmentServices(manifest, environment.name);
-    const names = buildPlan.selection.services.filter((name) => inEnvironment.includes(name));
-    if (names.length === 0) {
-        throw new errors_StackDeployError(`${buildPlan.selection.services.join(', ')} ${buildPlan.selection.services.length === 1 ? 'is' : 'are'} not deployed to ${environment.name}`, {
-            step: 'select',
-            hint: `environment "${environment.name}" runs: ${inEnvironment.join(', ')}`,
-        });
-    }
+    const buildPlan = planRelease(settings, manifest, new Date(clock.now()));
+    const names = servicesInEnvironment(buildPlan, manifest, environment.name);
     const builds = buildPlan.builds.filter((b) => names.includes(b.service));
     const versionTag = dockerTagFor(buildPlan.version);
     let targets = [];
@@ -80907,6 +81900,85 @@ function serviceRepositories(manifest, names, settings) {
         name,
         repo: manifest.services[name]?.build !== undefined ? defaultImage(manifest, name, settings.repositoryOwner) : `stack-deploy/${manifest.name}-${name}`,
     }));
+}
+
+;// CONCATENATED MODULE: ./src/engine/plan.ts
+
+
+
+
+
+
+
+
+
+
+
+function digestOf(ref) {
+    return ref === undefined ? '—' : ref.slice(ref.indexOf('@') + 1);
+}
+/**
+ * `plan`: what a deploy would do, changing nothing on the host (no lock, no upload, no ledger
+ * line). With a version already in the registry it compares digests; otherwise it builds the
+ * images locally (pushing nothing) to show their sizes.
+ */
+async function plan(context) {
+    const { settings, reporter, clock } = context;
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    if (!loaded.ok)
+        return loaded.result;
+    const manifest = loaded.manifest;
+    const environment = resolveEnvironment(manifest, settings.environment);
+    const buildPlan = planRelease(settings, manifest, new Date(clock.now()));
+    const names = servicesInEnvironment(buildPlan, manifest, environment.name);
+    const builds = buildPlan.builds.filter((b) => names.includes(b.service));
+    const versionTag = dockerTagFor(buildPlan.version);
+    let promoted;
+    let built = [];
+    if (builds.length > 0) {
+        if (!settings.build)
+            promoted = await promotedImages(context, builds, versionTag);
+        else
+            built = await buildAndMeasure(context, builds, versionTag);
+    }
+    const repos = serviceRepositories(manifest, names, settings);
+    const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => connectToEnvironment(context, environment));
+    let output;
+    try {
+        output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }).state, manifest.name, repos), { step: 'plan' })).stdout;
+    }
+    finally {
+        await executor.close();
+    }
+    const state = parseHostState(output, names);
+    const rows = names.map((name) => {
+        const running = state.services.find((s) => s.name === name)?.container;
+        const repo = repos.find((r) => r.name === name)?.repo ?? '';
+        const current = running?.repoDigests.find((ref) => ref.startsWith(`${repo}@`));
+        const target = promoted?.find((t) => t.service === name)?.pinned;
+        const image = built.find((b) => b.service === name);
+        const isBuilt = builds.some((b) => b.service === name);
+        const restarts = !isBuilt ? 'if its compose definition changed' : image !== undefined ? 'yes (new build)' : running === undefined || digestOf(current) !== digestOf(target) ? 'yes' : 'no (same image)';
+        const size = image === undefined ? '—' : `${formatBytes(image.bytes)}${image.previous === undefined ? '' : ` (${formatSizeDelta(image.bytes, image.previous.bytes)} vs ${image.previous.tag})`}`;
+        return [name, running?.version ?? (running === undefined ? 'not running' : '—'), digestOf(current), !isBuilt ? 'from compose' : image !== undefined ? `new build of ${buildPlan.version}` : digestOf(target), restarts, size];
+    });
+    const steps = [
+        ...(manifest.backup ?? []).map((b) => `backup ${b.name} (${b.service})`),
+        ...(manifest.migrations === undefined ? [] : [`migrations in a one-off ${manifest.migrations.service} container`]),
+        ...(manifest.smoke ?? []).map((s) => `smoke check ${s.name}`),
+        ...[...(manifest.hooks?.pre_deploy ?? []), ...(manifest.hooks?.post_deploy ?? [])].map((h) => `hook ${h.join(' ')}`),
+    ];
+    for (const row of rows)
+        reporter.info(`${row[0]}: ${row[1]} ${row[2]} -> ${row[3]}; restarts: ${row[4]}`);
+    return {
+        status: 'success',
+        outputs: { version: buildPlan.version, services: JSON.stringify(names) },
+        summary: {
+            title: `stack-deploy: plan for ${buildPlan.version} on ${environment.name} (nothing was changed)`,
+            lines: [state.lockOwner === undefined ? 'No deploy holds the lock now.' : `A deploy holds the lock now: ${state.lockOwner}`, steps.length === 0 ? 'No backups, migrations, smoke checks or hooks are configured.' : `Would also run: ${steps.join('; ')}.`],
+            tables: [{ header: ['Service', 'Running', 'Current digest', 'Would deploy', 'Restarts', 'Size'], rows }],
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/rollback.ts
@@ -81101,6 +82173,7 @@ async function unlock(context) {
 
 
 
+
 /**
  * Runs one command to its end and never throws: every failure becomes a `failed` result whose
  * summary says where it happened and what to do next.
@@ -81123,10 +82196,12 @@ async function runCommand(context) {
                 return await status_status(context);
             case 'unlock':
                 return await unlock(context);
-            default:
-                throw new errors_StackDeployError(`the command "${settings.command}" is not available in this version of stack-deploy`, {
-                    hint: 'use one of: validate, check, build, deploy, rollback, status, unlock',
-                });
+            case 'plan':
+                return await plan(context);
+            default: {
+                const unknown = settings.command;
+                throw new errors_StackDeployError(`the command "${String(unknown)}" is not a command`);
+            }
         }
     }
     catch (error) {
@@ -81172,6 +82247,5062 @@ function summaryToText(summary) {
     if (summary.details !== undefined)
         parts.push('', summary.details);
     return `${parts.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var http_client_lib = __nccwpck_require__(9659);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new http_client_lib.HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new http_client_lib.HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
+        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+// @ts-check
+
+
+
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Singular() {
+  const singularHookName = Symbol("Singular");
+  const singularHookState = {
+    registry: {},
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+/* harmony default export */ const before_after_hook = ({ Singular, Collection });
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var VERSION = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function dist_bundle_lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (dist_bundle_isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function dist_bundle_merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = dist_bundle_lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function dist_bundle_omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function dist_bundle_parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = dist_bundle_omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = dist_bundle_omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return dist_bundle_parse(dist_bundle_merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = dist_bundle_merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: dist_bundle_merge.bind(null, DEFAULTS2),
+    parse: dist_bundle_parse
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults(null, DEFAULTS);
+
+
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Validate a type string against RFC 9110.
+ */
+function isTypeValid(type, start = 0, end = type.length) {
+    let hasSlash = false;
+    for (let index = start; index < end; index++) {
+        const code = type.charCodeAt(index);
+        if (code === 47 /* / */) {
+            if (hasSlash || index === start || index >= end - 1)
+                return false;
+            hasSlash = true;
+        }
+        else if (!isTokenCode(code)) {
+            return false;
+        }
+    }
+    return hasSlash;
+}
+/**
+ * Validate a token against RFC 9110.
+ */
+function isTokenValid(token, start = 0, end = token.length) {
+    if (start >= end)
+        return false;
+    for (let index = start; index < end; index++) {
+        if (!isTokenCode(token.charCodeAt(index)))
+            return false;
+    }
+    return true;
+}
+/**
+ * Check whether a character code belongs to the token production in RFC 9110.
+ */
+function isTokenCode(code) {
+    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
+}
+/**
+ * Serialize a parameter value.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && isTokenCode(str.charCodeAt(index)))
+        index++;
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
+            throw new TypeError(`Invalid parameter value: ${str}`);
+        }
+        if (code === 34 /* " */ || code === 92 /* \\ */) {
+            result += `${str.slice(start, index)}\\`;
+            start = index;
+        }
+        index++;
+    }
+    return `${result}${str.slice(start)}"`;
+}
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !isTypeValid(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!isTokenValid(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${parameterValue(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function dist_parse(header, options) {
+    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+    const len = header.length;
+    let valueStart = options?.start ?? 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = options?.parameters === false ? COMMA_FLAG : 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+  let level = 0;
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        if (space) chunks.push("\n" + space.repeat(level));
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+      level--;
+
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) return replacer(key, val);
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) return replacer(key, val);
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  const hasUserReviver = typeof userReviver === "function";
+
+  if (!hasUserReviver) return value;
+
+  return userReviver(key, value, context);
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    const hasCustomReviver = typeof reviver === "function";
+
+    if (!hasCustomReviver) return value;
+
+    return reviver(key, value, context);
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const hasUserReviver = typeof userReviver === "function";
+
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed, reviver);
+    }
+
+    throw error;
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var dist_bundle_VERSION = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/fetch-wrapper.js
+
+
+
+// pkg/dist-src/is-plain-object.js
+function request_dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/fetch-wrapper.js
+
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = request_dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = dist_parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = dist_bundle_withDefaults(endpoint, defaults_default);
+
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+
+// pkg/dist-src/version.js
+var graphql_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/with-defaults.js
+
+
+// pkg/dist-src/graphql.js
+
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function graphql_dist_bundle_withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+var graphql2 = graphql_dist_bundle_withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return graphql_dist_bundle_withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+/* v8 ignore if -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+const version_VERSION = "7.0.8";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+
+
+
+
+
+
+const dist_src_noop = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = dist_src_noop;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = dist_src_noop;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = version_VERSION;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new before_after_hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+const dist_src_version_VERSION = "17.0.0";
+
+//# sourceMappingURL=version.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+//# sourceMappingURL=endpoints.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+//# sourceMappingURL=endpoints-to-methods.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = dist_src_version_VERSION;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/generated/paginating-endpoints.js
+var paginatingEndpoints = (/* unused pure expression or super */ null && ([
+  "GET /advisories",
+  "GET /app/hook/deliveries",
+  "GET /app/installation-requests",
+  "GET /app/installations",
+  "GET /assignments/{assignment_id}/accepted_assignments",
+  "GET /classrooms",
+  "GET /classrooms/{classroom_id}/assignments",
+  "GET /enterprises/{enterprise}/code-security/configurations",
+  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
+  "GET /enterprises/{enterprise}/dependabot/alerts",
+  "GET /enterprises/{enterprise}/teams",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
+  "GET /events",
+  "GET /gists",
+  "GET /gists/public",
+  "GET /gists/starred",
+  "GET /gists/{gist_id}/comments",
+  "GET /gists/{gist_id}/commits",
+  "GET /gists/{gist_id}/forks",
+  "GET /installation/repositories",
+  "GET /issues",
+  "GET /licenses",
+  "GET /marketplace_listing/plans",
+  "GET /marketplace_listing/plans/{plan_id}/accounts",
+  "GET /marketplace_listing/stubbed/plans",
+  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "GET /networks/{owner}/{repo}/events",
+  "GET /notifications",
+  "GET /organizations",
+  "GET /organizations/{org}/dependabot/repository-access",
+  "GET /orgs/{org}/actions/cache/usage-by-repository",
+  "GET /orgs/{org}/actions/hosted-runners",
+  "GET /orgs/{org}/actions/permissions/repositories",
+  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
+  "GET /orgs/{org}/actions/runner-groups",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  "GET /orgs/{org}/actions/runners",
+  "GET /orgs/{org}/actions/secrets",
+  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/actions/variables",
+  "GET /orgs/{org}/actions/variables/{name}/repositories",
+  "GET /orgs/{org}/attestations/repositories",
+  "GET /orgs/{org}/attestations/{subject_digest}",
+  "GET /orgs/{org}/blocks",
+  "GET /orgs/{org}/campaigns",
+  "GET /orgs/{org}/code-scanning/alerts",
+  "GET /orgs/{org}/code-security/configurations",
+  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
+  "GET /orgs/{org}/codespaces",
+  "GET /orgs/{org}/codespaces/secrets",
+  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/copilot/billing/seats",
+  "GET /orgs/{org}/copilot/metrics",
+  "GET /orgs/{org}/dependabot/alerts",
+  "GET /orgs/{org}/dependabot/secrets",
+  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/events",
+  "GET /orgs/{org}/failed_invitations",
+  "GET /orgs/{org}/hooks",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
+  "GET /orgs/{org}/insights/api/subject-stats",
+  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
+  "GET /orgs/{org}/installations",
+  "GET /orgs/{org}/invitations",
+  "GET /orgs/{org}/invitations/{invitation_id}/teams",
+  "GET /orgs/{org}/issues",
+  "GET /orgs/{org}/members",
+  "GET /orgs/{org}/members/{username}/codespaces",
+  "GET /orgs/{org}/migrations",
+  "GET /orgs/{org}/migrations/{migration_id}/repositories",
+  "GET /orgs/{org}/organization-roles/{role_id}/teams",
+  "GET /orgs/{org}/organization-roles/{role_id}/users",
+  "GET /orgs/{org}/outside_collaborators",
+  "GET /orgs/{org}/packages",
+  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+  "GET /orgs/{org}/personal-access-token-requests",
+  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+  "GET /orgs/{org}/personal-access-tokens",
+  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+  "GET /orgs/{org}/private-registries",
+  "GET /orgs/{org}/projects",
+  "GET /orgs/{org}/projectsV2",
+  "GET /orgs/{org}/projectsV2/{project_number}/fields",
+  "GET /orgs/{org}/projectsV2/{project_number}/items",
+  "GET /orgs/{org}/properties/values",
+  "GET /orgs/{org}/public_members",
+  "GET /orgs/{org}/repos",
+  "GET /orgs/{org}/rulesets",
+  "GET /orgs/{org}/rulesets/rule-suites",
+  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
+  "GET /orgs/{org}/secret-scanning/alerts",
+  "GET /orgs/{org}/security-advisories",
+  "GET /orgs/{org}/settings/immutable-releases/repositories",
+  "GET /orgs/{org}/settings/network-configurations",
+  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
+  "GET /orgs/{org}/teams",
+  "GET /orgs/{org}/teams/{team_slug}/discussions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/invitations",
+  "GET /orgs/{org}/teams/{team_slug}/members",
+  "GET /orgs/{org}/teams/{team_slug}/projects",
+  "GET /orgs/{org}/teams/{team_slug}/repos",
+  "GET /orgs/{org}/teams/{team_slug}/teams",
+  "GET /projects/{project_id}/collaborators",
+  "GET /repos/{owner}/{repo}/actions/artifacts",
+  "GET /repos/{owner}/{repo}/actions/caches",
+  "GET /repos/{owner}/{repo}/actions/organization-secrets",
+  "GET /repos/{owner}/{repo}/actions/organization-variables",
+  "GET /repos/{owner}/{repo}/actions/runners",
+  "GET /repos/{owner}/{repo}/actions/runs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/secrets",
+  "GET /repos/{owner}/{repo}/actions/variables",
+  "GET /repos/{owner}/{repo}/actions/workflows",
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+  "GET /repos/{owner}/{repo}/activity",
+  "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
+  "GET /repos/{owner}/{repo}/branches",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+  "GET /repos/{owner}/{repo}/code-scanning/analyses",
+  "GET /repos/{owner}/{repo}/codespaces",
+  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
+  "GET /repos/{owner}/{repo}/codespaces/secrets",
+  "GET /repos/{owner}/{repo}/collaborators",
+  "GET /repos/{owner}/{repo}/comments",
+  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/commits",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
+  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
+  "GET /repos/{owner}/{repo}/contributors",
+  "GET /repos/{owner}/{repo}/dependabot/alerts",
+  "GET /repos/{owner}/{repo}/dependabot/secrets",
+  "GET /repos/{owner}/{repo}/deployments",
+  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "GET /repos/{owner}/{repo}/environments",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
+  "GET /repos/{owner}/{repo}/events",
+  "GET /repos/{owner}/{repo}/forks",
+  "GET /repos/{owner}/{repo}/hooks",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "GET /repos/{owner}/{repo}/invitations",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/comments",
+  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/issues/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+  "GET /repos/{owner}/{repo}/keys",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/milestones",
+  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
+  "GET /repos/{owner}/{repo}/notifications",
+  "GET /repos/{owner}/{repo}/pages/builds",
+  "GET /repos/{owner}/{repo}/projects",
+  "GET /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/comments",
+  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
+  "GET /repos/{owner}/{repo}/releases",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/rulesets",
+  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
+  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+  "GET /repos/{owner}/{repo}/security-advisories",
+  "GET /repos/{owner}/{repo}/stargazers",
+  "GET /repos/{owner}/{repo}/subscribers",
+  "GET /repos/{owner}/{repo}/tags",
+  "GET /repos/{owner}/{repo}/teams",
+  "GET /repos/{owner}/{repo}/topics",
+  "GET /repositories",
+  "GET /search/code",
+  "GET /search/commits",
+  "GET /search/issues",
+  "GET /search/labels",
+  "GET /search/repositories",
+  "GET /search/topics",
+  "GET /search/users",
+  "GET /teams/{team_id}/discussions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
+  "GET /teams/{team_id}/invitations",
+  "GET /teams/{team_id}/members",
+  "GET /teams/{team_id}/projects",
+  "GET /teams/{team_id}/repos",
+  "GET /teams/{team_id}/teams",
+  "GET /user/blocks",
+  "GET /user/codespaces",
+  "GET /user/codespaces/secrets",
+  "GET /user/emails",
+  "GET /user/followers",
+  "GET /user/following",
+  "GET /user/gpg_keys",
+  "GET /user/installations",
+  "GET /user/installations/{installation_id}/repositories",
+  "GET /user/issues",
+  "GET /user/keys",
+  "GET /user/marketplace_purchases",
+  "GET /user/marketplace_purchases/stubbed",
+  "GET /user/memberships/orgs",
+  "GET /user/migrations",
+  "GET /user/migrations/{migration_id}/repositories",
+  "GET /user/orgs",
+  "GET /user/packages",
+  "GET /user/packages/{package_type}/{package_name}/versions",
+  "GET /user/public_emails",
+  "GET /user/repos",
+  "GET /user/repository_invitations",
+  "GET /user/social_accounts",
+  "GET /user/ssh_signing_keys",
+  "GET /user/starred",
+  "GET /user/subscriptions",
+  "GET /user/teams",
+  "GET /users",
+  "GET /users/{username}/attestations/{subject_digest}",
+  "GET /users/{username}/events",
+  "GET /users/{username}/events/orgs/{org}",
+  "GET /users/{username}/events/public",
+  "GET /users/{username}/followers",
+  "GET /users/{username}/following",
+  "GET /users/{username}/gists",
+  "GET /users/{username}/gpg_keys",
+  "GET /users/{username}/keys",
+  "GET /users/{username}/orgs",
+  "GET /users/{username}/packages",
+  "GET /users/{username}/projects",
+  "GET /users/{username}/projectsV2",
+  "GET /users/{username}/projectsV2/{project_number}/fields",
+  "GET /users/{username}/projectsV2/{project_number}/items",
+  "GET /users/{username}/received_events",
+  "GET /users/{username}/received_events/public",
+  "GET /users/{username}/repos",
+  "GET /users/{username}/social_accounts",
+  "GET /users/{username}/ssh_signing_keys",
+  "GET /users/{username}/starred",
+  "GET /users/{username}/subscriptions"
+]));
+
+// pkg/dist-src/paginating-endpoints.js
+function isPaginatingEndpoint(arg) {
+  if (typeof arg === "string") {
+    return paginatingEndpoints.includes(arg);
+  } else {
+    return false;
+  }
+}
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+
+
+// octokit + plugins
+
+
+
+const context = new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+
+
+const github_context = new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+//# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/action/deployments.ts
+
+
+function reason(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * Records the run as a GitHub Deployment of the environment (with an in-progress status) when
+ * the token may; otherwise says why in one log line and carries on: never a cause of failure.
+ */
+async function startDeployment(request) {
+    const [owner, repo] = (request.repository ?? '').split('/');
+    if (request.token === undefined || owner === undefined || repo === undefined || request.sha === undefined || request.environment === undefined)
+        return undefined;
+    const octokit = getOctokit(request.token);
+    let id;
+    try {
+        const created = await octokit.rest.repos.createDeployment({
+            owner,
+            repo,
+            ref: request.sha,
+            environment: request.environment,
+            description: request.description,
+            auto_merge: false,
+            required_contexts: [],
+            production_environment: request.environment === 'production',
+        });
+        if (!('id' in created.data)) {
+            info(`GitHub Deployments: not recorded (${created.data.message ?? 'no deployment was created'})`);
+            return undefined;
+        }
+        id = created.data.id;
+        await octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: 'in_progress', log_url: request.logUrl });
+    }
+    catch (error) {
+        info(`GitHub Deployments: not recorded (${reason(error)}); give the job "deployments: write" to record them`);
+        return undefined;
+    }
+    return {
+        finish: async (status) => {
+            try {
+                await octokit.rest.repos.createDeploymentStatus({
+                    owner,
+                    repo,
+                    deployment_id: id,
+                    state: status === 'success' ? 'success' : 'failure',
+                    log_url: request.logUrl,
+                    description: status === 'rolled-back' ? 'failed; rolled back to the previous release' : undefined,
+                    auto_inactive: status === 'success',
+                });
+            }
+            catch (error) {
+                info(`GitHub Deployments: the final status was not recorded (${reason(error)})`);
+            }
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/dotenv.ts
@@ -81358,6 +87489,7 @@ function registriesToLogOut(state) {
 
 
 
+
 function githubContext(env) {
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     return {
@@ -81397,6 +87529,17 @@ async function runMain(state, env = process.env) {
                     core_setSecret(part.trim());
             redactor.add(secret);
         }
+        const settings = inputs.settings;
+        const deployment = settings.command === 'deploy' || settings.command === 'rollback'
+            ? await startDeployment({
+                token: settings.githubToken,
+                repository: env.GITHUB_REPOSITORY,
+                sha: settings.sha,
+                environment: settings.environment,
+                description: `stack-deploy ${settings.command}${settings.version === undefined ? '' : ` ${settings.version}`}`,
+                logUrl: settings.runUrl,
+            })
+            : undefined;
         const result = await runCommand({
             settings: inputs.settings,
             reporter,
@@ -81407,6 +87550,7 @@ async function runMain(state, env = process.env) {
             tempDir: env.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)(),
             env,
         });
+        await deployment?.finish(result.status);
         await publish(result);
     }
     catch (error) {

@@ -34750,12 +34750,1596 @@ const EXIT_CODES = {
     'rolled-back': 3,
 };
 
+;// CONCATENATED MODULE: ./src/release/select.ts
+
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/u;
+const DOCKER_TAG_CHARACTERS = 'letters, digits, "_", "." and "-", not starting with "." or "-", at most 128 characters';
+const FULL_SHA = /^[0-9a-f]{40}$/iu;
+const SHA = /^[0-9a-f]{7,40}$/iu;
+const STACK_TAG = /^v([0-9].*)$/su;
+const STACK_TAG_PATTERN = 'v*';
+const SHORT_SHA_LENGTH = 7;
+/** True when `tag` can be used as a Docker image tag. */
+function isValidDockerTag(tag) {
+    return DOCKER_TAG.test(tag);
+}
+/** The Docker image tag for a release version: `+` (SemVer build metadata) becomes `-`. */
+function dockerTagFor(version) {
+    return version.replace(/\+/gu, '-');
+}
+/**
+ * Splits the `services` input: names separated by commas, newlines or other white space.
+ * Empty entries are dropped and repeated names kept once, in first-seen order.
+ */
+function parseServicesInput(text) {
+    const names = text
+        .split(/[\s,]+/u)
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
+    return [...new Set(names)];
+}
+function selectRelease(input) {
+    const shortSha = shortShaOf(input.sha);
+    const serviceNames = validateServices(input.services);
+    const requested = validateRequested(input.requested ?? [], serviceNames);
+    const ref = classifyRef(input.ref, input.services);
+    if (ref.kind === 'sha' && !ref.sha.toLowerCase().startsWith(input.sha.toLowerCase())) {
+        throw selectError(`ref "${input.ref}" is a commit SHA that differs from sha "${input.sha}"`, {
+            hint: 'pass the same commit as ref and sha, or a branch or tag as ref',
+        });
+    }
+    if (ref.kind === 'branch' || ref.kind === 'sha') {
+        const version = `sha-${shortSha}`;
+        return requested.length > 0
+            ? { version, services: inManifestOrder(requested, serviceNames), source: 'requested', shortSha }
+            : { version, services: [...serviceNames], source: ref.kind, shortSha };
+    }
+    const release = releaseForTag(ref.tag, input.services);
+    validateVersion(ref.tag, release.version);
+    if (release.service !== undefined) {
+        const released = release.service;
+        const contradicting = requested.filter((name) => name !== released);
+        if (contradicting.length > 0) {
+            throw selectError(`tag "${ref.tag}" releases only service "${released}", but services ${quoteList(contradicting)} were requested`, {
+                service: released,
+                hint: `leave the services input empty, request only "${released}", or push a tag for each service`,
+            });
+        }
+        return { version: release.version, services: [released], source: 'service-tag', shortSha };
+    }
+    return requested.length > 0
+        ? { version: release.version, services: inManifestOrder(requested, serviceNames), source: 'requested', shortSha }
+        : { version: release.version, services: [...serviceNames], source: 'stack-tag', shortSha };
+}
+function classifyRef(ref, services) {
+    if (ref.trim() === '') {
+        throw selectError('the Git ref is empty', {
+            hint: 'pass a ref such as refs/tags/v1.2.3, refs/heads/main, a tag, a branch or a commit SHA',
+        });
+    }
+    if (ref.startsWith('refs/tags/')) {
+        const tag = ref.slice('refs/tags/'.length);
+        if (tag === '')
+            throw selectError(`ref "${ref}" names no tag`, { hint: 'pass a ref such as refs/tags/v1.2.3' });
+        return { kind: 'tag', tag };
+    }
+    if (ref.startsWith('refs/'))
+        return { kind: 'branch' };
+    if (FULL_SHA.test(ref))
+        return { kind: 'sha', sha: ref };
+    const looksLikeReleaseTag = STACK_TAG.test(ref) || services.some((service) => matchGlob(service.releaseTag, ref) !== undefined);
+    return looksLikeReleaseTag ? { kind: 'tag', tag: ref } : { kind: 'branch' };
+}
+function releaseForTag(tag, services) {
+    const matches = services.flatMap((service) => {
+        const captured = matchGlob(service.releaseTag, tag);
+        return captured === undefined ? [] : [{ service, captured }];
+    });
+    const [first, ...others] = matches;
+    if (first !== undefined && others.length > 0) {
+        const described = matches.map((m) => `${m.service.name} (${m.service.releaseTag})`).join(', ');
+        throw selectError(`tag "${tag}" matches the release tag patterns of several services: ${described}`, {
+            hint: 'give each service a releaseTag pattern that no other service\'s tags can match, such as "<name>-v*"',
+        });
+    }
+    if (first !== undefined)
+        return { version: stripVPrefix(first.captured), service: first.service.name };
+    const stack = STACK_TAG.exec(tag);
+    if (stack?.[1] !== undefined)
+        return { version: stack[1] };
+    const patterns = [...services.map((service) => service.releaseTag), `${STACK_TAG_PATTERN} (every service)`];
+    throw selectError(`"${tag}" matches no release tag pattern; patterns: ${patterns.join(', ')}`, {
+        hint: 'push a tag that matches one of the patterns (for example v1.2.3), or run from a branch',
+    });
+}
+/** The text `*` matched, or undefined when `text` does not match `pattern`. `*` matches one or more characters. */
+function matchGlob(pattern, text) {
+    const star = pattern.indexOf('*');
+    const prefix = pattern.slice(0, star);
+    const suffix = pattern.slice(star + 1);
+    if (text.length <= prefix.length + suffix.length)
+        return undefined;
+    if (!text.startsWith(prefix) || !text.endsWith(suffix))
+        return undefined;
+    return text.slice(prefix.length, text.length - suffix.length);
+}
+function stripVPrefix(captured) {
+    return /^v[0-9]/u.test(captured) ? captured.slice(1) : captured;
+}
+function validateVersion(tag, version) {
+    const dockerTag = dockerTagFor(version);
+    if (!isValidDockerTag(dockerTag)) {
+        throw selectError(`tag "${tag}" gives version "${version}", which is not a valid Docker tag ("${dockerTag}")`, {
+            hint: `a Docker tag may contain only ${DOCKER_TAG_CHARACTERS}`,
+        });
+    }
+}
+function shortShaOf(sha) {
+    if (!SHA.test(sha)) {
+        throw selectError(`sha "${sha}" is not a commit SHA (7 to 40 hexadecimal characters)`, {
+            hint: 'pass the full 40-character commit SHA, such as GITHUB_SHA or the output of git rev-parse HEAD',
+        });
+    }
+    return sha.slice(0, SHORT_SHA_LENGTH).toLowerCase();
+}
+function validateServices(services) {
+    if (services.length === 0) {
+        throw selectError('the stack has no services to release', { hint: 'declare at least one service in stack.yml' });
+    }
+    const names = services.map((service) => service.name);
+    const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
+    if (duplicates.length > 0) {
+        throw selectError(`service names must be unique; repeated: ${quoteList([...new Set(duplicates)])}`, {
+            hint: 'rename the repeated services in stack.yml',
+        });
+    }
+    for (const service of services) {
+        const stars = service.releaseTag.split('*').length - 1;
+        if (stars !== 1) {
+            throw selectError(`release tag pattern "${service.releaseTag}" of service "${service.name}" must contain exactly one "*"`, { service: service.name, hint: `use a pattern such as "${service.name}-v*"` });
+        }
+    }
+    return names;
+}
+function validateRequested(requested, serviceNames) {
+    const unknown = requested.filter((name) => !serviceNames.includes(name));
+    const [firstUnknown] = unknown;
+    if (firstUnknown !== undefined) {
+        const guesses = unknown.flatMap((name) => {
+            const guess = closestName(name, serviceNames);
+            return guess === undefined ? [] : [`"${name}" → "${guess}"`];
+        });
+        const didYouMean = guesses.length > 0 ? `did you mean ${guesses.join(', ')}? ` : '';
+        throw selectError(`unknown service${unknown.length > 1 ? 's' : ''} requested: ${quoteList(unknown)}`, {
+            service: firstUnknown,
+            hint: `${didYouMean}valid services: ${serviceNames.join(', ')}`,
+        });
+    }
+    return [...new Set(requested)];
+}
+function inManifestOrder(requested, serviceNames) {
+    return serviceNames.filter((name) => requested.includes(name));
+}
+/** The service name nearest to `name` by edit distance, when near enough to be a likely typo. */
+function closestName(name, candidates) {
+    let best;
+    for (const candidate of candidates) {
+        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+        if (best === undefined || distance < best.distance)
+            best = { name: candidate, distance };
+    }
+    if (best === undefined)
+        return undefined;
+    const tolerance = Math.max(1, Math.floor(Math.max(name.length, best.name.length) / 3));
+    return best.distance <= tolerance ? best.name : undefined;
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+            const deletion = (previous[j] ?? 0) + 1;
+            const insertion = (current[j - 1] ?? 0) + 1;
+            current.push(Math.min(substitution, deletion, insertion));
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+function quoteList(names) {
+    return names.map((name) => `"${name}"`).join(', ');
+}
+function selectError(message, context) {
+    return new errors_StackDeployError(message, { step: 'select', ...context });
+}
+
+;// CONCATENATED MODULE: ./src/commands/docker.ts
+
+
+
+/** Refuses a value that would be empty or read as an option; returns it unchanged otherwise. */
+function docker_requireArgument(value, what) {
+    if (value.trim() === '') {
+        throw new errors_StackDeployError(`${what} is empty`, { hint: `set a non-empty ${what}` });
+    }
+    if (value.startsWith('-')) {
+        throw new errors_StackDeployError(`${what} "${value}" starts with "-" and would be read as an option`, {
+            hint: `a ${what} must not start with "-"`,
+        });
+    }
+    return value;
+}
+/** An image reference (`ghcr.io/acme/api:1.2.3`, an image ID): not empty, no leading "-", no white space. */
+function requireImageRef(ref, what = 'image reference') {
+    docker_requireArgument(ref, what);
+    if (/\s/u.test(ref)) {
+        throw new errors_StackDeployError(`${what} "${ref}" contains white space`, {
+            hint: 'an image reference looks like registry/owner/name:tag and has no spaces',
+        });
+    }
+    return ref;
+}
+function dockerVersion() {
+    return command_command(['docker', 'version', '--format', '{{json .}}']);
+}
+function buildxVersion() {
+    return command_command(['docker', 'buildx', 'version']);
+}
+/**
+ * `docker buildx build` or `docker build`. Argument order: `--file`, `--target`, `--build-arg`…,
+ * `--label`…, `--tag`…, `--platform`, `--network`, `--load`, `--iidfile`, `--cache-from`…,
+ * `--cache-to`…, then the context last.
+ */
+function buildImage(opts) {
+    const context = docker_requireArgument(opts.context, 'build context');
+    const platforms = opts.platforms ?? [];
+    const cacheTo = opts.cacheTo ?? [];
+    if (opts.builder === 'classic') {
+        const refused = [platforms.length > 0 ? 'platforms' : undefined, cacheTo.length > 0 ? 'cache-to' : undefined].filter((name) => name !== undefined);
+        if (refused.length > 0) {
+            throw new errors_StackDeployError(`the classic docker builder does not support ${refused.join(' or ')}`, {
+                step: 'build',
+                hint: 'install the docker buildx plugin (https://github.com/docker/buildx#installing), or remove those build options',
+            });
+        }
+    }
+    if (opts.tags.length === 0) {
+        throw new errors_StackDeployError('a build needs at least one tag', { step: 'build', hint: 'pass the image tag to build' });
+    }
+    const argv = opts.builder === 'buildx' ? ['docker', 'buildx', 'build'] : ['docker', 'build'];
+    if (opts.dockerfile !== undefined)
+        argv.push('--file', dockerfilePath(context, opts.dockerfile));
+    if (opts.target !== undefined)
+        argv.push('--target', docker_requireArgument(opts.target, 'build target'));
+    for (const pair of sortedPairs(opts.buildArgs ?? {}, 'build argument'))
+        argv.push('--build-arg', pair);
+    for (const pair of sortedPairs(opts.labels ?? {}, 'label'))
+        argv.push('--label', pair);
+    for (const tag of opts.tags)
+        argv.push('--tag', requireImageRef(tag, 'image tag'));
+    if (platforms.length > 0) {
+        argv.push('--platform', platforms.map((platform) => docker_requireArgument(platform, 'platform')).join(','));
+    }
+    if (opts.network !== undefined)
+        argv.push('--network', docker_requireArgument(opts.network, 'build network'));
+    if (opts.builder === 'buildx' && opts.load !== false)
+        argv.push('--load');
+    if (opts.iidFile !== undefined)
+        argv.push('--iidfile', docker_requireArgument(opts.iidFile, 'image ID file'));
+    for (const source of opts.cacheFrom ?? [])
+        argv.push('--cache-from', docker_requireArgument(source, 'cache source'));
+    for (const destination of cacheTo)
+        argv.push('--cache-to', docker_requireArgument(destination, 'cache destination'));
+    argv.push(context);
+    return command_command(argv);
+}
+/**
+ * Docker resolves `--file` against the working directory, not the context: a relative
+ * Dockerfile is joined onto the context here. Paths are POSIX (builds run on Linux hosts);
+ * an absolute POSIX or Windows path is kept as given.
+ */
+function dockerfilePath(context, dockerfile) {
+    docker_requireArgument(dockerfile, 'Dockerfile path');
+    const path = external_node_path_namespaceObject.posix.isAbsolute(dockerfile) || external_node_path_namespaceObject.win32.isAbsolute(dockerfile) ? dockerfile : external_node_path_namespaceObject.posix.join(context, dockerfile);
+    return docker_requireArgument(path, 'Dockerfile path');
+}
+/** `K=V` pairs sorted by key (code-unit order, the same on every machine). */
+function sortedPairs(record, what) {
+    return Object.keys(record)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .map((key) => {
+        if (key === '' || key.includes('=') || /\s/u.test(key) || key.startsWith('-')) {
+            throw new errors_StackDeployError(`${what} name "${key}" is not valid`, {
+                step: 'build',
+                hint: `a ${what} name must be non-empty, must not start with "-" and contains no "=" or white space`,
+            });
+        }
+        return `${key}=${record[key] ?? ''}`;
+    });
+}
+function tagImage(source, target) {
+    return command(['docker', 'tag', requireImageRef(source, 'source image'), requireImageRef(target, 'target image')]);
+}
+function pushImage(ref) {
+    return command_command(['docker', 'push', requireImageRef(ref)]);
+}
+function pullImage(ref) {
+    return command(['docker', 'pull', requireImageRef(ref)]);
+}
+/** Removes one image reference. Never forced: an image a container still uses stays. */
+function removeImage(ref) {
+    return command(['docker', 'image', 'rm', requireImageRef(ref)]);
+}
+/** Writes the image as a tar archive (`docker save` format) to standard output. */
+function saveImage(ref) {
+    return command_command(['docker', 'image', 'save', requireImageRef(ref)]);
+}
+function inspectImage(ref, format) {
+    return command(['docker', 'image', 'inspect', '--format', requireFormat(format), requireImageRef(ref)]);
+}
+function inspectContainer(idOrName, format) {
+    return command(['docker', 'container', 'inspect', '--format', requireFormat(format), requireImageRef(idOrName, 'container')]);
+}
+function requireFormat(format) {
+    if (format.trim() === '') {
+        throw new StackDeployError('inspect format is empty', { hint: 'pass a Go template such as {{json .}}' });
+    }
+    return format;
+}
+/** `docker login` with the password on standard input (marked secret), never in argv. */
+function loginRegistry(opts) {
+    const registry = requireImageRef(opts.registry, 'registry');
+    const username = docker_requireArgument(opts.username, 'registry username');
+    if (opts.password === '') {
+        throw new errors_StackDeployError(`the password for registry ${registry} is empty`, {
+            hint: 'pass a registry token (for GHCR, the GITHUB_TOKEN with packages: write)',
+        });
+    }
+    return command_command(['docker', 'login', registry, '--username', username, '--password-stdin'], {
+        text: opts.password,
+        secret: true,
+    });
+}
+function logoutRegistry(registry) {
+    return command_command(['docker', 'logout', requireImageRef(registry, 'registry')]);
+}
+/**
+ * The raw registry manifest of an image, for measuring its compressed size:
+ * `docker buildx imagetools inspect --raw`, or without buildx `docker manifest inspect --verbose`.
+ */
+function rawManifest(opts) {
+    const ref = requireImageRef(opts.ref);
+    return opts.tool === 'buildx'
+        ? command(['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref])
+        : command(['docker', 'manifest', 'inspect', '--verbose', ref]);
+}
+/** The registry digests of a local image, as a JSON array. */
+function repoDigests(ref) {
+    return inspectImage(ref, '{{json .RepoDigests}}');
+}
+
+;// CONCATENATED MODULE: ./src/util/pool.ts
+/**
+ * Runs `work` on every item with at most `limit` running at once, and waits for all of them,
+ * failed or not. Results keep the order of `items`.
+ */
+async function settleWithLimit(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next;
+            next += 1;
+            const item = items[index];
+            try {
+                results[index] = { status: 'fulfilled', value: await work(item) };
+            }
+            catch (reason) {
+                results[index] = { status: 'rejected', reason };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/build/build-images.ts
+
+
+
+
+const BUILD_ERROR_TAIL_LINES = 30;
+/** `docker buildx` when the plugin answers, else the classic builder. */
+async function detectBuilder(executor) {
+    const probe = await executor.run(buildxVersion(), { allowFailure: true, step: 'build' });
+    return probe.exitCode === 0 ? 'buildx' : 'classic';
+}
+/**
+ * Builds every image, at most one per core at a time. Each build's output is collected and
+ * shown in its own log group when it ends, so parallel logs never interleave. Throws one error
+ * naming every failed service, each with the last 30 lines of its output.
+ */
+async function buildImages(builds, deps) {
+    const { executor, reporter, builder } = deps;
+    const results = await settleWithLimit(builds, deps.parallelism ?? (0,external_node_os_namespaceObject.availableParallelism)(), async (build) => {
+        let log = '';
+        const cmd = buildImage({
+            builder,
+            context: build.context,
+            dockerfile: build.dockerfile,
+            target: build.target,
+            buildArgs: build.buildArgs,
+            labels: build.labels,
+            tags: build.refs,
+            platforms: builder === 'buildx' ? build.platforms : undefined,
+            network: build.network,
+            cacheFrom: deps.cache?.cacheFrom(build.service),
+            cacheTo: deps.cache?.cacheTo(build.service),
+        });
+        try {
+            await executor.run(cmd, {
+                service: build.service,
+                step: 'build',
+                env: builder === 'buildx' ? { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' } : { DOCKER_BUILDKIT: '0' },
+                onOutput: (chunk) => {
+                    log += chunk;
+                },
+            });
+        }
+        catch (error) {
+            const context = error instanceof errors_StackDeployError ? error.context : {};
+            throw new errors_StackDeployError(`the build of ${build.service} failed${context.exitCode === undefined ? '' : ` (exit code ${context.exitCode})`}`, {
+                ...context,
+                service: build.service,
+                step: 'build',
+                outputTail: tailLines(log, BUILD_ERROR_TAIL_LINES),
+                hint: `fix the build of ${build.service}; its whole log is in the "Build ${build.service}" log group`,
+            });
+        }
+        finally {
+            await reporter.group(`Build ${build.service}`, () => {
+                reporter.info(log.trimEnd());
+                return Promise.resolve();
+            });
+        }
+    });
+    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+    if (failures.length === 0)
+        return;
+    if (failures.length === 1)
+        throw failures[0];
+    // Several failed: report each in the log, then fail with the first one's details.
+    for (const failure of failures.slice(1))
+        reporter.error(failure instanceof Error ? failure.message : String(failure));
+    throw failures[0];
+}
+
+;// CONCATENATED MODULE: ./src/build/cache.ts
+
+const NO_CACHE = (why) => ({ cacheFrom: () => [], cacheTo: () => [], disabledBecause: why });
+/**
+ * The GitHub Actions cache backend of buildx (`type=gha`), one scope per service. It needs the
+ * runner's cache service (ACTIONS_RUNTIME_TOKEN and a cache URL, which buildx reads from the
+ * environment, never from argv) and a buildx driver that can export caches (not `docker`).
+ * Anywhere else it is off.
+ */
+async function githubBuildCache(executor, builder, env, wanted) {
+    if (!wanted)
+        return NO_CACHE('the build-cache input is false');
+    const onGithub = env.ACTIONS_RUNTIME_TOKEN !== undefined && (env.ACTIONS_CACHE_URL !== undefined || env.ACTIONS_RESULTS_URL !== undefined);
+    if (!onGithub)
+        return NO_CACHE('not running on GitHub Actions');
+    if (builder !== 'buildx')
+        return NO_CACHE('docker buildx is not installed');
+    const inspect = await executor.run(command_command(['docker', 'buildx', 'inspect']), { allowFailure: true, step: 'build' });
+    const driver = /^Driver:\s*(\S+)/mu.exec(inspect.stdout)?.[1];
+    if (driver === undefined || driver === 'docker') {
+        return NO_CACHE('the buildx builder uses the "docker" driver, which cannot export caches (add docker/setup-buildx-action before this step)');
+    }
+    return {
+        cacheFrom: (service) => [`type=gha,scope=stack-deploy-${service}`],
+        cacheTo: (service) => [`type=gha,scope=stack-deploy-${service},mode=max`],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/build/publish.ts
+
+
+/**
+ * Logs in to each registry that has credentials (password on stdin), runs `work`, and logs out
+ * again whatever happened. `onLogin` lets the action's post step log out after a cancelled run.
+ */
+async function withRegistryLogins(executor, logins, onLogin, work) {
+    const loggedIn = [];
+    try {
+        for (const { registry, credentials } of logins) {
+            onLogin(registry);
+            try {
+                await executor.run(loginRegistry({ registry, username: credentials.username, password: credentials.password }), { step: 'login' });
+            }
+            catch (error) {
+                const context = error instanceof errors_StackDeployError ? error.context : {};
+                throw new errors_StackDeployError(`docker login to ${registry} as ${credentials.username} failed`, {
+                    ...context,
+                    step: 'login',
+                    hint: registry === 'ghcr.io'
+                        ? 'the github-token needs "packages: write" permission in the workflow (or set registry-username/registry-password)'
+                        : 'check the registry-username and registry-password inputs',
+                });
+            }
+            loggedIn.push(registry);
+        }
+        return await work();
+    }
+    finally {
+        // Every registry gets its logout, and a failed logout never hides why the run failed.
+        for (const registry of loggedIn)
+            await executor.run(logoutRegistry(registry), { step: 'logout', allowFailure: true }).catch(() => undefined);
+    }
+}
+/** Pushes every tag of every image, one push at a time (layers are shared between tags). */
+async function pushImages(executor, images) {
+    for (const image of images) {
+        for (const ref of image.refs) {
+            await executor.run(pushImage(ref), { service: image.service, step: 'push' });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = require("node:zlib");
+;// CONCATENATED MODULE: ./src/build/tar.ts
+
+const BLOCK = 512;
+/** Long names and pax records larger than this are refused: no real archive has them. */
+const MAX_METADATA_BYTES = 1024 * 1024;
+class TarReader {
+    #handlers;
+    #header = Buffer.alloc(BLOCK);
+    #headerFill = 0;
+    #phase = { kind: 'header' };
+    /** Zero blocks seen in a row: two end the archive. */
+    #zeroBlocks = 0;
+    /** Set by `L`, `K` and `x` entries for the next entry only. */
+    #next = {};
+    /** Set by `g` entries for every following entry. */
+    #global = {};
+    #bytesRead = 0;
+    constructor(handlers) {
+        this.#handlers = handlers;
+    }
+    /** True once the end-of-archive marker (two zero blocks) has been read. */
+    get finished() {
+        return this.#phase.kind === 'finished';
+    }
+    /** Feeds the next bytes of the archive. Bytes after the end-of-archive marker are ignored. */
+    push(chunk) {
+        let offset = 0;
+        while (offset < chunk.length) {
+            const phase = this.#phase;
+            switch (phase.kind) {
+                case 'finished':
+                    this.#bytesRead += chunk.length - offset;
+                    return;
+                case 'header': {
+                    const take = Math.min(BLOCK - this.#headerFill, chunk.length - offset);
+                    chunk.copy(this.#header, this.#headerFill, offset, offset + take);
+                    this.#headerFill += take;
+                    offset += take;
+                    if (this.#headerFill === BLOCK) {
+                        this.#headerFill = 0;
+                        this.#readHeader();
+                        this.#bytesRead += BLOCK;
+                    }
+                    break;
+                }
+                case 'file': {
+                    const take = Math.min(phase.remaining, chunk.length - offset);
+                    if (take > 0)
+                        phase.sink?.write(chunk.subarray(offset, offset + take));
+                    phase.remaining -= take;
+                    offset += take;
+                    this.#bytesRead += take;
+                    if (phase.remaining === 0) {
+                        phase.sink?.end();
+                        this.#phase = phase.padding > 0 ? { kind: 'skip', remaining: phase.padding } : { kind: 'header' };
+                    }
+                    break;
+                }
+                case 'metadata': {
+                    const take = Math.min(phase.size - phase.received, chunk.length - offset);
+                    phase.parts.push(Buffer.from(chunk.subarray(offset, offset + take)));
+                    phase.received += take;
+                    offset += take;
+                    this.#bytesRead += take;
+                    if (phase.received === phase.size) {
+                        this.#applyMetadata(phase.type, Buffer.concat(phase.parts));
+                        const padding = paddingAfter(phase.size);
+                        this.#phase = padding > 0 ? { kind: 'skip', remaining: padding } : { kind: 'header' };
+                    }
+                    break;
+                }
+                case 'skip': {
+                    const take = Math.min(phase.remaining, chunk.length - offset);
+                    phase.remaining -= take;
+                    offset += take;
+                    this.#bytesRead += take;
+                    if (phase.remaining === 0)
+                        this.#phase = { kind: 'header' };
+                    break;
+                }
+            }
+        }
+    }
+    /**
+     * The archive has no more bytes. Throws when it stopped inside an entry. An archive that
+     * ends on an entry boundary without the end-of-archive marker is accepted.
+     */
+    end() {
+        const phase = this.#phase;
+        if (phase.kind === 'finished')
+            return;
+        const insideHeader = phase.kind === 'header' && this.#headerFill > 0;
+        const insideEntry = phase.kind === 'file' || phase.kind === 'metadata' || (phase.kind === 'skip' && phase.remaining > 0);
+        if (insideHeader || insideEntry) {
+            throw new errors_StackDeployError(`the tar archive is truncated: it ends inside an entry after ${this.#bytesRead + this.#headerFill} bytes`);
+        }
+        this.#phase = { kind: 'finished' };
+    }
+    #readHeader() {
+        const header = this.#header;
+        if (header.every((byte) => byte === 0)) {
+            this.#zeroBlocks += 1;
+            if (this.#zeroBlocks === 2)
+                this.#phase = { kind: 'finished' };
+            return;
+        }
+        this.#zeroBlocks = 0;
+        verifyChecksum(header, this.#bytesRead);
+        const type = String.fromCharCode(header[156] ?? 0);
+        const headerSize = readNumber(header, 124, 12, 'size', this.#bytesRead);
+        if (type === 'L' || type === 'K' || type === 'x' || type === 'g') {
+            if (headerSize > MAX_METADATA_BYTES) {
+                throw new errors_StackDeployError(`the tar archive has a ${headerSize}-byte "${type}" header record at byte ${this.#bytesRead}, larger than any real one`);
+            }
+            this.#phase =
+                headerSize > 0 ? { kind: 'metadata', type, size: headerSize, parts: [], received: 0 } : { kind: 'header' };
+            if (headerSize === 0)
+                this.#applyMetadata(type, Buffer.alloc(0));
+            return;
+        }
+        const pending = { ...this.#global, ...this.#next };
+        this.#next = {};
+        const name = pending.path ?? headerName(header);
+        const size = pending.size ?? headerSize;
+        const padding = paddingAfter(size);
+        if (type === '0' || type === '\0' || type === '7') {
+            const sink = this.#handlers.onFile({ name, size });
+            if (size === 0) {
+                sink?.end();
+                return;
+            }
+            this.#phase = { kind: 'file', remaining: size, padding, sink };
+            return;
+        }
+        if (type === '1' || type === '2') {
+            const linkName = pending.linkPath ?? readString(header, 157, 100);
+            this.#handlers.onLink?.({ name, linkName, kind: type === '2' ? 'symlink' : 'hardlink' });
+        }
+        if (size > 0)
+            this.#phase = { kind: 'skip', remaining: size + padding };
+    }
+    #applyMetadata(type, data) {
+        switch (type) {
+            case 'L':
+                this.#next.path = cString(data);
+                return;
+            case 'K':
+                this.#next.linkPath = cString(data);
+                return;
+            case 'x':
+                Object.assign(this.#next, parsePax(data, this.#bytesRead));
+                return;
+            case 'g':
+                Object.assign(this.#global, parsePax(data, this.#bytesRead));
+                return;
+        }
+    }
+}
+function paddingAfter(size) {
+    return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+/** Text up to the first NUL. */
+function cString(data) {
+    const end = data.indexOf(0);
+    return data.toString('utf8', 0, end === -1 ? data.length : end);
+}
+function readString(header, offset, length) {
+    return cString(header.subarray(offset, offset + length));
+}
+/** The name field, joined to the ustar prefix field when the header is POSIX ustar. */
+function headerName(header) {
+    const name = readString(header, 0, 100);
+    const isPosixUstar = header.toString('latin1', 257, 263) === 'ustar\0';
+    if (!isPosixUstar)
+        return name;
+    const prefix = readString(header, 345, 155);
+    return prefix === '' ? name : `${prefix}/${name}`;
+}
+/** An octal field, or GNU's base-256 form (high bit of the first byte set) for large values. */
+function readNumber(header, offset, length, field, position) {
+    const bytes = header.subarray(offset, offset + length);
+    const first = bytes[0] ?? 0;
+    if ((first & 0x80) !== 0) {
+        if (first === 0xff)
+            throw new errors_StackDeployError(`the tar header at byte ${position} has a negative ${field}`);
+        let value = first & 0x7f;
+        for (const byte of bytes.subarray(1))
+            value = value * 256 + byte;
+        if (!Number.isSafeInteger(value))
+            throw new errors_StackDeployError(`the tar header at byte ${position} has a ${field} too large to read`);
+        return value;
+    }
+    const text = bytes.toString('latin1').replace(/[\0 ]+$/u, '').replace(/^ +/u, '');
+    if (text === '')
+        return 0;
+    if (!/^[0-7]+$/u.test(text)) {
+        throw new errors_StackDeployError(`the tar header at byte ${position} has an unreadable ${field} field "${text}"`, {
+            hint: 'the input is not a tar archive, or it is corrupted',
+        });
+    }
+    return Number.parseInt(text, 8);
+}
+function verifyChecksum(header, position) {
+    const expected = readNumber(header, 148, 8, 'checksum', position);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i += 1)
+        sum += i >= 148 && i < 156 ? 0x20 : (header[i] ?? 0);
+    if (sum !== expected) {
+        throw new errors_StackDeployError(`the tar header at byte ${position} has a wrong checksum`, {
+            hint: 'the input is not a tar archive, or it is corrupted',
+        });
+    }
+}
+/** pax records: `<length> <key>=<value>\n`, where length counts the whole record in bytes. */
+function parsePax(data, position) {
+    const names = {};
+    let offset = 0;
+    while (offset < data.length) {
+        const space = data.indexOf(0x20, offset);
+        const length = space === -1 ? Number.NaN : Number.parseInt(data.toString('latin1', offset, space), 10);
+        if (!Number.isInteger(length) || length <= 0 || offset + length > data.length) {
+            if (data.subarray(offset).every((byte) => byte === 0))
+                break;
+            throw new errors_StackDeployError(`the tar archive has a malformed pax record before byte ${position}`);
+        }
+        const record = data.toString('utf8', space + 1, offset + length - 1);
+        offset += length;
+        const equals = record.indexOf('=');
+        if (equals === -1)
+            continue;
+        const key = record.slice(0, equals);
+        const value = record.slice(equals + 1);
+        if (key === 'path')
+            names.path = value;
+        else if (key === 'linkpath')
+            names.linkPath = value;
+        else if (key === 'size' && /^\d+$/u.test(value))
+            names.size = Number.parseInt(value, 10);
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/build/size.ts
+
+
+
+
+
+/** Files this small are kept in memory and compressed only if the manifest lists them as layers. */
+const SMALL_FILE_BYTES = 1024;
+/** A docker-save manifest.json is a few hundred bytes per image; anything this large is not one. */
+const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+const SAVE_MANIFEST = 'manifest.json';
+const GZIP_MAGIC = [0x1f, 0x8b];
+/**
+ * Measures `ref` (a local image) by streaming `docker image save` through a tar reader and
+ * gzip, holding at most one megabyte of a layer in memory. Layers are compressed as they
+ * stream past, before the archive's manifest.json (written last) says which files are layers,
+ * so every file that may be one is compressed: names ending in `layer.tar` (docker before 25)
+ * or under `blobs/` (docker 25+).
+ */
+async function measureImageSize(executor, ref, options = {}) {
+    const where = { step: 'size', service: options.service, host: executor.host };
+    const archive = new SavedImageArchive();
+    const reader = new TarReader(archive);
+    let readFailure;
+    try {
+        await executor.run(saveImage(ref), {
+            step: 'size',
+            service: options.service,
+            onStdoutBytes: (chunk) => {
+                if (readFailure !== undefined)
+                    return;
+                try {
+                    reader.push(chunk);
+                }
+                catch (error) {
+                    // docker keeps writing until it exits; the rest of its output is dropped.
+                    readFailure = error;
+                }
+            },
+        });
+        if (readFailure !== undefined)
+            throw readFailure;
+        reader.end();
+        return archive.measure(ref);
+    }
+    catch (error) {
+        const failure = error instanceof errors_StackDeployError
+            ? error
+            : new errors_StackDeployError(`could not measure image ${ref}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+        throw failure.withContext({
+            ...where,
+            hint: failure.context.hint ?? `check that the image ${ref} exists locally (docker image ls) and that docker image save works for it`,
+        });
+    }
+}
+/** Everything about a `docker image save` archive needed to size it, gathered while it streams. */
+class SavedImageArchive {
+    #files = new Map();
+    #links = new Map();
+    onFile(entry) {
+        const name = normalizeName(entry.name);
+        if (name === SAVE_MANIFEST || (entry.size <= SMALL_FILE_BYTES && mayBeLayer(name))) {
+            if (entry.size > MAX_MANIFEST_BYTES) {
+                throw new errors_StackDeployError(`the ${SAVE_MANIFEST} of the saved image is ${entry.size} bytes, too large to be a docker save manifest`);
+            }
+            return new CollectingSink((content) => this.#files.set(name, { size: entry.size, content }));
+        }
+        if (mayBeLayer(name)) {
+            const counter = new GzipSizeCounter(entry.size);
+            this.#files.set(name, { size: entry.size, compressed: counter });
+            return counter;
+        }
+        this.#files.set(name, { size: entry.size });
+        return undefined;
+    }
+    onLink(entry) {
+        const name = normalizeName(entry.name);
+        const target = entry.kind === 'symlink' ? normalizeName(external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(name), entry.linkName)) : normalizeName(entry.linkName);
+        this.#links.set(name, target);
+    }
+    measure(ref) {
+        const manifest = this.#manifestFor(ref);
+        const layerNames = [...new Set(manifest.layers.map((layer) => this.#resolve(layer)))];
+        const configName = this.#resolve(manifest.config);
+        const config = this.#files.get(configName);
+        if (config === undefined)
+            throw missingFile(configName, 'config');
+        let compressedBytes = config.size;
+        let uncompressedBytes = config.size;
+        for (const layerName of layerNames) {
+            const layer = this.#files.get(layerName);
+            if (layer === undefined)
+                throw missingFile(layerName, 'layer');
+            compressedBytes += compressedSize(layer);
+            uncompressedBytes += layer.size;
+        }
+        return { compressedBytes, uncompressedBytes, layers: layerNames.length };
+    }
+    #manifestFor(ref) {
+        const file = this.#files.get(SAVE_MANIFEST);
+        if (file?.content === undefined) {
+            throw new errors_StackDeployError(`the output of docker image save for ${ref} has no ${SAVE_MANIFEST}`, {
+                hint: 'the docker engine wrote an archive format this tool does not know',
+            });
+        }
+        return parseSaveManifest(file.content.toString('utf8'), ref);
+    }
+    /** Follows links (docker writes a repeated layer as a symlink to its first copy). */
+    #resolve(name) {
+        let current = normalizeName(name);
+        for (let hops = 0; hops < 16; hops += 1) {
+            const target = this.#links.get(current);
+            if (target === undefined)
+                return current;
+            current = target;
+        }
+        throw new errors_StackDeployError(`the saved image has a link loop at ${name}`);
+    }
+}
+function missingFile(name, what) {
+    return new errors_StackDeployError(`the saved image's ${SAVE_MANIFEST} names the ${what} ${name}, which the archive does not contain`);
+}
+function compressedSize(file) {
+    if (file.compressed !== undefined)
+        return file.compressed.compressedBytes;
+    const content = file.content ?? Buffer.alloc(0);
+    return isGzip(content) ? content.length : (0,external_node_zlib_namespaceObject.gzipSync)(content).length;
+}
+function mayBeLayer(name) {
+    return name.endsWith('layer.tar') || name.startsWith('blobs/');
+}
+function normalizeName(name) {
+    return external_node_path_namespaceObject.posix.normalize(name).replace(/^(?:\.\/)+/u, '').replace(/\/+$/u, '');
+}
+function isGzip(data) {
+    return data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1];
+}
+/** Reads docker save's manifest.json: `[{"Config": "...", "RepoTags": [...], "Layers": [...]}]`. */
+function parseSaveManifest(text, ref) {
+    const invalid = (why) => new errors_StackDeployError(`the ${SAVE_MANIFEST} of the saved image ${ref} ${why}`, {
+        hint: 'the docker engine wrote an archive format this tool does not know',
+    });
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        throw invalid('is not JSON');
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0)
+        throw invalid('is not a non-empty list');
+    const images = parsed.filter(isRecord);
+    const image = images.length === 1 ? images[0] : images.find((entry) => Array.isArray(entry['RepoTags']) && entry['RepoTags'].includes(ref));
+    if (image === undefined)
+        throw invalid(`describes ${parsed.length} images and none is tagged ${ref}`);
+    const config = image['Config'];
+    const layers = image['Layers'];
+    if (typeof config !== 'string' || config === '')
+        throw invalid('has no "Config" path');
+    if (!Array.isArray(layers) || !layers.every((layer) => typeof layer === 'string')) {
+        throw invalid('has no "Layers" list of paths');
+    }
+    return { config, layers };
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Keeps a file's data whole (for small files only). */
+class CollectingSink {
+    #parts = [];
+    #done;
+    constructor(done) {
+        this.#done = done;
+    }
+    write(data) {
+        this.#parts.push(Buffer.from(data));
+    }
+    end() {
+        this.#done(Buffer.concat(this.#parts));
+    }
+}
+/** Data compressed at a time; the only part of a layer held in memory. */
+const PIECE_BYTES = 1024 * 1024;
+/** Deflate's window: each piece is compressed with the previous 32 KiB as its dictionary. */
+const WINDOW_BYTES = 32 * 1024;
+/** gzip's 10-byte header and 8-byte trailer (CRC-32 and length) around the deflate data. */
+const GZIP_FRAME_BYTES = 18;
+/**
+ * Counts the gzip-compressed size of one file as its data streams in. A file that already
+ * starts with the gzip magic bytes counts as its own size and is not compressed again.
+ *
+ * Compression is synchronous, one piece of `PIECE_BYTES` at a time: `onStdoutBytes` cannot
+ * pause `docker image save`, and an asynchronous `zlib.createGzip()` falls behind it and queues
+ * the whole layer in memory (seen: +120 MB of RSS for a 121 MB layer). Blocking the data
+ * handler lets the pipe throttle docker instead. Each piece is raw deflate with the previous
+ * 32 KiB as preset dictionary and a sync flush, so the pieces put together form one valid
+ * deflate stream, as long as a continuous one give or take a few bytes per piece; a file of
+ * one piece counts exactly as `gzipSync` of it.
+ */
+class GzipSizeCounter {
+    #size;
+    /** Views into the executor's chunks, which are never reused. */
+    #pending = [];
+    #pendingBytes = 0;
+    #window;
+    #mode = 'undecided';
+    #compressedBytes = GZIP_FRAME_BYTES;
+    #ended = false;
+    constructor(size) {
+        this.#size = size;
+    }
+    /** The count; read it after `end`. */
+    get compressedBytes() {
+        if (!this.#ended)
+            throw new errors_StackDeployError('a layer was measured before all its data was read');
+        return this.#mode === 'as-is' ? this.#size : this.#compressedBytes;
+    }
+    write(data) {
+        if (this.#mode === 'as-is')
+            return;
+        this.#pending.push(data);
+        this.#pendingBytes += data.length;
+        if (this.#mode === 'undecided' && this.#pendingBytes >= GZIP_MAGIC.length) {
+            this.#mode = isGzip(Buffer.concat(this.#pending.slice(0, GZIP_MAGIC.length))) ? 'as-is' : 'gzip';
+            if (this.#mode === 'as-is')
+                this.#pending = [];
+        }
+        if (this.#mode === 'gzip' && this.#pendingBytes >= PIECE_BYTES)
+            this.#compressPiece(false);
+    }
+    end() {
+        if (this.#mode !== 'as-is') {
+            this.#mode = 'gzip';
+            this.#compressPiece(true);
+        }
+        this.#ended = true;
+    }
+    #compressPiece(last) {
+        const piece = Buffer.concat(this.#pending);
+        this.#pending = [];
+        this.#pendingBytes = 0;
+        const output = (0,external_node_zlib_namespaceObject.deflateRawSync)(piece, {
+            ...(this.#window !== undefined ? { dictionary: this.#window } : {}),
+            finishFlush: last ? external_node_zlib_namespaceObject.constants.Z_FINISH : external_node_zlib_namespaceObject.constants.Z_SYNC_FLUSH,
+        });
+        this.#compressedBytes += output.length;
+        // Pieces before the last are at least PIECE_BYTES long, so the window is their end.
+        if (!last)
+            this.#window = Buffer.from(piece.subarray(piece.length - WINDOW_BYTES));
+    }
+}
+/** A registry manifest's stored size: `config.size` plus every `layers[].size`. */
+function manifestCompressedSize(rawManifestJson) {
+    const manifest = unwrapManifest(parseJson(rawManifestJson, 'image manifest'));
+    if (isIndex(manifest)) {
+        throw new errors_StackDeployError('the image manifest is an index (manifest list) of several platforms, so it has no single size', {
+            step: 'size',
+            hint: 'choose a platform (such as linux/amd64) and measure the manifest that the index lists for it',
+        });
+    }
+    if (!isRecord(manifest))
+        throw notAManifest('is not a JSON object');
+    if (manifest['schemaVersion'] === 1)
+        throw notAManifest('uses the obsolete schema version 1, which records no sizes');
+    const config = manifest['config'];
+    const layers = manifest['layers'];
+    if (!isRecord(config) || !isByteCount(config['size']))
+        throw notAManifest('has no "config.size"');
+    if (!Array.isArray(layers))
+        throw notAManifest('has no "layers" list');
+    let total = config['size'];
+    for (const [index, layer] of layers.entries()) {
+        if (!isRecord(layer) || !isByteCount(layer['size']))
+            throw notAManifest(`has no "layers[${index}].size"`);
+        total += layer['size'];
+    }
+    return total;
+}
+/**
+ * The digest of the manifest an index (manifest list) names for `platform`, written
+ * `os/architecture` or `os/architecture/variant` (`linux/amd64`, `linux/arm/v7`).
+ */
+function pickPlatformManifest(rawIndexJson, platform) {
+    const [os, architecture, variant, ...rest] = platform.split('/');
+    if (os === undefined || os === '' || architecture === undefined || architecture === '' || variant === '' || rest.length > 0) {
+        throw new StackDeployError(`platform "${platform}" is not of the form os/architecture[/variant]`, {
+            step: 'size',
+            hint: 'write a platform such as linux/amd64 or linux/arm/v7',
+        });
+    }
+    const index = unwrapManifest(parseJson(rawIndexJson, 'image index'));
+    if (!isIndex(index)) {
+        throw new StackDeployError('the manifest is a single-platform image manifest, not an index of platforms', {
+            step: 'size',
+            hint: 'measure it directly with manifestCompressedSize',
+        });
+    }
+    const children = index.manifests.filter(isRecord).flatMap((child) => {
+        const childPlatform = child['platform'];
+        const digest = child['digest'];
+        if (!isRecord(childPlatform) || typeof digest !== 'string')
+            return [];
+        const childVariant = typeof childPlatform['variant'] === 'string' ? childPlatform['variant'] : undefined;
+        return [{ os: childPlatform['os'], architecture: childPlatform['architecture'], variant: childVariant, digest }];
+    });
+    const sameArchitecture = children.filter((child) => child.os === os && child.architecture === architecture);
+    // Without a variant, the one manifest of that architecture; among several, the one without a variant.
+    const withoutVariant = sameArchitecture.filter((child) => child.variant === undefined);
+    const matches = variant !== undefined
+        ? sameArchitecture.filter((child) => child.variant === variant)
+        : sameArchitecture.length > 1 && withoutVariant.length > 0
+            ? withoutVariant
+            : sameArchitecture;
+    const describe = (child) => [child.os, child.architecture, child.variant].filter((part) => typeof part === 'string').join('/');
+    const available = children
+        .filter((child) => child.os !== 'unknown')
+        .map(describe)
+        .join(', ');
+    const [match, ...others] = matches;
+    if (match === undefined || others.length > 0) {
+        const why = match === undefined
+            ? `lists no manifest for platform ${platform}`
+            : `lists several manifests for platform ${platform} (${sameArchitecture.map(describe).join(', ')})`;
+        throw new StackDeployError(`the image index ${why}`, {
+            step: 'size',
+            hint: available === '' ? 'the index lists no platforms' : `choose one of: ${available}`,
+        });
+    }
+    return match.digest;
+}
+function parseJson(text, what) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors_StackDeployError(`the ${what} is not JSON: ${error instanceof Error ? error.message : String(error)}`, { step: 'size' });
+    }
+}
+/**
+ * `docker manifest inspect --verbose` wraps the registry manifest (`{"Ref", "Descriptor",
+ * "SchemaV2Manifest" | "OCIManifest"}`), and prints a list of those for an index.
+ */
+function unwrapManifest(value) {
+    if (Array.isArray(value))
+        return { manifests: value.map((entry) => (isRecord(entry) ? entry['Descriptor'] : entry)) };
+    if (!isRecord(value))
+        return value;
+    return value['SchemaV2Manifest'] ?? value['OCIManifest'] ?? value;
+}
+function isIndex(value) {
+    return isRecord(value) && Array.isArray(value['manifests']);
+}
+function isByteCount(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+function notAManifest(why) {
+    return new errors_StackDeployError(`the image manifest ${why}`, {
+        step: 'size',
+        hint: 'pass the raw manifest of one image (Docker v2 schema 2 or OCI), as docker buildx imagetools inspect --raw prints it',
+    });
+}
+const SI_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+/**
+ * SI units (1 kB = 1000 B): whole bytes below 1000 ("999 B"), then one decimal below 100 of a
+ * unit ("12.3 MB") and whole units from 100 ("300 kB").
+ */
+function formatBytes(bytes) {
+    if (bytes < 0)
+        return `-${formatBytes(-bytes)}`;
+    if (bytes < 1000)
+        return `${Math.round(bytes)} B`;
+    let unit = 0;
+    let value = bytes;
+    while (unit < SI_UNITS.length - 1 && roundForDisplay(value) >= 1000) {
+        value /= 1000;
+        unit += 1;
+    }
+    const shown = roundForDisplay(value);
+    return `${shown >= 100 ? shown.toFixed(0) : shown.toFixed(1)} ${SI_UNITS[unit]}`;
+}
+function roundForDisplay(value) {
+    return value >= 99.95 ? Math.round(value) : Math.round(value * 10) / 10;
+}
+/** "+1.2 MB (+10.4%)", "-300 kB (-3.0%)", "±0 B"; without a percentage when `previous` is 0. */
+function formatSizeDelta(current, previous) {
+    const delta = current - previous;
+    if (delta === 0)
+        return '±0 B';
+    const sign = delta > 0 ? '+' : '-';
+    const amount = `${sign}${formatBytes(Math.abs(delta))}`;
+    if (previous === 0)
+        return amount;
+    const percent = Math.abs((delta / previous) * 100).toFixed(1);
+    return `${amount} (${sign}${percent}%)`;
+}
+
+;// CONCATENATED MODULE: ./src/build/versions.ts
+/**
+ * Orders release versions (`1.2.3`, `1.2.3-rc.1`, `2.0`) as SemVer does: numeric parts by
+ * value, a pre-release before its release. Returns <0, 0 or >0.
+ */
+function compareVersions(a, b) {
+    const split = (v) => {
+        const [core = '', ...rest] = v.replace(/\+.*$/u, '').split('-');
+        return { core: core.split('.').map((part) => Number.parseInt(part, 10) || 0), pre: rest.length > 0 ? rest.join('-') : undefined };
+    };
+    const left = split(a);
+    const right = split(b);
+    for (let i = 0; i < Math.max(left.core.length, right.core.length); i += 1) {
+        const diff = (left.core[i] ?? 0) - (right.core[i] ?? 0);
+        if (diff !== 0)
+            return diff;
+    }
+    if (left.pre === right.pre)
+        return 0;
+    if (left.pre === undefined)
+        return 1;
+    if (right.pre === undefined)
+        return -1;
+    const l = left.pre.split('.');
+    const r = right.pre.split('.');
+    for (let i = 0; i < Math.max(l.length, r.length); i += 1) {
+        const x = l[i];
+        const y = r[i];
+        if (x === undefined)
+            return -1;
+        if (y === undefined)
+            return 1;
+        const nx = /^\d+$/u.test(x) ? Number(x) : undefined;
+        const ny = /^\d+$/u.test(y) ? Number(y) : undefined;
+        if (nx !== undefined && ny !== undefined && nx !== ny)
+            return nx - ny;
+        if (nx !== undefined && ny === undefined)
+            return -1;
+        if (nx === undefined && ny !== undefined)
+            return 1;
+        if (x !== y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+const RELEASE_TAG = /^\d+(?:\.\d+)*(?:-[0-9A-Za-z.-]+)?$/u;
+/**
+ * The release a new version follows: among the registry's tags that look like versions (not
+ * `sha-…`), the highest one below `current`; for a non-version build (`sha-…`), the highest.
+ */
+function previousReleaseTag(tags, current) {
+    const releases = tags.filter((tag) => RELEASE_TAG.test(tag) && tag !== current);
+    const candidates = RELEASE_TAG.test(current) ? releases.filter((tag) => compareVersions(tag, current) < 0) : releases;
+    return candidates.sort(compareVersions).at(-1);
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = require("node:crypto");
+;// CONCATENATED MODULE: ./src/registry/image-ref.ts
+
+/** Splits `host/repo:tag@sha256:…` the way the docker CLI does. */
+function parseImageRef(ref) {
+    let rest = ref;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const lastColon = rest.lastIndexOf(':');
+    if (lastColon > lastSlash) {
+        tag = rest.slice(lastColon + 1);
+        rest = rest.slice(0, lastColon);
+    }
+    const slash = rest.indexOf('/');
+    const first = slash >= 0 ? rest.slice(0, slash) : '';
+    const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const registry = hasRegistry ? first : 'docker.io';
+    let repository = hasRegistry ? rest.slice(slash + 1) : rest;
+    if (repository === '' || (digest !== undefined && !/^sha256:[a-f0-9]{64}$/u.test(digest))) {
+        throw new errors_StackDeployError(`"${ref}" is not an image reference`, { hint: 'write it like ghcr.io/owner/name:tag' });
+    }
+    if (registry === 'docker.io' && !repository.includes('/'))
+        repository = `library/${repository}`;
+    return { registry, repository, tag, digest };
+}
+/** The registry's API base URL: plain HTTP only for loopback registries, as docker does. */
+function registryBaseUrl(registry) {
+    if (registry === 'docker.io')
+        return 'https://registry-1.docker.io';
+    const host = registry.replace(/:\d+$/u, '');
+    const loopback = host === 'localhost' || /^127\.\d+\.\d+\.\d+$/u.test(host) || host === '[::1]';
+    return `${loopback ? 'http' : 'https'}://${registry}`;
+}
+
+;// CONCATENATED MODULE: ./src/registry/client.ts
+
+
+
+const MANIFEST_MEDIA_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+/** `Bearer realm="…",service="…",scope="…"` → scheme and parameters. */
+function parseChallenge(header) {
+    const space = header.indexOf(' ');
+    const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
+    const params = {};
+    for (const match of header.slice(space + 1).matchAll(/([a-zA-Z_]+)="([^"]*)"/gu)) {
+        const [, key, value] = match;
+        if (key !== undefined && value !== undefined)
+            params[key.toLowerCase()] = value;
+    }
+    return { scheme, params };
+}
+/**
+ * A read-only client of the registry HTTP API (distribution spec): manifests and tags, with
+ * Basic and Bearer-token authentication. Credentials only ever travel in headers.
+ */
+class RegistryClient {
+    registry;
+    #base;
+    #options;
+    #authorization = new Map();
+    constructor(registry, options = {}) {
+        this.registry = registry;
+        this.#base = registryBaseUrl(registry);
+        this.#options = options;
+    }
+    /** The manifest a tag or digest names, or undefined when the registry has none. */
+    async manifest(repository, reference) {
+        const response = await this.#get(repository, `/v2/${repository}/manifests/${reference}`, { Accept: MANIFEST_MEDIA_TYPES.join(', ') });
+        if (response.status === 404)
+            return undefined;
+        const body = await response.text();
+        if (!response.ok)
+            throw this.#failure(repository, `reading the manifest ${repository}:${reference}`, response.status, body);
+        const digest = response.headers.get('docker-content-digest') ?? `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(body).digest('hex')}`;
+        const mediaType = response.headers.get('content-type') ?? '';
+        return { digest, mediaType, body };
+    }
+    /** Every tag of a repository (empty when the repository does not exist yet). */
+    async tags(repository) {
+        const response = await this.#get(repository, `/v2/${repository}/tags/list?n=10000`, { Accept: 'application/json' });
+        if (response.status === 404)
+            return [];
+        const body = await response.text();
+        if (!response.ok)
+            throw this.#failure(repository, `listing the tags of ${repository}`, response.status, body);
+        const parsed = JSON.parse(body);
+        return parsed.tags ?? [];
+    }
+    async #get(repository, path, headers) {
+        const fetchImpl = this.#options.fetch ?? fetch;
+        const send = (authorization) => fetchImpl(`${this.#base}${path}`, {
+            headers: authorization === undefined ? headers : { ...headers, Authorization: authorization },
+            signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
+            redirect: 'follow',
+        });
+        let response = await this.#guard(repository, () => send(this.#authorization.get(repository)));
+        if (response.status !== 401)
+            return response;
+        const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
+        const authorization = await this.#authorize(repository, challenge);
+        if (authorization === undefined)
+            return response;
+        await response.body?.cancel();
+        this.#authorization.set(repository, authorization);
+        response = await this.#guard(repository, () => send(authorization));
+        return response;
+    }
+    async #authorize(repository, challenge) {
+        const credentials = this.#options.credentials;
+        const basic = credentials === undefined ? undefined : `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+        if (challenge.scheme === 'basic')
+            return basic;
+        if (challenge.scheme !== 'bearer' || challenge.params.realm === undefined)
+            return undefined;
+        const url = new URL(challenge.params.realm);
+        if (challenge.params.service !== undefined)
+            url.searchParams.set('service', challenge.params.service);
+        url.searchParams.set('scope', challenge.params.scope ?? `repository:${repository}:pull`);
+        const fetchImpl = this.#options.fetch ?? fetch;
+        const response = await this.#guard(repository, () => fetchImpl(url, { headers: basic === undefined ? {} : { Authorization: basic }, signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000) }));
+        const body = await response.text();
+        if (!response.ok)
+            throw this.#failure(repository, 'getting a registry token', response.status, body);
+        const granted = JSON.parse(body);
+        const token = granted.token ?? granted.access_token;
+        return token === undefined ? undefined : `Bearer ${token}`;
+    }
+    async #guard(repository, request) {
+        try {
+            return await request();
+        }
+        catch (error) {
+            const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+            throw new errors_StackDeployError(`the registry ${this.registry} could not be reached: ${reason}`, {
+                step: 'registry',
+                hint: `check that ${this.#base} is reachable from here (repository ${repository})`,
+            });
+        }
+    }
+    #failure(repository, what, status, body) {
+        const denied = status === 401 || status === 403;
+        return new errors_StackDeployError(`the registry ${this.registry} answered ${status} while ${what}`, {
+            step: 'registry',
+            outputTail: body.slice(0, 500),
+            hint: denied
+                ? `check the registry credentials (github-token with packages permission for ghcr.io, or registry-username/registry-password) and their access to ${repository}`
+                : undefined,
+        });
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = require("node:fs");
+;// CONCATENATED MODULE: ./src/registry/docker-config.ts
+
+
+
+/**
+ * The credentials `docker login` stored for a registry in the runner's Docker config
+ * (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`), when stored inline (`auths`).
+ * Used to read the registry's API on the runner only; never sent to a host.
+ */
+function dockerConfigCredentials(registry, env) {
+    const file = (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
+    let parsed;
+    try {
+        parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const entry = parsed.auths?.[registry] ?? parsed.auths?.[`https://${registry}`] ?? parsed.auths?.[`http://${registry}`];
+    if (entry?.auth === undefined)
+        return undefined;
+    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0)
+        return undefined;
+    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+;// CONCATENATED MODULE: ./src/engine/settings.ts
+/** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
+const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock'];
+/** `a, b`, one per line, or a JSON array (another step's `services` output) → ['a', 'b']. */
+function splitList(value) {
+    const trimmed = value.trim();
+    if (trimmed.startsWith('[')) {
+        try {
+            const parsed = JSON.parse(trimmed);
+            if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string'))
+                return parsed.map((item) => item.trim()).filter((item) => item !== '');
+        }
+        catch {
+            // Not JSON: split it as text below.
+        }
+    }
+    return trimmed
+        .split(/[\s,]+/u)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+const GITHUB_CONTAINER_REGISTRY = 'ghcr.io';
+/** The credentials to log in to `registry` with, or undefined to use whatever login exists. */
+function credentialsFor(registry, settings) {
+    if (settings.registryCredentials !== undefined)
+        return settings.registryCredentials;
+    if (registry === GITHUB_CONTAINER_REGISTRY && settings.githubToken !== undefined && settings.actor !== undefined) {
+        return { username: settings.actor, password: settings.githubToken };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engine/build.ts
+
+
+
+
+
+
+
+
+
+
+
+
+class SizeBudgetError extends errors_StackDeployError {
+    images;
+    constructor(message, images, hint) {
+        super(message, { step: 'size', hint });
+        this.name = 'SizeBudgetError';
+        this.images = images;
+    }
+}
+function clientFor(context, registry, clients) {
+    let client = clients.get(registry);
+    if (client === undefined) {
+        // Reading the registry may also use the runner's own docker login (never sent to a host).
+        const credentials = credentialsFor(registry, context.settings) ?? dockerConfigCredentials(registry, context.env);
+        client = new RegistryClient(registry, { credentials });
+        clients.set(registry, client);
+    }
+    return client;
+}
+/** The size of the release before this one, or undefined when there is none (or it cannot be read). */
+async function previousRelease(context, client, build, versionTag) {
+    const { repository } = parseImageRef(build.image);
+    try {
+        const tag = previousReleaseTag(await client.tags(repository), versionTag);
+        if (tag === undefined)
+            return undefined;
+        const manifest = await client.manifest(repository, tag);
+        if (manifest === undefined)
+            return undefined;
+        return { tag, bytes: manifestCompressedSize(manifest.body) };
+    }
+    catch (error) {
+        context.reporter.warning(`${build.service}: the previous release's size could not be read: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+    }
+}
+function budgetVerdict(image) {
+    if (image.sizeLimit === undefined)
+        return 'no budget';
+    return image.bytes <= image.sizeLimit ? 'pass' : 'over budget';
+}
+/** Size, budget, change from the previous release: the words of one summary row. */
+function sizeRow(image) {
+    return [
+        image.service,
+        formatBytes(image.bytes),
+        image.sizeLimit === undefined ? '—' : formatBytes(image.sizeLimit),
+        image.previous === undefined ? '—' : `${formatSizeDelta(image.bytes, image.previous.bytes)} vs ${image.previous.tag}`,
+        budgetVerdict(image),
+    ];
+}
+/** Builds the images locally and measures each against its budget and the previous release. Pushes nothing. */
+async function buildAndMeasure(context, builds, versionTag, clients = new Map()) {
+    const { reporter, local } = context;
+    const builder = await detectBuilder(local);
+    const cache = await githubBuildCache(local, builder, context.env, context.settings.buildCache);
+    reporter.info(`Building ${builds.map((b) => b.service).join(', ')} with ${builder === 'buildx' ? 'docker buildx' : 'the classic docker builder'}; ` +
+        `build cache ${cache.disabledBecause === undefined ? 'on (GitHub Actions cache)' : `off: ${cache.disabledBecause}`}`);
+    await buildImages(builds, { executor: local, reporter, builder, cache });
+    return reporter.group('Measure image sizes', async () => {
+        const results = await settleWithLimit(builds, (0,external_node_os_namespaceObject.availableParallelism)(), async (build) => {
+            const client = clientFor(context, parseImageRef(build.image).registry, clients);
+            const [size, previous] = await Promise.all([measureImageSize(local, build.releaseRef, { service: build.service }), previousRelease(context, client, build, versionTag)]);
+            const image = { service: build.service, image: build.image, releaseRef: build.releaseRef, bytes: size.compressedBytes, sizeLimit: build.sizeLimit, previous };
+            reporter.info(sizeRow(image).join('  '));
+            return image;
+        });
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed !== undefined)
+            throw failed.reason;
+        return results.map((r) => r.value);
+    });
+}
+/**
+ * Builds the images, measures them against their budgets, and only when every image passes
+ * pushes all their tags and reads back each digest and stored size from the registry.
+ */
+async function buildAndPublish(context, builds, versionTag) {
+    const { reporter, local } = context;
+    const clients = new Map();
+    const measured = await buildAndMeasure(context, builds, versionTag, clients);
+    const over = measured.filter((image) => budgetVerdict(image) === 'over budget');
+    if (over.length > 0) {
+        const details = over.map((image) => {
+            const change = image.previous === undefined ? '' : `, ${formatSizeDelta(image.bytes, image.previous.bytes)} since ${image.previous.tag}`;
+            return `${image.service} is ${formatBytes(image.bytes)}, over its size_limit of ${formatBytes(image.sizeLimit ?? 0)}${change}`;
+        });
+        throw new SizeBudgetError(`size budget exceeded: ${details.join('; ')}. Nothing was pushed.`, measured, 'make the image smaller (multi-stage build, slimmer base image, fewer files), or raise services.<name>.size_limit in stack.yml');
+    }
+    const registries = [...new Set(builds.map((b) => parseImageRef(b.image).registry))];
+    const logins = registries.flatMap((registry) => {
+        const credentials = credentialsFor(registry, context.settings);
+        return credentials === undefined ? [] : [{ registry, credentials }];
+    });
+    await reporter.group('Push images', () => withRegistryLogins(local, logins, (registry) => context.cleanup.registryLogin(registry), () => pushImages(local, builds)));
+    return reporter.group('Read back digests', async () => Promise.all(measured.map(async (image) => {
+        const { registry, repository } = parseImageRef(image.image);
+        const manifest = await clientFor(context, registry, clients).manifest(repository, versionTag);
+        if (manifest === undefined) {
+            throw new errors_StackDeployError(`the registry has no ${image.releaseRef} right after it was pushed`, { service: image.service, step: 'push' });
+        }
+        const pinned = `${image.image}@${manifest.digest}`;
+        let bytes = image.bytes;
+        try {
+            bytes = manifestCompressedSize(manifest.body);
+        }
+        catch {
+            // A multi-platform index has no single size: keep the measured one.
+        }
+        reporter.info(`${image.service}: ${pinned} (${formatBytes(bytes)})`);
+        return { ...image, bytes, pinned };
+    })));
+}
+
 ;// CONCATENATED MODULE: ./src/manifest/suggest.ts
 /**
  * Edit distance between two strings counting insertions, deletions, substitutions and swaps of
  * two neighbouring characters (optimal string alignment), so `prot` is 1 away from `port`.
  */
-function editDistance(a, b) {
+function suggest_editDistance(a, b) {
     const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
     const at = (i, j) => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
     for (let i = 1; i <= a.length; i += 1) {
@@ -34780,7 +36364,7 @@ function closestMatch(word, candidates) {
     for (const candidate of candidates) {
         if (candidate === word)
             continue;
-        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        const distance = suggest_editDistance(word.toLowerCase(), candidate.toLowerCase());
         if (distance > maxDistanceFor(word, candidate))
             continue;
         if (best === undefined || distance < best.distance)
@@ -45362,210 +46946,6 @@ async function loadManifest(file) {
 
 
 
-;// CONCATENATED MODULE: ./src/release/select.ts
-
-const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/u;
-const DOCKER_TAG_CHARACTERS = 'letters, digits, "_", "." and "-", not starting with "." or "-", at most 128 characters';
-const FULL_SHA = /^[0-9a-f]{40}$/iu;
-const SHA = /^[0-9a-f]{7,40}$/iu;
-const STACK_TAG = /^v([0-9].*)$/su;
-const STACK_TAG_PATTERN = 'v*';
-const SHORT_SHA_LENGTH = 7;
-/** True when `tag` can be used as a Docker image tag. */
-function isValidDockerTag(tag) {
-    return DOCKER_TAG.test(tag);
-}
-/** The Docker image tag for a release version: `+` (SemVer build metadata) becomes `-`. */
-function dockerTagFor(version) {
-    return version.replace(/\+/gu, '-');
-}
-/**
- * Splits the `services` input: names separated by commas, newlines or other white space.
- * Empty entries are dropped and repeated names kept once, in first-seen order.
- */
-function parseServicesInput(text) {
-    const names = text
-        .split(/[\s,]+/u)
-        .map((name) => name.trim())
-        .filter((name) => name !== '');
-    return [...new Set(names)];
-}
-function selectRelease(input) {
-    const shortSha = shortShaOf(input.sha);
-    const serviceNames = validateServices(input.services);
-    const requested = validateRequested(input.requested ?? [], serviceNames);
-    const ref = classifyRef(input.ref, input.services);
-    if (ref.kind === 'sha' && !ref.sha.toLowerCase().startsWith(input.sha.toLowerCase())) {
-        throw selectError(`ref "${input.ref}" is a commit SHA that differs from sha "${input.sha}"`, {
-            hint: 'pass the same commit as ref and sha, or a branch or tag as ref',
-        });
-    }
-    if (ref.kind === 'branch' || ref.kind === 'sha') {
-        const version = `sha-${shortSha}`;
-        return requested.length > 0
-            ? { version, services: inManifestOrder(requested, serviceNames), source: 'requested', shortSha }
-            : { version, services: [...serviceNames], source: ref.kind, shortSha };
-    }
-    const release = releaseForTag(ref.tag, input.services);
-    validateVersion(ref.tag, release.version);
-    if (release.service !== undefined) {
-        const released = release.service;
-        const contradicting = requested.filter((name) => name !== released);
-        if (contradicting.length > 0) {
-            throw selectError(`tag "${ref.tag}" releases only service "${released}", but services ${quoteList(contradicting)} were requested`, {
-                service: released,
-                hint: `leave the services input empty, request only "${released}", or push a tag for each service`,
-            });
-        }
-        return { version: release.version, services: [released], source: 'service-tag', shortSha };
-    }
-    return requested.length > 0
-        ? { version: release.version, services: inManifestOrder(requested, serviceNames), source: 'requested', shortSha }
-        : { version: release.version, services: [...serviceNames], source: 'stack-tag', shortSha };
-}
-function classifyRef(ref, services) {
-    if (ref.trim() === '') {
-        throw selectError('the Git ref is empty', {
-            hint: 'pass a ref such as refs/tags/v1.2.3, refs/heads/main, a tag, a branch or a commit SHA',
-        });
-    }
-    if (ref.startsWith('refs/tags/')) {
-        const tag = ref.slice('refs/tags/'.length);
-        if (tag === '')
-            throw selectError(`ref "${ref}" names no tag`, { hint: 'pass a ref such as refs/tags/v1.2.3' });
-        return { kind: 'tag', tag };
-    }
-    if (ref.startsWith('refs/'))
-        return { kind: 'branch' };
-    if (FULL_SHA.test(ref))
-        return { kind: 'sha', sha: ref };
-    const looksLikeReleaseTag = STACK_TAG.test(ref) || services.some((service) => matchGlob(service.releaseTag, ref) !== undefined);
-    return looksLikeReleaseTag ? { kind: 'tag', tag: ref } : { kind: 'branch' };
-}
-function releaseForTag(tag, services) {
-    const matches = services.flatMap((service) => {
-        const captured = matchGlob(service.releaseTag, tag);
-        return captured === undefined ? [] : [{ service, captured }];
-    });
-    const [first, ...others] = matches;
-    if (first !== undefined && others.length > 0) {
-        const described = matches.map((m) => `${m.service.name} (${m.service.releaseTag})`).join(', ');
-        throw selectError(`tag "${tag}" matches the release tag patterns of several services: ${described}`, {
-            hint: 'give each service a releaseTag pattern that no other service\'s tags can match, such as "<name>-v*"',
-        });
-    }
-    if (first !== undefined)
-        return { version: stripVPrefix(first.captured), service: first.service.name };
-    const stack = STACK_TAG.exec(tag);
-    if (stack?.[1] !== undefined)
-        return { version: stack[1] };
-    const patterns = [...services.map((service) => service.releaseTag), `${STACK_TAG_PATTERN} (every service)`];
-    throw selectError(`"${tag}" matches no release tag pattern; patterns: ${patterns.join(', ')}`, {
-        hint: 'push a tag that matches one of the patterns (for example v1.2.3), or run from a branch',
-    });
-}
-/** The text `*` matched, or undefined when `text` does not match `pattern`. `*` matches one or more characters. */
-function matchGlob(pattern, text) {
-    const star = pattern.indexOf('*');
-    const prefix = pattern.slice(0, star);
-    const suffix = pattern.slice(star + 1);
-    if (text.length <= prefix.length + suffix.length)
-        return undefined;
-    if (!text.startsWith(prefix) || !text.endsWith(suffix))
-        return undefined;
-    return text.slice(prefix.length, text.length - suffix.length);
-}
-function stripVPrefix(captured) {
-    return /^v[0-9]/u.test(captured) ? captured.slice(1) : captured;
-}
-function validateVersion(tag, version) {
-    const dockerTag = dockerTagFor(version);
-    if (!isValidDockerTag(dockerTag)) {
-        throw selectError(`tag "${tag}" gives version "${version}", which is not a valid Docker tag ("${dockerTag}")`, {
-            hint: `a Docker tag may contain only ${DOCKER_TAG_CHARACTERS}`,
-        });
-    }
-}
-function shortShaOf(sha) {
-    if (!SHA.test(sha)) {
-        throw selectError(`sha "${sha}" is not a commit SHA (7 to 40 hexadecimal characters)`, {
-            hint: 'pass the full 40-character commit SHA, such as GITHUB_SHA or the output of git rev-parse HEAD',
-        });
-    }
-    return sha.slice(0, SHORT_SHA_LENGTH).toLowerCase();
-}
-function validateServices(services) {
-    if (services.length === 0) {
-        throw selectError('the stack has no services to release', { hint: 'declare at least one service in stack.yml' });
-    }
-    const names = services.map((service) => service.name);
-    const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
-    if (duplicates.length > 0) {
-        throw selectError(`service names must be unique; repeated: ${quoteList([...new Set(duplicates)])}`, {
-            hint: 'rename the repeated services in stack.yml',
-        });
-    }
-    for (const service of services) {
-        const stars = service.releaseTag.split('*').length - 1;
-        if (stars !== 1) {
-            throw selectError(`release tag pattern "${service.releaseTag}" of service "${service.name}" must contain exactly one "*"`, { service: service.name, hint: `use a pattern such as "${service.name}-v*"` });
-        }
-    }
-    return names;
-}
-function validateRequested(requested, serviceNames) {
-    const unknown = requested.filter((name) => !serviceNames.includes(name));
-    const [firstUnknown] = unknown;
-    if (firstUnknown !== undefined) {
-        const guesses = unknown.flatMap((name) => {
-            const guess = closestName(name, serviceNames);
-            return guess === undefined ? [] : [`"${name}" → "${guess}"`];
-        });
-        const didYouMean = guesses.length > 0 ? `did you mean ${guesses.join(', ')}? ` : '';
-        throw selectError(`unknown service${unknown.length > 1 ? 's' : ''} requested: ${quoteList(unknown)}`, {
-            service: firstUnknown,
-            hint: `${didYouMean}valid services: ${serviceNames.join(', ')}`,
-        });
-    }
-    return [...new Set(requested)];
-}
-function inManifestOrder(requested, serviceNames) {
-    return serviceNames.filter((name) => requested.includes(name));
-}
-/** The service name nearest to `name` by edit distance, when near enough to be a likely typo. */
-function closestName(name, candidates) {
-    let best;
-    for (const candidate of candidates) {
-        const distance = select_editDistance(name.toLowerCase(), candidate.toLowerCase());
-        if (best === undefined || distance < best.distance)
-            best = { name: candidate, distance };
-    }
-    if (best === undefined)
-        return undefined;
-    const tolerance = Math.max(1, Math.floor(Math.max(name.length, best.name.length) / 3));
-    return best.distance <= tolerance ? best.name : undefined;
-}
-function select_editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-            const deletion = (previous[j] ?? 0) + 1;
-            const insertion = (current[j - 1] ?? 0) + 1;
-            current.push(Math.min(substitution, deletion, insertion));
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
-}
-function quoteList(names) {
-    return names.map((name) => `"${name}"`).join(', ');
-}
-function selectError(message, context) {
-    return new errors_StackDeployError(message, { step: 'select', ...context });
-}
-
 ;// CONCATENATED MODULE: ./src/build/plan.ts
 
 
@@ -45632,1368 +47012,37 @@ function planBuild(input) {
     return { version, selection, builds, notBuilt };
 }
 
-;// CONCATENATED MODULE: ./src/commands/docker.ts
+;// CONCATENATED MODULE: ./src/engine/release-plan.ts
 
 
 
-/** Refuses a value that would be empty or read as an option; returns it unchanged otherwise. */
-function docker_requireArgument(value, what) {
-    if (value.trim() === '') {
-        throw new errors_StackDeployError(`${what} is empty`, { hint: `set a non-empty ${what}` });
-    }
-    if (value.startsWith('-')) {
-        throw new errors_StackDeployError(`${what} "${value}" starts with "-" and would be read as an option`, {
-            hint: `a ${what} must not start with "-"`,
-        });
-    }
-    return value;
-}
-/** An image reference (`ghcr.io/acme/api:1.2.3`, an image ID): not empty, no leading "-", no white space. */
-function requireImageRef(ref, what = 'image reference') {
-    docker_requireArgument(ref, what);
-    if (/\s/u.test(ref)) {
-        throw new errors_StackDeployError(`${what} "${ref}" contains white space`, {
-            hint: 'an image reference looks like registry/owner/name:tag and has no spaces',
-        });
-    }
-    return ref;
-}
-function dockerVersion() {
-    return command_command(['docker', 'version', '--format', '{{json .}}']);
-}
-function buildxVersion() {
-    return command_command(['docker', 'buildx', 'version']);
-}
-/**
- * `docker buildx build` or `docker build`. Argument order: `--file`, `--target`, `--build-arg`…,
- * `--label`…, `--tag`…, `--platform`, `--network`, `--load`, `--iidfile`, `--cache-from`…,
- * `--cache-to`…, then the context last.
- */
-function buildImage(opts) {
-    const context = docker_requireArgument(opts.context, 'build context');
-    const platforms = opts.platforms ?? [];
-    const cacheTo = opts.cacheTo ?? [];
-    if (opts.builder === 'classic') {
-        const refused = [platforms.length > 0 ? 'platforms' : undefined, cacheTo.length > 0 ? 'cache-to' : undefined].filter((name) => name !== undefined);
-        if (refused.length > 0) {
-            throw new errors_StackDeployError(`the classic docker builder does not support ${refused.join(' or ')}`, {
-                step: 'build',
-                hint: 'install the docker buildx plugin (https://github.com/docker/buildx#installing), or remove those build options',
-            });
-        }
-    }
-    if (opts.tags.length === 0) {
-        throw new errors_StackDeployError('a build needs at least one tag', { step: 'build', hint: 'pass the image tag to build' });
-    }
-    const argv = opts.builder === 'buildx' ? ['docker', 'buildx', 'build'] : ['docker', 'build'];
-    if (opts.dockerfile !== undefined)
-        argv.push('--file', dockerfilePath(context, opts.dockerfile));
-    if (opts.target !== undefined)
-        argv.push('--target', docker_requireArgument(opts.target, 'build target'));
-    for (const pair of sortedPairs(opts.buildArgs ?? {}, 'build argument'))
-        argv.push('--build-arg', pair);
-    for (const pair of sortedPairs(opts.labels ?? {}, 'label'))
-        argv.push('--label', pair);
-    for (const tag of opts.tags)
-        argv.push('--tag', requireImageRef(tag, 'image tag'));
-    if (platforms.length > 0) {
-        argv.push('--platform', platforms.map((platform) => docker_requireArgument(platform, 'platform')).join(','));
-    }
-    if (opts.network !== undefined)
-        argv.push('--network', docker_requireArgument(opts.network, 'build network'));
-    if (opts.builder === 'buildx' && opts.load !== false)
-        argv.push('--load');
-    if (opts.iidFile !== undefined)
-        argv.push('--iidfile', docker_requireArgument(opts.iidFile, 'image ID file'));
-    for (const source of opts.cacheFrom ?? [])
-        argv.push('--cache-from', docker_requireArgument(source, 'cache source'));
-    for (const destination of cacheTo)
-        argv.push('--cache-to', docker_requireArgument(destination, 'cache destination'));
-    argv.push(context);
-    return command_command(argv);
-}
-/**
- * Docker resolves `--file` against the working directory, not the context: a relative
- * Dockerfile is joined onto the context here. Paths are POSIX (builds run on Linux hosts);
- * an absolute POSIX or Windows path is kept as given.
- */
-function dockerfilePath(context, dockerfile) {
-    docker_requireArgument(dockerfile, 'Dockerfile path');
-    const path = external_node_path_namespaceObject.posix.isAbsolute(dockerfile) || external_node_path_namespaceObject.win32.isAbsolute(dockerfile) ? dockerfile : external_node_path_namespaceObject.posix.join(context, dockerfile);
-    return docker_requireArgument(path, 'Dockerfile path');
-}
-/** `K=V` pairs sorted by key (code-unit order, the same on every machine). */
-function sortedPairs(record, what) {
-    return Object.keys(record)
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map((key) => {
-        if (key === '' || key.includes('=') || /\s/u.test(key) || key.startsWith('-')) {
-            throw new errors_StackDeployError(`${what} name "${key}" is not valid`, {
-                step: 'build',
-                hint: `a ${what} name must be non-empty, must not start with "-" and contains no "=" or white space`,
-            });
-        }
-        return `${key}=${record[key] ?? ''}`;
+
+/** The release the run's ref, inputs and stack.yml describe: services, version, images to build. */
+function planRelease(settings, manifest, now) {
+    return planBuild({
+        manifest,
+        manifestDir: (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(settings.manifest)),
+        ref: settings.ref,
+        sha: settings.sha,
+        requested: settings.services,
+        version: settings.version,
+        repositoryOwner: settings.repositoryOwner,
+        repositoryUrl: settings.repositoryUrl,
+        now,
     });
 }
-function tagImage(source, target) {
-    return command(['docker', 'tag', requireImageRef(source, 'source image'), requireImageRef(target, 'target image')]);
-}
-function pushImage(ref) {
-    return command_command(['docker', 'push', requireImageRef(ref)]);
-}
-function pullImage(ref) {
-    return command(['docker', 'pull', requireImageRef(ref)]);
-}
-/** Removes one image reference. Never forced: an image a container still uses stays. */
-function removeImage(ref) {
-    return command(['docker', 'image', 'rm', requireImageRef(ref)]);
-}
-/** Writes the image as a tar archive (`docker save` format) to standard output. */
-function saveImage(ref) {
-    return command_command(['docker', 'image', 'save', requireImageRef(ref)]);
-}
-function inspectImage(ref, format) {
-    return command(['docker', 'image', 'inspect', '--format', requireFormat(format), requireImageRef(ref)]);
-}
-function inspectContainer(idOrName, format) {
-    return command(['docker', 'container', 'inspect', '--format', requireFormat(format), requireImageRef(idOrName, 'container')]);
-}
-function requireFormat(format) {
-    if (format.trim() === '') {
-        throw new StackDeployError('inspect format is empty', { hint: 'pass a Go template such as {{json .}}' });
-    }
-    return format;
-}
-/** `docker login` with the password on standard input (marked secret), never in argv. */
-function loginRegistry(opts) {
-    const registry = requireImageRef(opts.registry, 'registry');
-    const username = docker_requireArgument(opts.username, 'registry username');
-    if (opts.password === '') {
-        throw new errors_StackDeployError(`the password for registry ${registry} is empty`, {
-            hint: 'pass a registry token (for GHCR, the GITHUB_TOKEN with packages: write)',
+/** The released services that the environment runs; an error when there are none. */
+function servicesInEnvironment(release, manifest, environment) {
+    const inEnvironment = environmentServices(manifest, environment);
+    const names = release.selection.services.filter((name) => inEnvironment.includes(name));
+    if (names.length === 0) {
+        const released = release.selection.services;
+        throw new errors_StackDeployError(`${released.join(', ')} ${released.length === 1 ? 'is' : 'are'} not deployed to ${environment}`, {
+            step: 'select',
+            hint: `environment "${environment}" runs: ${inEnvironment.join(', ')}`,
         });
-    }
-    return command_command(['docker', 'login', registry, '--username', username, '--password-stdin'], {
-        text: opts.password,
-        secret: true,
-    });
-}
-function logoutRegistry(registry) {
-    return command_command(['docker', 'logout', requireImageRef(registry, 'registry')]);
-}
-/**
- * The raw registry manifest of an image, for measuring its compressed size:
- * `docker buildx imagetools inspect --raw`, or without buildx `docker manifest inspect --verbose`.
- */
-function rawManifest(opts) {
-    const ref = requireImageRef(opts.ref);
-    return opts.tool === 'buildx'
-        ? command(['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref])
-        : command(['docker', 'manifest', 'inspect', '--verbose', ref]);
-}
-/** The registry digests of a local image, as a JSON array. */
-function repoDigests(ref) {
-    return inspectImage(ref, '{{json .RepoDigests}}');
-}
-
-;// CONCATENATED MODULE: ./src/util/pool.ts
-/**
- * Runs `work` on every item with at most `limit` running at once, and waits for all of them,
- * failed or not. Results keep the order of `items`.
- */
-async function settleWithLimit(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next;
-            next += 1;
-            const item = items[index];
-            try {
-                results[index] = { status: 'fulfilled', value: await work(item) };
-            }
-            catch (reason) {
-                results[index] = { status: 'rejected', reason };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/build/build-images.ts
-
-
-
-
-const BUILD_ERROR_TAIL_LINES = 30;
-/** `docker buildx` when the plugin answers, else the classic builder. */
-async function detectBuilder(executor) {
-    const probe = await executor.run(buildxVersion(), { allowFailure: true, step: 'build' });
-    return probe.exitCode === 0 ? 'buildx' : 'classic';
-}
-/**
- * Builds every image, at most one per core at a time. Each build's output is collected and
- * shown in its own log group when it ends, so parallel logs never interleave. Throws one error
- * naming every failed service, each with the last 30 lines of its output.
- */
-async function buildImages(builds, deps) {
-    const { executor, reporter, builder } = deps;
-    const results = await settleWithLimit(builds, deps.parallelism ?? (0,external_node_os_namespaceObject.availableParallelism)(), async (build) => {
-        let log = '';
-        const cmd = buildImage({
-            builder,
-            context: build.context,
-            dockerfile: build.dockerfile,
-            target: build.target,
-            buildArgs: build.buildArgs,
-            labels: build.labels,
-            tags: build.refs,
-            platforms: builder === 'buildx' ? build.platforms : undefined,
-            network: build.network,
-            cacheFrom: deps.cache?.cacheFrom(build.service),
-            cacheTo: deps.cache?.cacheTo(build.service),
-        });
-        try {
-            await executor.run(cmd, {
-                service: build.service,
-                step: 'build',
-                env: builder === 'buildx' ? { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' } : { DOCKER_BUILDKIT: '0' },
-                onOutput: (chunk) => {
-                    log += chunk;
-                },
-            });
-        }
-        catch (error) {
-            const context = error instanceof errors_StackDeployError ? error.context : {};
-            throw new errors_StackDeployError(`the build of ${build.service} failed${context.exitCode === undefined ? '' : ` (exit code ${context.exitCode})`}`, {
-                ...context,
-                service: build.service,
-                step: 'build',
-                outputTail: tailLines(log, BUILD_ERROR_TAIL_LINES),
-                hint: `fix the build of ${build.service}; its whole log is in the "Build ${build.service}" log group`,
-            });
-        }
-        finally {
-            await reporter.group(`Build ${build.service}`, () => {
-                reporter.info(log.trimEnd());
-                return Promise.resolve();
-            });
-        }
-    });
-    const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
-    if (failures.length === 0)
-        return;
-    if (failures.length === 1)
-        throw failures[0];
-    // Several failed: report each in the log, then fail with the first one's details.
-    for (const failure of failures.slice(1))
-        reporter.error(failure instanceof Error ? failure.message : String(failure));
-    throw failures[0];
-}
-
-;// CONCATENATED MODULE: ./src/build/cache.ts
-
-const NO_CACHE = (why) => ({ cacheFrom: () => [], cacheTo: () => [], disabledBecause: why });
-/**
- * The GitHub Actions cache backend of buildx (`type=gha`), one scope per service. It needs the
- * runner's cache service (ACTIONS_RUNTIME_TOKEN and a cache URL, which buildx reads from the
- * environment, never from argv) and a buildx driver that can export caches (not `docker`).
- * Anywhere else it is off.
- */
-async function githubBuildCache(executor, builder, env, wanted) {
-    if (!wanted)
-        return NO_CACHE('the build-cache input is false');
-    const onGithub = env.ACTIONS_RUNTIME_TOKEN !== undefined && (env.ACTIONS_CACHE_URL !== undefined || env.ACTIONS_RESULTS_URL !== undefined);
-    if (!onGithub)
-        return NO_CACHE('not running on GitHub Actions');
-    if (builder !== 'buildx')
-        return NO_CACHE('docker buildx is not installed');
-    const inspect = await executor.run(command_command(['docker', 'buildx', 'inspect']), { allowFailure: true, step: 'build' });
-    const driver = /^Driver:\s*(\S+)/mu.exec(inspect.stdout)?.[1];
-    if (driver === undefined || driver === 'docker') {
-        return NO_CACHE('the buildx builder uses the "docker" driver, which cannot export caches (add docker/setup-buildx-action before this step)');
-    }
-    return {
-        cacheFrom: (service) => [`type=gha,scope=stack-deploy-${service}`],
-        cacheTo: (service) => [`type=gha,scope=stack-deploy-${service},mode=max`],
-    };
-}
-
-;// CONCATENATED MODULE: ./src/build/publish.ts
-
-
-/**
- * Logs in to each registry that has credentials (password on stdin), runs `work`, and logs out
- * again whatever happened. `onLogin` lets the action's post step log out after a cancelled run.
- */
-async function withRegistryLogins(executor, logins, onLogin, work) {
-    const loggedIn = [];
-    try {
-        for (const { registry, credentials } of logins) {
-            onLogin(registry);
-            try {
-                await executor.run(loginRegistry({ registry, username: credentials.username, password: credentials.password }), { step: 'login' });
-            }
-            catch (error) {
-                const context = error instanceof errors_StackDeployError ? error.context : {};
-                throw new errors_StackDeployError(`docker login to ${registry} as ${credentials.username} failed`, {
-                    ...context,
-                    step: 'login',
-                    hint: registry === 'ghcr.io'
-                        ? 'the github-token needs "packages: write" permission in the workflow (or set registry-username/registry-password)'
-                        : 'check the registry-username and registry-password inputs',
-                });
-            }
-            loggedIn.push(registry);
-        }
-        return await work();
-    }
-    finally {
-        // Every registry gets its logout, and a failed logout never hides why the run failed.
-        for (const registry of loggedIn)
-            await executor.run(logoutRegistry(registry), { step: 'logout', allowFailure: true }).catch(() => undefined);
-    }
-}
-/** Pushes every tag of every image, one push at a time (layers are shared between tags). */
-async function pushImages(executor, images) {
-    for (const image of images) {
-        for (const ref of image.refs) {
-            await executor.run(pushImage(ref), { service: image.service, step: 'push' });
-        }
-    }
-}
-
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = require("node:zlib");
-;// CONCATENATED MODULE: ./src/build/tar.ts
-
-const BLOCK = 512;
-/** Long names and pax records larger than this are refused: no real archive has them. */
-const MAX_METADATA_BYTES = 1024 * 1024;
-class TarReader {
-    #handlers;
-    #header = Buffer.alloc(BLOCK);
-    #headerFill = 0;
-    #phase = { kind: 'header' };
-    /** Zero blocks seen in a row: two end the archive. */
-    #zeroBlocks = 0;
-    /** Set by `L`, `K` and `x` entries for the next entry only. */
-    #next = {};
-    /** Set by `g` entries for every following entry. */
-    #global = {};
-    #bytesRead = 0;
-    constructor(handlers) {
-        this.#handlers = handlers;
-    }
-    /** True once the end-of-archive marker (two zero blocks) has been read. */
-    get finished() {
-        return this.#phase.kind === 'finished';
-    }
-    /** Feeds the next bytes of the archive. Bytes after the end-of-archive marker are ignored. */
-    push(chunk) {
-        let offset = 0;
-        while (offset < chunk.length) {
-            const phase = this.#phase;
-            switch (phase.kind) {
-                case 'finished':
-                    this.#bytesRead += chunk.length - offset;
-                    return;
-                case 'header': {
-                    const take = Math.min(BLOCK - this.#headerFill, chunk.length - offset);
-                    chunk.copy(this.#header, this.#headerFill, offset, offset + take);
-                    this.#headerFill += take;
-                    offset += take;
-                    if (this.#headerFill === BLOCK) {
-                        this.#headerFill = 0;
-                        this.#readHeader();
-                        this.#bytesRead += BLOCK;
-                    }
-                    break;
-                }
-                case 'file': {
-                    const take = Math.min(phase.remaining, chunk.length - offset);
-                    if (take > 0)
-                        phase.sink?.write(chunk.subarray(offset, offset + take));
-                    phase.remaining -= take;
-                    offset += take;
-                    this.#bytesRead += take;
-                    if (phase.remaining === 0) {
-                        phase.sink?.end();
-                        this.#phase = phase.padding > 0 ? { kind: 'skip', remaining: phase.padding } : { kind: 'header' };
-                    }
-                    break;
-                }
-                case 'metadata': {
-                    const take = Math.min(phase.size - phase.received, chunk.length - offset);
-                    phase.parts.push(Buffer.from(chunk.subarray(offset, offset + take)));
-                    phase.received += take;
-                    offset += take;
-                    this.#bytesRead += take;
-                    if (phase.received === phase.size) {
-                        this.#applyMetadata(phase.type, Buffer.concat(phase.parts));
-                        const padding = paddingAfter(phase.size);
-                        this.#phase = padding > 0 ? { kind: 'skip', remaining: padding } : { kind: 'header' };
-                    }
-                    break;
-                }
-                case 'skip': {
-                    const take = Math.min(phase.remaining, chunk.length - offset);
-                    phase.remaining -= take;
-                    offset += take;
-                    this.#bytesRead += take;
-                    if (phase.remaining === 0)
-                        this.#phase = { kind: 'header' };
-                    break;
-                }
-            }
-        }
-    }
-    /**
-     * The archive has no more bytes. Throws when it stopped inside an entry. An archive that
-     * ends on an entry boundary without the end-of-archive marker is accepted.
-     */
-    end() {
-        const phase = this.#phase;
-        if (phase.kind === 'finished')
-            return;
-        const insideHeader = phase.kind === 'header' && this.#headerFill > 0;
-        const insideEntry = phase.kind === 'file' || phase.kind === 'metadata' || (phase.kind === 'skip' && phase.remaining > 0);
-        if (insideHeader || insideEntry) {
-            throw new errors_StackDeployError(`the tar archive is truncated: it ends inside an entry after ${this.#bytesRead + this.#headerFill} bytes`);
-        }
-        this.#phase = { kind: 'finished' };
-    }
-    #readHeader() {
-        const header = this.#header;
-        if (header.every((byte) => byte === 0)) {
-            this.#zeroBlocks += 1;
-            if (this.#zeroBlocks === 2)
-                this.#phase = { kind: 'finished' };
-            return;
-        }
-        this.#zeroBlocks = 0;
-        verifyChecksum(header, this.#bytesRead);
-        const type = String.fromCharCode(header[156] ?? 0);
-        const headerSize = readNumber(header, 124, 12, 'size', this.#bytesRead);
-        if (type === 'L' || type === 'K' || type === 'x' || type === 'g') {
-            if (headerSize > MAX_METADATA_BYTES) {
-                throw new errors_StackDeployError(`the tar archive has a ${headerSize}-byte "${type}" header record at byte ${this.#bytesRead}, larger than any real one`);
-            }
-            this.#phase =
-                headerSize > 0 ? { kind: 'metadata', type, size: headerSize, parts: [], received: 0 } : { kind: 'header' };
-            if (headerSize === 0)
-                this.#applyMetadata(type, Buffer.alloc(0));
-            return;
-        }
-        const pending = { ...this.#global, ...this.#next };
-        this.#next = {};
-        const name = pending.path ?? headerName(header);
-        const size = pending.size ?? headerSize;
-        const padding = paddingAfter(size);
-        if (type === '0' || type === '\0' || type === '7') {
-            const sink = this.#handlers.onFile({ name, size });
-            if (size === 0) {
-                sink?.end();
-                return;
-            }
-            this.#phase = { kind: 'file', remaining: size, padding, sink };
-            return;
-        }
-        if (type === '1' || type === '2') {
-            const linkName = pending.linkPath ?? readString(header, 157, 100);
-            this.#handlers.onLink?.({ name, linkName, kind: type === '2' ? 'symlink' : 'hardlink' });
-        }
-        if (size > 0)
-            this.#phase = { kind: 'skip', remaining: size + padding };
-    }
-    #applyMetadata(type, data) {
-        switch (type) {
-            case 'L':
-                this.#next.path = cString(data);
-                return;
-            case 'K':
-                this.#next.linkPath = cString(data);
-                return;
-            case 'x':
-                Object.assign(this.#next, parsePax(data, this.#bytesRead));
-                return;
-            case 'g':
-                Object.assign(this.#global, parsePax(data, this.#bytesRead));
-                return;
-        }
-    }
-}
-function paddingAfter(size) {
-    return (BLOCK - (size % BLOCK)) % BLOCK;
-}
-/** Text up to the first NUL. */
-function cString(data) {
-    const end = data.indexOf(0);
-    return data.toString('utf8', 0, end === -1 ? data.length : end);
-}
-function readString(header, offset, length) {
-    return cString(header.subarray(offset, offset + length));
-}
-/** The name field, joined to the ustar prefix field when the header is POSIX ustar. */
-function headerName(header) {
-    const name = readString(header, 0, 100);
-    const isPosixUstar = header.toString('latin1', 257, 263) === 'ustar\0';
-    if (!isPosixUstar)
-        return name;
-    const prefix = readString(header, 345, 155);
-    return prefix === '' ? name : `${prefix}/${name}`;
-}
-/** An octal field, or GNU's base-256 form (high bit of the first byte set) for large values. */
-function readNumber(header, offset, length, field, position) {
-    const bytes = header.subarray(offset, offset + length);
-    const first = bytes[0] ?? 0;
-    if ((first & 0x80) !== 0) {
-        if (first === 0xff)
-            throw new errors_StackDeployError(`the tar header at byte ${position} has a negative ${field}`);
-        let value = first & 0x7f;
-        for (const byte of bytes.subarray(1))
-            value = value * 256 + byte;
-        if (!Number.isSafeInteger(value))
-            throw new errors_StackDeployError(`the tar header at byte ${position} has a ${field} too large to read`);
-        return value;
-    }
-    const text = bytes.toString('latin1').replace(/[\0 ]+$/u, '').replace(/^ +/u, '');
-    if (text === '')
-        return 0;
-    if (!/^[0-7]+$/u.test(text)) {
-        throw new errors_StackDeployError(`the tar header at byte ${position} has an unreadable ${field} field "${text}"`, {
-            hint: 'the input is not a tar archive, or it is corrupted',
-        });
-    }
-    return Number.parseInt(text, 8);
-}
-function verifyChecksum(header, position) {
-    const expected = readNumber(header, 148, 8, 'checksum', position);
-    let sum = 0;
-    for (let i = 0; i < BLOCK; i += 1)
-        sum += i >= 148 && i < 156 ? 0x20 : (header[i] ?? 0);
-    if (sum !== expected) {
-        throw new errors_StackDeployError(`the tar header at byte ${position} has a wrong checksum`, {
-            hint: 'the input is not a tar archive, or it is corrupted',
-        });
-    }
-}
-/** pax records: `<length> <key>=<value>\n`, where length counts the whole record in bytes. */
-function parsePax(data, position) {
-    const names = {};
-    let offset = 0;
-    while (offset < data.length) {
-        const space = data.indexOf(0x20, offset);
-        const length = space === -1 ? Number.NaN : Number.parseInt(data.toString('latin1', offset, space), 10);
-        if (!Number.isInteger(length) || length <= 0 || offset + length > data.length) {
-            if (data.subarray(offset).every((byte) => byte === 0))
-                break;
-            throw new errors_StackDeployError(`the tar archive has a malformed pax record before byte ${position}`);
-        }
-        const record = data.toString('utf8', space + 1, offset + length - 1);
-        offset += length;
-        const equals = record.indexOf('=');
-        if (equals === -1)
-            continue;
-        const key = record.slice(0, equals);
-        const value = record.slice(equals + 1);
-        if (key === 'path')
-            names.path = value;
-        else if (key === 'linkpath')
-            names.linkPath = value;
-        else if (key === 'size' && /^\d+$/u.test(value))
-            names.size = Number.parseInt(value, 10);
     }
     return names;
-}
-
-;// CONCATENATED MODULE: ./src/build/size.ts
-
-
-
-
-
-/** Files this small are kept in memory and compressed only if the manifest lists them as layers. */
-const SMALL_FILE_BYTES = 1024;
-/** A docker-save manifest.json is a few hundred bytes per image; anything this large is not one. */
-const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
-const SAVE_MANIFEST = 'manifest.json';
-const GZIP_MAGIC = [0x1f, 0x8b];
-/**
- * Measures `ref` (a local image) by streaming `docker image save` through a tar reader and
- * gzip, holding at most one megabyte of a layer in memory. Layers are compressed as they
- * stream past, before the archive's manifest.json (written last) says which files are layers,
- * so every file that may be one is compressed: names ending in `layer.tar` (docker before 25)
- * or under `blobs/` (docker 25+).
- */
-async function measureImageSize(executor, ref, options = {}) {
-    const where = { step: 'size', service: options.service, host: executor.host };
-    const archive = new SavedImageArchive();
-    const reader = new TarReader(archive);
-    let readFailure;
-    try {
-        await executor.run(saveImage(ref), {
-            step: 'size',
-            service: options.service,
-            onStdoutBytes: (chunk) => {
-                if (readFailure !== undefined)
-                    return;
-                try {
-                    reader.push(chunk);
-                }
-                catch (error) {
-                    // docker keeps writing until it exits; the rest of its output is dropped.
-                    readFailure = error;
-                }
-            },
-        });
-        if (readFailure !== undefined)
-            throw readFailure;
-        reader.end();
-        return archive.measure(ref);
-    }
-    catch (error) {
-        const failure = error instanceof errors_StackDeployError
-            ? error
-            : new errors_StackDeployError(`could not measure image ${ref}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
-        throw failure.withContext({
-            ...where,
-            hint: failure.context.hint ?? `check that the image ${ref} exists locally (docker image ls) and that docker image save works for it`,
-        });
-    }
-}
-/** Everything about a `docker image save` archive needed to size it, gathered while it streams. */
-class SavedImageArchive {
-    #files = new Map();
-    #links = new Map();
-    onFile(entry) {
-        const name = normalizeName(entry.name);
-        if (name === SAVE_MANIFEST || (entry.size <= SMALL_FILE_BYTES && mayBeLayer(name))) {
-            if (entry.size > MAX_MANIFEST_BYTES) {
-                throw new errors_StackDeployError(`the ${SAVE_MANIFEST} of the saved image is ${entry.size} bytes, too large to be a docker save manifest`);
-            }
-            return new CollectingSink((content) => this.#files.set(name, { size: entry.size, content }));
-        }
-        if (mayBeLayer(name)) {
-            const counter = new GzipSizeCounter(entry.size);
-            this.#files.set(name, { size: entry.size, compressed: counter });
-            return counter;
-        }
-        this.#files.set(name, { size: entry.size });
-        return undefined;
-    }
-    onLink(entry) {
-        const name = normalizeName(entry.name);
-        const target = entry.kind === 'symlink' ? normalizeName(external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(name), entry.linkName)) : normalizeName(entry.linkName);
-        this.#links.set(name, target);
-    }
-    measure(ref) {
-        const manifest = this.#manifestFor(ref);
-        const layerNames = [...new Set(manifest.layers.map((layer) => this.#resolve(layer)))];
-        const configName = this.#resolve(manifest.config);
-        const config = this.#files.get(configName);
-        if (config === undefined)
-            throw missingFile(configName, 'config');
-        let compressedBytes = config.size;
-        let uncompressedBytes = config.size;
-        for (const layerName of layerNames) {
-            const layer = this.#files.get(layerName);
-            if (layer === undefined)
-                throw missingFile(layerName, 'layer');
-            compressedBytes += compressedSize(layer);
-            uncompressedBytes += layer.size;
-        }
-        return { compressedBytes, uncompressedBytes, layers: layerNames.length };
-    }
-    #manifestFor(ref) {
-        const file = this.#files.get(SAVE_MANIFEST);
-        if (file?.content === undefined) {
-            throw new errors_StackDeployError(`the output of docker image save for ${ref} has no ${SAVE_MANIFEST}`, {
-                hint: 'the docker engine wrote an archive format this tool does not know',
-            });
-        }
-        return parseSaveManifest(file.content.toString('utf8'), ref);
-    }
-    /** Follows links (docker writes a repeated layer as a symlink to its first copy). */
-    #resolve(name) {
-        let current = normalizeName(name);
-        for (let hops = 0; hops < 16; hops += 1) {
-            const target = this.#links.get(current);
-            if (target === undefined)
-                return current;
-            current = target;
-        }
-        throw new errors_StackDeployError(`the saved image has a link loop at ${name}`);
-    }
-}
-function missingFile(name, what) {
-    return new errors_StackDeployError(`the saved image's ${SAVE_MANIFEST} names the ${what} ${name}, which the archive does not contain`);
-}
-function compressedSize(file) {
-    if (file.compressed !== undefined)
-        return file.compressed.compressedBytes;
-    const content = file.content ?? Buffer.alloc(0);
-    return isGzip(content) ? content.length : (0,external_node_zlib_namespaceObject.gzipSync)(content).length;
-}
-function mayBeLayer(name) {
-    return name.endsWith('layer.tar') || name.startsWith('blobs/');
-}
-function normalizeName(name) {
-    return external_node_path_namespaceObject.posix.normalize(name).replace(/^(?:\.\/)+/u, '').replace(/\/+$/u, '');
-}
-function isGzip(data) {
-    return data[0] === GZIP_MAGIC[0] && data[1] === GZIP_MAGIC[1];
-}
-/** Reads docker save's manifest.json: `[{"Config": "...", "RepoTags": [...], "Layers": [...]}]`. */
-function parseSaveManifest(text, ref) {
-    const invalid = (why) => new errors_StackDeployError(`the ${SAVE_MANIFEST} of the saved image ${ref} ${why}`, {
-        hint: 'the docker engine wrote an archive format this tool does not know',
-    });
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        throw invalid('is not JSON');
-    }
-    if (!Array.isArray(parsed) || parsed.length === 0)
-        throw invalid('is not a non-empty list');
-    const images = parsed.filter(isRecord);
-    const image = images.length === 1 ? images[0] : images.find((entry) => Array.isArray(entry['RepoTags']) && entry['RepoTags'].includes(ref));
-    if (image === undefined)
-        throw invalid(`describes ${parsed.length} images and none is tagged ${ref}`);
-    const config = image['Config'];
-    const layers = image['Layers'];
-    if (typeof config !== 'string' || config === '')
-        throw invalid('has no "Config" path');
-    if (!Array.isArray(layers) || !layers.every((layer) => typeof layer === 'string')) {
-        throw invalid('has no "Layers" list of paths');
-    }
-    return { config, layers };
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** Keeps a file's data whole (for small files only). */
-class CollectingSink {
-    #parts = [];
-    #done;
-    constructor(done) {
-        this.#done = done;
-    }
-    write(data) {
-        this.#parts.push(Buffer.from(data));
-    }
-    end() {
-        this.#done(Buffer.concat(this.#parts));
-    }
-}
-/** Data compressed at a time; the only part of a layer held in memory. */
-const PIECE_BYTES = 1024 * 1024;
-/** Deflate's window: each piece is compressed with the previous 32 KiB as its dictionary. */
-const WINDOW_BYTES = 32 * 1024;
-/** gzip's 10-byte header and 8-byte trailer (CRC-32 and length) around the deflate data. */
-const GZIP_FRAME_BYTES = 18;
-/**
- * Counts the gzip-compressed size of one file as its data streams in. A file that already
- * starts with the gzip magic bytes counts as its own size and is not compressed again.
- *
- * Compression is synchronous, one piece of `PIECE_BYTES` at a time: `onStdoutBytes` cannot
- * pause `docker image save`, and an asynchronous `zlib.createGzip()` falls behind it and queues
- * the whole layer in memory (seen: +120 MB of RSS for a 121 MB layer). Blocking the data
- * handler lets the pipe throttle docker instead. Each piece is raw deflate with the previous
- * 32 KiB as preset dictionary and a sync flush, so the pieces put together form one valid
- * deflate stream, as long as a continuous one give or take a few bytes per piece; a file of
- * one piece counts exactly as `gzipSync` of it.
- */
-class GzipSizeCounter {
-    #size;
-    /** Views into the executor's chunks, which are never reused. */
-    #pending = [];
-    #pendingBytes = 0;
-    #window;
-    #mode = 'undecided';
-    #compressedBytes = GZIP_FRAME_BYTES;
-    #ended = false;
-    constructor(size) {
-        this.#size = size;
-    }
-    /** The count; read it after `end`. */
-    get compressedBytes() {
-        if (!this.#ended)
-            throw new errors_StackDeployError('a layer was measured before all its data was read');
-        return this.#mode === 'as-is' ? this.#size : this.#compressedBytes;
-    }
-    write(data) {
-        if (this.#mode === 'as-is')
-            return;
-        this.#pending.push(data);
-        this.#pendingBytes += data.length;
-        if (this.#mode === 'undecided' && this.#pendingBytes >= GZIP_MAGIC.length) {
-            this.#mode = isGzip(Buffer.concat(this.#pending.slice(0, GZIP_MAGIC.length))) ? 'as-is' : 'gzip';
-            if (this.#mode === 'as-is')
-                this.#pending = [];
-        }
-        if (this.#mode === 'gzip' && this.#pendingBytes >= PIECE_BYTES)
-            this.#compressPiece(false);
-    }
-    end() {
-        if (this.#mode !== 'as-is') {
-            this.#mode = 'gzip';
-            this.#compressPiece(true);
-        }
-        this.#ended = true;
-    }
-    #compressPiece(last) {
-        const piece = Buffer.concat(this.#pending);
-        this.#pending = [];
-        this.#pendingBytes = 0;
-        const output = (0,external_node_zlib_namespaceObject.deflateRawSync)(piece, {
-            ...(this.#window !== undefined ? { dictionary: this.#window } : {}),
-            finishFlush: last ? external_node_zlib_namespaceObject.constants.Z_FINISH : external_node_zlib_namespaceObject.constants.Z_SYNC_FLUSH,
-        });
-        this.#compressedBytes += output.length;
-        // Pieces before the last are at least PIECE_BYTES long, so the window is their end.
-        if (!last)
-            this.#window = Buffer.from(piece.subarray(piece.length - WINDOW_BYTES));
-    }
-}
-/** A registry manifest's stored size: `config.size` plus every `layers[].size`. */
-function manifestCompressedSize(rawManifestJson) {
-    const manifest = unwrapManifest(parseJson(rawManifestJson, 'image manifest'));
-    if (isIndex(manifest)) {
-        throw new errors_StackDeployError('the image manifest is an index (manifest list) of several platforms, so it has no single size', {
-            step: 'size',
-            hint: 'choose a platform (such as linux/amd64) and measure the manifest that the index lists for it',
-        });
-    }
-    if (!isRecord(manifest))
-        throw notAManifest('is not a JSON object');
-    if (manifest['schemaVersion'] === 1)
-        throw notAManifest('uses the obsolete schema version 1, which records no sizes');
-    const config = manifest['config'];
-    const layers = manifest['layers'];
-    if (!isRecord(config) || !isByteCount(config['size']))
-        throw notAManifest('has no "config.size"');
-    if (!Array.isArray(layers))
-        throw notAManifest('has no "layers" list');
-    let total = config['size'];
-    for (const [index, layer] of layers.entries()) {
-        if (!isRecord(layer) || !isByteCount(layer['size']))
-            throw notAManifest(`has no "layers[${index}].size"`);
-        total += layer['size'];
-    }
-    return total;
-}
-/**
- * The digest of the manifest an index (manifest list) names for `platform`, written
- * `os/architecture` or `os/architecture/variant` (`linux/amd64`, `linux/arm/v7`).
- */
-function pickPlatformManifest(rawIndexJson, platform) {
-    const [os, architecture, variant, ...rest] = platform.split('/');
-    if (os === undefined || os === '' || architecture === undefined || architecture === '' || variant === '' || rest.length > 0) {
-        throw new StackDeployError(`platform "${platform}" is not of the form os/architecture[/variant]`, {
-            step: 'size',
-            hint: 'write a platform such as linux/amd64 or linux/arm/v7',
-        });
-    }
-    const index = unwrapManifest(parseJson(rawIndexJson, 'image index'));
-    if (!isIndex(index)) {
-        throw new StackDeployError('the manifest is a single-platform image manifest, not an index of platforms', {
-            step: 'size',
-            hint: 'measure it directly with manifestCompressedSize',
-        });
-    }
-    const children = index.manifests.filter(isRecord).flatMap((child) => {
-        const childPlatform = child['platform'];
-        const digest = child['digest'];
-        if (!isRecord(childPlatform) || typeof digest !== 'string')
-            return [];
-        const childVariant = typeof childPlatform['variant'] === 'string' ? childPlatform['variant'] : undefined;
-        return [{ os: childPlatform['os'], architecture: childPlatform['architecture'], variant: childVariant, digest }];
-    });
-    const sameArchitecture = children.filter((child) => child.os === os && child.architecture === architecture);
-    // Without a variant, the one manifest of that architecture; among several, the one without a variant.
-    const withoutVariant = sameArchitecture.filter((child) => child.variant === undefined);
-    const matches = variant !== undefined
-        ? sameArchitecture.filter((child) => child.variant === variant)
-        : sameArchitecture.length > 1 && withoutVariant.length > 0
-            ? withoutVariant
-            : sameArchitecture;
-    const describe = (child) => [child.os, child.architecture, child.variant].filter((part) => typeof part === 'string').join('/');
-    const available = children
-        .filter((child) => child.os !== 'unknown')
-        .map(describe)
-        .join(', ');
-    const [match, ...others] = matches;
-    if (match === undefined || others.length > 0) {
-        const why = match === undefined
-            ? `lists no manifest for platform ${platform}`
-            : `lists several manifests for platform ${platform} (${sameArchitecture.map(describe).join(', ')})`;
-        throw new StackDeployError(`the image index ${why}`, {
-            step: 'size',
-            hint: available === '' ? 'the index lists no platforms' : `choose one of: ${available}`,
-        });
-    }
-    return match.digest;
-}
-function parseJson(text, what) {
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        throw new errors_StackDeployError(`the ${what} is not JSON: ${error instanceof Error ? error.message : String(error)}`, { step: 'size' });
-    }
-}
-/**
- * `docker manifest inspect --verbose` wraps the registry manifest (`{"Ref", "Descriptor",
- * "SchemaV2Manifest" | "OCIManifest"}`), and prints a list of those for an index.
- */
-function unwrapManifest(value) {
-    if (Array.isArray(value))
-        return { manifests: value.map((entry) => (isRecord(entry) ? entry['Descriptor'] : entry)) };
-    if (!isRecord(value))
-        return value;
-    return value['SchemaV2Manifest'] ?? value['OCIManifest'] ?? value;
-}
-function isIndex(value) {
-    return isRecord(value) && Array.isArray(value['manifests']);
-}
-function isByteCount(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-function notAManifest(why) {
-    return new errors_StackDeployError(`the image manifest ${why}`, {
-        step: 'size',
-        hint: 'pass the raw manifest of one image (Docker v2 schema 2 or OCI), as docker buildx imagetools inspect --raw prints it',
-    });
-}
-const SI_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
-/**
- * SI units (1 kB = 1000 B): whole bytes below 1000 ("999 B"), then one decimal below 100 of a
- * unit ("12.3 MB") and whole units from 100 ("300 kB").
- */
-function formatBytes(bytes) {
-    if (bytes < 0)
-        return `-${formatBytes(-bytes)}`;
-    if (bytes < 1000)
-        return `${Math.round(bytes)} B`;
-    let unit = 0;
-    let value = bytes;
-    while (unit < SI_UNITS.length - 1 && roundForDisplay(value) >= 1000) {
-        value /= 1000;
-        unit += 1;
-    }
-    const shown = roundForDisplay(value);
-    return `${shown >= 100 ? shown.toFixed(0) : shown.toFixed(1)} ${SI_UNITS[unit]}`;
-}
-function roundForDisplay(value) {
-    return value >= 99.95 ? Math.round(value) : Math.round(value * 10) / 10;
-}
-/** "+1.2 MB (+10.4%)", "-300 kB (-3.0%)", "±0 B"; without a percentage when `previous` is 0. */
-function formatSizeDelta(current, previous) {
-    const delta = current - previous;
-    if (delta === 0)
-        return '±0 B';
-    const sign = delta > 0 ? '+' : '-';
-    const amount = `${sign}${formatBytes(Math.abs(delta))}`;
-    if (previous === 0)
-        return amount;
-    const percent = Math.abs((delta / previous) * 100).toFixed(1);
-    return `${amount} (${sign}${percent}%)`;
-}
-
-;// CONCATENATED MODULE: ./src/build/versions.ts
-/**
- * Orders release versions (`1.2.3`, `1.2.3-rc.1`, `2.0`) as SemVer does: numeric parts by
- * value, a pre-release before its release. Returns <0, 0 or >0.
- */
-function compareVersions(a, b) {
-    const split = (v) => {
-        const [core = '', ...rest] = v.replace(/\+.*$/u, '').split('-');
-        return { core: core.split('.').map((part) => Number.parseInt(part, 10) || 0), pre: rest.length > 0 ? rest.join('-') : undefined };
-    };
-    const left = split(a);
-    const right = split(b);
-    for (let i = 0; i < Math.max(left.core.length, right.core.length); i += 1) {
-        const diff = (left.core[i] ?? 0) - (right.core[i] ?? 0);
-        if (diff !== 0)
-            return diff;
-    }
-    if (left.pre === right.pre)
-        return 0;
-    if (left.pre === undefined)
-        return 1;
-    if (right.pre === undefined)
-        return -1;
-    const l = left.pre.split('.');
-    const r = right.pre.split('.');
-    for (let i = 0; i < Math.max(l.length, r.length); i += 1) {
-        const x = l[i];
-        const y = r[i];
-        if (x === undefined)
-            return -1;
-        if (y === undefined)
-            return 1;
-        const nx = /^\d+$/u.test(x) ? Number(x) : undefined;
-        const ny = /^\d+$/u.test(y) ? Number(y) : undefined;
-        if (nx !== undefined && ny !== undefined && nx !== ny)
-            return nx - ny;
-        if (nx !== undefined && ny === undefined)
-            return -1;
-        if (nx === undefined && ny !== undefined)
-            return 1;
-        if (x !== y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
-}
-const RELEASE_TAG = /^\d+(?:\.\d+)*(?:-[0-9A-Za-z.-]+)?$/u;
-/**
- * The release a new version follows: among the registry's tags that look like versions (not
- * `sha-…`), the highest one below `current`; for a non-version build (`sha-…`), the highest.
- */
-function previousReleaseTag(tags, current) {
-    const releases = tags.filter((tag) => RELEASE_TAG.test(tag) && tag !== current);
-    const candidates = RELEASE_TAG.test(current) ? releases.filter((tag) => compareVersions(tag, current) < 0) : releases;
-    return candidates.sort(compareVersions).at(-1);
-}
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = require("node:crypto");
-;// CONCATENATED MODULE: ./src/registry/image-ref.ts
-
-/** Splits `host/repo:tag@sha256:…` the way the docker CLI does. */
-function parseImageRef(ref) {
-    let rest = ref;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const lastColon = rest.lastIndexOf(':');
-    if (lastColon > lastSlash) {
-        tag = rest.slice(lastColon + 1);
-        rest = rest.slice(0, lastColon);
-    }
-    const slash = rest.indexOf('/');
-    const first = slash >= 0 ? rest.slice(0, slash) : '';
-    const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    const registry = hasRegistry ? first : 'docker.io';
-    let repository = hasRegistry ? rest.slice(slash + 1) : rest;
-    if (repository === '' || (digest !== undefined && !/^sha256:[a-f0-9]{64}$/u.test(digest))) {
-        throw new errors_StackDeployError(`"${ref}" is not an image reference`, { hint: 'write it like ghcr.io/owner/name:tag' });
-    }
-    if (registry === 'docker.io' && !repository.includes('/'))
-        repository = `library/${repository}`;
-    return { registry, repository, tag, digest };
-}
-/** The registry's API base URL: plain HTTP only for loopback registries, as docker does. */
-function registryBaseUrl(registry) {
-    if (registry === 'docker.io')
-        return 'https://registry-1.docker.io';
-    const host = registry.replace(/:\d+$/u, '');
-    const loopback = host === 'localhost' || /^127\.\d+\.\d+\.\d+$/u.test(host) || host === '[::1]';
-    return `${loopback ? 'http' : 'https'}://${registry}`;
-}
-
-;// CONCATENATED MODULE: ./src/registry/client.ts
-
-
-
-const MANIFEST_MEDIA_TYPES = [
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json',
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-];
-/** `Bearer realm="…",service="…",scope="…"` → scheme and parameters. */
-function parseChallenge(header) {
-    const space = header.indexOf(' ');
-    const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
-    const params = {};
-    for (const match of header.slice(space + 1).matchAll(/([a-zA-Z_]+)="([^"]*)"/gu)) {
-        const [, key, value] = match;
-        if (key !== undefined && value !== undefined)
-            params[key.toLowerCase()] = value;
-    }
-    return { scheme, params };
-}
-/**
- * A read-only client of the registry HTTP API (distribution spec): manifests and tags, with
- * Basic and Bearer-token authentication. Credentials only ever travel in headers.
- */
-class RegistryClient {
-    registry;
-    #base;
-    #options;
-    #authorization = new Map();
-    constructor(registry, options = {}) {
-        this.registry = registry;
-        this.#base = registryBaseUrl(registry);
-        this.#options = options;
-    }
-    /** The manifest a tag or digest names, or undefined when the registry has none. */
-    async manifest(repository, reference) {
-        const response = await this.#get(repository, `/v2/${repository}/manifests/${reference}`, { Accept: MANIFEST_MEDIA_TYPES.join(', ') });
-        if (response.status === 404)
-            return undefined;
-        const body = await response.text();
-        if (!response.ok)
-            throw this.#failure(repository, `reading the manifest ${repository}:${reference}`, response.status, body);
-        const digest = response.headers.get('docker-content-digest') ?? `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(body).digest('hex')}`;
-        const mediaType = response.headers.get('content-type') ?? '';
-        return { digest, mediaType, body };
-    }
-    /** Every tag of a repository (empty when the repository does not exist yet). */
-    async tags(repository) {
-        const response = await this.#get(repository, `/v2/${repository}/tags/list?n=10000`, { Accept: 'application/json' });
-        if (response.status === 404)
-            return [];
-        const body = await response.text();
-        if (!response.ok)
-            throw this.#failure(repository, `listing the tags of ${repository}`, response.status, body);
-        const parsed = JSON.parse(body);
-        return parsed.tags ?? [];
-    }
-    async #get(repository, path, headers) {
-        const fetchImpl = this.#options.fetch ?? fetch;
-        const send = (authorization) => fetchImpl(`${this.#base}${path}`, {
-            headers: authorization === undefined ? headers : { ...headers, Authorization: authorization },
-            signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
-            redirect: 'follow',
-        });
-        let response = await this.#guard(repository, () => send(this.#authorization.get(repository)));
-        if (response.status !== 401)
-            return response;
-        const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
-        const authorization = await this.#authorize(repository, challenge);
-        if (authorization === undefined)
-            return response;
-        await response.body?.cancel();
-        this.#authorization.set(repository, authorization);
-        response = await this.#guard(repository, () => send(authorization));
-        return response;
-    }
-    async #authorize(repository, challenge) {
-        const credentials = this.#options.credentials;
-        const basic = credentials === undefined ? undefined : `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-        if (challenge.scheme === 'basic')
-            return basic;
-        if (challenge.scheme !== 'bearer' || challenge.params.realm === undefined)
-            return undefined;
-        const url = new URL(challenge.params.realm);
-        if (challenge.params.service !== undefined)
-            url.searchParams.set('service', challenge.params.service);
-        url.searchParams.set('scope', challenge.params.scope ?? `repository:${repository}:pull`);
-        const fetchImpl = this.#options.fetch ?? fetch;
-        const response = await this.#guard(repository, () => fetchImpl(url, { headers: basic === undefined ? {} : { Authorization: basic }, signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000) }));
-        const body = await response.text();
-        if (!response.ok)
-            throw this.#failure(repository, 'getting a registry token', response.status, body);
-        const granted = JSON.parse(body);
-        const token = granted.token ?? granted.access_token;
-        return token === undefined ? undefined : `Bearer ${token}`;
-    }
-    async #guard(repository, request) {
-        try {
-            return await request();
-        }
-        catch (error) {
-            const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-            throw new errors_StackDeployError(`the registry ${this.registry} could not be reached: ${reason}`, {
-                step: 'registry',
-                hint: `check that ${this.#base} is reachable from here (repository ${repository})`,
-            });
-        }
-    }
-    #failure(repository, what, status, body) {
-        const denied = status === 401 || status === 403;
-        return new errors_StackDeployError(`the registry ${this.registry} answered ${status} while ${what}`, {
-            step: 'registry',
-            outputTail: body.slice(0, 500),
-            hint: denied
-                ? `check the registry credentials (github-token with packages permission for ghcr.io, or registry-username/registry-password) and their access to ${repository}`
-                : undefined,
-        });
-    }
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = require("node:fs");
-;// CONCATENATED MODULE: ./src/registry/docker-config.ts
-
-
-
-/**
- * The credentials `docker login` stored for a registry in the runner's Docker config
- * (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`), when stored inline (`auths`).
- * Used to read the registry's API on the runner only; never sent to a host.
- */
-function dockerConfigCredentials(registry, env) {
-    const file = (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
-    let parsed;
-    try {
-        parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const entry = parsed.auths?.[registry] ?? parsed.auths?.[`https://${registry}`] ?? parsed.auths?.[`http://${registry}`];
-    if (entry?.auth === undefined)
-        return undefined;
-    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon <= 0)
-        return undefined;
-    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-;// CONCATENATED MODULE: ./src/engine/settings.ts
-/** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
-const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock'];
-/** `a, b` or one per line → ['a', 'b']. */
-function splitList(value) {
-    return value
-        .split(/[\s,]+/u)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-const GITHUB_CONTAINER_REGISTRY = 'ghcr.io';
-/** The credentials to log in to `registry` with, or undefined to use whatever login exists. */
-function credentialsFor(registry, settings) {
-    if (settings.registryCredentials !== undefined)
-        return settings.registryCredentials;
-    if (registry === GITHUB_CONTAINER_REGISTRY && settings.githubToken !== undefined && settings.actor !== undefined) {
-        return { username: settings.actor, password: settings.githubToken };
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/engine/build.ts
-
-
-
-
-
-
-
-
-
-
-
-
-class SizeBudgetError extends errors_StackDeployError {
-    images;
-    constructor(message, images, hint) {
-        super(message, { step: 'size', hint });
-        this.name = 'SizeBudgetError';
-        this.images = images;
-    }
-}
-function clientFor(context, registry, clients) {
-    let client = clients.get(registry);
-    if (client === undefined) {
-        // Reading the registry may also use the runner's own docker login (never sent to a host).
-        const credentials = credentialsFor(registry, context.settings) ?? dockerConfigCredentials(registry, context.env);
-        client = new RegistryClient(registry, { credentials });
-        clients.set(registry, client);
-    }
-    return client;
-}
-/** The size of the release before this one, or undefined when there is none (or it cannot be read). */
-async function previousRelease(context, client, build, versionTag) {
-    const { repository } = parseImageRef(build.image);
-    try {
-        const tag = previousReleaseTag(await client.tags(repository), versionTag);
-        if (tag === undefined)
-            return undefined;
-        const manifest = await client.manifest(repository, tag);
-        if (manifest === undefined)
-            return undefined;
-        return { tag, bytes: manifestCompressedSize(manifest.body) };
-    }
-    catch (error) {
-        context.reporter.warning(`${build.service}: the previous release's size could not be read: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-    }
-}
-function budgetVerdict(image) {
-    if (image.sizeLimit === undefined)
-        return 'no budget';
-    return image.bytes <= image.sizeLimit ? 'pass' : 'over budget';
-}
-/** Size, budget, change from the previous release: the words of one summary row. */
-function sizeRow(image) {
-    return [
-        image.service,
-        formatBytes(image.bytes),
-        image.sizeLimit === undefined ? '—' : formatBytes(image.sizeLimit),
-        image.previous === undefined ? '—' : `${formatSizeDelta(image.bytes, image.previous.bytes)} vs ${image.previous.tag}`,
-        budgetVerdict(image),
-    ];
-}
-/**
- * Builds the images, measures them against their budgets, and only when every image passes
- * pushes all their tags and reads back each digest and stored size from the registry.
- */
-async function buildAndPublish(context, builds, versionTag) {
-    const { reporter, local } = context;
-    const builder = await detectBuilder(local);
-    const cache = await githubBuildCache(local, builder, context.env, context.settings.buildCache);
-    reporter.info(`Building ${builds.map((b) => b.service).join(', ')} with ${builder === 'buildx' ? 'docker buildx' : 'the classic docker builder'}; ` +
-        `build cache ${cache.disabledBecause === undefined ? 'on (GitHub Actions cache)' : `off: ${cache.disabledBecause}`}`);
-    await buildImages(builds, { executor: local, reporter, builder, cache });
-    const clients = new Map();
-    const measured = await reporter.group('Measure image sizes', async () => {
-        const results = await settleWithLimit(builds, (0,external_node_os_namespaceObject.availableParallelism)(), async (build) => {
-            const client = clientFor(context, parseImageRef(build.image).registry, clients);
-            const [size, previous] = await Promise.all([measureImageSize(local, build.releaseRef, { service: build.service }), previousRelease(context, client, build, versionTag)]);
-            const image = { service: build.service, image: build.image, releaseRef: build.releaseRef, bytes: size.compressedBytes, sizeLimit: build.sizeLimit, previous };
-            reporter.info(sizeRow(image).join('  '));
-            return image;
-        });
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed !== undefined)
-            throw failed.reason;
-        return results.map((r) => r.value);
-    });
-    const over = measured.filter((image) => budgetVerdict(image) === 'over budget');
-    if (over.length > 0) {
-        const details = over.map((image) => {
-            const change = image.previous === undefined ? '' : `, ${formatSizeDelta(image.bytes, image.previous.bytes)} since ${image.previous.tag}`;
-            return `${image.service} is ${formatBytes(image.bytes)}, over its size_limit of ${formatBytes(image.sizeLimit ?? 0)}${change}`;
-        });
-        throw new SizeBudgetError(`size budget exceeded: ${details.join('; ')}. Nothing was pushed.`, measured, 'make the image smaller (multi-stage build, slimmer base image, fewer files), or raise services.<name>.size_limit in stack.yml');
-    }
-    const registries = [...new Set(builds.map((b) => parseImageRef(b.image).registry))];
-    const logins = registries.flatMap((registry) => {
-        const credentials = credentialsFor(registry, context.settings);
-        return credentials === undefined ? [] : [{ registry, credentials }];
-    });
-    await reporter.group('Push images', () => withRegistryLogins(local, logins, (registry) => context.cleanup.registryLogin(registry), () => pushImages(local, builds)));
-    return reporter.group('Read back digests', async () => Promise.all(measured.map(async (image) => {
-        const { registry, repository } = parseImageRef(image.image);
-        const manifest = await clientFor(context, registry, clients).manifest(repository, versionTag);
-        if (manifest === undefined) {
-            throw new errors_StackDeployError(`the registry has no ${image.releaseRef} right after it was pushed`, { service: image.service, step: 'push' });
-        }
-        const pinned = `${image.image}@${manifest.digest}`;
-        let bytes = image.bytes;
-        try {
-            bytes = manifestCompressedSize(manifest.body);
-        }
-        catch {
-            // A multi-platform index has no single size: keep the measured one.
-        }
-        reporter.info(`${image.service}: ${pinned} (${formatBytes(bytes)})`);
-        return { ...image, bytes, pinned };
-    })));
 }
 
 ;// CONCATENATED MODULE: ./src/engine/validate.ts
@@ -47046,7 +47095,6 @@ async function validate_validate(file, reporter) {
 
 
 
-
 const SIZE_HEADER = ['Service', 'Size', 'Budget', 'Change', 'Result'];
 function sizeTable(images) {
     return { header: SIZE_HEADER, rows: images.map(sizeRow) };
@@ -47057,17 +47105,7 @@ async function build(context) {
     const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
     if (!loaded.ok)
         return loaded.result;
-    const plan = planBuild({
-        manifest: loaded.manifest,
-        manifestDir: (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(settings.manifest)),
-        ref: settings.ref,
-        sha: settings.sha,
-        requested: settings.services,
-        version: settings.version,
-        repositoryOwner: settings.repositoryOwner,
-        repositoryUrl: settings.repositoryUrl,
-        now: new Date(clock.now()),
-    });
+    const plan = planRelease(settings, loaded.manifest, new Date(clock.now()));
     const services = plan.selection.services;
     reporter.info(`Release ${plan.version}: ${services.join(', ')}${plan.notBuilt.length > 0 ? ` (not built here: ${plan.notBuilt.join(', ')})` : ''}`);
     const baseOutputs = { version: plan.version, services: JSON.stringify(services) };
@@ -48497,6 +48535,10 @@ async function check_check(context) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/plan.ts
+const BACKUP_TIMEOUT_MS = 30 * 60_000;
+const HOOK_TIMEOUT_MS = 5 * 60_000;
+/** Free space a backup needs at least: twice the previous backup's size, and never under this. */
+const BACKUP_MIN_FREE_BYTES = 100 * 1024 * 1024;
 /** Where things live on the host, all under the environment's `path`. */
 function hostPaths(plan) {
     const state = `${plan.path}/.stack-deploy`;
@@ -48508,7 +48550,43 @@ function hostPaths(plan) {
         script: `${state}/transaction.sh`,
         runDir: `${state}/runs/${plan.runId}`,
         ledger: `${state}/releases.jsonl`,
+        backups: `${state}/backups`,
     };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/data-steps.ts
+/** The manifest's hooks, backups, migrations and smoke checks as the host transaction runs them. */
+function planDataSteps(manifest) {
+    return {
+        backups: (manifest.backup ?? []).map((backup) => 'command' in backup
+            ? { name: backup.name, service: backup.service, kind: 'command', argv: backup.command, retain: backup.retain }
+            : { name: backup.name, service: backup.service, kind: 'sqlite', file: backup.sqlite, retain: backup.retain }),
+        migrations: manifest.migrations === undefined ? undefined : { service: manifest.migrations.service, argv: manifest.migrations.command, timeoutMs: manifest.migrations.timeout },
+        smoke: (manifest.smoke ?? []).map((check) => 'http' in check
+            ? { name: check.name, kind: 'http', url: check.http, status: check.expect.status, bodyContains: check.expect.body_contains, timeoutMs: check.timeout }
+            : { name: check.name, kind: 'run', argv: check.run, timeoutMs: check.timeout }),
+        preDeploy: manifest.hooks?.pre_deploy ?? [],
+        postDeploy: manifest.hooks?.post_deploy ?? [],
+    };
+}
+/** No data steps at all (rollbacks, and stacks without these sections). */
+const NO_DATA_STEPS = { backups: [], smoke: [], preDeploy: [], postDeploy: [] };
+/**
+ * Repository files the host runs: the program of each `smoke.run` and hook when it is a relative
+ * path (`./x`, `scripts/x`). Absolute paths and bare command names are the host's own.
+ */
+function hostScripts(steps) {
+    const programs = [...steps.smoke.flatMap((check) => (check.kind === 'run' ? [check.argv[0] ?? ''] : [])), ...[...steps.preDeploy, ...steps.postDeploy].map((argv) => argv[0] ?? '')];
+    const scripts = programs.filter((program) => !program.startsWith('/') && (program.startsWith('./') || program.includes('/')));
+    return [...new Set(scripts.map((program) => program.replace(/^(?:\.\/)+/u, '')))];
+}
+function backupsTaken(events) {
+    return events.flatMap((event) => {
+        if (event.step !== 'backup' || event.status !== 'ok')
+            return [];
+        const match = /^(.*) \((\d+) bytes\)$/u.exec(event.message);
+        return match === null ? [] : [{ name: event.service, path: match[1] ?? '', bytes: Number(match[2]) }];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/events.ts
@@ -48562,7 +48640,7 @@ function describeEvent(event) {
 
 ;// CONCATENATED MODULE: ./src/deploy/host/scripts.generated.ts
 // Generated from transaction.sh by scripts/embed-host-scripts.mjs: edit the .sh file, then run npm run build.
-const TRANSACTION_SCRIPT = "#!/bin/sh\n# stack-deploy host-side transaction: record -> switch -> verify -> commit, or roll back.\n# Started detached (setsid nohup) by stack-deploy, so a dropped SSH connection or a cancelled\n# run still ends with the new version serving or the previous one restored, and the lock freed.\n#\n# Usage: sh transaction.sh RUN_DIR\n# RUN_DIR/plan.sh (written by stack-deploy, every value shell-quoted) defines:\n#   RUN_ID DEPLOY_PATH STATE_DIR PROJECT FLAVOR COMPOSE_FILES ENV_FILE LOCK_DIR LEASE_SECONDS\n#   SERVICES (space-separated)  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)\n#   per service N (0-based, in SERVICES order): SVC_N_NAME SVC_N_REPO SVC_N_PINNED SVC_N_HEALTH\n#   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS\n# Writes RUN_DIR/events.jsonl (progress), RUN_DIR/result (success|rolled-back|rollback-failed|failed),\n# STATE_DIR/releases.jsonl (ledger) and STATE_DIR/good/<service> (image of the last good release).\n\nset -u\nRUN_DIR=$1\n. \"$RUN_DIR/plan.sh\"\nEVENTS=\"$RUN_DIR/events.jsonl\"\ncd \"$DEPLOY_PATH\" || exit 70\n\nnow_ms() { date +%s%3N; }\n\njson_string() {\n  # JSON string literal of $1 (quotes, backslashes and control characters escaped).\n  printf '%s' \"$1\" | awk 'BEGIN { ORS = \"\"; print \"\\\"\" }\n    { if (NR > 1) print \"\\\\n\"; gsub(/\\\\/, \"\\\\\\\\\"); gsub(/\"/, \"\\\\\\\"\"); gsub(/\\t/, \"\\\\t\"); gsub(/\\r/, \"\\\\r\");\n      gsub(/[\\001-\\037]/, \" \"); print }\n    END { print \"\\\"\" }'\n}\n\nemit() {\n  # emit STEP STATUS SERVICE MESSAGE\n  printf '{\"t\":%s,\"step\":\"%s\",\"status\":\"%s\",\"service\":\"%s\",\"message\":%s}\\n' \\\n    \"$(now_ms)\" \"$1\" \"$2\" \"$3\" \"$(json_string \"$4\")\" >> \"$EVENTS\"\n}\n\nrenew_lease() {\n  echo $(( $(date +%s) + LEASE_SECONDS )) > \"$LOCK_DIR/expires.tmp\" && mv -f \"$LOCK_DIR/expires.tmp\" \"$LOCK_DIR/expires\"\n}\n\nrelease_lock() {\n  if [ \"$(cat \"$LOCK_DIR/run\" 2>/dev/null)\" = \"$RUN_ID\" ]; then rm -rf \"$LOCK_DIR\"; fi\n}\n\ncompose() {\n  # compose EXTRA_FILE... -- ARGS...\n  files=\"\"\n  for f in $COMPOSE_FILES; do files=\"$files -f $f\"; done\n  while [ \"$#\" -gt 0 ] && [ \"$1\" != \"--\" ]; do files=\"$files -f $1\"; shift; done\n  [ \"$#\" -gt 0 ] && shift\n  if [ \"$FLAVOR\" = v2 ]; then\n    # shellcheck disable=SC2086\n    docker compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  else\n    # shellcheck disable=SC2086\n    docker-compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  fi\n}\n\nsvc() { eval \"printf '%s' \\\"\\${SVC_$1_$2}\\\"\"; }\n\ncontainer_of() { compose \"$STATE_DIR/images.yml\" -- ps -q \"$1\" 2>/dev/null | head -n 1; }\n\nprobe_http() {\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsS -o /dev/null --max-time 5 \"$1\" 2>/dev/null\n  else\n    wget -q -O /dev/null -T 5 \"$1\" 2>/dev/null\n  fi\n}\n\n# check_once N CONTAINER: 0 healthy, 1 not yet, 2 failed for good (exited or restarting)\ncheck_once() {\n  n=$1 cid=$2\n  state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' \"$cid\" 2>/dev/null) || return 1\n  set -- $state\n  status=$1 restarts=$2 health=$3\n  case \"$status\" in exited|dead) return 2 ;; esac\n  [ \"$restarts\" -gt 0 ] && return 2\n  [ \"$status\" = running ] || return 1\n  case \"$(svc \"$n\" HEALTH)\" in\n    http) probe_http \"$(svc \"$n\" URL)\" ;;\n    cmd) eval \"set -- $(svc \"$n\" CMD)\"; docker exec \"$cid\" \"$@\" >/dev/null 2>&1 ;;\n    *)\n      case \"$health\" in\n        healthy) return 0 ;;\n        unhealthy) return 2 ;;\n        none) [ \"$STABLE_CHECKS\" -ge 2 ] && return 0; STABLE_CHECKS=$((STABLE_CHECKS + 1)); return 1 ;;\n        *) return 1 ;;\n      esac ;;\n  esac\n}\n\n# wait_healthy N: polls at the service's interval until its timeout; 0 healthy, 1 not.\nwait_healthy() {\n  n=$1 name=$(svc \"$1\" NAME)\n  interval_ms=$(svc \"$n\" INTERVAL_MS) deadline=$(( $(now_ms) + $(svc \"$n\" TIMEOUT_MS) ))\n  STABLE_CHECKS=0\n  while :; do\n    cid=$(container_of \"$name\")\n    if [ -n \"$cid\" ]; then\n      check_once \"$n\" \"$cid\"; rc=$?\n      [ \"$rc\" -eq 0 ] && return 0\n      [ \"$rc\" -eq 2 ] && { HEALTH_REASON=\"the container exited or restarted\"; return 1; }\n    fi\n    [ \"$(now_ms)\" -ge \"$deadline\" ] && { HEALTH_REASON=\"not healthy within $(( $(svc \"$n\" TIMEOUT_MS) / 1000 ))s\"; return 1; }\n    sleep \"$(awk \"BEGIN { print $interval_ms / 1000 }\")\"\n  done\n}\n\nledger() {\n  # ledger RESULT: one JSON line per deploy or rollback\n  entries=\"\"\n  i=0\n  for name in $SERVICES; do\n    from=$(eval \"printf '%s' \\\"\\${FROM_$i:-}\\\"\") to=$(eval \"printf '%s' \\\"\\${TO_$i:-}\\\"\")\n    entries=\"$entries${entries:+,}{\\\"name\\\":\\\"$name\\\",\\\"from\\\":\\\"$from\\\",\\\"to\\\":\\\"$to\\\",\\\"pinned\\\":\\\"$(svc $i PINNED)\\\"}\"\n    i=$((i + 1))\n  done\n  printf '{%s,\"run\":\"%s\",\"result\":\"%s\",\"services\":[%s]}\\n' \"$LEDGER_HEAD\" \"$RUN_ID\" \"$1\" \"$entries\" >> \"$STATE_DIR/releases.jsonl\"\n}\n\nfinish() {\n  echo \"$1\" > \"$RUN_DIR/result\"\n  emit done \"$1\" \"\" \"$2\"\n  release_lock\n  exit 0\n}\n\nemit transaction start \"\" \"run $RUN_ID on $(hostname)\"\nrenew_lease\nmkdir -p \"$STATE_DIR/good\"\n\n# 1. Record: what runs now, and the image to come back to (the last good release first).\nemit record start \"\" \"\"\n: > \"$STATE_DIR/rollback.yml.tmp\"\necho \"services:\" >> \"$STATE_DIR/rollback.yml.tmp\"\ni=0\nWITH_TARGET=\"\" WITHOUT_TARGET=\"\"\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  running=\"\"\n  [ -n \"$cid\" ] && running=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n  good=$(cat \"$STATE_DIR/good/$name\" 2>/dev/null)\n  target=\"\"\n  if [ -n \"$good\" ] && docker image inspect \"$good\" >/dev/null 2>&1; then target=$good; else target=$running; fi\n  eval \"FROM_$i=\\$running\"\n  eval \"TARGET_$i=\\$target\"\n  if [ -n \"$target\" ]; then\n    docker tag \"$target\" \"$(svc $i REPO):rollback\"\n    printf '  %s:\\n    image: %s:rollback\\n' \"$name\" \"$(svc $i REPO)\" >> \"$STATE_DIR/rollback.yml.tmp\"\n    WITH_TARGET=\"$WITH_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target ok \"$name\" \"$target\"\n  else\n    WITHOUT_TARGET=\"$WITHOUT_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target none \"$name\" \"first deploy: nothing to roll back to\"\n  fi\n  i=$((i + 1))\ndone\nmv -f \"$STATE_DIR/rollback.yml.tmp\" \"$STATE_DIR/rollback.yml\"\n\nroll_back() {\n  # roll_back REASON\n  emit rollback start \"\" \"$1\"\n  renew_lease\n  outcome=rolled-back\n  if [ -n \"$WITH_TARGET\" ]; then\n    # shellcheck disable=SC2086\n    if ! out=$(compose \"$STATE_DIR/images.yml\" \"$STATE_DIR/rollback.yml\" -- up -d --no-build $WITH_TARGET 2>&1); then\n      emit rollback failed \"\" \"$out\"\n      outcome=rollback-failed\n    else\n      i=0\n      for name in $SERVICES; do\n        case \" $WITH_TARGET \" in *\" $name \"*)\n          if wait_healthy \"$i\"; then emit rollback ok \"$name\" \"previous version healthy again\"\n          else emit rollback failed \"$name\" \"$HEALTH_REASON\"; outcome=rollback-failed; fi ;;\n        esac\n        i=$((i + 1))\n      done\n    fi\n  fi\n  for name in $WITHOUT_TARGET; do\n    compose \"$STATE_DIR/images.yml\" -- stop \"$name\" >/dev/null 2>&1\n    emit rollback ok \"$name\" \"stopped: it had no previous version\"\n  done\n  i=0\n  for name in $SERVICES; do\n    cid=$(container_of \"$name\")\n    now=\"\"\n    [ -n \"$cid\" ] && now=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n    eval \"TO_$i=\\$now\"\n    emit final ok \"$name\" \"$now\"\n    i=$((i + 1))\n  done\n  ledger \"$outcome\"\n  finish \"$outcome\" \"$1\"\n}\n\n# 2. Switch.\nemit switch start \"\" \"$SERVICES\"\nrenew_lease\n# shellcheck disable=SC2086\nif ! out=$(compose \"$STATE_DIR/images.yml\" -- up -d --no-build $SERVICES 2>&1); then\n  emit switch failed \"\" \"$out\"\n  roll_back \"docker compose up failed\"\nfi\nemit switch ok \"\" \"\"\n\n# 3. Verify: every service healthy within its timeout.\ni=0\nfor name in $SERVICES; do\n  emit health start \"$name\" \"\"\n  if wait_healthy \"$i\"; then\n    emit health ok \"$name\" \"\"\n  else\n    emit health failed \"$name\" \"$HEALTH_REASON\"\n    emit logs failed \"$name\" \"$(compose \"$STATE_DIR/images.yml\" -- logs --no-color --tail 50 \"$name\" 2>&1 | tail -n 50)\"\n    roll_back \"$name: $HEALTH_REASON\"\n  fi\n  i=$((i + 1))\ndone\n\n# 4. Commit: these images are now the last good release.\ni=0\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  image=$(docker inspect -f '{{.Image}}' \"$cid\")\n  echo \"$image\" > \"$STATE_DIR/good/$name.tmp\" && mv -f \"$STATE_DIR/good/$name.tmp\" \"$STATE_DIR/good/$name\"\n  eval \"TO_$i=\\$image\"\n  emit final ok \"$name\" \"$image\"\n  i=$((i + 1))\ndone\nledger success\nfinish success \"deployed\"\n";
+const TRANSACTION_SCRIPT = "#!/bin/sh\n# stack-deploy host-side transaction: record -> switch -> verify -> commit, or roll back.\n# Started detached (setsid nohup) by stack-deploy, so a dropped SSH connection or a cancelled\n# run still ends with the new version serving or the previous one restored, and the lock freed.\n#\n# Usage: sh transaction.sh RUN_DIR\n# RUN_DIR/plan.sh (written by stack-deploy, every value shell-quoted) defines:\n#   RUN_ID DEPLOY_PATH STATE_DIR PROJECT FLAVOR COMPOSE_FILES ENV_FILE LOCK_DIR LEASE_SECONDS\n#   SERVICES (space-separated)  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)\n#   per service N (0-based, in SERVICES order): SVC_N_NAME SVC_N_REPO SVC_N_PINNED SVC_N_HEALTH\n#   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS\n#   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)\n#   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S\n#   BACKUP_COUNT, per backup N: BACKUP_N_NAME BACKUP_N_SERVICE BACKUP_N_KIND (command|sqlite)\n#   BACKUP_N_CMD (shell-quoted argv) BACKUP_N_FILE (sqlite path in the container) BACKUP_N_RETAIN\n#   MIGRATE_SERVICE ('' = no migrations) MIGRATE_CMD (shell-quoted argv) MIGRATE_TIMEOUT_S\n#   SMOKE_COUNT, per check N: SMOKE_N_NAME SMOKE_N_KIND (http|run) SMOKE_N_URL SMOKE_N_STATUS\n#   SMOKE_N_BODY SMOKE_N_CMD (shell-quoted argv) SMOKE_N_TIMEOUT_S\n#   PRE_HOOK_COUNT PRE_HOOK_N, POST_HOOK_COUNT POST_HOOK_N (shell-quoted argv)\n# Order: record -> pre_deploy hooks -> backups -> migrations -> switch -> health -> smoke\n#   -> commit -> post_deploy hooks -> ledger -> unlock. A failure before the switch ends with\n#   result \"failed\" and nothing running changed; a failure after it rolls back.\n# Writes RUN_DIR/events.jsonl (progress), RUN_DIR/result (success|rolled-back|rollback-failed|failed),\n# STATE_DIR/releases.jsonl (ledger), STATE_DIR/good/<service> (image of the last good release)\n# and BACKUPS_DIR/<name>/<name>-<run id>.(dump|sqlite) (mode 0600, the newest RETAIN kept).\n\nset -u\nRUN_DIR=$1\n. \"$RUN_DIR/plan.sh\"\nEVENTS=\"$RUN_DIR/events.jsonl\"\ncd \"$DEPLOY_PATH\" || exit 70\n\nnow_ms() { date +%s%3N; }\n\njson_string() {\n  # JSON string literal of $1 (quotes, backslashes and control characters escaped).\n  printf '%s' \"$1\" | awk 'BEGIN { ORS = \"\"; print \"\\\"\" }\n    { if (NR > 1) print \"\\\\n\"; gsub(/\\\\/, \"\\\\\\\\\"); gsub(/\"/, \"\\\\\\\"\"); gsub(/\\t/, \"\\\\t\"); gsub(/\\r/, \"\\\\r\");\n      gsub(/[\\001-\\037]/, \" \"); print }\n    END { print \"\\\"\" }'\n}\n\nemit() {\n  # emit STEP STATUS SERVICE MESSAGE\n  printf '{\"t\":%s,\"step\":\"%s\",\"status\":\"%s\",\"service\":\"%s\",\"message\":%s}\\n' \\\n    \"$(now_ms)\" \"$1\" \"$2\" \"$3\" \"$(json_string \"$4\")\" >> \"$EVENTS\"\n}\n\nrenew_lease() {\n  echo $(( $(date +%s) + LEASE_SECONDS )) > \"$LOCK_DIR/expires.tmp\" && mv -f \"$LOCK_DIR/expires.tmp\" \"$LOCK_DIR/expires\"\n}\n\nrelease_lock() {\n  if [ \"$(cat \"$LOCK_DIR/run\" 2>/dev/null)\" = \"$RUN_ID\" ]; then rm -rf \"$LOCK_DIR\"; fi\n}\n\ncompose() {\n  # compose EXTRA_FILE... -- ARGS...\n  files=\"\"\n  for f in $COMPOSE_FILES; do files=\"$files -f $f\"; done\n  while [ \"$#\" -gt 0 ] && [ \"$1\" != \"--\" ]; do files=\"$files -f $1\"; shift; done\n  [ \"$#\" -gt 0 ] && shift\n  if [ \"$FLAVOR\" = v2 ]; then\n    # shellcheck disable=SC2086\n    docker compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  else\n    # shellcheck disable=SC2086\n    docker-compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  fi\n}\n\nsvc() { eval \"printf '%s' \\\"\\${SVC_$1_$2}\\\"\"; }\n\ncontainer_of() { compose \"$STATE_DIR/images.yml\" -- ps -q \"$1\" 2>/dev/null | head -n 1; }\n\nprobe_http() {\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsS -o /dev/null --max-time 5 \"$1\" 2>/dev/null\n  else\n    wget -q -O /dev/null -T 5 \"$1\" 2>/dev/null\n  fi\n}\n\n# check_once N CONTAINER: 0 healthy, 1 not yet, 2 failed for good (exited or restarting)\ncheck_once() {\n  n=$1 cid=$2\n  state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' \"$cid\" 2>/dev/null) || return 1\n  set -- $state\n  status=$1 restarts=$2 health=$3\n  case \"$status\" in exited|dead) return 2 ;; esac\n  [ \"$restarts\" -gt 0 ] && return 2\n  [ \"$status\" = running ] || return 1\n  case \"$(svc \"$n\" HEALTH)\" in\n    # Any failing probe means \"not yet\" (pg_isready, for one, exits 2 while the server starts).\n    http) probe_http \"$(svc \"$n\" URL)\" || return 1 ;;\n    cmd) eval \"set -- $(svc \"$n\" CMD)\"; docker exec \"$cid\" \"$@\" >/dev/null 2>&1 || return 1 ;;\n    *)\n      case \"$health\" in\n        healthy) return 0 ;;\n        unhealthy) return 2 ;;\n        none) [ \"$STABLE_CHECKS\" -ge 2 ] && return 0; STABLE_CHECKS=$((STABLE_CHECKS + 1)); return 1 ;;\n        *) return 1 ;;\n      esac ;;\n  esac\n}\n\n# wait_healthy N: polls at the service's interval until its timeout; 0 healthy, 1 not.\nwait_healthy() {\n  n=$1 name=$(svc \"$1\" NAME)\n  interval_ms=$(svc \"$n\" INTERVAL_MS) deadline=$(( $(now_ms) + $(svc \"$n\" TIMEOUT_MS) ))\n  STABLE_CHECKS=0\n  while :; do\n    cid=$(container_of \"$name\")\n    if [ -n \"$cid\" ]; then\n      check_once \"$n\" \"$cid\"; rc=$?\n      [ \"$rc\" -eq 0 ] && return 0\n      [ \"$rc\" -eq 2 ] && { HEALTH_REASON=\"the container exited or restarted\"; return 1; }\n    fi\n    [ \"$(now_ms)\" -ge \"$deadline\" ] && { HEALTH_REASON=\"not healthy within $(( $(svc \"$n\" TIMEOUT_MS) / 1000 ))s\"; return 1; }\n    sleep \"$(awk \"BEGIN { print $interval_ms / 1000 }\")\"\n  done\n}\n\nledger() {\n  # ledger RESULT: one JSON line per deploy or rollback\n  entries=\"\"\n  i=0\n  for name in $SERVICES; do\n    from=$(eval \"printf '%s' \\\"\\${FROM_$i:-}\\\"\") to=$(eval \"printf '%s' \\\"\\${TO_$i:-}\\\"\")\n    entries=\"$entries${entries:+,}{\\\"name\\\":\\\"$name\\\",\\\"from\\\":\\\"$from\\\",\\\"to\\\":\\\"$to\\\",\\\"pinned\\\":\\\"$(svc $i PINNED)\\\"}\"\n    i=$((i + 1))\n  done\n  printf '{%s,\"run\":\"%s\",\"result\":\"%s\",\"services\":[%s]}\\n' \"$LEDGER_HEAD\" \"$RUN_ID\" \"$1\" \"$entries\" >> \"$STATE_DIR/releases.jsonl\"\n}\n\nfinish() {\n  echo \"$1\" > \"$RUN_DIR/result\"\n  emit done \"$1\" \"\" \"$2\"\n  [ -n \"${LEASE_KEEPER:-}\" ] && kill \"$LEASE_KEEPER\" 2>/dev/null\n  release_lock\n  exit 0\n}\n\nvar() { eval \"printf '%s' \\\"\\${$1:-}\\\"\"; }\n\n# rc_text RC TIMEOUT_S: why a step's command failed, in words.\nrc_text() {\n  case \"$1\" in\n    124|137) printf 'timed out after %ss' \"$2\" ;;\n    126) printf 'cannot be executed (exit 126)' ;;\n    127) printf 'command not found (exit 127)' ;;\n    *) printf 'exited with %s' \"$1\" ;;\n  esac\n}\n\n# run_on_host TIMEOUT_S PHASE OUTFILE ARGV...: runs ARGV in DEPLOY_PATH with the release's\n# STACK_DEPLOY_* variables, stdout and stderr to OUTFILE, killed after TIMEOUT_S.\nrun_on_host() {\n  _ro_t=$1 _ro_phase=$2 _ro_out=$3\n  shift 3\n  (\n    STACK_DEPLOY_VERSION=$VERSION STACK_DEPLOY_ENVIRONMENT=$ENVIRONMENT STACK_DEPLOY_RUN_ID=$RUN_ID\n    STACK_DEPLOY_SERVICES=$SERVICES STACK_DEPLOY_PATH=$DEPLOY_PATH STACK_DEPLOY_PROJECT=$PROJECT\n    STACK_DEPLOY_PHASE=$_ro_phase STACK_DEPLOY_ENV_FILE=$ENV_FILE STACK_DEPLOY_BACKUPS=$BACKUPS_TAKEN\n    export STACK_DEPLOY_VERSION STACK_DEPLOY_ENVIRONMENT STACK_DEPLOY_RUN_ID STACK_DEPLOY_SERVICES \\\n      STACK_DEPLOY_PATH STACK_DEPLOY_PROJECT STACK_DEPLOY_PHASE STACK_DEPLOY_ENV_FILE STACK_DEPLOY_BACKUPS\n    cd \"$DEPLOY_PATH\" && exec timeout -k 10 \"$_ro_t\" \"$@\"\n  ) > \"$_ro_out\" 2>&1 < /dev/null\n}\n\n# output_event LABEL FILE: a failed step's last 50 output lines.\noutput_event() { emit output failed \"$1\" \"$(tail -n 50 \"$2\" 2>/dev/null)\"; }\n\n# run_hooks PRE|POST PHASE: each hook in order; 1 (HOOK_REASON set) when one fails.\nrun_hooks() {\n  _count=$(var \"$1_HOOK_COUNT\") _h=0 _phase=$2\n  while [ \"$_h\" -lt \"${_count:-0}\" ]; do\n    _cmd=$(var \"$1_HOOK_$_h\") _label=\"$_phase $((_h + 1))\"\n    emit hook start \"$_label\" \"$_cmd\"\n    renew_lease\n    eval \"set -- $_cmd\"\n    _out=\"$RUN_DIR/hook-$_phase-$_h.log\"\n    run_on_host \"$HOOK_TIMEOUT_S\" \"$_phase\" \"$_out\" \"$@\"\n    _rc=$?\n    if [ \"$_rc\" -ne 0 ]; then\n      HOOK_REASON=\"$_phase hook $((_h + 1)) ($_cmd) $(rc_text \"$_rc\" \"$HOOK_TIMEOUT_S\")\"\n      emit hook failed \"$_label\" \"$HOOK_REASON\"\n      output_event \"$_label\" \"$_out\"\n      return 1\n    fi\n    emit hook ok \"$_label\" \"\"\n    _h=$((_h + 1))\n  done\n  return 0\n}\n\n# take_backups: every backup in order, into BACKUPS_DIR; 1 (BACKUP_REASON set) when one fails.\nBACKUPS_TAKEN=\"\"\ntake_backups() {\n  _b=0\n  while [ \"$_b\" -lt \"$BACKUP_COUNT\" ]; do\n    _name=$(var \"BACKUP_${_b}_NAME\") _svc=$(var \"BACKUP_${_b}_SERVICE\") _kind=$(var \"BACKUP_${_b}_KIND\")\n    _retain=$(var \"BACKUP_${_b}_RETAIN\")\n    _ext=dump\n    [ \"$_kind\" = sqlite ] && _ext=sqlite\n    _dir=\"$BACKUPS_DIR/$_name\"\n    _file=\"$_dir/$_name-$RUN_ID.$_ext\"\n    _out=\"$RUN_DIR/backup-$_name.log\"\n    emit backup start \"$_name\" \"$_svc\"\n    renew_lease\n    _cid=$(container_of \"$_svc\")\n    if [ -z \"$_cid\" ] || [ \"$(docker inspect -f '{{.State.Running}}' \"$_cid\" 2>/dev/null)\" != true ]; then\n      emit backup skipped \"$_name\" \"$_svc is not running (a first deploy?): nothing to back up\"\n      _b=$((_b + 1))\n      continue\n    fi\n    (umask 077 && mkdir -p \"$_dir\")\n    _prev=\"\"\n    for _f in \"$_dir\"/*.\"$_ext\"; do [ -f \"$_f\" ] && _prev=$_f; done\n    _need=$BACKUPS_DIR_MIN_FREE\n    if [ -n \"$_prev\" ]; then\n      _prev_bytes=$(wc -c < \"$_prev\" | tr -d ' ')\n      [ $((_prev_bytes * 2)) -gt \"$_need\" ] && _need=$((_prev_bytes * 2))\n    fi\n    _free_kb=$(df -Pk \"$_dir\" 2>/dev/null | awk 'NR == 2 { print $4 }')\n    if [ -z \"$_free_kb\" ] || [ $((_free_kb * 1024)) -lt \"$_need\" ]; then\n      BACKUP_REASON=\"backup $_name: only $(( ${_free_kb:-0} / 1024 )) MiB free under $BACKUPS_DIR, it needs $((_need / 1048576)) MiB (twice the previous backup, at least $((BACKUPS_DIR_MIN_FREE / 1048576)) MiB)\"\n      emit backup failed \"$_name\" \"$BACKUP_REASON\"\n      return 1\n    fi\n    _partial=\"$_file.partial\"\n    _rc=0\n    (umask 077 && : > \"$_partial\")\n    if [ \"$_kind\" = command ]; then\n      eval \"set -- $(var \"BACKUP_${_b}_CMD\")\"\n      timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" \"$@\" > \"$_partial\" 2> \"$_out\" < /dev/null || _rc=$?\n      _why=$(rc_text \"$_rc\" \"$BACKUP_TIMEOUT_S\")\n    else\n      _db=$(var \"BACKUP_${_b}_FILE\") _tmp=\"/tmp/stack-deploy-backup-$RUN_ID.sqlite\"\n      _why=\"\"\n      if ! docker exec \"$_cid\" test -f \"$_db\" > \"$_out\" 2>&1 < /dev/null; then\n        _rc=1 _why=\"$_db does not exist in the $_svc container\"\n      elif ! timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" sqlite3 \"$_db\" \".backup $_tmp\" >> \"$_out\" 2>&1 < /dev/null; then\n        _rc=1 _why=\"sqlite3 .backup failed\"\n      else\n        _check=$(timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" sqlite3 \"$_tmp\" 'PRAGMA integrity_check;' 2>> \"$_out\" < /dev/null)\n        if [ \"$_check\" != ok ]; then\n          printf 'PRAGMA integrity_check: %s\\n' \"$_check\" >> \"$_out\"\n          _rc=1 _why=\"PRAGMA integrity_check of the copy did not say ok\"\n        elif ! timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" cat \"$_tmp\" > \"$_partial\" 2>> \"$_out\" < /dev/null; then\n          _rc=1 _why=\"copying the backup out of the container failed\"\n        fi\n      fi\n      docker exec \"$_cid\" rm -f \"$_tmp\" > /dev/null 2>&1 < /dev/null\n    fi\n    if [ \"$_rc\" -ne 0 ]; then\n      rm -f \"$_partial\"\n      BACKUP_REASON=\"backup $_name ($_svc): $_why\"\n      emit backup failed \"$_name\" \"$BACKUP_REASON\"\n      output_event \"backup $_name\" \"$_out\"\n      return 1\n    fi\n    chmod 0600 \"$_partial\" && mv -f \"$_partial\" \"$_file\"\n    _bytes=$(wc -c < \"$_file\" | tr -d ' ')\n    BACKUPS_TAKEN=\"$BACKUPS_TAKEN${BACKUPS_TAKEN:+ }$_file\"\n    emit backup ok \"$_name\" \"$_file ($_bytes bytes)\"\n    # Retention: the newest RETAIN files (names sort by run id, which starts with the time).\n    set -- \"$_dir\"/*.\"$_ext\"\n    _drop=$(($# - _retain))\n    for _f in \"$@\"; do\n      [ \"$_drop\" -gt 0 ] || break\n      [ -f \"$_f\" ] && rm -f \"$_f\" && emit backup pruned \"$_name\" \"$_f\"\n      _drop=$((_drop - 1))\n    done\n    _b=$((_b + 1))\n  done\n  return 0\n}\n\n# run_migrations: a one-off container of MIGRATE_SERVICE from the new (pinned) image; 1 when it fails.\nrun_migrations() {\n  eval \"set -- $MIGRATE_CMD\"\n  _files=\"\"\n  for _f in $COMPOSE_FILES \"$STATE_DIR/images.yml\"; do _files=\"$_files -f $_f\"; done\n  if [ \"$FLAVOR\" = v2 ]; then\n    # shellcheck disable=SC2086\n    set -- docker compose -p \"$PROJECT\" $_files --env-file \"$ENV_FILE\" run --rm --no-deps -T \"$MIGRATE_SERVICE\" \"$@\"\n  else\n    # shellcheck disable=SC2086\n    set -- docker-compose -p \"$PROJECT\" $_files --env-file \"$ENV_FILE\" run --rm --no-deps -T \"$MIGRATE_SERVICE\" \"$@\"\n  fi\n  _out=\"$RUN_DIR/migrations.log\"\n  timeout -k 10 \"$MIGRATE_TIMEOUT_S\" \"$@\" > \"$_out\" 2>&1 < /dev/null\n  _rc=$?\n  [ \"$_rc\" -eq 0 ] && return 0\n  if [ \"$_rc\" -eq 124 ] || [ \"$_rc\" -eq 137 ]; then\n    # The compose client is gone; its one-off container may still run.\n    docker ps -aq --filter \"label=com.docker.compose.project=$PROJECT\" --filter \"label=com.docker.compose.service=$MIGRATE_SERVICE\" \\\n      --filter \"label=com.docker.compose.oneoff=True\" | xargs -r docker rm -f > /dev/null 2>&1\n  fi\n  MIGRATE_REASON=$(rc_text \"$_rc\" \"$MIGRATE_TIMEOUT_S\")\n  output_event \"migrations\" \"$_out\"\n  return 1\n}\n\n# smoke_http N OUTFILE: one request; 1 (SMOKE_REASON set) when status or body differ.\nsmoke_http() {\n  _url=$(var \"SMOKE_$1_URL\") _want=$(var \"SMOKE_$1_STATUS\") _body=$(var \"SMOKE_$1_BODY\") _t=$(var \"SMOKE_$1_TIMEOUT_S\")\n  _bodyfile=\"$RUN_DIR/smoke-$1.body\"\n  : > \"$_bodyfile\"\n  if command -v curl > /dev/null 2>&1; then\n    _got=$(curl -sS -o \"$_bodyfile\" -w '%{http_code}' --max-time \"$_t\" \"$_url\" 2> \"$2\")\n  else\n    wget -S -q -O \"$_bodyfile\" -T \"$_t\" \"$_url\" 2> \"$2\"\n    _got=$(awk '/^ *HTTP\\// { code = $2 } END { print code }' \"$2\")\n  fi\n  if [ -z \"$_got\" ] || [ \"$_got\" = 000 ]; then SMOKE_REASON=\"no answer from $_url\"; return 1; fi\n  if [ \"$_got\" != \"$_want\" ]; then\n    SMOKE_REASON=\"$_url answered HTTP $_got, expected $_want\"\n    head -c 4000 \"$_bodyfile\" >> \"$2\"\n    return 1\n  fi\n  if [ -n \"$_body\" ] && ! grep -qF -- \"$_body\" \"$_bodyfile\"; then\n    SMOKE_REASON=\"the body of $_url does not contain \\\"$_body\\\"\"\n    head -c 4000 \"$_bodyfile\" >> \"$2\"\n    return 1\n  fi\n  return 0\n}\n\n# run_smoke: every check in order; 1 (SMOKE_REASON set) at the first failure.\nrun_smoke() {\n  _s=0\n  while [ \"$_s\" -lt \"$SMOKE_COUNT\" ]; do\n    _sname=$(var \"SMOKE_${_s}_NAME\") _st=$(var \"SMOKE_${_s}_TIMEOUT_S\")\n    _out=\"$RUN_DIR/smoke-$_s.log\"\n    emit smoke start \"$_sname\" \"\"\n    renew_lease\n    SMOKE_REASON=\"\"\n    if [ \"$(var \"SMOKE_${_s}_KIND\")\" = http ]; then\n      smoke_http \"$_s\" \"$_out\"\n    else\n      eval \"set -- $(var \"SMOKE_${_s}_CMD\")\"\n      run_on_host \"$_st\" smoke \"$_out\" \"$@\"\n      _rc=$?\n      [ \"$_rc\" -ne 0 ] && SMOKE_REASON=$(rc_text \"$_rc\" \"$_st\")\n    fi\n    if [ -n \"$SMOKE_REASON\" ]; then\n      SMOKE_REASON=\"smoke check $_sname: $SMOKE_REASON\"\n      emit smoke failed \"$_sname\" \"$SMOKE_REASON\"\n      output_event \"smoke $_sname\" \"$_out\"\n      return 1\n    fi\n    emit smoke ok \"$_sname\" \"\"\n    _s=$((_s + 1))\n  done\n  return 0\n}\n\n# abort_unchanged REASON: a step before the switch failed; nothing running changed.\nabort_unchanged() {\n  i=0\n  for name in $SERVICES; do\n    eval \"TO_$i=\\${FROM_$i:-}\"\n    i=$((i + 1))\n  done\n  ledger failed\n  finish failed \"$1; nothing running was changed\"\n}\n\nMIGRATED=0\n\nemit transaction start \"\" \"run $RUN_ID on $(hostname)\"\nrenew_lease\n# Backups and migrations may outlast the lease: renew it every minute while this run holds the lock.\nLEASE_KEEPER=\"\"\nif [ \"$BACKUP_COUNT\" -gt 0 ] || [ -n \"$MIGRATE_SERVICE\" ] || [ \"$SMOKE_COUNT\" -gt 0 ] || [ \"$PRE_HOOK_COUNT\" -gt 0 ] || [ \"$POST_HOOK_COUNT\" -gt 0 ]; then\n  (\n    while sleep 60; do\n      [ \"$(cat \"$LOCK_DIR/run\" 2>/dev/null)\" = \"$RUN_ID\" ] || exit 0\n      renew_lease\n    done\n  ) > /dev/null 2>&1 < /dev/null &\n  LEASE_KEEPER=$!\nfi\nmkdir -p \"$STATE_DIR/good\"\n\n# 1. Record: what runs now, and the image to come back to (the last good release first).\nemit record start \"\" \"\"\n: > \"$STATE_DIR/rollback.yml.tmp\"\necho \"services:\" >> \"$STATE_DIR/rollback.yml.tmp\"\ni=0\nWITH_TARGET=\"\" WITHOUT_TARGET=\"\"\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  running=\"\"\n  [ -n \"$cid\" ] && running=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n  good=$(cat \"$STATE_DIR/good/$name\" 2>/dev/null)\n  target=\"\"\n  if [ -n \"$good\" ] && docker image inspect \"$good\" >/dev/null 2>&1; then target=$good; else target=$running; fi\n  eval \"FROM_$i=\\$running\"\n  eval \"TARGET_$i=\\$target\"\n  if [ -n \"$target\" ]; then\n    docker tag \"$target\" \"$(svc $i REPO):rollback\"\n    printf '  %s:\\n    image: %s:rollback\\n' \"$name\" \"$(svc $i REPO)\" >> \"$STATE_DIR/rollback.yml.tmp\"\n    WITH_TARGET=\"$WITH_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target ok \"$name\" \"$target\"\n  else\n    WITHOUT_TARGET=\"$WITHOUT_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target none \"$name\" \"first deploy: nothing to roll back to\"\n  fi\n  i=$((i + 1))\ndone\nmv -f \"$STATE_DIR/rollback.yml.tmp\" \"$STATE_DIR/rollback.yml\"\n\nroll_back() {\n  # roll_back REASON\n  if [ \"$MIGRATED\" = 1 ]; then\n    emit warning migrations \"\" \"the migrations ran and the database schema stays migrated while the services roll back: the previous version must work with it (expand/contract); backups taken before the migrations: ${BACKUPS_TAKEN:-none}\"\n  fi\n  emit rollback start \"\" \"$1\"\n  renew_lease\n  outcome=rolled-back\n  if [ -n \"$WITH_TARGET\" ]; then\n    # shellcheck disable=SC2086\n    if ! out=$(compose \"$STATE_DIR/images.yml\" \"$STATE_DIR/rollback.yml\" -- up -d --no-build $WITH_TARGET 2>&1); then\n      emit rollback failed \"\" \"$out\"\n      outcome=rollback-failed\n    else\n      i=0\n      for name in $SERVICES; do\n        case \" $WITH_TARGET \" in *\" $name \"*)\n          if wait_healthy \"$i\"; then emit rollback ok \"$name\" \"previous version healthy again\"\n          else emit rollback failed \"$name\" \"$HEALTH_REASON\"; outcome=rollback-failed; fi ;;\n        esac\n        i=$((i + 1))\n      done\n    fi\n  fi\n  for name in $WITHOUT_TARGET; do\n    compose \"$STATE_DIR/images.yml\" -- stop \"$name\" >/dev/null 2>&1\n    emit rollback ok \"$name\" \"stopped: it had no previous version\"\n  done\n  i=0\n  for name in $SERVICES; do\n    cid=$(container_of \"$name\")\n    now=\"\"\n    [ -n \"$cid\" ] && now=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n    eval \"TO_$i=\\$now\"\n    emit final ok \"$name\" \"$now\"\n    i=$((i + 1))\n  done\n  ledger \"$outcome\"\n  finish \"$outcome\" \"$1\"\n}\n\n# 2. Before the switch (nothing running changes here): pre_deploy hooks, backups, migrations.\nif ! run_hooks PRE pre_deploy; then abort_unchanged \"$HOOK_REASON\"; fi\nif [ \"$BACKUP_COUNT\" -gt 0 ]; then\n  take_backups || abort_unchanged \"$BACKUP_REASON; the migrations did not run\"\nfi\nif [ -n \"$MIGRATE_SERVICE\" ]; then\n  emit migrations start \"$MIGRATE_SERVICE\" \"$MIGRATE_CMD\"\n  renew_lease\n  if run_migrations; then\n    MIGRATED=1\n    emit migrations ok \"$MIGRATE_SERVICE\" \"\"\n  else\n    emit migrations failed \"$MIGRATE_SERVICE\" \"$MIGRATE_REASON; backups kept: ${BACKUPS_TAKEN:-none}\"\n    abort_unchanged \"migrations failed ($MIGRATE_REASON); backups kept: ${BACKUPS_TAKEN:-none}\"\n  fi\nfi\n\n# 3. Switch.\nemit switch start \"\" \"$SERVICES\"\nrenew_lease\n# shellcheck disable=SC2086\nif ! out=$(compose \"$STATE_DIR/images.yml\" -- up -d --no-build $SERVICES 2>&1); then\n  emit switch failed \"\" \"$out\"\n  roll_back \"docker compose up failed\"\nfi\nemit switch ok \"\" \"\"\n\n# 4. Verify: every service healthy within its timeout.\ni=0\nfor name in $SERVICES; do\n  emit health start \"$name\" \"\"\n  if wait_healthy \"$i\"; then\n    emit health ok \"$name\" \"\"\n  else\n    emit health failed \"$name\" \"$HEALTH_REASON\"\n    emit logs failed \"$name\" \"$(compose \"$STATE_DIR/images.yml\" -- logs --no-color --tail 50 \"$name\" 2>&1 | tail -n 50)\"\n    roll_back \"$name: $HEALTH_REASON\"\n  fi\n  i=$((i + 1))\ndone\n\n# 5. Smoke checks against the whole stack; a failure rolls back like a failed health check.\nif [ \"$SMOKE_COUNT\" -gt 0 ]; then\n  run_smoke || roll_back \"$SMOKE_REASON\"\nfi\n\n# 6. Commit: these images are now the last good release.\ni=0\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  image=$(docker inspect -f '{{.Image}}' \"$cid\")\n  echo \"$image\" > \"$STATE_DIR/good/$name.tmp\" && mv -f \"$STATE_DIR/good/$name.tmp\" \"$STATE_DIR/good/$name\"\n  eval \"TO_$i=\\$image\"\n  emit final ok \"$name\" \"$image\"\n  i=$((i + 1))\ndone\n# 7. post_deploy hooks: the release stays; a failing hook is a warning.\nif ! run_hooks POST post_deploy; then\n  emit warning hooks \"\" \"$HOOK_REASON; the deploy stays (it is healthy and passed its smoke checks)\"\nfi\nledger success\nfinish success \"deployed\"\n";
 
 ;// CONCATENATED MODULE: ./src/deploy/remote-commands.ts
 
@@ -48726,6 +48804,35 @@ cat >> "$state/releases.jsonl"`, [stateDir], { text: ledgerLine });
 
 
 
+/** Whole seconds for the host's `timeout` command (at least 1). */
+function seconds(ms) {
+    return String(Math.max(1, Math.ceil(ms / 1000)));
+}
+/** plan.sh variables for hooks, backups, migrations and smoke checks (counts 0 when absent). */
+function dataStepVars(steps) {
+    const vars = [
+        ['BACKUPS_DIR_MIN_FREE', String(BACKUP_MIN_FREE_BYTES)],
+        ['BACKUP_TIMEOUT_S', seconds(BACKUP_TIMEOUT_MS)],
+        ['HOOK_TIMEOUT_S', seconds(HOOK_TIMEOUT_MS)],
+    ];
+    const backups = steps?.backups ?? [];
+    vars.push(['BACKUP_COUNT', String(backups.length)]);
+    backups.forEach((backup, i) => {
+        vars.push([`BACKUP_${i}_NAME`, backup.name], [`BACKUP_${i}_SERVICE`, backup.service], [`BACKUP_${i}_KIND`, backup.kind], [`BACKUP_${i}_CMD`, backup.kind === 'command' ? toShellString(backup.argv) : ''], [`BACKUP_${i}_FILE`, backup.kind === 'sqlite' ? backup.file : ''], [`BACKUP_${i}_RETAIN`, String(backup.retain)]);
+    });
+    const migrations = steps?.migrations;
+    vars.push(['MIGRATE_SERVICE', migrations?.service ?? ''], ['MIGRATE_CMD', migrations === undefined ? '' : toShellString(migrations.argv)], ['MIGRATE_TIMEOUT_S', migrations === undefined ? '' : seconds(migrations.timeoutMs)]);
+    const smoke = steps?.smoke ?? [];
+    vars.push(['SMOKE_COUNT', String(smoke.length)]);
+    smoke.forEach((check, i) => {
+        vars.push([`SMOKE_${i}_NAME`, check.name], [`SMOKE_${i}_KIND`, check.kind], [`SMOKE_${i}_URL`, check.kind === 'http' ? check.url : ''], [`SMOKE_${i}_STATUS`, check.kind === 'http' ? String(check.status) : ''], [`SMOKE_${i}_BODY`, check.kind === 'http' ? (check.bodyContains ?? '') : ''], [`SMOKE_${i}_CMD`, check.kind === 'run' ? toShellString(check.argv) : ''], [`SMOKE_${i}_TIMEOUT_S`, seconds(check.timeoutMs)]);
+    });
+    for (const [prefix, hooks] of [['PRE_HOOK', steps?.preDeploy ?? []], ['POST_HOOK', steps?.postDeploy ?? []]]) {
+        vars.push([`${prefix}_COUNT`, String(hooks.length)]);
+        hooks.forEach((argv, i) => vars.push([`${prefix}_${i}`, toShellString(argv)]));
+    }
+    return vars;
+}
 /** plan.sh: the transaction's inputs as shell assignments, every value quoted. */
 function renderPlanScript(plan) {
     const paths = hostPaths(plan);
@@ -48749,6 +48856,11 @@ function renderPlanScript(plan) {
         ['LEASE_SECONDS', String(plan.leaseSeconds)],
         ['SERVICES', plan.services.map((s) => s.name).join(' ')],
         ['LEDGER_HEAD', ledgerHead],
+        ['ACTION', plan.action],
+        ['VERSION', plan.version],
+        ['ENVIRONMENT', plan.environment],
+        ['BACKUPS_DIR', paths.backups],
+        ...dataStepVars(plan.steps),
     ];
     plan.services.forEach((service, i) => {
         vars.push([`SVC_${i}_NAME`, service.name], [`SVC_${i}_REPO`, service.rollbackRepo], [`SVC_${i}_PINNED`, service.pinned ?? ''], [`SVC_${i}_HEALTH`, service.health.kind], [`SVC_${i}_URL`, service.health.kind === 'http' ? service.health.url : ''], [`SVC_${i}_CMD`, service.health.kind === 'cmd' ? toShellString(service.health.argv) : ''], [`SVC_${i}_TIMEOUT_MS`, String(service.timeoutMs)], [`SVC_${i}_INTERVAL_MS`, String(service.intervalMs)]);
@@ -49040,6 +49152,22 @@ async function uploadArchive(context, plan, manifestDir) {
         }
         files.push({ path: file, content, mode: 0o600 });
     }
+    // Scripts that smoke checks and hooks run on the host, with their local mode (executable bits).
+    for (const script of hostScripts(plan.steps ?? NO_DATA_STEPS)) {
+        const where = { step: 'upload', hint: 'smoke `run:` and hook programs that are paths name files relative to the directory of stack.yml, inside it' };
+        if (script.split('/').includes('..'))
+            throw new errors_StackDeployError(`the script ${script} leaves the directory of stack.yml`, where);
+        let content;
+        let mode;
+        try {
+            const local = (0,external_node_path_namespaceObject.join)(manifestDir, script);
+            [content, mode] = await Promise.all([(0,promises_namespaceObject.readFile)(local), (0,promises_namespaceObject.stat)(local).then((info) => info.mode & 0o777)]);
+        }
+        catch {
+            throw new errors_StackDeployError(`the script ${script} (run by a smoke check or hook) cannot be read`, { ...where, hint: `${where.hint} (${manifestDir})` });
+        }
+        files.push({ path: script, content, mode });
+    }
     files.push({ path: relative(paths.images), content: renderImagesOverride(plan), mode: 0o600 }, { path: relative(paths.envFile), content: renderEnvFile(context.settings.envFile, plan), mode: 0o600 }, { path: relative(paths.script), content: TRANSACTION_SCRIPT, mode: 0o600 }, { path: `${relative(paths.runDir)}/plan.sh`, content: renderPlanScript(plan), mode: 0o600 });
     return createTar(files, plan.startedAt).toString('utf8');
 }
@@ -49074,6 +49202,39 @@ function serviceTable(services, events) {
         }),
     };
 }
+/** What the summary says about backups, migrations, smoke checks and hooks (nothing when none ran). */
+function dataSummary(events) {
+    const lines = [];
+    const tables = [];
+    const backups = events.filter((e) => e.step === 'backup' && e.status !== 'start' && e.status !== 'pruned');
+    if (backups.length > 0) {
+        const taken = backupsTaken(events);
+        tables.push({
+            header: ['Backup', 'File', 'Size'],
+            rows: backups.map((e) => {
+                const file = taken.find((t) => t.name === e.service && e.status === 'ok');
+                return file === undefined ? [e.service, `${e.status}: ${e.message}`, '—'] : [e.service, file.path, formatBytes(file.bytes)];
+            }),
+        });
+        if (taken.length > 0)
+            lines.push(`Backups taken: ${taken.map((t) => `${t.name} → ${t.path} (${formatBytes(t.bytes)})`).join(', ')}.`);
+    }
+    const migrations = events.findLast((e) => e.step === 'migrations' && e.status !== 'start');
+    const migrationsStarted = events.some((e) => e.step === 'migrations');
+    if (migrations !== undefined)
+        lines.push(migrations.status === 'ok' ? `Migrations ran in a one-off ${migrations.service} container.` : `Migrations failed: ${migrations.message}.`);
+    else if (migrationsStarted)
+        lines.push('Migrations started but did not report an end.');
+    for (const warning of events.filter((e) => e.step === 'warning'))
+        lines.push(`**Warning:** ${warning.message}.`);
+    const smoke = events.filter((e) => e.step === 'smoke' && e.status !== 'start');
+    if (smoke.length > 0)
+        tables.push({ header: ['Smoke check', 'Result'], rows: smoke.map((e) => [e.service, e.status === 'ok' ? 'passed' : `${e.status}: ${e.message}`]) });
+    const hooks = events.filter((e) => e.step === 'hook' && e.status !== 'start');
+    if (hooks.length > 0)
+        tables.push({ header: ['Hook', 'Result'], rows: hooks.map((e) => [e.service, e.status === 'ok' ? 'ok' : `${e.status}: ${e.message}`]) });
+    return { lines, tables };
+}
 /**
  * Connects once, checks the host, takes the lock, uploads, pulls every target image, and runs
  * the host-side transaction, streaming its events. Returns the run's result.
@@ -49091,7 +49252,7 @@ async function switchEnvironment(context, request) {
     const stream = new EventStream((event) => reporter.info(describeEvent(event)));
     let plan;
     try {
-        const needsHttp = names.some((name) => manifest.services[name]?.health?.http !== undefined);
+        const needsHttp = names.some((name) => manifest.services[name]?.health?.http !== undefined) || (request.kind === 'deploy' && (manifest.smoke ?? []).some((check) => 'http' in check));
         const preflight = await timer.time('preflight', () => runPreflight(executor, path, needsHttp));
         reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
         await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
@@ -49114,6 +49275,8 @@ async function switchEnvironment(context, request) {
             leaseSeconds: LEASE_SECONDS,
             startedAt,
             action: request.kind,
+            // Hooks, backups, migrations and smoke checks belong to deploys; a rollback runs none.
+            steps: request.kind === 'deploy' ? planDataSteps(manifest) : NO_DATA_STEPS,
         };
         const owner = { run: runId, actor: plan.actor, url: plan.runUrl, started: startedAt.toISOString() };
         await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
@@ -49159,7 +49322,7 @@ async function switchEnvironment(context, request) {
     const outcome = outcomeOf(events);
     const result = outcome?.result ?? 'failed';
     const status = result === 'success' ? 'success' : result === 'rolled-back' ? 'rolled-back' : 'failed';
-    const logs = events.filter((e) => e.step === 'logs' && e.message.trim() !== '');
+    const logs = events.filter((e) => (e.step === 'logs' || e.step === 'output') && e.message.trim() !== '');
     const verb = request.kind === 'rollback' ? 'rollback' : 'deploy';
     const lines = [];
     if (status === 'success')
@@ -49170,7 +49333,11 @@ async function switchEnvironment(context, request) {
         lines.push('Every changed service was switched back to its previous version, which is healthy.');
     if (result === 'rollback-failed')
         lines.push('**The rollback did not finish cleanly: check the host.**');
-    const details = logs.length > 0 ? logs.map((e) => `last log lines of ${e.service}:\n${e.message}`).join('\n\n') : undefined;
+    const data = dataSummary(events);
+    lines.push(...data.lines);
+    for (const warning of events.filter((e) => e.step === 'warning'))
+        reporter.warning(warning.message);
+    const details = logs.length > 0 ? logs.map((e) => `${e.step === 'logs' ? 'last log lines' : 'last output lines'} of ${e.service}:\n${e.message}`).join('\n\n') : undefined;
     if (status !== 'success')
         reporter.error(`${verb} of ${version} to ${environment.name}: ${result}: ${outcome?.message ?? ''}${details === undefined ? '' : `\n${details}`}`);
     return {
@@ -49184,7 +49351,7 @@ async function switchEnvironment(context, request) {
         summary: {
             title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : `failed to ${verb} to`} ${version}`,
             lines,
-            tables: [serviceTable(plan.services, events), { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
+            tables: [serviceTable(plan.services, events), ...data.tables, { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
             details,
         },
     };
@@ -49228,25 +49395,8 @@ async function deploy(context) {
             hint: 'set the input "version" to a version already in the registry (promotion), or leave build on',
         });
     }
-    const buildPlan = planBuild({
-        manifest,
-        manifestDir,
-        ref: settings.ref,
-        sha: settings.sha,
-        requested: settings.services,
-        version: settings.version,
-        repositoryOwner: settings.repositoryOwner,
-        repositoryUrl: settings.repositoryUrl,
-        now: new Date(clock.now()),
-    });
-    const inEnvironment = environmentServices(manifest, environment.name);
-    const names = buildPlan.selection.services.filter((name) => inEnvironment.includes(name));
-    if (names.length === 0) {
-        throw new errors_StackDeployError(`${buildPlan.selection.services.join(', ')} ${buildPlan.selection.services.length === 1 ? 'is' : 'are'} not deployed to ${environment.name}`, {
-            step: 'select',
-            hint: `environment "${environment.name}" runs: ${inEnvironment.join(', ')}`,
-        });
-    }
+    const buildPlan = planRelease(settings, manifest, new Date(clock.now()));
+    const names = servicesInEnvironment(buildPlan, manifest, environment.name);
     const builds = buildPlan.builds.filter((b) => names.includes(b.service));
     const versionTag = dockerTagFor(buildPlan.version);
     let targets = [];
@@ -49374,6 +49524,85 @@ function serviceRepositories(manifest, names, settings) {
         name,
         repo: manifest.services[name]?.build !== undefined ? defaultImage(manifest, name, settings.repositoryOwner) : `stack-deploy/${manifest.name}-${name}`,
     }));
+}
+
+;// CONCATENATED MODULE: ./src/engine/plan.ts
+
+
+
+
+
+
+
+
+
+
+
+function digestOf(ref) {
+    return ref === undefined ? '—' : ref.slice(ref.indexOf('@') + 1);
+}
+/**
+ * `plan`: what a deploy would do, changing nothing on the host (no lock, no upload, no ledger
+ * line). With a version already in the registry it compares digests; otherwise it builds the
+ * images locally (pushing nothing) to show their sizes.
+ */
+async function plan(context) {
+    const { settings, reporter, clock } = context;
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    if (!loaded.ok)
+        return loaded.result;
+    const manifest = loaded.manifest;
+    const environment = resolveEnvironment(manifest, settings.environment);
+    const buildPlan = planRelease(settings, manifest, new Date(clock.now()));
+    const names = servicesInEnvironment(buildPlan, manifest, environment.name);
+    const builds = buildPlan.builds.filter((b) => names.includes(b.service));
+    const versionTag = dockerTagFor(buildPlan.version);
+    let promoted;
+    let built = [];
+    if (builds.length > 0) {
+        if (!settings.build)
+            promoted = await promotedImages(context, builds, versionTag);
+        else
+            built = await buildAndMeasure(context, builds, versionTag);
+    }
+    const repos = serviceRepositories(manifest, names, settings);
+    const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => connectToEnvironment(context, environment));
+    let output;
+    try {
+        output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }).state, manifest.name, repos), { step: 'plan' })).stdout;
+    }
+    finally {
+        await executor.close();
+    }
+    const state = parseHostState(output, names);
+    const rows = names.map((name) => {
+        const running = state.services.find((s) => s.name === name)?.container;
+        const repo = repos.find((r) => r.name === name)?.repo ?? '';
+        const current = running?.repoDigests.find((ref) => ref.startsWith(`${repo}@`));
+        const target = promoted?.find((t) => t.service === name)?.pinned;
+        const image = built.find((b) => b.service === name);
+        const isBuilt = builds.some((b) => b.service === name);
+        const restarts = !isBuilt ? 'if its compose definition changed' : image !== undefined ? 'yes (new build)' : running === undefined || digestOf(current) !== digestOf(target) ? 'yes' : 'no (same image)';
+        const size = image === undefined ? '—' : `${formatBytes(image.bytes)}${image.previous === undefined ? '' : ` (${formatSizeDelta(image.bytes, image.previous.bytes)} vs ${image.previous.tag})`}`;
+        return [name, running?.version ?? (running === undefined ? 'not running' : '—'), digestOf(current), !isBuilt ? 'from compose' : image !== undefined ? `new build of ${buildPlan.version}` : digestOf(target), restarts, size];
+    });
+    const steps = [
+        ...(manifest.backup ?? []).map((b) => `backup ${b.name} (${b.service})`),
+        ...(manifest.migrations === undefined ? [] : [`migrations in a one-off ${manifest.migrations.service} container`]),
+        ...(manifest.smoke ?? []).map((s) => `smoke check ${s.name}`),
+        ...[...(manifest.hooks?.pre_deploy ?? []), ...(manifest.hooks?.post_deploy ?? [])].map((h) => `hook ${h.join(' ')}`),
+    ];
+    for (const row of rows)
+        reporter.info(`${row[0]}: ${row[1]} ${row[2]} -> ${row[3]}; restarts: ${row[4]}`);
+    return {
+        status: 'success',
+        outputs: { version: buildPlan.version, services: JSON.stringify(names) },
+        summary: {
+            title: `stack-deploy: plan for ${buildPlan.version} on ${environment.name} (nothing was changed)`,
+            lines: [state.lockOwner === undefined ? 'No deploy holds the lock now.' : `A deploy holds the lock now: ${state.lockOwner}`, steps.length === 0 ? 'No backups, migrations, smoke checks or hooks are configured.' : `Would also run: ${steps.join('; ')}.`],
+            tables: [{ header: ['Service', 'Running', 'Current digest', 'Would deploy', 'Restarts', 'Size'], rows }],
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/rollback.ts
@@ -49568,6 +49797,7 @@ async function unlock(context) {
 
 
 
+
 /**
  * Runs one command to its end and never throws: every failure becomes a `failed` result whose
  * summary says where it happened and what to do next.
@@ -49590,10 +49820,12 @@ async function runCommand(context) {
                 return await status_status(context);
             case 'unlock':
                 return await unlock(context);
-            default:
-                throw new errors_StackDeployError(`the command "${settings.command}" is not available in this version of stack-deploy`, {
-                    hint: 'use one of: validate, check, build, deploy, rollback, status, unlock',
-                });
+            case 'plan':
+                return await plan(context);
+            default: {
+                const unknown = settings.command;
+                throw new errors_StackDeployError(`the command "${String(unknown)}" is not a command`);
+            }
         }
     }
     catch (error) {
@@ -49713,6 +49945,7 @@ const COMMON = `Settings:
       --env-file FILE      dotenv file written to the host as the stack's env file
       --ref REF            the Git ref being released (default: the checked-out one)
       --lock-timeout DUR   how long to wait for another deploy's lock (default: 10m)
+      --no-build           deploy/plan: use the images of --version already in the registry
       --json               print the result as JSON on stdout
   -h, --help               this help
   -V, --tool-version       print stack-deploy's own version`;
@@ -49723,6 +49956,10 @@ Commands:
   check      connect to an environment's host and report its Docker and Compose
   build      build and push the images the Git ref releases, within their size budgets
   deploy     build, push, and switch an environment's host to them, rolling back on failure
+  rollback   switch an environment back to its previous release, or to --version
+  status     what runs on an environment's host, and its last releases
+  plan       what a deploy would do, changing nothing on the host
+  unlock     free a deploy lock left by a run that died
   schema     print the JSON Schema of stack.yml
   help       this text
 
@@ -49752,6 +49989,30 @@ and STACK_DEPLOY_REGISTRY_PASSWORD, or GITHUB_TOKEN for ghcr.io, or your docker 
 Builds and pushes like "build", then switches the environment's host to the new images as one
 transaction: pull first, health-gated switch, automatic rollback to the last good release.
 Exit codes: 0 deployed, 1 failed (nothing changed, or check the host), 3 failed and rolled back.
+`,
+    rollback: `Usage: stack-deploy rollback -e ENVIRONMENT [--services LIST] [--version VERSION]
+
+Without --version, switches every built service of the environment (or --services) back to its
+:rollback image, the release before the current one. With --version, to the images the host's
+ledger records for a successful deploy of that version (an unknown version is refused before the
+lock is taken). Same lock, health gate and ledger as a deploy.
+`,
+    status: `Usage: stack-deploy status -e ENVIRONMENT [--json]
+
+Per service: the running version and digest, its health and since when, the version a rollback
+would go to; and the last 10 ledger entries. Read only: takes no lock.
+`,
+    plan: `Usage: stack-deploy plan -e ENVIRONMENT [--ref REF | --version VERSION --no-build]
+
+Shows what a deploy would do: per service the running digest and the one that would be deployed,
+which services restart, image sizes, and the backups, migrations, smoke checks and hooks that
+would run. Builds locally without pushing (or reads the registry with --no-build); changes
+nothing on the host.
+`,
+    unlock: `Usage: stack-deploy unlock -e ENVIRONMENT
+
+Frees the host's deploy lock whoever holds it (use it when the run that held it died) and writes
+who did it to the ledger.
 `,
     schema: `Usage: stack-deploy schema
 
