@@ -14,7 +14,7 @@ import {
 import type { Command } from '../../../src/commands/command';
 import { StackDeployError } from '../../../src/errors';
 import type { ExecOptions, ExecResult, Executor } from '../../../src/exec/executor';
-import { rejectionOf, seededRandom } from '../helpers';
+import { rejectionOf, seededRandom, thrownBy } from '../helpers';
 
 /** Deterministic PRNG (mulberry32). */
 
@@ -25,17 +25,6 @@ function layerBytes(length: number, seed: number): Buffer {
   const text = Buffer.from(`layer ${seed}: the same line again and again\n`);
   for (let i = 0; i < length; i += 1) bytes[i] = Math.floor(i / 4096) % 2 === 0 ? Math.floor(random() * 256) : (text[i % text.length] ?? 0);
   return bytes;
-}
-
-
-function thrownBySync(run: () => unknown): StackDeployError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StackDeployError);
-    return error as StackDeployError;
-  }
-  return expect.unreachable('expected a StackDeployError');
 }
 
 describe('formatBytes', () => {
@@ -114,13 +103,13 @@ describe('manifestCompressedSize', () => {
     ['a negative size', JSON.stringify({ schemaVersion: 2, config: { size: -1 }, layers: [] }), /config\.size/u],
     ['not JSON', '<html>', /not JSON/u],
   ])('refuses %s', (_kind, raw, message) => {
-    const error = thrownBySync(() => manifestCompressedSize(raw));
+    const error = thrownBy(() => manifestCompressedSize(raw));
     expect(error.message).toMatch(message);
     expect(error.context.step).toBe('size');
   });
 
   test('an index asks for a platform', () => {
-    expect(thrownBySync(() => manifestCompressedSize(INDEX)).context.hint).toMatch(/platform/u);
+    expect(thrownBy(() => manifestCompressedSize(INDEX)).context.hint).toMatch(/platform/u);
   });
 });
 
@@ -141,11 +130,11 @@ describe('pickPlatformManifest', () => {
     ['a malformed platform', INDEX, 'amd64', /not of the form/u],
     ['a single-platform manifest', DOCKER_V2, 'linux/amd64', /not an index/u],
   ])('refuses %s', (_case, raw, platform, message) => {
-    expect(thrownBySync(() => pickPlatformManifest(raw, platform)).message).toMatch(message);
+    expect(thrownBy(() => pickPlatformManifest(raw, platform)).message).toMatch(message);
   });
 
   test('a missing platform lists the ones there are, without attestations', () => {
-    expect(thrownBySync(() => pickPlatformManifest(INDEX, 'windows/amd64')).context.hint).toBe(
+    expect(thrownBy(() => pickPlatformManifest(INDEX, 'windows/amd64')).context.hint).toBe(
       'choose one of: linux/amd64, linux/arm64/v8, linux/arm/v6, linux/arm/v7',
     );
   });
