@@ -157,7 +157,8 @@ printf '%s\\n' "$3" > "$state/last-run"
 setsid nohup sh "$state/transaction.sh" "$run_dir" > "$run_dir/script.log" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$run_dir/pid"
-tail --pid="$pid" -n +1 -f "$run_dir/events.jsonl"
+# -s 0.1: notice the end of the transaction within 0.1 s (tail's default check is every second).
+tail -s 0.1 --pid="$pid" -n +1 -f "$run_dir/events.jsonl"
 if [ ! -s "$run_dir/result" ]; then
   echo "transaction ended without a result; its log:" >&2
   tail -n 30 "$run_dir/script.log" >&2

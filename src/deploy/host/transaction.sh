@@ -71,7 +71,11 @@ compose() {
 
 svc() { eval "printf '%s' \"\${SVC_$1_$2}\""; }
 
-container_of() { compose "$STATE_DIR/images.yml" -- ps -q "$1" 2>/dev/null | head -n 1; }
+# The running container of a service, found by the labels Compose (v1 and v2) puts on it: one
+# docker call, not a Compose start-up, since it runs on every health poll.
+container_of() {
+  docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1" 2>/dev/null | head -n 1
+}
 
 probe_http() {
   if command -v curl >/dev/null 2>&1; then
