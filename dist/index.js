@@ -68609,7 +68609,8 @@ class SizeBudgetError extends errors_StackDeployError {
         this.images = images;
     }
 }
-function clientFor(context, registry, clients) {
+/** One registry client per registry for a run, with the credentials it may read the registry with. */
+function registryClientFor(context, registry, clients) {
     let client = clients.get(registry);
     if (client === undefined) {
         // Reading the registry may also use the runner's own docker login (never sent to a host).
@@ -68661,7 +68662,7 @@ async function buildAndMeasure(context, builds, versionTag, clients = new Map())
     await buildImages(builds, { executor: local, reporter, builder, cache });
     return reporter.group('Measure image sizes', async () => {
         const results = await settleWithLimit(builds, (0,external_node_os_namespaceObject.availableParallelism)(), async (build) => {
-            const client = clientFor(context, parseImageRef(build.image).registry, clients);
+            const client = registryClientFor(context, parseImageRef(build.image).registry, clients);
             const [size, previous] = await Promise.all([measureImageSize(local, build.releaseRef, { service: build.service }), previousRelease(context, client, build, versionTag)]);
             const image = { service: build.service, image: build.image, releaseRef: build.releaseRef, bytes: size.compressedBytes, sizeLimit: build.sizeLimit, previous };
             reporter.info(sizeRow(image).join('  '));
@@ -68697,7 +68698,7 @@ async function buildAndPublish(context, builds, versionTag) {
     await reporter.group('Push images', () => withRegistryLogins(local, logins, (registry) => context.cleanup.registryLogin(registry), () => pushImages(local, builds)));
     return reporter.group('Read back digests', async () => Promise.all(measured.map(async (image) => {
         const { registry, repository } = parseImageRef(image.image);
-        const manifest = await clientFor(context, registry, clients).manifest(repository, versionTag);
+        const manifest = await registryClientFor(context, registry, clients).manifest(repository, versionTag);
         if (manifest === undefined) {
             throw new errors_StackDeployError(`the registry has no ${image.releaseRef} right after it was pushed`, { service: image.service, step: 'push' });
         }
@@ -81474,8 +81475,6 @@ async function acquireLock(executor, args, clock, reporter) {
 
 
 
-
-
 const LEASE_SECONDS = 15 * 60;
 /** Times each phase of the run, for the summary. */
 class PhaseTimer {
@@ -81738,12 +81737,7 @@ async function promotedImages(context, builds, versionTag) {
     const clients = new Map();
     const found = await Promise.all(builds.map(async (build) => {
         const { registry, repository } = parseImageRef(build.image);
-        let client = clients.get(registry);
-        if (client === undefined) {
-            client = new RegistryClient(registry, { credentials: credentialsFor(registry, context.settings) ?? dockerConfigCredentials(registry, context.env) });
-            clients.set(registry, client);
-        }
-        const manifest = await client.manifest(repository, versionTag);
+        const manifest = await registryClientFor(context, registry, clients).manifest(repository, versionTag);
         return { build, digest: manifest?.digest };
     }));
     const missing = found.filter((f) => f.digest === undefined).map((f) => `${f.build.image}:${versionTag}`);

@@ -37,7 +37,8 @@ export class SizeBudgetError extends StackDeployError {
   }
 }
 
-function clientFor(context: RunContext, registry: string, clients: Map<string, RegistryClient>): RegistryClient {
+/** One registry client per registry for a run, with the credentials it may read the registry with. */
+export function registryClientFor(context: RunContext, registry: string, clients: Map<string, RegistryClient>): RegistryClient {
   let client = clients.get(registry);
   if (client === undefined) {
     // Reading the registry may also use the runner's own docker login (never sent to a host).
@@ -91,7 +92,7 @@ export async function buildAndMeasure(context: RunContext, builds: readonly Serv
   await buildImages(builds, { executor: local, reporter, builder, cache });
   return reporter.group('Measure image sizes', async () => {
     const results = await settleWithLimit(builds, availableParallelism(), async (build): Promise<BuiltImage> => {
-      const client = clientFor(context, parseImageRef(build.image).registry, clients);
+      const client = registryClientFor(context, parseImageRef(build.image).registry, clients);
       const [size, previous] = await Promise.all([measureImageSize(local, build.releaseRef, { service: build.service }), previousRelease(context, client, build, versionTag)]);
       const image = { service: build.service, image: build.image, releaseRef: build.releaseRef, bytes: size.compressedBytes, sizeLimit: build.sizeLimit, previous };
       reporter.info(sizeRow(image).join('  '));
@@ -134,7 +135,7 @@ export async function buildAndPublish(context: RunContext, builds: readonly Serv
     Promise.all(
       measured.map(async (image) => {
         const { registry, repository } = parseImageRef(image.image);
-        const manifest = await clientFor(context, registry, clients).manifest(repository, versionTag);
+        const manifest = await registryClientFor(context, registry, clients).manifest(repository, versionTag);
         if (manifest === undefined) {
           throw new StackDeployError(`the registry has no ${image.releaseRef} right after it was pushed`, { service: image.service, step: 'push' });
         }

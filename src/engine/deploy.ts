@@ -15,9 +15,8 @@ import type { SshExecutor } from '../exec/ssh';
 import type { Manifest } from '../manifest';
 import { dockerTagFor } from '../release/select';
 import { RegistryClient } from '../registry/client';
-import { dockerConfigCredentials } from '../registry/docker-config';
 import { parseImageRef } from '../registry/image-ref';
-import { buildAndPublish } from './build';
+import { buildAndPublish, registryClientFor } from './build';
 import { connectToEnvironment } from './connect';
 import type { RunContext } from './context';
 import { type ResolvedEnvironment, resolveEnvironment } from './environment';
@@ -322,12 +321,7 @@ export async function promotedImages(context: RunContext, builds: readonly Servi
   const found = await Promise.all(
     builds.map(async (build) => {
       const { registry, repository } = parseImageRef(build.image);
-      let client = clients.get(registry);
-      if (client === undefined) {
-        client = new RegistryClient(registry, { credentials: credentialsFor(registry, context.settings) ?? dockerConfigCredentials(registry, context.env) });
-        clients.set(registry, client);
-      }
-      const manifest = await client.manifest(repository, versionTag);
+      const manifest = await registryClientFor(context, registry, clients).manifest(repository, versionTag);
       return { build, digest: manifest?.digest };
     }),
   );
