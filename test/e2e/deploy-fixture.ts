@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from '../lab/lab';
-import { type ActionRun, ACTION_ENTRY, parseFileCommands } from './run-action';
+import { type ActionRun, ACTION_ENTRY, createStepFiles, stepEnvironment, stepResult } from './run-action';
 
 /**
  * A two-service stack (web: busybox httpd on a loopback port; worker: a shell loop) in a
@@ -100,19 +100,8 @@ environments:
 
   /** Runs the bundled action's main step asynchronously (for tests that act during a deploy). */
   start(version: string, inputs: Record<string, string> = {}, extraEnv: Record<string, string> = {}): { done: Promise<ActionRun> } {
-    const files = { output: join(this.dir, `out-${version}`), summary: join(this.dir, `sum-${version}`), state: join(this.dir, `state-${version}`) };
-    for (const file of Object.values(files)) writeFileSync(file, '');
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/root',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_STATE: files.state,
-      ...this.env(version),
-      ...extraEnv,
-    };
-    for (const [name, value] of Object.entries(this.inputs(inputs))) env[`INPUT_${name.toUpperCase()}`] = value;
+    const files = createStepFiles(this.dir, `-${version}`);
+    const env = stepEnvironment(files, this.inputs(inputs), { ...this.env(version), ...extraEnv });
     const child = spawn(process.execPath, [ACTION_ENTRY], { cwd: this.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -122,14 +111,7 @@ environments:
     const done = new Promise<ActionRun>((resolve) => {
       child.on('close', (code) => {
         clearTimeout(timer);
-        resolve({
-          exitCode: code ?? -1,
-          stdout,
-          stderr,
-          outputs: parseFileCommands(readFileSync(files.output, 'utf8')),
-          summary: readFileSync(files.summary, 'utf8'),
-          state: parseFileCommands(readFileSync(files.state, 'utf8')),
-        });
+        resolve(stepResult(files, code ?? -1, stdout, stderr));
       });
     });
     return { done };

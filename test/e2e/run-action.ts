@@ -36,6 +36,55 @@ export function parseFileCommands(text: string): Record<string, string> {
   return values;
 }
 
+/** The runner's file-command files for one step, created empty in `dir`. */
+export interface StepFiles {
+  readonly output: string;
+  readonly summary: string;
+  readonly state: string;
+}
+
+export function createStepFiles(dir: string, suffix = ''): StepFiles {
+  const files = { output: join(dir, `output${suffix}`), summary: join(dir, `summary${suffix}`), state: join(dir, `state${suffix}`) };
+  for (const file of Object.values(files)) writeFileSync(file, '');
+  return files;
+}
+
+/**
+ * The environment the runner gives a JavaScript action's step: inputs as INPUT_* (names
+ * upper-cased, spaces as "_", hyphens kept), saved state as STATE_*, and the file commands.
+ */
+export function stepEnvironment(
+  files: StepFiles,
+  inputs: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, string>> = {},
+  state: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_STATE: files.state,
+    ...extra,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /gu, '_').toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(state)) env[`STATE_${name}`] = value;
+  return env;
+}
+
+/** What a finished step left: its exit code, output, and the file commands it wrote. */
+export function stepResult(files: StepFiles, exitCode: number, stdout: string, stderr: string): ActionRun {
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseFileCommands(readFileSync(files.output, 'utf8')),
+    summary: readFileSync(files.summary, 'utf8'),
+    state: parseFileCommands(readFileSync(files.state, 'utf8')),
+  };
+}
+
 /**
  * Runs the bundled action as the GitHub runner does: `node dist/index.js` with INPUT_* variables
  * (names upper-cased, hyphens kept), GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and GITHUB_STATE files.
@@ -47,21 +96,8 @@ export function runAction(
 ): ActionRun {
   const dir = mkdtempSync(join(tmpdir(), 'action-run-'));
   try {
-    const files = { output: join(dir, 'output'), summary: join(dir, 'summary'), state: join(dir, 'state') };
-    for (const file of Object.values(files)) writeFileSync(file, '');
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/root',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_STATE: files.state,
-      GITHUB_WORKSPACE: options.cwd ?? REPO_ROOT,
-      RUNNER_TEMP: dir,
-      ...options.env,
-    };
-    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /gu, '_').toUpperCase()}`] = value;
-    for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
+    const files = createStepFiles(dir);
+    const env = stepEnvironment(files, inputs, { GITHUB_WORKSPACE: options.cwd ?? REPO_ROOT, RUNNER_TEMP: dir, ...options.env }, options.state);
     const child = spawnSync(process.execPath, [ACTION_ENTRY], {
       cwd: options.cwd ?? REPO_ROOT,
       env,
@@ -70,14 +106,7 @@ export function runAction(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     if (child.error !== undefined) throw child.error;
-    return {
-      exitCode: child.status ?? -1,
-      stdout: child.stdout,
-      stderr: child.stderr,
-      outputs: parseFileCommands(readFileSync(files.output, 'utf8')),
-      summary: readFileSync(files.summary, 'utf8'),
-      state: parseFileCommands(readFileSync(files.state, 'utf8')),
-    };
+    return stepResult(files, child.status ?? -1, child.stdout, child.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
