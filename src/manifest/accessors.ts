@@ -1,4 +1,5 @@
 import { StackDeployError } from '../errors';
+import { splitImageReference } from './fields';
 import type { Manifest, ManifestEnvironment, ManifestService } from './schema';
 import { didYouMean } from './suggest';
 
@@ -47,4 +48,40 @@ function environmentOf(manifest: Manifest, environment: string): ManifestEnviron
 /** The services deployed to an environment: its `services` list, or every service in manifest order. */
 export function environmentServices(manifest: Manifest, environment: string): string[] {
   return [...(environmentOf(manifest, environment).services ?? Object.keys(manifest.services))];
+}
+
+/**
+ * What a service is:
+ * - `built`: stack-deploy builds and releases its image;
+ * - `shared`: it runs a built service's image (`image_from`, or `image` equal to that service's
+ *   repository) and follows that service;
+ * - `pinned`: its `image` has a tag or digest, deployed at exactly that pin;
+ * - `compose`: neither: the compose files say what it runs; stack.yml configures it.
+ * Pinned and compose services are the stack's infrastructure.
+ */
+export type ServiceKind = { readonly kind: 'built' } | { readonly kind: 'shared'; readonly builder: string } | { readonly kind: 'pinned'; readonly image: string } | { readonly kind: 'compose' };
+
+export function serviceKind(manifest: Manifest, service: string, repositoryOwner: string | undefined): ServiceKind {
+  const config = serviceOf(manifest, service);
+  if (config.build !== undefined) return { kind: 'built' };
+  if (config.image_from !== undefined) return { kind: 'shared', builder: config.image_from };
+  if (config.image === undefined) return { kind: 'compose' };
+  const reference = splitImageReference(config.image);
+  if (reference?.tag !== undefined || reference?.digest !== undefined) return { kind: 'pinned', image: config.image };
+  const builder = Object.keys(manifest.services).find((name) => manifest.services[name]?.build !== undefined && defaultImage(manifest, name, repositoryOwner) === config.image);
+  if (builder === undefined) {
+    throw new StackDeployError(`services.${service}.image "${config.image}" has no tag, and no built service of stack.yml has that repository`, {
+      service,
+      hint: `pin it with a tag or digest (e.g. "${config.image}:1.2"), or name the built service whose image it runs with image_from`,
+    });
+  }
+  return { kind: 'shared', builder };
+}
+
+/** Services that are released with `builder` because they run its image (not the builder itself). */
+export function followersOf(manifest: Manifest, builder: string, repositoryOwner: string | undefined): string[] {
+  return Object.keys(manifest.services).filter((name) => {
+    const kind = serviceKind(manifest, name, repositoryOwner);
+    return kind.kind === 'shared' && kind.builder === builder;
+  });
 }

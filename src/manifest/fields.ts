@@ -186,6 +186,27 @@ function imageRepositoryMessage(input: unknown): string {
 /** A docker image repository such as `ghcr.io/acme/shop-api`: lowercase, no tag, no digest. */
 export const imageRepository = z.string().regex(IMAGE_REPOSITORY, { error: (issue) => imageRepositoryMessage(issue.input) });
 
+const IMAGE_REFERENCE = new RegExp(`^(${IMAGE_REPOSITORY.source.slice(1, -1)})(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`, 'u');
+
+/** Splits `repo[:tag][@sha256:…]`; undefined when it is no image reference. */
+export function splitImageReference(reference: string): { repository: string; tag?: string; digest?: string } | undefined {
+  const match = IMAGE_REFERENCE.exec(reference);
+  if (match === null) return undefined;
+  return { repository: match[1] ?? '', tag: match[2], digest: match[3] };
+}
+
+/**
+ * An image: a repository (`ghcr.io/acme/shop-api`, built or shared) or a reference pinned by tag
+ * or digest (`postgres:15.6`, `nats@sha256:…`).
+ */
+export const imageReference = z.string().regex(IMAGE_REFERENCE, {
+  error: (issue) => {
+    const shown = describeValue(issue.input);
+    if (typeof issue.input === 'string' && issue.input !== issue.input.toLowerCase() && IMAGE_REFERENCE.test(issue.input.toLowerCase())) return `${shown} must be lowercase`;
+    return `${shown} is not a valid image like "ghcr.io/acme/shop-api" or, pinned, "postgres:15.6"`;
+  },
+});
+
 /** A registry host such as `ghcr.io` or `registry.example.com:5000`. */
 export const registryHost = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$/u, {
   error: (issue) => `${describeValue(issue.input)} is not a valid registry host like "ghcr.io"`,

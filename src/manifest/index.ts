@@ -1,4 +1,5 @@
-export { defaultImage, DEFAULT_REGISTRY_HOST, environmentServices, releaseTagPattern } from './accessors';
+export { defaultImage, DEFAULT_REGISTRY_HOST, environmentServices, followersOf, releaseTagPattern, serviceKind } from './accessors';
+export type { ServiceKind } from './accessors';
 export { parseDuration } from './duration';
 export { formatIssue } from './issues';
 export type { ManifestIssue } from './issues';

@@ -1,11 +1,20 @@
+import type { ComposeModel } from '../compose/model';
 import type { ManifestIssue } from './issues';
 import { compareIssuePositions } from './issues';
 import type { Manifest } from './schema';
-import { validateManifestData } from './validate';
+import { type ComposeNames, validateManifestData } from './validate';
 import { type LocatedIssue, locateIssue, readYaml } from './yaml-source';
 
 export type LoadResult =
-  | { ok: true; file: string; manifest: Manifest }
+  | {
+      ok: true;
+      file: string;
+      manifest: Manifest;
+      /** Each environment's compose files as read (loadManifest only). */
+      compose?: Readonly<Record<string, ComposeModel>>;
+      /** Things that validate but probably do not work. */
+      warnings?: readonly string[];
+    }
   | { ok: false; file: string; issues: ManifestIssue[] };
 
 const EMPTY_FILE_MESSAGE =
@@ -17,7 +26,7 @@ function failure(file: string, issues: readonly LocatedIssue[]): LoadResult {
 }
 
 /** Parses and validates manifest text. `file` is only used to label issues, exactly as given. */
-export function parseManifest(text: string, file: string): LoadResult {
+export function parseManifest(text: string, file: string, compose: ComposeNames = {}): LoadResult {
   const yaml = readYaml(text);
   if (!yaml.ok) return failure(file, yaml.issues);
   if (yaml.isEmpty) return failure(file, [{ line: 1, column: 1, path: '', message: EMPTY_FILE_MESSAGE }]);
@@ -30,7 +39,7 @@ export function parseManifest(text: string, file: string): LoadResult {
     return failure(file, [...yaml.duplicateKeys, { line: 1, column: 1, path: '', message: `invalid YAML: ${reason}` }]);
   }
 
-  const validation = validateManifestData(data);
+  const validation = validateManifestData(data, compose);
   if (validation.ok && yaml.duplicateKeys.length === 0) return { ok: true, file, manifest: validation.manifest };
   const located = validation.ok ? [] : validation.issues.map((issue) => locateIssue(yaml.source, issue));
   return failure(file, [...yaml.duplicateKeys, ...located]);

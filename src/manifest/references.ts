@@ -69,15 +69,57 @@ function listIssues(section: 'backup' | 'smoke', list: unknown, services: readon
   return issues;
 }
 
-export function referenceIssues(data: unknown): PathIssue[] {
+function imageFromIssues(services: Record<string, unknown>): PathIssue[] {
+  const built = Object.keys(services).filter((name) => isMapping(services[name]) && services[name].build !== undefined);
+  return Object.entries(services).flatMap(([name, config]): PathIssue[] => {
+    if (!isMapping(config) || typeof config.image_from !== 'string' || config.build !== undefined) return [];
+    const path = ['services', name, 'image_from'];
+    if (config.image_from === name) return [{ path, target: 'value', message: 'a service cannot share its own image' }];
+    if (built.includes(config.image_from)) return [];
+    const unknown = unknownServiceIssue(path, config.image_from, Object.keys(services), `service "${name}"`);
+    return [unknown ?? { path, target: 'value', message: `names service ${describeValue(config.image_from)}, which is not built by stack-deploy (it has no "build")` }];
+  });
+}
+
+/**
+ * `composeServices`: services the compose files define, which `backup`, `migrations` and
+ * `environments.*.services` may name too (undefined when the compose files were not read).
+ */
+export function referenceIssues(data: unknown, composeServices: readonly string[] = []): PathIssue[] {
   if (!isMapping(data)) return [];
-  const services = isMapping(data.services) ? Object.keys(data.services) : undefined;
+  const declared = isMapping(data.services) ? Object.keys(data.services) : undefined;
+  const services = declared === undefined ? undefined : [...declared, ...composeServices.filter((name) => !declared.includes(name))];
   const issues = [...listIssues('backup', data.backup, services), ...listIssues('smoke', data.smoke, services)];
   if (services === undefined) return issues;
   issues.push(...environmentIssues(data.environments, services));
+  if (isMapping(data.services)) issues.push(...imageFromIssues(data.services));
   if (isMapping(data.migrations)) {
     const unknown = unknownServiceIssue(['migrations', 'service'], data.migrations.service, services, 'migrations');
     if (unknown !== undefined) issues.push(unknown);
+  }
+  return issues;
+}
+
+/**
+ * Every service an environment runs from stack.yml must be defined in that environment's compose
+ * files (`byEnvironment`: the names they define, per environment whose files were read).
+ */
+export function composeIssues(data: unknown, byEnvironment: Readonly<Record<string, readonly string[]>>): PathIssue[] {
+  if (!isMapping(data) || !isMapping(data.services) || !isMapping(data.environments)) return [];
+  const declared = Object.keys(data.services);
+  const issues: PathIssue[] = [];
+  for (const [environment, settings] of Object.entries(data.environments)) {
+    const defined = byEnvironment[environment];
+    if (defined === undefined || !isMapping(settings)) continue;
+    const files = Array.isArray(settings.compose) ? settings.compose.join(', ') : String(settings.compose);
+    const listed = Array.isArray(settings.services) ? settings.services : undefined;
+    const candidates: [unknown, (string | number)[]][] = listed === undefined ? declared.map((name) => [name, ['services', name]]) : listed.map((name: unknown, i) => [name, ['environments', environment, 'services', i]]);
+    for (const [name, path] of candidates) {
+      if (typeof name !== 'string' || defined.includes(name) || (listed !== undefined && !declared.includes(name))) continue;
+      const issue: PathIssue = { path, target: listed === undefined ? 'key' : 'value', message: `service "${name}" is not defined in the compose files of environment "${environment}" (${files})` };
+      const hint = didYouMean(name, defined);
+      issues.push(hint === undefined ? { ...issue, hint: `they define: ${defined.join(', ') || 'no services'}` } : { ...issue, hint });
+    }
   }
   return issues;
 }

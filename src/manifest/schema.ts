@@ -5,7 +5,8 @@ import {
   argv,
   duration,
   httpUrl,
-  imageRepository,
+  imageReference,
+  splitImageReference,
   posixUser,
   registryHost,
   registryNamespace,
@@ -82,21 +83,40 @@ const healthSchema = z
   .meta({ not: { required: ['http', 'cmd'] } })
   .describe('How to tell that the service is healthy: `http` (probed on the host) or `cmd` (run in the container), or neither.');
 
+/** Which keys go together: a built service has no pin; a pinned or shared one is not built or released by tag. */
+function serviceKindRules(service: { build?: unknown; image?: string; image_from?: string; release_tag?: string }, context: z.core.$RefinementCtx): void {
+  const issue = (key: string, message: string) => context.addIssue({ code: 'custom', path: [key], input: service, message, params: { target: key === 'image' ? 'value' : 'key' } });
+  const pin = service.image === undefined ? undefined : splitImageReference(service.image);
+  const pinned = pin !== undefined && (pin.tag !== undefined || pin.digest !== undefined);
+  if (service.build !== undefined && pinned) issue('image', `${JSON.stringify(service.image)} must not include a ${pin.digest !== undefined ? 'digest' : 'tag'} for a built service: stack-deploy chooses the tag to deploy`);
+  if (service.image_from !== undefined && service.build !== undefined) issue('image_from', 'use either "build" or "image_from", not both: a service that shares another one\'s image is not built itself');
+  if (service.image_from !== undefined && service.image !== undefined) issue('image_from', 'use either "image" or "image_from", not both');
+  if (service.release_tag !== undefined && service.build === undefined) {
+    issue('release_tag', service.image_from !== undefined ? `a service that shares ${JSON.stringify(service.image_from)}'s image has no release tag of its own: it is released with ${JSON.stringify(service.image_from)}` : 'only built services have a release tag');
+  }
+}
+
 const serviceSchema = z
   .strictObject({
     build: buildSchema.optional(),
-    image: imageRepository
+    image: imageReference
       .optional()
-      .describe('Image repository without tag, e.g. `ghcr.io/acme/shop-api`. Default: `<registry.host>/<registry.namespace>/<service>`.'),
+      .describe(
+        'The image. For a built service: its repository without tag, e.g. `ghcr.io/acme/shop-api` (default: `<registry.host>/<registry.namespace>/<service>`). For a service that runs a built service\'s image: that repository, without tag. For a pinned service (a database, a queue): the image with its tag or digest, e.g. `postgres:15.6`, deployed at exactly that pin.',
+      ),
+    image_from: serviceReference
+      .optional()
+      .describe('The built service whose image this service runs (with its own `command` in the compose file): it is released, deployed and rolled back together with that service.'),
     size_limit: size()
       .optional()
       .describe('Largest allowed compressed image size as pushed, e.g. `20MB`, `512KiB`, `1.5GB` (SI units are powers of 1000, IEC units powers of 1024).'),
     release_tag: releaseTagGlob
       .optional()
-      .describe('Git tag glob that releases this service, with exactly one `*`. Default: `<service>-v*`.'),
+      .describe('Git tag glob that releases this service, with exactly one `*`. Default: `<service>-v*`. Only built services have one.'),
     health: healthSchema.optional(),
   })
-  .describe('A service of the stack, named as in the compose files.');
+  .superRefine(serviceKindRules, evenAfterOtherIssues)
+  .describe('A service of the stack, named as in the compose files: built (`build`), sharing a built image (`image_from`), pinned (`image` with a tag or digest), or configured only (neither: the compose file says what it runs).');
 
 const environmentSchema = z
   .strictObject({

@@ -8,7 +8,7 @@ function manifest(registry: string): Manifest {
     'name: shop',
     registry,
     'services:',
-    '  api: { image: ghcr.io/acme/shop-api, release_tag: api-release-* }',
+    '  api: { build: {}, image: ghcr.io/acme/shop-api, release_tag: api-release-* }',
     '  worker: {}',
     '  web_ui: {}',
     'environments:',

@@ -126,14 +126,34 @@ describe('schema problems', () => {
   it('reports a bad image reference with the reason', () => {
     expect(
       messages(
-        withLineReplaced(4, '  api: { image: ghcr.io/acme/api:1.0 }').replace(
+        withLineReplaced(4, '  api: { build: {}, image: ghcr.io/acme/api:1.0 }').replace(
           '  worker: {}',
           '  worker: { image: GHCR.io/Acme/worker }',
         ),
       ),
     ).toEqual([
-      'stack.yml:4:17 services.api.image: "ghcr.io/acme/api:1.0" must not include a tag: stack-deploy chooses the tag to deploy',
+      'stack.yml:4:28 services.api.image: "ghcr.io/acme/api:1.0" must not include a tag for a built service: stack-deploy chooses the tag to deploy',
       'stack.yml:5:20 services.worker.image: "GHCR.io/Acme/worker" must be lowercase',
+    ]);
+  });
+
+  it('reports keys that do not go together in a service', () => {
+    expect(
+      messages(
+        withLineReplaced(4, '  api: { build: {}, image_from: worker }').replace(
+          '  worker: {}',
+          '  worker: { image: postgres:15, release_tag: db-v* }',
+        ),
+      ),
+    ).toEqual([
+      'stack.yml:4:21 services.api.image_from: use either "build" or "image_from", not both: a service that shares another one\'s image is not built itself',
+      'stack.yml:5:33 services.worker.release_tag: only built services have a release tag',
+    ]);
+  });
+
+  it('reports image_from naming a service that is not built', () => {
+    expect(messages(withLineReplaced(4, '  api: { image_from: worker }'))).toEqual([
+      'stack.yml:4:22 services.api.image_from: names service "worker", which is not built by stack-deploy (it has no "build")',
     ]);
   });
 });

@@ -1,0 +1,206 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { interpolate } from './interpolate';
+
+/** Where something is in a compose file (1-based). */
+export interface ComposeLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A problem in the compose files, located in one of them. */
+export interface ComposeIssue extends ComposeLocation {
+  /** Key path in the compose file, e.g. `services.queue.image`. */
+  readonly path: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export interface ComposePort {
+  /** Host address the port is published on (`127.0.0.1`), or undefined for every interface. */
+  readonly hostIp?: string;
+  /** Published host port (or range), undefined when Compose chooses one. */
+  readonly published?: string;
+  readonly target: string;
+}
+
+/** What stack-deploy needs to know of one compose service, after merging, profiles and `${VAR}`. */
+export interface ComposeService {
+  readonly name: string;
+  readonly image?: string;
+  /** The compose file builds it (`build:`). */
+  readonly build: boolean;
+  readonly dependsOn: readonly string[];
+  /** A compose `healthcheck` with a test that is not disabled. */
+  readonly healthcheck: boolean;
+  readonly ports: readonly ComposePort[];
+  readonly networkMode?: string;
+  readonly containerName?: string;
+  readonly profiles: readonly string[];
+  /** Where the service is first defined. */
+  readonly where: ComposeLocation;
+}
+
+export interface ComposeModel {
+  /** The services Compose starts with the env file's `COMPOSE_PROFILES`, in file order. */
+  readonly services: readonly ComposeService[];
+  /** Every service defined, whatever its profiles. */
+  readonly all: readonly ComposeService[];
+  readonly issues: readonly ComposeIssue[];
+}
+
+type Raw = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+function ports(value: unknown): ComposePort[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown): ComposePort[] => {
+    if (isRecord(entry)) {
+      const target = text(entry.target);
+      return target === undefined ? [] : [{ target, published: text(entry.published), hostIp: text(entry.host_ip) }];
+    }
+    const spec = text(entry);
+    if (spec === undefined) return [];
+    const withoutProtocol = spec.replace(/\/(?:tcp|udp|sctp)$/u, '');
+    // [ip:][published:]target, where ip may be [v6].
+    const match = /^(?:(\[[^\]]*\]|[^:]*):)??(?:([^:]*):)?([^:]+)$/u.exec(withoutProtocol);
+    if (match === null) return [];
+    const [, hostIp, published, target] = match;
+    return [{ hostIp: hostIp === '' ? undefined : hostIp, published: published === '' ? undefined : published, target: target ?? '' }];
+  });
+}
+
+function dependsOn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap((entry: unknown) => (typeof entry === 'string' ? [entry] : []));
+  return isRecord(value) ? Object.keys(value) : [];
+}
+
+function hasHealthcheck(value: unknown): boolean {
+  if (!isRecord(value) || value.disable === true) return false;
+  const test = value.test;
+  if (Array.isArray(test)) return test[0] !== 'NONE' && test.length > 0;
+  return typeof test === 'string' && test !== '';
+}
+
+/** Interpolates every string value (not keys) of `value`, collecting required variables that are missing. */
+function interpolateTree(value: unknown, variables: ReadonlyMap<string, string>, strict: boolean, path: (string | number)[], missing: { path: (string | number)[]; message: string }[]): unknown {
+  if (typeof value === 'string') {
+    const result = interpolate(value, variables, strict);
+    for (const m of result.missing) missing.push({ path, message: m.message });
+    return result.value;
+  }
+  if (Array.isArray(value)) return value.map((entry: unknown, i) => interpolateTree(entry, variables, strict, [...path, i], missing));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, interpolateTree(entry, variables, strict, [...path, key], missing)]));
+  return value;
+}
+
+interface Merged {
+  image?: string;
+  build: boolean;
+  dependsOn: string[];
+  healthcheck: boolean;
+  ports: ComposePort[];
+  networkMode?: string;
+  containerName?: string;
+  profiles: string[];
+  where: ComposeLocation;
+}
+
+export interface ReadComposeOptions {
+  /** Directory the compose file names are relative to (the directory of stack.yml). */
+  readonly dir: string;
+  readonly files: readonly string[];
+  /** The env file's variables; undefined when they are not known (then `${VAR:?}` is not checked). */
+  readonly variables?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Reads compose files the way Compose does for what stack-deploy needs: several files merged in
+ * order, `${VAR}` from the env file, services filtered by `COMPOSE_PROFILES`.
+ */
+export async function readComposeFiles(options: ReadComposeOptions): Promise<ComposeModel> {
+  const issues: ComposeIssue[] = [];
+  const merged = new Map<string, Merged>();
+  const variables = options.variables ?? new Map<string, string>();
+  const strict = options.variables !== undefined;
+  for (const file of options.files) {
+    let source: string;
+    try {
+      source = await readFile(join(options.dir, file), 'utf8');
+    } catch {
+      issues.push({ file, line: 1, column: 1, path: '', message: `the compose file ${file} cannot be read`, hint: `compose files are named relative to the directory of stack.yml (${options.dir})` });
+      continue;
+    }
+    const lineCounter = new LineCounter();
+    const document = parseDocument(source, { lineCounter, uniqueKeys: false });
+    const at = (offset: number | undefined) => {
+      const { line, col } = lineCounter.linePos(offset ?? 0);
+      return { file, line, column: col };
+    };
+    const nodeAt = (path: (string | number)[]) => {
+      const node: unknown = document.getIn(path, true);
+      const range = isMap(node) || isSeq(node) ? node.range : (node as { range?: [number, number, number] } | undefined)?.range;
+      return at(range?.[0]);
+    };
+    if (document.errors.length > 0) {
+      const error = document.errors[0];
+      const first = (error?.message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/u, '').replace(/\.$/u, '');
+      const reason = `${first.charAt(0).toLowerCase()}${first.slice(1)}`;
+      issues.push({ ...at(error?.pos[0]), path: '', message: `the compose file does not parse: ${reason}` });
+      continue;
+    }
+    const missing: { path: (string | number)[]; message: string }[] = [];
+    const data = interpolateTree(document.toJS(), variables, strict, [], missing);
+    for (const m of missing) {
+      issues.push({ ...nodeAt(m.path), path: m.path.join('.'), message: m.message, hint: 'set it in the environment\'s env (the action\'s `env` input, or --env-file)' });
+    }
+    if (!isRecord(data) || !isRecord(data.services)) {
+      issues.push({ ...at(0), path: 'services', message: 'the compose file has no "services" mapping' });
+      continue;
+    }
+    for (const [name, raw] of Object.entries(data.services)) {
+      if (!isRecord(raw)) continue;
+      const previous = merged.get(name);
+      const node: unknown = document.getIn(['services', name], true);
+      const servicesNode: unknown = document.get('services', true);
+      const keyNode = isMap(servicesNode) ? servicesNode.items.find((pair) => (pair.key as { value?: unknown } | null)?.value === name)?.key : undefined;
+      const where = at((keyNode as { range?: [number] } | undefined)?.range?.[0] ?? (node as { range?: [number] } | undefined)?.range?.[0]);
+      merged.set(name, {
+        image: text(raw.image) ?? previous?.image,
+        build: raw.build !== undefined || (previous?.build ?? false),
+        dependsOn: [...new Set([...(previous?.dependsOn ?? []), ...dependsOn(raw.depends_on)])],
+        healthcheck: raw.healthcheck !== undefined ? hasHealthcheck(raw.healthcheck) : (previous?.healthcheck ?? false),
+        ports: [...(previous?.ports ?? []), ...ports(raw.ports)],
+        networkMode: text(raw.network_mode) ?? previous?.networkMode,
+        containerName: text(raw.container_name) ?? previous?.containerName,
+        profiles: Array.isArray(raw.profiles) ? raw.profiles.filter((p): p is string => typeof p === 'string') : (previous?.profiles ?? []),
+        where: previous?.where ?? where,
+      });
+    }
+  }
+  const enabled = new Set((variables.get('COMPOSE_PROFILES') ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''));
+  const all = [...merged].map(([name, service]): ComposeService => ({ name, ...service }));
+  const services = all.filter((service) => service.profiles.length === 0 || enabled.has('*') || service.profiles.some((p) => enabled.has(p)));
+  return { services, all, issues };
+}
+
+/** The service and, recursively, what it depends on (in the model), without duplicates. */
+export function dependencyClosure(model: Pick<ComposeModel, 'all'>, names: readonly string[]): string[] {
+  const found: string[] = [];
+  const visit = (name: string) => {
+    if (found.includes(name)) return;
+    found.push(name);
+    for (const dependency of model.all.find((service) => service.name === name)?.dependsOn ?? []) visit(dependency);
+  };
+  for (const name of names) visit(name);
+  return found;
+}

@@ -1,0 +1,80 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatIssue, loadManifest } from '../../../src/manifest';
+
+const COMPOSE = `services:
+  api:
+    image: ghcr.io/acme/api
+    ports: ["127.0.0.1:8080:8080"]
+  postgres:
+    image: postgres:15.6
+  queue:
+    image: \${QUEUE_IMAGE:?set QUEUE_IMAGE to the queue's image}
+`;
+
+function manifest(extra = '', services = '  api:\n    build: {}\n    health: { http: "http://127.0.0.1:8080/health" }\n'): string {
+  return `version: 1
+name: shop
+services:
+${services}environments:
+  production: { host: example.com, user: deploy, path: /opt/shop, compose: compose.yml }
+${extra}`;
+}
+
+describe('loadManifest with the compose files', () => {
+  let dir = '';
+  const load = async (stack: string, compose = COMPOSE, variables?: Record<string, string>) => {
+    await writeFile(join(dir, 'stack.yml'), stack);
+    await writeFile(join(dir, 'compose.yml'), compose);
+    return loadManifest(join(dir, 'stack.yml'), { variables: variables === undefined ? undefined : new Map(Object.entries(variables)) });
+  };
+  const messages = (result: Awaited<ReturnType<typeof load>>) => (result.ok ? [] : result.issues.map((issue) => formatIssue({ ...issue, file: issue.file.slice(dir.length + 1) })));
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'compose-checks-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lets backup and migrations name services that only the compose files define', async () => {
+    const result = await load(manifest('backup:\n  - { name: db, service: postgres, command: [pg_dump, app] }\nmigrations: { service: api, command: [migrate] }\n'));
+    expect(messages(result)).toEqual([]);
+    expect(result.ok && Object.keys(result.compose ?? {})).toEqual(['production']);
+  });
+
+  it('locates a backup that names a service found in neither file, with a suggestion', async () => {
+    expect(messages(await load(manifest('backup:\n  - { name: db, service: postgre, command: [pg_dump, app] }\n')))).toEqual([
+      'stack.yml:10:26 backup.0.service: backup "db" names unknown service "postgre" (did you mean "postgres"?)',
+    ]);
+  });
+
+  it('locates a stack.yml service that the compose files do not define', async () => {
+    expect(messages(await load(manifest('', '  api: { build: {} }\n  wroker: { build: {} }\n')))).toEqual([
+      'stack.yml:5:3 services.wroker: service "wroker" is not defined in the compose files of environment "production" (compose.yml) (they define: api, postgres, queue)',
+    ]);
+  });
+
+  it('locates a compose file that does not parse', async () => {
+    expect(messages(await load(manifest(), 'services:\n  api:\n    image: "unclosed\n'))).toEqual(['compose.yml:4:1: the compose file does not parse: missing closing "quote']);
+  });
+
+  it('reports a variable the compose files require when the env is known, and not otherwise', async () => {
+    expect(messages(await load(manifest(), COMPOSE, { OTHER: '1' }))).toEqual([
+      "compose.yml:8:12 services.queue.image: set QUEUE_IMAGE to the queue's image (set it in the environment's env (the action's `env` input, or --env-file))",
+    ]);
+    expect(messages(await load(manifest(), COMPOSE, { QUEUE_IMAGE: 'nats:2.10' }))).toEqual([]);
+    expect(messages(await load(manifest()))).toEqual([]);
+  });
+
+  it('warns about a health port that is neither published nor host-networked', async () => {
+    const result = await load(manifest('', '  api:\n    build: {}\n    health: { http: "http://127.0.0.1:9090/health" }\n'));
+    expect(result.ok && result.warnings).toEqual([
+      'services.api.health.http probes port 9090 on the host, but in environment "production" api neither publishes port 9090 nor uses network_mode: host (compose.yml:2): the probe cannot reach it',
+    ]);
+    const clean = await load(manifest());
+    expect(clean.ok && clean.warnings).toEqual([]);
+  });
+});
