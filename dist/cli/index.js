@@ -28455,7 +28455,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
+exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 exports.As = publicApi.stringify;
@@ -36335,289 +36335,6 @@ async function buildAndPublish(context, builds, versionTag) {
     })));
 }
 
-;// CONCATENATED MODULE: ./src/manifest/suggest.ts
-/**
- * Edit distance between two strings counting insertions, deletions, substitutions and swaps of
- * two neighbouring characters (optimal string alignment), so `prot` is 1 away from `port`.
- */
-function suggest_editDistance(a, b) {
-    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    const at = (i, j) => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
-    for (let i = 1; i <= a.length; i += 1) {
-        const row = rows[i] ?? [];
-        for (let j = 1; j <= b.length; j += 1) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                best = Math.min(best, at(i - 2, j - 2) + 1);
-            row[j] = best;
-        }
-    }
-    return at(a.length, b.length);
-}
-/** Short words tolerate fewer edits: 1 up to 5 characters, 2 from 6. */
-function maxDistanceFor(word, candidate) {
-    return Math.max(word.length, candidate.length) <= 5 ? 1 : 2;
-}
-/** The closest candidate within a small edit distance (ignoring case), if any. */
-function closestMatch(word, candidates) {
-    let best;
-    for (const candidate of candidates) {
-        if (candidate === word)
-            continue;
-        const distance = suggest_editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (distance > maxDistanceFor(word, candidate))
-            continue;
-        if (best === undefined || distance < best.distance)
-            best = { candidate, distance };
-    }
-    return best?.candidate;
-}
-/** `did you mean "health"?` when a candidate is close enough, otherwise undefined. */
-function didYouMean(word, candidates) {
-    const match = closestMatch(word, candidates);
-    return match === undefined ? undefined : `did you mean "${match}"?`;
-}
-
-;// CONCATENATED MODULE: ./src/manifest/accessors.ts
-
-
-const DEFAULT_REGISTRY_HOST = 'ghcr.io';
-function lookup(entries, name, kind) {
-    const entry = Object.hasOwn(entries, name) ? entries[name] : undefined;
-    if (entry === undefined) {
-        const hint = didYouMean(name, Object.keys(entries)) ?? `stack.yml defines: ${Object.keys(entries).join(', ')}`;
-        throw new errors_StackDeployError(`stack.yml has no ${kind} "${name}"`, { hint });
-    }
-    return entry;
-}
-function serviceOf(manifest, service) {
-    return lookup(manifest.services, service, 'service');
-}
-/**
- * The image repository (no tag) of a service: its explicit `image`, otherwise
- * `<registry.host>/<registry.namespace or repository owner>/<service>`, lowercased.
- */
-function defaultImage(manifest, service, repositoryOwner) {
-    const explicit = serviceOf(manifest, service).image;
-    if (explicit !== undefined)
-        return explicit;
-    const host = manifest.registry?.host ?? DEFAULT_REGISTRY_HOST;
-    const namespace = manifest.registry?.namespace ?? repositoryOwner;
-    if (namespace === undefined || namespace === '') {
-        throw new errors_StackDeployError(`cannot tell which image to use for service "${service}": no registry namespace and no repository owner`, {
-            service,
-            hint: `set registry.namespace in stack.yml, or services.${service}.image`,
-        });
-    }
-    return `${host}/${namespace}/${service}`.toLowerCase();
-}
-/** The git tag glob that releases a service; default `<service>-v*`. */
-function releaseTagPattern(manifest, service) {
-    return serviceOf(manifest, service).release_tag ?? `${service}-v*`;
-}
-function environmentOf(manifest, environment) {
-    return lookup(manifest.environments, environment, 'environment');
-}
-/** The services deployed to an environment: its `services` list, or every service in manifest order. */
-function environmentServices(manifest, environment) {
-    return [...(environmentOf(manifest, environment).services ?? Object.keys(manifest.services))];
-}
-
-;// CONCATENATED MODULE: ./src/manifest/duration.ts
-/** Durations in stack.yml: `500ms`, `60s`, `2m`, `1h`, or combined like `1m30s`. */
-const DURATION_PATTERN = /^(?:\d+(?:ms|s|m|h))+$/u;
-const PART = /(\d+)(ms|s|m|h)/gu;
-const MILLISECONDS_PER_UNIT = {
-    ms: 1,
-    s: 1_000,
-    m: 60_000,
-    h: 3_600_000,
-};
-/** Milliseconds, or undefined when the text is not a duration. */
-function parseDuration(text) {
-    if (!DURATION_PATTERN.test(text))
-        return undefined;
-    let total = 0;
-    for (const [, amount, unit] of text.matchAll(PART)) {
-        total += Number(amount) * (MILLISECONDS_PER_UNIT[unit ?? ''] ?? Number.NaN);
-    }
-    return Number.isSafeInteger(total) ? total : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/manifest/issues.ts
-function formatPath(path) {
-    return path.join('.');
-}
-/** `stack.yml:12:7 services.api.health.timeout: expected a duration like "60s", got "sixty"`. */
-function formatIssue(issue) {
-    const where = `${issue.file}:${issue.line}:${issue.column}`;
-    const located = issue.path === '' ? `${where}:` : `${where} ${issue.path}:`;
-    const hint = issue.hint === undefined ? '' : ` (${issue.hint})`;
-    return `${located} ${issue.message}${hint}`;
-}
-function compareIssuePositions(a, b) {
-    return a.line - b.line || a.column - b.column;
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/regexes.js
-
-/**
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link cuid2} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-const cuid = /^[cC][0-9a-z]{6,}$/;
-const cuid2 = /^[0-9a-z]+$/;
-const ulid = /^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;
-const xid = /^[0-9a-vA-V]{20}$/;
-const ksuid = /^[A-Za-z0-9]{27}$/;
-const nanoid = /^[a-zA-Z0-9_-]{21}$/;
-function nanoidOfLength(length) {
-    return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
-}
-/** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
-const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
-/** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
-const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
-/** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
-const guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-/** Returns a regex for validating an RFC 9562/4122 UUID.
- *
- * @param version Optionally specify a version 1-8. If no version is specified, all versions are supported. */
-const uuid = (version) => {
-    if (!version)
-        return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
-    return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
-};
-const uuid4 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(4)));
-const uuid6 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(6)));
-const uuid7 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(7)));
-/** Practical email validation */
-const email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
-/** Equivalent to the HTML5 input[type=email] validation implemented by browsers. Source: https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input/email */
-const html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-/** The classic emailregex.com regex for RFC 5322-compliant emails */
-const rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;
-/** A loose regex that allows Unicode characters, enforces length limits, and that's about it. */
-const unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
-const idnEmail = (/* unused pure expression or super */ null && (unicodeEmail));
-const browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-// from https://thekevinscott.com/emojis-in-javascript/#writing-a-regular-expression
-// Single character class, not an alternation: the two properties overlap (U+1F9B0-U+1F9B3), so `(A|B)+` backtracks exponentially on a failed match. The leading lookahead then demands one anchor — a pictograph, a regional indicator, or the enclosing keycap — because `\p{Emoji_Component}` on its own covers ASCII digits, `#`, `*`, ZWJ, variation selectors and skin tone modifiers, none of which is an emoji without a base.
-const _emoji = `^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;
-function emoji() {
-    return new RegExp(_emoji, "u");
-}
-const ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
-const ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-const mac = (delimiter) => {
-    const escapedDelim = util.escapeRegex(delimiter ?? ":");
-    return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
-};
-const cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
-const cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
-// https://stackoverflow.com/questions/7860392/determine-if-string-is-in-base64-using-javascript
-const base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
-const base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
-// based on https://stackoverflow.com/questions/106179/regular-expression-to-match-dns-hostname-or-ip-address
-// export const hostname: RegExp = /^([a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+$/;
-const hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
-const domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
-const httpProtocol = /^https?$/;
-// https://blog.stevenlevithan.com/archives/validate-phone-number#r4-3 (regex sans spaces) E.164: leading digit must be 1-9; total digits (excluding '+') between 7-15
-const e164 = /^\+[1-9]\d{6,14}$/;
-// Credit card shape: 12–19 digits, optionally separated by single spaces or single hyphens. ISO/IEC 7812 caps the PAN at 19 digits; 12 is the shortest issued length (Maestro).
-const creditCard = /^\d(?:[ -]?\d){11,18}$/;
-// ISO 4217 alpha codes from the SIX list, regenerated by scripts/update-iso-4217.ts
-const currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
-// iban electronic format: 2-letter country, check digits 02-98 (the only values `98 - remainder` can produce), 11-30 bban characters
-const iban = /^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;
-const dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;
-/** Anchors a pattern source. The interpolation lives here rather than at the call site because
- * esbuild will not drop a `@__PURE__` call whose own argument interpolates a variable, but it
- * will drop `anchor(dateSource)`. Keeping it inline pinned `date` into every bundle. */
-function regexes_anchor(source) {
-    return new RegExp(`^${source}$`);
-}
-const date = /*@__PURE__*/ regexes_anchor(dateSource);
-function timeSource(args) {
-    const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
-    const regex = typeof args.precision === "number"
-        ? args.precision === -1
-            ? `${hhmm}`
-            : args.precision === 0
-                ? `${hhmm}:[0-5]\\d`
-                : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}`
-        : args.seconds
-            ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?`
-            : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
-    return regex;
-}
-function time(args) {
-    return new RegExp(`^${timeSource(args)}$`);
-}
-// Adapted from https://stackoverflow.com/a/3143231
-function datetime(args) {
-    const opts = ["Z"];
-    // if (args.offset) opts.push(`([+-]\\d{2}:\\d{2})`);
-    if (args.offset)
-        opts.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);
-    // RFC 3339 mandates seconds wherever the time carries a `Z` or an offset, so only the unqualified form `local` adds may omit them
-    const qualified = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
-    const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
-    return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
-}
-// the unbounded form of `string()` as a literal, so every plain string shares one instance instead of building its own
-const anyString = /^[\s\S]{0,}$/;
-const string = (params) => {
-    const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
-    return new RegExp(`^${regex}$`);
-};
-const bigint = /^-?\d+n?$/;
-const integer = /^-?\d+$/;
-const number = /^-?\d+(?:\.\d+)?$/;
-const regexes_boolean = /^(?:true|false)$/i;
-const _null = /^null$/i;
-
-const _undefined = /^undefined$/i;
-
-// regex for string with no uppercase letters
-const lowercase = /^[^A-Z]*$/;
-// regex for string with no lowercase letters
-const uppercase = /^[^a-z]*$/;
-// regex for hexadecimal strings (any length)
-const hex = /^[0-9a-fA-F]*$/;
-// Hash regexes for different algorithms and encodings
-// Helper function to create base64 regex with exact length and padding
-function fixedBase64(bodyLength, padding) {
-    return new RegExp(`^[A-Za-z0-9+/]{${bodyLength}}${padding}$`);
-}
-// Helper function to create base64url regex with exact length (no padding)
-function fixedBase64url(length) {
-    return new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
-}
-// MD5 (16 bytes): base64 = 24 chars total (22 + "==")
-const md5_hex = /^[0-9a-fA-F]{32}$/;
-const md5_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(22, "==")));
-const md5_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(22)));
-// SHA1 (20 bytes): base64 = 28 chars total (27 + "=")
-const sha1_hex = /^[0-9a-fA-F]{40}$/;
-const sha1_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(27, "=")));
-const sha1_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(27)));
-// SHA256 (32 bytes): base64 = 44 chars total (43 + "=")
-const sha256_hex = /^[0-9a-fA-F]{64}$/;
-const sha256_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(43, "=")));
-const sha256_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(43)));
-// SHA384 (48 bytes): base64 = 64 chars total (no padding)
-const sha384_hex = /^[0-9a-fA-F]{96}$/;
-const sha384_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(64, "")));
-const sha384_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(64)));
-// SHA512 (64 bytes): base64 = 88 chars total (86 + "==")
-const sha512_hex = /^[0-9a-fA-F]{128}$/;
-const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
-const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
-
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -37635,6 +37352,477 @@ function config(newConfig) {
         Object.assign(globalConfig, newConfig);
     return globalConfig;
 }
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
+
+class $ZodCyclicError extends Error {
+    constructor() {
+        super(`Cannot parse a reference cycle that closes through a transform`);
+        this.name = "ZodCyclicError";
+    }
+}
+/** Keyed off the context object every schema in one parse call already shares. */
+const STATE = "~memo";
+const NO_ISSUES = [];
+// a value a cycle can close through
+function isRef(value) {
+    return value !== null && typeof value === "object";
+}
+// Receivers prefix paths in place, so the cache and every hand-out need their own copies.
+function cloneIssues(issues) {
+    return issues.map((iss) => (iss.path ? { ...iss, path: iss.path.slice() } : { ...iss }));
+}
+const recursive = /*@__PURE__*/ new WeakMap();
+/** What the walk established, in order of certainty: ordered so the strongest answer among children wins. */
+const NONE = 0;
+const ASSUMED = 1;
+const PROVEN = 2;
+/** Whether this schema's subtree contains a cycle, so one parse can re-enter it. */
+function isRecursive(inst, stack, resolve) {
+    const cached = recursive.get(inst);
+    if (cached !== undefined)
+        return cached ? PROVEN : NONE;
+    // Relative to the walk in progress, so not cached.
+    if (stack.has(inst))
+        return PROVEN;
+    stack.add(inst);
+    let result = NONE;
+    const check = (child) => {
+        if (result !== PROVEN && child?._zod) {
+            const answer = isRecursive(child, stack, resolve);
+            if (answer > result)
+                result = answer;
+        }
+    };
+    // `Reflect.ownKeys` rather than `Object.keys`, so a cycle through a declared symbol key is still seen
+    const shape = (sh, spread) => {
+        let answer = NONE;
+        for (const key of Reflect.ownKeys(sh)) {
+            const desc = Object.getOwnPropertyDescriptor(sh, key);
+            // an object resolves its shape by spread, so a key it does not enumerate is never parsed; `z.properties` reads every own key and so keeps them all
+            if (spread && !desc.enumerable)
+                continue;
+            // resolving runs user code, and a factory mints a fresh subtree per read, so an edge the walk can't follow counts as a cycle
+            const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
+            if (child > answer)
+                answer = child;
+        }
+        return answer;
+    };
+    const merge = (answer) => {
+        if (answer > result)
+            result = answer;
+    };
+    const def = inst._zod.def;
+    const kind = def.type;
+    switch (kind) {
+        case "object": {
+            const raw = rawShape(def);
+            // a def with no raw shape answers `shape` from an accessor of its own, and running that can mint a whole fresh subtree
+            merge(raw ? shape(raw, true) : ASSUMED);
+            check(def.catchall);
+            break;
+        }
+        case "array":
+            check(def.element);
+            break;
+        case "tuple":
+            for (const el of def.items)
+                check(el);
+            check(def.rest);
+            break;
+        case "record":
+        case "map":
+            check(def.keyType);
+            check(def.valueType);
+            break;
+        case "set":
+            check(def.valueType);
+            break;
+        case "union":
+            for (const el of def.options)
+                check(el);
+            break;
+        case "intersection":
+            check(def.left);
+            check(def.right);
+            break;
+        case "optional":
+        case "nullable":
+        case "default":
+        case "prefault":
+        case "catch":
+        case "readonly":
+        case "nonoptional":
+        case "promise":
+        case "success":
+            check(def.innerType);
+            break;
+        case "pipe":
+            check(def.in);
+            check(def.out);
+            break;
+        case "function":
+            check(def.input);
+            check(def.output);
+            break;
+        // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
+        case "lazy": {
+            const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : undefined);
+            // walked with resolution off: one hop sees past the deferral, and a lazy that yields only another unresolved lazy is generative, so it stops there
+            merge(inner ? isRecursive(inner, stack, false) : ASSUMED);
+            break;
+        }
+        // a leaf by choice: `parts` are regex fragments, not data positions
+        case "template_literal":
+        // leaves
+        case "string":
+        case "number":
+        case "int":
+        case "boolean":
+        case "bigint":
+        case "symbol":
+        case "undefined":
+        case "null":
+        case "void":
+        case "never":
+        case "any":
+        case "unknown":
+        case "date":
+        case "nan":
+        case "enum":
+        case "literal":
+        case "file":
+        case "transform":
+        case "custom":
+            break;
+        default: {
+            // a new built-in kind becomes a compile error here
+            kind;
+            // a user-defined kind can still hold children, and only its author knows where, so fall back to scanning the def — skipping accessors, since reading one can run user code
+            for (const key in def) {
+                const desc = Object.getOwnPropertyDescriptor(def, key);
+                if (!desc || desc.get)
+                    continue;
+                const value = desc.value;
+                if (!value || typeof value !== "object")
+                    continue;
+                if (value._zod)
+                    check(value);
+                else if (Array.isArray(value))
+                    for (const el of value)
+                        check(el);
+            }
+        }
+    }
+    stack.delete(inst);
+    return settle(inst, result);
+}
+/** An assumed answer must not outlive the resolution that settles it, so only a certain one is cached. */
+function settle(inst, answer) {
+    if (answer !== ASSUMED)
+        recursive.set(inst, answer === PROVEN);
+    return answer;
+}
+/**
+ * Whether one parse can re-enter this schema, i.e. its subtree contains a cycle.
+ * Exported for `z.compile`, which refuses to compile such a schema: cycle
+ * breaking is driven from here off state keyed on the parse context, and a
+ * generated fast path has no context to key on.
+ */
+function isRecursiveSchema(inst) {
+    // z.compile never parses, so nothing would ever resolve a lazy for it; it runs once and already treats a throw here as recursive
+    return isRecursive(inst, new Set(), true) !== NONE;
+}
+function bucketFor(state, inst) {
+    let bucket = state.buckets.get(inst);
+    if (!bucket) {
+        bucket = new WeakMap();
+        state.buckets.set(inst, bucket);
+    }
+    return bucket;
+}
+// Set immediately before delegating to core and cleared immediately after, so `alloc` registers only for a visit this module is driving.
+let handoff;
+// Allocated but unfinished entries. `alloc` and the matching pop both happen in the synchronous part of a parse, so they nest even when children are async, and one stack serves every schema.
+const memoizer_open = [];
+const memo = {
+    alloc(_inst, payload, empty) {
+        const bucket = handoff;
+        if (!bucket)
+            return empty;
+        handoff = undefined;
+        const entry = { value: empty, issues: null };
+        bucket.set(payload.value, entry);
+        memoizer_open.push(entry);
+        return empty;
+    },
+    guard(inst) {
+        var _a;
+        (_a = inst._zod).deferred ?? (_a.deferred = []);
+        inst._zod.deferred.push(() => {
+            const base = inst._zod.parse;
+            const wrapped = (payload, ctx) => {
+                // The value is a placeholder a back-edge is still waiting on, so the cycle closes through this transform. Its output can't exist in time to bind.
+                if (ctx.direction !== "backward" && isBackEdge(ctx, payload.value))
+                    throw new $ZodCyclicError();
+                return base(payload, ctx);
+            };
+            inst._zod.parse = wrapped;
+            if (inst._zod.run === base)
+                inst._zod.run = wrapped;
+        });
+    },
+    attach(inst) {
+        var _a;
+        let isRecursiveInst;
+        let rechecked = false;
+        // a recursive schema is re-entered many times per parse and its bucket never changes
+        let lastCtx;
+        let lastBucket;
+        // Wraps `parse` in a deferred so it sees the container's final parse. Core's own deferred copies `parse` into `run` when there are no checks, and it ran first, so `run` is patched to match; with checks, `run` reads `parse` dynamically.
+        (_a = inst._zod).deferred ?? (_a.deferred = []);
+        inst._zod.deferred.push(() => {
+            const base = inst._zod.parse;
+            const wrapped = (payload, ctx) => {
+                if (isRecursiveInst === undefined) {
+                    const walked = isRecursive(inst, new Set(), false);
+                    if (walked === NONE) {
+                        // Nothing here can ever fire, so take it back out.
+                        inst._zod.parse = base;
+                        if (inst._zod.run === wrapped)
+                            inst._zod.run = base;
+                        return base(payload, ctx);
+                    }
+                    // this parse resolves the deferred edges on its own path, so ask once more before latching
+                    if (walked === PROVEN || rechecked)
+                        isRecursiveInst = true;
+                    else
+                        rechecked = true;
+                }
+                const input = payload.value;
+                if (!isRef(input))
+                    return base(payload, ctx);
+                let state = ctx[STATE];
+                if (!state) {
+                    state = { buckets: new WeakMap(), backEdges: undefined };
+                    ctx[STATE] = state;
+                }
+                let bucket;
+                if (lastCtx === ctx) {
+                    bucket = lastBucket;
+                }
+                else {
+                    bucket = bucketFor(state, inst);
+                    lastCtx = ctx;
+                    lastBucket = bucket;
+                }
+                const hit = bucket.get(input);
+                if (hit) {
+                    payload.value = hit.value;
+                    if (hit.issues) {
+                        if (hit.issues.length)
+                            payload.issues.push(...cloneIssues(hit.issues));
+                    }
+                    else {
+                        // Still being parsed: its own checks cover it, so skip them here.
+                        payload.memo = true;
+                        state.backEdges ?? (state.backEdges = new WeakSet());
+                        state.backEdges.add(hit.value);
+                    }
+                    return payload;
+                }
+                handoff = bucket;
+                const depth = memoizer_open.length;
+                const result = base(payload, ctx);
+                handoff = undefined;
+                // A container that rejected its input outright allocated nothing.
+                const entry = memoizer_open.length > depth ? memoizer_open.pop() : undefined;
+                // Both paths written out so the sync one allocates no closure. It runs once per node, and capturing here cost more than everything else combined.
+                if (result instanceof Promise) {
+                    return result.then((r) => {
+                        if (entry)
+                            entry.issues = r.issues.length ? cloneIssues(r.issues) : NO_ISSUES;
+                        return r;
+                    });
+                }
+                if (entry)
+                    entry.issues = result.issues.length ? cloneIssues(result.issues) : NO_ISSUES;
+                return result;
+            };
+            inst._zod.parse = wrapped;
+            if (inst._zod.run === base)
+                inst._zod.run = wrapped;
+        });
+    },
+};
+/** The memoizer that gives containers cycle support. `zod` installs it by default; `zod/mini` opts in with `config({ memoizer: memoizer() })`. */
+function memoizer() {
+    return memo;
+}
+/** Whether this value is a node a back-edge resolved to before it finished. */
+function isBackEdge(ctx, value) {
+    const backEdges = ctx[STATE]?.backEdges;
+    return backEdges !== undefined && isRef(value) && backEdges.has(value);
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/regexes.js
+
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link cuid2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+const cuid = /^[cC][0-9a-z]{6,}$/;
+const cuid2 = /^[0-9a-z]+$/;
+const ulid = /^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;
+const xid = /^[0-9a-vA-V]{20}$/;
+const ksuid = /^[A-Za-z0-9]{27}$/;
+const nanoid = /^[a-zA-Z0-9_-]{21}$/;
+function nanoidOfLength(length) {
+    return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
+}
+/** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
+const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
+/** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
+const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
+/** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
+const guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+/** Returns a regex for validating an RFC 9562/4122 UUID.
+ *
+ * @param version Optionally specify a version 1-8. If no version is specified, all versions are supported. */
+const uuid = (version) => {
+    if (!version)
+        return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
+    return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
+};
+const uuid4 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(4)));
+const uuid6 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(6)));
+const uuid7 = /*@__PURE__*/ (/* unused pure expression or super */ null && (uuid(7)));
+/** Practical email validation */
+const email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+/** Equivalent to the HTML5 input[type=email] validation implemented by browsers. Source: https://developer.mozilla.org/en-US/docs/Web/HTML/Element/input/email */
+const html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+/** The classic emailregex.com regex for RFC 5322-compliant emails */
+const rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;
+/** A loose regex that allows Unicode characters, enforces length limits, and that's about it. */
+const unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
+const idnEmail = (/* unused pure expression or super */ null && (unicodeEmail));
+const browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+// from https://thekevinscott.com/emojis-in-javascript/#writing-a-regular-expression
+// Single character class, not an alternation: the two properties overlap (U+1F9B0-U+1F9B3), so `(A|B)+` backtracks exponentially on a failed match. The leading lookahead then demands one anchor — a pictograph, a regional indicator, or the enclosing keycap — because `\p{Emoji_Component}` on its own covers ASCII digits, `#`, `*`, ZWJ, variation selectors and skin tone modifiers, none of which is an emoji without a base.
+const _emoji = `^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;
+function emoji() {
+    return new RegExp(_emoji, "u");
+}
+const ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
+const ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
+const mac = (delimiter) => {
+    const escapedDelim = util.escapeRegex(delimiter ?? ":");
+    return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
+};
+const cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
+const cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
+// https://stackoverflow.com/questions/7860392/determine-if-string-is-in-base64-using-javascript
+const base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
+const base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
+// based on https://stackoverflow.com/questions/106179/regular-expression-to-match-dns-hostname-or-ip-address
+// export const hostname: RegExp = /^([a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+$/;
+const hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
+const domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
+const httpProtocol = /^https?$/;
+// https://blog.stevenlevithan.com/archives/validate-phone-number#r4-3 (regex sans spaces) E.164: leading digit must be 1-9; total digits (excluding '+') between 7-15
+const e164 = /^\+[1-9]\d{6,14}$/;
+// Credit card shape: 12–19 digits, optionally separated by single spaces or single hyphens. ISO/IEC 7812 caps the PAN at 19 digits; 12 is the shortest issued length (Maestro).
+const creditCard = /^\d(?:[ -]?\d){11,18}$/;
+// ISO 4217 alpha codes from the SIX list, regenerated by scripts/update-iso-4217.ts
+const currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
+// iban electronic format: 2-letter country, check digits 02-98 (the only values `98 - remainder` can produce), 11-30 bban characters
+const iban = /^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;
+const dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;
+/** Anchors a pattern source. The interpolation lives here rather than at the call site because
+ * esbuild will not drop a `@__PURE__` call whose own argument interpolates a variable, but it
+ * will drop `anchor(dateSource)`. Keeping it inline pinned `date` into every bundle. */
+function regexes_anchor(source) {
+    return new RegExp(`^${source}$`);
+}
+const date = /*@__PURE__*/ regexes_anchor(dateSource);
+function timeSource(args) {
+    const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
+    const regex = typeof args.precision === "number"
+        ? args.precision === -1
+            ? `${hhmm}`
+            : args.precision === 0
+                ? `${hhmm}:[0-5]\\d`
+                : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}`
+        : args.seconds
+            ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?`
+            : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
+    return regex;
+}
+function time(args) {
+    return new RegExp(`^${timeSource(args)}$`);
+}
+// Adapted from https://stackoverflow.com/a/3143231
+function datetime(args) {
+    const opts = ["Z"];
+    // if (args.offset) opts.push(`([+-]\\d{2}:\\d{2})`);
+    if (args.offset)
+        opts.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);
+    // RFC 3339 mandates seconds wherever the time carries a `Z` or an offset, so only the unqualified form `local` adds may omit them
+    const qualified = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
+    const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
+    return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
+}
+// the unbounded form of `string()` as a literal, so every plain string shares one instance instead of building its own
+const anyString = /^[\s\S]{0,}$/;
+const string = (params) => {
+    const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+    return new RegExp(`^${regex}$`);
+};
+const bigint = /^-?\d+n?$/;
+const integer = /^-?\d+$/;
+const number = /^-?\d+(?:\.\d+)?$/;
+const regexes_boolean = /^(?:true|false)$/i;
+const _null = /^null$/i;
+
+const _undefined = /^undefined$/i;
+
+// regex for string with no uppercase letters
+const lowercase = /^[^A-Z]*$/;
+// regex for string with no lowercase letters
+const uppercase = /^[^a-z]*$/;
+// regex for hexadecimal strings (any length)
+const hex = /^[0-9a-fA-F]*$/;
+// Hash regexes for different algorithms and encodings
+// Helper function to create base64 regex with exact length and padding
+function fixedBase64(bodyLength, padding) {
+    return new RegExp(`^[A-Za-z0-9+/]{${bodyLength}}${padding}$`);
+}
+// Helper function to create base64url regex with exact length (no padding)
+function fixedBase64url(length) {
+    return new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
+}
+// MD5 (16 bytes): base64 = 24 chars total (22 + "==")
+const md5_hex = /^[0-9a-fA-F]{32}$/;
+const md5_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(22, "==")));
+const md5_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(22)));
+// SHA1 (20 bytes): base64 = 28 chars total (27 + "=")
+const sha1_hex = /^[0-9a-fA-F]{40}$/;
+const sha1_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(27, "=")));
+const sha1_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(27)));
+// SHA256 (32 bytes): base64 = 44 chars total (43 + "=")
+const sha256_hex = /^[0-9a-fA-F]{64}$/;
+const sha256_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(43, "=")));
+const sha256_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(43)));
+// SHA384 (48 bytes): base64 = 64 chars total (no padding)
+const sha384_hex = /^[0-9a-fA-F]{96}$/;
+const sha384_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(64, "")));
+const sha384_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(64)));
+// SHA512 (64 bytes): base64 = 88 chars total (86 + "==")
+const sha512_hex = /^[0-9a-fA-F]{128}$/;
+const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
+const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/checks.js
 // import { $ZodType } from "./schemas.js";
@@ -40892,6 +41080,1111 @@ function registry() {
 (registries_a = globalThis).__zod_globalRegistry ?? (registries_a.__zod_globalRegistry = registry());
 const globalRegistry = globalThis.__zod_globalRegistry;
 
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
+
+
+
+
+function snapshotChecks(def) {
+    if (def.checks)
+        def.checks = [...def.checks];
+    return def;
+}
+// @__NO_SIDE_EFFECTS__
+function _string(Class, params) {
+    return new Class(snapshotChecks({ type: "string", ...normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedString(Class, params) {
+    return new Class(snapshotChecks({ type: "string", coerce: true, ...util.normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _email(Class, params) {
+    return new Class({
+        type: "string",
+        format: "email",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _guid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "guid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v4",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v6",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uuidv7(Class, params) {
+    return new Class({
+        type: "string",
+        format: "uuid",
+        check: "string_format",
+        abort: false,
+        version: "v7",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _url(Class, params) {
+    return new Class({
+        type: "string",
+        format: "url",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_emoji(Class, params) {
+    return new Class({
+        type: "string",
+        format: "emoji",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nanoid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "nanoid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link _cuid2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+// @__NO_SIDE_EFFECTS__
+function _cuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cuid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cuid2(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cuid2",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ulid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ulid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _xid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "xid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ksuid(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ksuid",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ipv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ipv4",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _ipv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "ipv6",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _mac(Class, params) {
+    return new Class({
+        type: "string",
+        format: "mac",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cidrv4(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cidrv4",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _cidrv6(Class, params) {
+    return new Class({
+        type: "string",
+        format: "cidrv6",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _base64(Class, params) {
+    return new Class({
+        type: "string",
+        format: "base64",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _base64url(Class, params) {
+    return new Class({
+        type: "string",
+        format: "base64url",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _e164(Class, params) {
+    return new Class({
+        type: "string",
+        format: "e164",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _creditCard(Class, params) {
+    return new Class({
+        type: "string",
+        format: "credit_card",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _iban(Class, params) {
+    return new Class({
+        type: "string",
+        format: "iban",
+        check: "string_format",
+        abort: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _jwt(Class, params) {
+    return new Class({
+        type: "string",
+        format: "jwt",
+        check: "string_format",
+        abort: false,
+        ...normalizeParams(params),
+    });
+}
+const TimePrecision = {
+    Any: null,
+    Minute: -1,
+    Second: 0,
+    Millisecond: 3,
+    Microsecond: 6,
+};
+// @__NO_SIDE_EFFECTS__
+function _isoDateTime(Class, params) {
+    return new Class({
+        type: "string",
+        format: "datetime",
+        check: "string_format",
+        offset: false,
+        local: false,
+        precision: null,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoDate(Class, params) {
+    return new Class({
+        type: "string",
+        format: "date",
+        check: "string_format",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoTime(Class, params) {
+    return new Class({
+        type: "string",
+        format: "time",
+        check: "string_format",
+        precision: null,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _isoDuration(Class, params) {
+    return new Class({
+        type: "string",
+        format: "duration",
+        check: "string_format",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _number(Class, params) {
+    return new Class(snapshotChecks({ type: "number", checks: [], ...util.normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedNumber(Class, params) {
+    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _int(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "safeint",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _float32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "float32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _float64(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "float64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _int32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "int32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint32(Class, params) {
+    return new Class({
+        type: "number",
+        check: "number_format",
+        abort: false,
+        format: "uint32",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _boolean(Class, params) {
+    return new Class({
+        type: "boolean",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBoolean(Class, params) {
+    return new Class({
+        type: "boolean",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _bigint(Class, params) {
+    return new Class({
+        type: "bigint",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBigint(Class, params) {
+    return new Class({
+        type: "bigint",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _int64(Class, params) {
+    return new Class({
+        type: "bigint",
+        check: "bigint_format",
+        abort: false,
+        format: "int64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint64(Class, params) {
+    return new Class({
+        type: "bigint",
+        check: "bigint_format",
+        abort: false,
+        format: "uint64",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _symbol(Class, params) {
+    return new Class({
+        type: "symbol",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_undefined(Class, params) {
+    return new Class({
+        type: "undefined",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function api_null(Class, params) {
+    return new Class({
+        type: "null",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _any(Class) {
+    return new Class({
+        type: "any",
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _unknown(Class) {
+    return new Class({
+        type: "unknown",
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _never(Class, params) {
+    return new Class({
+        type: "never",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _void(Class, params) {
+    return new Class({
+        type: "void",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _date(Class, params) {
+    return new Class({
+        type: "date",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedDate(Class, params) {
+    return new Class({
+        type: "date",
+        coerce: true,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nan(Class, params) {
+    return new Class({
+        type: "nan",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lt(value, params) {
+    return new $ZodCheckLessThan({
+        check: "less_than",
+        ...normalizeParams(params),
+        value,
+        inclusive: false,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lte(value, params) {
+    return new $ZodCheckLessThan({
+        check: "less_than",
+        ...normalizeParams(params),
+        value,
+        inclusive: true,
+    });
+}
+
+// @__NO_SIDE_EFFECTS__
+function _gt(value, params) {
+    return new $ZodCheckGreaterThan({
+        check: "greater_than",
+        ...normalizeParams(params),
+        value,
+        inclusive: false,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _gte(value, params) {
+    return new $ZodCheckGreaterThan({
+        check: "greater_than",
+        ...normalizeParams(params),
+        value,
+        inclusive: true,
+    });
+}
+
+// @__NO_SIDE_EFFECTS__
+function _positive(params) {
+    return _gt(0, params);
+}
+// negative
+// @__NO_SIDE_EFFECTS__
+function _negative(params) {
+    return _lt(0, params);
+}
+// nonpositive
+// @__NO_SIDE_EFFECTS__
+function _nonpositive(params) {
+    return _lte(0, params);
+}
+// nonnegative
+// @__NO_SIDE_EFFECTS__
+function _nonnegative(params) {
+    return _gte(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _multipleOf(value, params) {
+    return new $ZodCheckMultipleOf({
+        check: "multiple_of",
+        ...normalizeParams(params),
+        value,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _maxSize(maximum, params) {
+    return new checks.$ZodCheckMaxSize({
+        check: "max_size",
+        ...util.normalizeParams(params),
+        maximum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _minSize(minimum, params) {
+    return new checks.$ZodCheckMinSize({
+        check: "min_size",
+        ...util.normalizeParams(params),
+        minimum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _size(size, params) {
+    return new checks.$ZodCheckSizeEquals({
+        check: "size_equals",
+        ...util.normalizeParams(params),
+        size,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _maxLength(maximum, params) {
+    const ch = new $ZodCheckMaxLength({
+        check: "max_length",
+        ...normalizeParams(params),
+        maximum,
+    });
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _minLength(minimum, params) {
+    return new $ZodCheckMinLength({
+        check: "min_length",
+        ...normalizeParams(params),
+        minimum,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _length(length, params) {
+    return new $ZodCheckLengthEquals({
+        check: "length_equals",
+        ...normalizeParams(params),
+        length,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _regex(pattern, params) {
+    return new $ZodCheckRegex({
+        check: "string_format",
+        format: "regex",
+        ...normalizeParams(params),
+        pattern,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lowercase(params) {
+    return new $ZodCheckLowerCase({
+        check: "string_format",
+        format: "lowercase",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _uppercase(params) {
+    return new $ZodCheckUpperCase({
+        check: "string_format",
+        format: "uppercase",
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _includes(includes, params) {
+    return new $ZodCheckIncludes({
+        check: "string_format",
+        format: "includes",
+        ...normalizeParams(params),
+        includes,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _startsWith(prefix, params) {
+    return new $ZodCheckStartsWith({
+        check: "string_format",
+        format: "starts_with",
+        ...normalizeParams(params),
+        prefix,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _endsWith(suffix, params) {
+    return new $ZodCheckEndsWith({
+        check: "string_format",
+        format: "ends_with",
+        ...normalizeParams(params),
+        suffix,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _property(property, schema, params) {
+    return new checks.$ZodCheckProperty({
+        check: "property",
+        property,
+        schema,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _properties(shape, params) {
+    return new $ZodCheckProperties({
+        check: "properties",
+        shape,
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _mime(types, params) {
+    return new checks.$ZodCheckMimeType({
+        check: "mime_type",
+        mime: types,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _overwrite(tx) {
+    return new $ZodCheckOverwrite({
+        check: "overwrite",
+        tx,
+    });
+}
+// normalize
+// @__NO_SIDE_EFFECTS__
+function _normalize(form) {
+    return _overwrite((input) => input.normalize(form));
+}
+// trim
+// @__NO_SIDE_EFFECTS__
+function _trim() {
+    return _overwrite((input) => input.trim());
+}
+// toLowerCase
+// @__NO_SIDE_EFFECTS__
+function _toLowerCase() {
+    return _overwrite((input) => input.toLowerCase());
+}
+// toUpperCase
+// @__NO_SIDE_EFFECTS__
+function _toUpperCase() {
+    return _overwrite((input) => input.toUpperCase());
+}
+// slugify
+// @__NO_SIDE_EFFECTS__
+function _slugify() {
+    return _overwrite((input) => slugify(input));
+}
+// @__NO_SIDE_EFFECTS__
+function _array(Class, element, params) {
+    return new Class({
+        type: "array",
+        element,
+        // get element() {
+        //   return element;
+        // },
+        ...normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _union(Class, options, params) {
+    return new Class({
+        type: "union",
+        options,
+        ...util.normalizeParams(params),
+    });
+}
+function _xor(Class, options, params) {
+    return new Class({
+        type: "union",
+        options,
+        inclusive: false,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _discriminatedUnion(Class, discriminator, options, params) {
+    return new Class({
+        type: "union",
+        options: options,
+        discriminator,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _intersection(Class, left, right) {
+    return new Class({
+        type: "intersection",
+        left,
+        right,
+    });
+}
+// export function _tuple(
+//   Class: util.SchemaClass<schemas.$ZodTuple>,
+//   items: [],
+//   params?: string | $ZodTupleParams
+// ): schemas.$ZodTuple<[], null>;
+// @__NO_SIDE_EFFECTS__
+function _tuple(Class, items, _paramsOrRest, _params) {
+    const hasRest = _paramsOrRest instanceof schemas.$ZodType;
+    const params = hasRest ? _params : _paramsOrRest;
+    const rest = hasRest ? _paramsOrRest : null;
+    return new Class({
+        type: "tuple",
+        items,
+        rest,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _record(Class, keyType, valueType, params) {
+    return new Class({
+        type: "record",
+        keyType,
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _map(Class, keyType, valueType, params) {
+    return new Class({
+        type: "map",
+        keyType,
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _set(Class, valueType, params) {
+    return new Class({
+        type: "set",
+        valueType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _enum(Class, values, params) {
+    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+    // if (Array.isArray(values)) {
+    //   for (const value of values) {
+    //     entries[value] = value;
+    //   }
+    // } else {
+    //   Object.assign(entries, values);
+    // }
+    // const entries: util.EnumLike = {};
+    // for (const val of values) {
+    //   entries[val] = val;
+    // }
+    return new Class({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
+ *
+ * ```ts
+ * enum Colors { red, green, blue }
+ * z.enum(Colors);
+ * ```
+ */
+function _nativeEnum(Class, entries, params) {
+    return new Class({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _literal(Class, value, params) {
+    return new Class({
+        type: "literal",
+        values: Array.isArray(value) ? value : [value],
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _file(Class, params) {
+    return new Class({
+        type: "file",
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _transform(Class, fn) {
+    return new Class({
+        type: "transform",
+        transform: fn,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _optional(Class, innerType) {
+    return new Class({
+        type: "optional",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nullable(Class, innerType) {
+    return new Class({
+        type: "nullable",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _default(Class, innerType, defaultValue) {
+    return new Class({
+        type: "default",
+        innerType,
+        get defaultValue() {
+            return typeof defaultValue === "function" ? defaultValue() : util.shallowClone(defaultValue);
+        },
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _nonoptional(Class, innerType, params) {
+    return new Class({
+        type: "nonoptional",
+        innerType,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _success(Class, innerType) {
+    return new Class({
+        type: "success",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _catch(Class, innerType, catchValue) {
+    return new Class({
+        type: "catch",
+        innerType,
+        catchValue: (typeof catchValue === "function" ? catchValue : util.constantCatch(catchValue)),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _pipe(Class, in_, out) {
+    return new Class({
+        type: "pipe",
+        in: in_,
+        out,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _readonly(Class, innerType) {
+    return new Class({
+        type: "readonly",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _templateLiteral(Class, parts, params) {
+    return new Class({
+        type: "template_literal",
+        parts,
+        ...util.normalizeParams(params),
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _lazy(Class, getter) {
+    return new Class({
+        type: "lazy",
+        getter,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _promise(Class, innerType) {
+    return new Class({
+        type: "promise",
+        innerType,
+    });
+}
+// @__NO_SIDE_EFFECTS__
+function _custom(Class, fn, _params) {
+    const norm = util.normalizeParams(_params);
+    norm.abort ?? (norm.abort = true); // default to abort:false
+    const schema = new Class({
+        type: "custom",
+        check: "custom",
+        fn: fn,
+        ...norm,
+    });
+    return schema;
+}
+// same as _custom but defaults to abort:false
+// @__NO_SIDE_EFFECTS__
+function _refine(Class, fn, _params) {
+    const schema = new Class({
+        type: "custom",
+        check: "custom",
+        fn: fn,
+        ...normalizeParams(_params),
+    });
+    return schema;
+}
+// @__NO_SIDE_EFFECTS__
+function _superRefine(fn, params) {
+    const ch = _check((payload) => {
+        payload.addIssue = (issue) => {
+            if (typeof issue === "string") {
+                payload.issues.push(util_issue(issue, payload.value, ch._zod.def));
+            }
+            else {
+                // for Zod 3 backwards compatibility
+                const _issue = issue;
+                if (_issue.fatal)
+                    _issue.continue = false;
+                _issue.code ?? (_issue.code = "custom");
+                if (!("input" in _issue))
+                    _issue.input = payload.value;
+                _issue.inst ?? (_issue.inst = ch);
+                _issue.continue ?? (_issue.continue = !ch._zod.def.abort); // abort is always undefined, so this is always true...
+                payload.issues.push(util_issue(_issue));
+            }
+        };
+        return fn(payload.value, payload);
+    }, params);
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _check(fn, params) {
+    const ch = new $ZodCheck({
+        check: "custom",
+        ...normalizeParams(params),
+    });
+    ch._zod.check = fn;
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function describe(description) {
+    const ch = new $ZodCheck({ check: "describe" });
+    ch._zod.onattach = [
+        (inst) => {
+            const existing = globalRegistry.get(inst) ?? {};
+            globalRegistry.add(inst, { ...existing, description });
+        },
+    ];
+    ch._zod.check = () => { }; // no-op check
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function meta(metadata) {
+    const ch = new $ZodCheck({ check: "meta" });
+    ch._zod.onattach = [
+        (inst) => {
+            const existing = globalRegistry.get(inst) ?? {};
+            globalRegistry.add(inst, { ...existing, ...metadata });
+        },
+    ];
+    ch._zod.check = () => { }; // no-op check
+    return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _stringbool(Classes, _params) {
+    const params = util.normalizeParams(_params);
+    let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
+    let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
+    if (params.case !== "sensitive") {
+        truthyArray = truthyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
+        falsyArray = falsyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
+    }
+    const truthySet = new Set(truthyArray);
+    const falsySet = new Set(falsyArray);
+    const _Codec = Classes.Codec ?? schemas.$ZodCodec;
+    const _Boolean = Classes.Boolean ?? schemas.$ZodBoolean;
+    const _String = Classes.String ?? schemas.$ZodString;
+    const stringSchema = new _String({ type: "string", error: params.error });
+    const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
+    const codec = new _Codec({
+        type: "pipe",
+        in: stringSchema,
+        out: booleanSchema,
+        transform: ((input, payload) => {
+            let data = input;
+            if (params.case !== "sensitive")
+                data = data.toLowerCase();
+            if (truthySet.has(data)) {
+                return true;
+            }
+            else if (falsySet.has(data)) {
+                return false;
+            }
+            else {
+                payload.issues.push({
+                    code: "invalid_value",
+                    expected: "stringbool",
+                    values: [...truthySet, ...falsySet],
+                    input: payload.value,
+                    inst: codec,
+                    continue: false,
+                });
+                return {};
+            }
+        }),
+        reverseTransform: ((input, _payload) => {
+            if (input === true) {
+                return truthyArray[0] || "true";
+            }
+            else {
+                return falsyArray[0] || "false";
+            }
+        }),
+        error: params.error,
+    });
+    codec._zod.bag.truthy = truthyArray;
+    codec._zod.bag.falsy = falsyArray;
+    codec._zod.bag.case = params.case ?? "insensitive";
+    return codec;
+}
+// @__NO_SIDE_EFFECTS__
+function _stringFormat(Class, format, fnOrRegex, _params = {}) {
+    const params = util.normalizeParams(_params);
+    const def = {
+        check: "string_format",
+        type: "string",
+        format,
+        fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
+        ...params,
+    };
+    if (fnOrRegex instanceof RegExp) {
+        def.pattern = fnOrRegex;
+    }
+    const inst = new Class(def);
+    return inst;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/to-json-schema.js
 
 
@@ -42388,1424 +43681,6 @@ function toJSONSchema(input, params) {
     processSchema(input, ctx);
     extractDefs(ctx, input);
     return finalize(ctx, input);
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
-
-class $ZodCyclicError extends Error {
-    constructor() {
-        super(`Cannot parse a reference cycle that closes through a transform`);
-        this.name = "ZodCyclicError";
-    }
-}
-/** Keyed off the context object every schema in one parse call already shares. */
-const STATE = "~memo";
-const NO_ISSUES = [];
-// a value a cycle can close through
-function isRef(value) {
-    return value !== null && typeof value === "object";
-}
-// Receivers prefix paths in place, so the cache and every hand-out need their own copies.
-function cloneIssues(issues) {
-    return issues.map((iss) => (iss.path ? { ...iss, path: iss.path.slice() } : { ...iss }));
-}
-const recursive = /*@__PURE__*/ new WeakMap();
-/** What the walk established, in order of certainty: ordered so the strongest answer among children wins. */
-const NONE = 0;
-const ASSUMED = 1;
-const PROVEN = 2;
-/** Whether this schema's subtree contains a cycle, so one parse can re-enter it. */
-function isRecursive(inst, stack, resolve) {
-    const cached = recursive.get(inst);
-    if (cached !== undefined)
-        return cached ? PROVEN : NONE;
-    // Relative to the walk in progress, so not cached.
-    if (stack.has(inst))
-        return PROVEN;
-    stack.add(inst);
-    let result = NONE;
-    const check = (child) => {
-        if (result !== PROVEN && child?._zod) {
-            const answer = isRecursive(child, stack, resolve);
-            if (answer > result)
-                result = answer;
-        }
-    };
-    // `Reflect.ownKeys` rather than `Object.keys`, so a cycle through a declared symbol key is still seen
-    const shape = (sh, spread) => {
-        let answer = NONE;
-        for (const key of Reflect.ownKeys(sh)) {
-            const desc = Object.getOwnPropertyDescriptor(sh, key);
-            // an object resolves its shape by spread, so a key it does not enumerate is never parsed; `z.properties` reads every own key and so keeps them all
-            if (spread && !desc.enumerable)
-                continue;
-            // resolving runs user code, and a factory mints a fresh subtree per read, so an edge the walk can't follow counts as a cycle
-            const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
-            if (child > answer)
-                answer = child;
-        }
-        return answer;
-    };
-    const merge = (answer) => {
-        if (answer > result)
-            result = answer;
-    };
-    const def = inst._zod.def;
-    const kind = def.type;
-    switch (kind) {
-        case "object": {
-            const raw = rawShape(def);
-            // a def with no raw shape answers `shape` from an accessor of its own, and running that can mint a whole fresh subtree
-            merge(raw ? shape(raw, true) : ASSUMED);
-            check(def.catchall);
-            break;
-        }
-        case "array":
-            check(def.element);
-            break;
-        case "tuple":
-            for (const el of def.items)
-                check(el);
-            check(def.rest);
-            break;
-        case "record":
-        case "map":
-            check(def.keyType);
-            check(def.valueType);
-            break;
-        case "set":
-            check(def.valueType);
-            break;
-        case "union":
-            for (const el of def.options)
-                check(el);
-            break;
-        case "intersection":
-            check(def.left);
-            check(def.right);
-            break;
-        case "optional":
-        case "nullable":
-        case "default":
-        case "prefault":
-        case "catch":
-        case "readonly":
-        case "nonoptional":
-        case "promise":
-        case "success":
-            check(def.innerType);
-            break;
-        case "pipe":
-            check(def.in);
-            check(def.out);
-            break;
-        case "function":
-            check(def.input);
-            check(def.output);
-            break;
-        // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
-        case "lazy": {
-            const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : undefined);
-            // walked with resolution off: one hop sees past the deferral, and a lazy that yields only another unresolved lazy is generative, so it stops there
-            merge(inner ? isRecursive(inner, stack, false) : ASSUMED);
-            break;
-        }
-        // a leaf by choice: `parts` are regex fragments, not data positions
-        case "template_literal":
-        // leaves
-        case "string":
-        case "number":
-        case "int":
-        case "boolean":
-        case "bigint":
-        case "symbol":
-        case "undefined":
-        case "null":
-        case "void":
-        case "never":
-        case "any":
-        case "unknown":
-        case "date":
-        case "nan":
-        case "enum":
-        case "literal":
-        case "file":
-        case "transform":
-        case "custom":
-            break;
-        default: {
-            // a new built-in kind becomes a compile error here
-            kind;
-            // a user-defined kind can still hold children, and only its author knows where, so fall back to scanning the def — skipping accessors, since reading one can run user code
-            for (const key in def) {
-                const desc = Object.getOwnPropertyDescriptor(def, key);
-                if (!desc || desc.get)
-                    continue;
-                const value = desc.value;
-                if (!value || typeof value !== "object")
-                    continue;
-                if (value._zod)
-                    check(value);
-                else if (Array.isArray(value))
-                    for (const el of value)
-                        check(el);
-            }
-        }
-    }
-    stack.delete(inst);
-    return settle(inst, result);
-}
-/** An assumed answer must not outlive the resolution that settles it, so only a certain one is cached. */
-function settle(inst, answer) {
-    if (answer !== ASSUMED)
-        recursive.set(inst, answer === PROVEN);
-    return answer;
-}
-/**
- * Whether one parse can re-enter this schema, i.e. its subtree contains a cycle.
- * Exported for `z.compile`, which refuses to compile such a schema: cycle
- * breaking is driven from here off state keyed on the parse context, and a
- * generated fast path has no context to key on.
- */
-function isRecursiveSchema(inst) {
-    // z.compile never parses, so nothing would ever resolve a lazy for it; it runs once and already treats a throw here as recursive
-    return isRecursive(inst, new Set(), true) !== NONE;
-}
-function bucketFor(state, inst) {
-    let bucket = state.buckets.get(inst);
-    if (!bucket) {
-        bucket = new WeakMap();
-        state.buckets.set(inst, bucket);
-    }
-    return bucket;
-}
-// Set immediately before delegating to core and cleared immediately after, so `alloc` registers only for a visit this module is driving.
-let handoff;
-// Allocated but unfinished entries. `alloc` and the matching pop both happen in the synchronous part of a parse, so they nest even when children are async, and one stack serves every schema.
-const memoizer_open = [];
-const memo = {
-    alloc(_inst, payload, empty) {
-        const bucket = handoff;
-        if (!bucket)
-            return empty;
-        handoff = undefined;
-        const entry = { value: empty, issues: null };
-        bucket.set(payload.value, entry);
-        memoizer_open.push(entry);
-        return empty;
-    },
-    guard(inst) {
-        var _a;
-        (_a = inst._zod).deferred ?? (_a.deferred = []);
-        inst._zod.deferred.push(() => {
-            const base = inst._zod.parse;
-            const wrapped = (payload, ctx) => {
-                // The value is a placeholder a back-edge is still waiting on, so the cycle closes through this transform. Its output can't exist in time to bind.
-                if (ctx.direction !== "backward" && isBackEdge(ctx, payload.value))
-                    throw new $ZodCyclicError();
-                return base(payload, ctx);
-            };
-            inst._zod.parse = wrapped;
-            if (inst._zod.run === base)
-                inst._zod.run = wrapped;
-        });
-    },
-    attach(inst) {
-        var _a;
-        let isRecursiveInst;
-        let rechecked = false;
-        // a recursive schema is re-entered many times per parse and its bucket never changes
-        let lastCtx;
-        let lastBucket;
-        // Wraps `parse` in a deferred so it sees the container's final parse. Core's own deferred copies `parse` into `run` when there are no checks, and it ran first, so `run` is patched to match; with checks, `run` reads `parse` dynamically.
-        (_a = inst._zod).deferred ?? (_a.deferred = []);
-        inst._zod.deferred.push(() => {
-            const base = inst._zod.parse;
-            const wrapped = (payload, ctx) => {
-                if (isRecursiveInst === undefined) {
-                    const walked = isRecursive(inst, new Set(), false);
-                    if (walked === NONE) {
-                        // Nothing here can ever fire, so take it back out.
-                        inst._zod.parse = base;
-                        if (inst._zod.run === wrapped)
-                            inst._zod.run = base;
-                        return base(payload, ctx);
-                    }
-                    // this parse resolves the deferred edges on its own path, so ask once more before latching
-                    if (walked === PROVEN || rechecked)
-                        isRecursiveInst = true;
-                    else
-                        rechecked = true;
-                }
-                const input = payload.value;
-                if (!isRef(input))
-                    return base(payload, ctx);
-                let state = ctx[STATE];
-                if (!state) {
-                    state = { buckets: new WeakMap(), backEdges: undefined };
-                    ctx[STATE] = state;
-                }
-                let bucket;
-                if (lastCtx === ctx) {
-                    bucket = lastBucket;
-                }
-                else {
-                    bucket = bucketFor(state, inst);
-                    lastCtx = ctx;
-                    lastBucket = bucket;
-                }
-                const hit = bucket.get(input);
-                if (hit) {
-                    payload.value = hit.value;
-                    if (hit.issues) {
-                        if (hit.issues.length)
-                            payload.issues.push(...cloneIssues(hit.issues));
-                    }
-                    else {
-                        // Still being parsed: its own checks cover it, so skip them here.
-                        payload.memo = true;
-                        state.backEdges ?? (state.backEdges = new WeakSet());
-                        state.backEdges.add(hit.value);
-                    }
-                    return payload;
-                }
-                handoff = bucket;
-                const depth = memoizer_open.length;
-                const result = base(payload, ctx);
-                handoff = undefined;
-                // A container that rejected its input outright allocated nothing.
-                const entry = memoizer_open.length > depth ? memoizer_open.pop() : undefined;
-                // Both paths written out so the sync one allocates no closure. It runs once per node, and capturing here cost more than everything else combined.
-                if (result instanceof Promise) {
-                    return result.then((r) => {
-                        if (entry)
-                            entry.issues = r.issues.length ? cloneIssues(r.issues) : NO_ISSUES;
-                        return r;
-                    });
-                }
-                if (entry)
-                    entry.issues = result.issues.length ? cloneIssues(result.issues) : NO_ISSUES;
-                return result;
-            };
-            inst._zod.parse = wrapped;
-            if (inst._zod.run === base)
-                inst._zod.run = wrapped;
-        });
-    },
-};
-/** The memoizer that gives containers cycle support. `zod` installs it by default; `zod/mini` opts in with `config({ memoizer: memoizer() })`. */
-function memoizer() {
-    return memo;
-}
-/** Whether this value is a node a back-edge resolved to before it finished. */
-function isBackEdge(ctx, value) {
-    const backEdges = ctx[STATE]?.backEdges;
-    return backEdges !== undefined && isRef(value) && backEdges.has(value);
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
-
-
-
-
-function snapshotChecks(def) {
-    if (def.checks)
-        def.checks = [...def.checks];
-    return def;
-}
-// @__NO_SIDE_EFFECTS__
-function _string(Class, params) {
-    return new Class(snapshotChecks({ type: "string", ...normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedString(Class, params) {
-    return new Class(snapshotChecks({ type: "string", coerce: true, ...util.normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _email(Class, params) {
-    return new Class({
-        type: "string",
-        format: "email",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _guid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "guid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v4",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v6",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uuidv7(Class, params) {
-    return new Class({
-        type: "string",
-        format: "uuid",
-        check: "string_format",
-        abort: false,
-        version: "v7",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _url(Class, params) {
-    return new Class({
-        type: "string",
-        format: "url",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_emoji(Class, params) {
-    return new Class({
-        type: "string",
-        format: "emoji",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nanoid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "nanoid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-/**
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link _cuid2} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-// @__NO_SIDE_EFFECTS__
-function _cuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cuid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cuid2(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cuid2",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ulid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ulid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _xid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "xid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ksuid(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ksuid",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ipv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ipv4",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _ipv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "ipv6",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _mac(Class, params) {
-    return new Class({
-        type: "string",
-        format: "mac",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cidrv4(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cidrv4",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _cidrv6(Class, params) {
-    return new Class({
-        type: "string",
-        format: "cidrv6",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _base64(Class, params) {
-    return new Class({
-        type: "string",
-        format: "base64",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _base64url(Class, params) {
-    return new Class({
-        type: "string",
-        format: "base64url",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _e164(Class, params) {
-    return new Class({
-        type: "string",
-        format: "e164",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _creditCard(Class, params) {
-    return new Class({
-        type: "string",
-        format: "credit_card",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _iban(Class, params) {
-    return new Class({
-        type: "string",
-        format: "iban",
-        check: "string_format",
-        abort: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _jwt(Class, params) {
-    return new Class({
-        type: "string",
-        format: "jwt",
-        check: "string_format",
-        abort: false,
-        ...normalizeParams(params),
-    });
-}
-const TimePrecision = {
-    Any: null,
-    Minute: -1,
-    Second: 0,
-    Millisecond: 3,
-    Microsecond: 6,
-};
-// @__NO_SIDE_EFFECTS__
-function _isoDateTime(Class, params) {
-    return new Class({
-        type: "string",
-        format: "datetime",
-        check: "string_format",
-        offset: false,
-        local: false,
-        precision: null,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoDate(Class, params) {
-    return new Class({
-        type: "string",
-        format: "date",
-        check: "string_format",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoTime(Class, params) {
-    return new Class({
-        type: "string",
-        format: "time",
-        check: "string_format",
-        precision: null,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _isoDuration(Class, params) {
-    return new Class({
-        type: "string",
-        format: "duration",
-        check: "string_format",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...util.normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedNumber(Class, params) {
-    return new Class(snapshotChecks({ type: "number", coerce: true, checks: [], ...util.normalizeParams(params) }));
-}
-// @__NO_SIDE_EFFECTS__
-function _int(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "safeint",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _float32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "float32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _float64(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "float64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _int32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "int32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uint32(Class, params) {
-    return new Class({
-        type: "number",
-        check: "number_format",
-        abort: false,
-        format: "uint32",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _boolean(Class, params) {
-    return new Class({
-        type: "boolean",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedBoolean(Class, params) {
-    return new Class({
-        type: "boolean",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _bigint(Class, params) {
-    return new Class({
-        type: "bigint",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedBigint(Class, params) {
-    return new Class({
-        type: "bigint",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _int64(Class, params) {
-    return new Class({
-        type: "bigint",
-        check: "bigint_format",
-        abort: false,
-        format: "int64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uint64(Class, params) {
-    return new Class({
-        type: "bigint",
-        check: "bigint_format",
-        abort: false,
-        format: "uint64",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _symbol(Class, params) {
-    return new Class({
-        type: "symbol",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_undefined(Class, params) {
-    return new Class({
-        type: "undefined",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function api_null(Class, params) {
-    return new Class({
-        type: "null",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _any(Class) {
-    return new Class({
-        type: "any",
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _unknown(Class) {
-    return new Class({
-        type: "unknown",
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _never(Class, params) {
-    return new Class({
-        type: "never",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _void(Class, params) {
-    return new Class({
-        type: "void",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _date(Class, params) {
-    return new Class({
-        type: "date",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _coercedDate(Class, params) {
-    return new Class({
-        type: "date",
-        coerce: true,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nan(Class, params) {
-    return new Class({
-        type: "nan",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
-    return new $ZodCheckLessThan({
-        check: "less_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: false,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
-    return new $ZodCheckLessThan({
-        check: "less_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: true,
-    });
-}
-
-// @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
-    return new $ZodCheckGreaterThan({
-        check: "greater_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: false,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
-    return new $ZodCheckGreaterThan({
-        check: "greater_than",
-        ...normalizeParams(params),
-        value,
-        inclusive: true,
-    });
-}
-
-// @__NO_SIDE_EFFECTS__
-function _positive(params) {
-    return _gt(0, params);
-}
-// negative
-// @__NO_SIDE_EFFECTS__
-function _negative(params) {
-    return _lt(0, params);
-}
-// nonpositive
-// @__NO_SIDE_EFFECTS__
-function _nonpositive(params) {
-    return _lte(0, params);
-}
-// nonnegative
-// @__NO_SIDE_EFFECTS__
-function _nonnegative(params) {
-    return _gte(0, params);
-}
-// @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
-    return new $ZodCheckMultipleOf({
-        check: "multiple_of",
-        ...normalizeParams(params),
-        value,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _maxSize(maximum, params) {
-    return new checks.$ZodCheckMaxSize({
-        check: "max_size",
-        ...util.normalizeParams(params),
-        maximum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _minSize(minimum, params) {
-    return new checks.$ZodCheckMinSize({
-        check: "min_size",
-        ...util.normalizeParams(params),
-        minimum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _size(size, params) {
-    return new checks.$ZodCheckSizeEquals({
-        check: "size_equals",
-        ...util.normalizeParams(params),
-        size,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _maxLength(maximum, params) {
-    const ch = new $ZodCheckMaxLength({
-        check: "max_length",
-        ...normalizeParams(params),
-        maximum,
-    });
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _minLength(minimum, params) {
-    return new $ZodCheckMinLength({
-        check: "min_length",
-        ...normalizeParams(params),
-        minimum,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _length(length, params) {
-    return new $ZodCheckLengthEquals({
-        check: "length_equals",
-        ...normalizeParams(params),
-        length,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _regex(pattern, params) {
-    return new $ZodCheckRegex({
-        check: "string_format",
-        format: "regex",
-        ...normalizeParams(params),
-        pattern,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lowercase(params) {
-    return new $ZodCheckLowerCase({
-        check: "string_format",
-        format: "lowercase",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _uppercase(params) {
-    return new $ZodCheckUpperCase({
-        check: "string_format",
-        format: "uppercase",
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _includes(includes, params) {
-    return new $ZodCheckIncludes({
-        check: "string_format",
-        format: "includes",
-        ...normalizeParams(params),
-        includes,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _startsWith(prefix, params) {
-    return new $ZodCheckStartsWith({
-        check: "string_format",
-        format: "starts_with",
-        ...normalizeParams(params),
-        prefix,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _endsWith(suffix, params) {
-    return new $ZodCheckEndsWith({
-        check: "string_format",
-        format: "ends_with",
-        ...normalizeParams(params),
-        suffix,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _property(property, schema, params) {
-    return new checks.$ZodCheckProperty({
-        check: "property",
-        property,
-        schema,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _properties(shape, params) {
-    return new $ZodCheckProperties({
-        check: "properties",
-        shape,
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _mime(types, params) {
-    return new checks.$ZodCheckMimeType({
-        check: "mime_type",
-        mime: types,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _overwrite(tx) {
-    return new $ZodCheckOverwrite({
-        check: "overwrite",
-        tx,
-    });
-}
-// normalize
-// @__NO_SIDE_EFFECTS__
-function _normalize(form) {
-    return _overwrite((input) => input.normalize(form));
-}
-// trim
-// @__NO_SIDE_EFFECTS__
-function _trim() {
-    return _overwrite((input) => input.trim());
-}
-// toLowerCase
-// @__NO_SIDE_EFFECTS__
-function _toLowerCase() {
-    return _overwrite((input) => input.toLowerCase());
-}
-// toUpperCase
-// @__NO_SIDE_EFFECTS__
-function _toUpperCase() {
-    return _overwrite((input) => input.toUpperCase());
-}
-// slugify
-// @__NO_SIDE_EFFECTS__
-function _slugify() {
-    return _overwrite((input) => slugify(input));
-}
-// @__NO_SIDE_EFFECTS__
-function _array(Class, element, params) {
-    return new Class({
-        type: "array",
-        element,
-        // get element() {
-        //   return element;
-        // },
-        ...normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _union(Class, options, params) {
-    return new Class({
-        type: "union",
-        options,
-        ...util.normalizeParams(params),
-    });
-}
-function _xor(Class, options, params) {
-    return new Class({
-        type: "union",
-        options,
-        inclusive: false,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _discriminatedUnion(Class, discriminator, options, params) {
-    return new Class({
-        type: "union",
-        options: options,
-        discriminator,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _intersection(Class, left, right) {
-    return new Class({
-        type: "intersection",
-        left,
-        right,
-    });
-}
-// export function _tuple(
-//   Class: util.SchemaClass<schemas.$ZodTuple>,
-//   items: [],
-//   params?: string | $ZodTupleParams
-// ): schemas.$ZodTuple<[], null>;
-// @__NO_SIDE_EFFECTS__
-function _tuple(Class, items, _paramsOrRest, _params) {
-    const hasRest = _paramsOrRest instanceof schemas.$ZodType;
-    const params = hasRest ? _params : _paramsOrRest;
-    const rest = hasRest ? _paramsOrRest : null;
-    return new Class({
-        type: "tuple",
-        items,
-        rest,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _record(Class, keyType, valueType, params) {
-    return new Class({
-        type: "record",
-        keyType,
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _map(Class, keyType, valueType, params) {
-    return new Class({
-        type: "map",
-        keyType,
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _set(Class, valueType, params) {
-    return new Class({
-        type: "set",
-        valueType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _enum(Class, values, params) {
-    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
-    // if (Array.isArray(values)) {
-    //   for (const value of values) {
-    //     entries[value] = value;
-    //   }
-    // } else {
-    //   Object.assign(entries, values);
-    // }
-    // const entries: util.EnumLike = {};
-    // for (const val of values) {
-    //   entries[val] = val;
-    // }
-    return new Class({
-        type: "enum",
-        entries,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
- *
- * ```ts
- * enum Colors { red, green, blue }
- * z.enum(Colors);
- * ```
- */
-function _nativeEnum(Class, entries, params) {
-    return new Class({
-        type: "enum",
-        entries,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _literal(Class, value, params) {
-    return new Class({
-        type: "literal",
-        values: Array.isArray(value) ? value : [value],
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _file(Class, params) {
-    return new Class({
-        type: "file",
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _transform(Class, fn) {
-    return new Class({
-        type: "transform",
-        transform: fn,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _optional(Class, innerType) {
-    return new Class({
-        type: "optional",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nullable(Class, innerType) {
-    return new Class({
-        type: "nullable",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _default(Class, innerType, defaultValue) {
-    return new Class({
-        type: "default",
-        innerType,
-        get defaultValue() {
-            return typeof defaultValue === "function" ? defaultValue() : util.shallowClone(defaultValue);
-        },
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _nonoptional(Class, innerType, params) {
-    return new Class({
-        type: "nonoptional",
-        innerType,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _success(Class, innerType) {
-    return new Class({
-        type: "success",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _catch(Class, innerType, catchValue) {
-    return new Class({
-        type: "catch",
-        innerType,
-        catchValue: (typeof catchValue === "function" ? catchValue : util.constantCatch(catchValue)),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _pipe(Class, in_, out) {
-    return new Class({
-        type: "pipe",
-        in: in_,
-        out,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _readonly(Class, innerType) {
-    return new Class({
-        type: "readonly",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _templateLiteral(Class, parts, params) {
-    return new Class({
-        type: "template_literal",
-        parts,
-        ...util.normalizeParams(params),
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _lazy(Class, getter) {
-    return new Class({
-        type: "lazy",
-        getter,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _promise(Class, innerType) {
-    return new Class({
-        type: "promise",
-        innerType,
-    });
-}
-// @__NO_SIDE_EFFECTS__
-function _custom(Class, fn, _params) {
-    const norm = util.normalizeParams(_params);
-    norm.abort ?? (norm.abort = true); // default to abort:false
-    const schema = new Class({
-        type: "custom",
-        check: "custom",
-        fn: fn,
-        ...norm,
-    });
-    return schema;
-}
-// same as _custom but defaults to abort:false
-// @__NO_SIDE_EFFECTS__
-function _refine(Class, fn, _params) {
-    const schema = new Class({
-        type: "custom",
-        check: "custom",
-        fn: fn,
-        ...normalizeParams(_params),
-    });
-    return schema;
-}
-// @__NO_SIDE_EFFECTS__
-function _superRefine(fn, params) {
-    const ch = _check((payload) => {
-        payload.addIssue = (issue) => {
-            if (typeof issue === "string") {
-                payload.issues.push(util_issue(issue, payload.value, ch._zod.def));
-            }
-            else {
-                // for Zod 3 backwards compatibility
-                const _issue = issue;
-                if (_issue.fatal)
-                    _issue.continue = false;
-                _issue.code ?? (_issue.code = "custom");
-                if (!("input" in _issue))
-                    _issue.input = payload.value;
-                _issue.inst ?? (_issue.inst = ch);
-                _issue.continue ?? (_issue.continue = !ch._zod.def.abort); // abort is always undefined, so this is always true...
-                payload.issues.push(util_issue(_issue));
-            }
-        };
-        return fn(payload.value, payload);
-    }, params);
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _check(fn, params) {
-    const ch = new $ZodCheck({
-        check: "custom",
-        ...normalizeParams(params),
-    });
-    ch._zod.check = fn;
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function describe(description) {
-    const ch = new $ZodCheck({ check: "describe" });
-    ch._zod.onattach = [
-        (inst) => {
-            const existing = globalRegistry.get(inst) ?? {};
-            globalRegistry.add(inst, { ...existing, description });
-        },
-    ];
-    ch._zod.check = () => { }; // no-op check
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function meta(metadata) {
-    const ch = new $ZodCheck({ check: "meta" });
-    ch._zod.onattach = [
-        (inst) => {
-            const existing = globalRegistry.get(inst) ?? {};
-            globalRegistry.add(inst, { ...existing, ...metadata });
-        },
-    ];
-    ch._zod.check = () => { }; // no-op check
-    return ch;
-}
-// @__NO_SIDE_EFFECTS__
-function _stringbool(Classes, _params) {
-    const params = util.normalizeParams(_params);
-    let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
-    let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
-    if (params.case !== "sensitive") {
-        truthyArray = truthyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
-        falsyArray = falsyArray.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
-    }
-    const truthySet = new Set(truthyArray);
-    const falsySet = new Set(falsyArray);
-    const _Codec = Classes.Codec ?? schemas.$ZodCodec;
-    const _Boolean = Classes.Boolean ?? schemas.$ZodBoolean;
-    const _String = Classes.String ?? schemas.$ZodString;
-    const stringSchema = new _String({ type: "string", error: params.error });
-    const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
-    const codec = new _Codec({
-        type: "pipe",
-        in: stringSchema,
-        out: booleanSchema,
-        transform: ((input, payload) => {
-            let data = input;
-            if (params.case !== "sensitive")
-                data = data.toLowerCase();
-            if (truthySet.has(data)) {
-                return true;
-            }
-            else if (falsySet.has(data)) {
-                return false;
-            }
-            else {
-                payload.issues.push({
-                    code: "invalid_value",
-                    expected: "stringbool",
-                    values: [...truthySet, ...falsySet],
-                    input: payload.value,
-                    inst: codec,
-                    continue: false,
-                });
-                return {};
-            }
-        }),
-        reverseTransform: ((input, _payload) => {
-            if (input === true) {
-                return truthyArray[0] || "true";
-            }
-            else {
-                return falsyArray[0] || "false";
-            }
-        }),
-        error: params.error,
-    });
-    codec._zod.bag.truthy = truthyArray;
-    codec._zod.bag.falsy = falsyArray;
-    codec._zod.bag.case = params.case ?? "insensitive";
-    return codec;
-}
-// @__NO_SIDE_EFFECTS__
-function _stringFormat(Class, format, fnOrRegex, _params = {}) {
-    const params = util.normalizeParams(_params);
-    const def = {
-        check: "string_format",
-        type: "string",
-        format,
-        fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
-        ...params,
-    };
-    if (fnOrRegex instanceof RegExp) {
-        def.pattern = fnOrRegex;
-    }
-    const inst = new Class(def);
-    return inst;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
@@ -45995,49 +45870,6 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/manifest/refinements.ts
-function isPresent(value, key) {
-    return value[key] !== undefined;
-}
-/** Runs even when other fields of the same mapping failed, so every mistake is reported at once. */
-const evenAfterOtherIssues = { when: (payload) => typeof payload.value === 'object' && payload.value !== null };
-/**
- * A refinement for mappings that take one of two alternative keys (`http` or `cmd`). The "both"
- * issue points at the second key; the "neither" issue at the mapping.
- */
-function alternativeKeys(first, second, options) {
-    return (value, context) => {
-        const hasFirst = isPresent(value, first);
-        const hasSecond = isPresent(value, second);
-        if (hasFirst && hasSecond) {
-            context.addIssue({
-                code: 'custom',
-                path: [second],
-                input: value,
-                message: `use either "${first}" or "${second}", not both`,
-                params: { target: 'key' },
-            });
-        }
-        else if (options.required && !hasFirst && !hasSecond) {
-            context.addIssue({ code: 'custom', input: value, message: `needs either "${first}" or "${second}"` });
-        }
-    };
-}
-/** A refinement that reports `key` as not applicable unless `requiredKey` is set too. */
-function onlyWith(key, requiredKey) {
-    return (value, context) => {
-        if (isPresent(value, key) && !isPresent(value, requiredKey)) {
-            context.addIssue({
-                code: 'custom',
-                path: [key],
-                input: value,
-                message: `"${key}" only applies together with "${requiredKey}"`,
-                params: { target: 'key' },
-            });
-        }
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/manifest/describe-value.ts
 const MAX_SHOWN_STRING = 60;
 /** How a value from the YAML file is shown in a message: `"sixty"`, `42`, `a list`, `nothing`. */
@@ -46055,6 +45887,27 @@ function describeValue(value) {
     if (typeof value === 'object')
         return 'a mapping';
     return typeof value;
+}
+
+;// CONCATENATED MODULE: ./src/manifest/duration.ts
+/** Durations in stack.yml: `500ms`, `60s`, `2m`, `1h`, or combined like `1m30s`. */
+const DURATION_PATTERN = /^(?:\d+(?:ms|s|m|h))+$/u;
+const PART = /(\d+)(ms|s|m|h)/gu;
+const MILLISECONDS_PER_UNIT = {
+    ms: 1,
+    s: 1_000,
+    m: 60_000,
+    h: 3_600_000,
+};
+/** Milliseconds, or undefined when the text is not a duration. */
+function parseDuration(text) {
+    if (!DURATION_PATTERN.test(text))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of text.matchAll(PART)) {
+        total += Number(amount) * (MILLISECONDS_PER_UNIT[unit ?? ''] ?? Number.NaN);
+    }
+    return Number.isSafeInteger(total) ? total : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/size.ts
@@ -46249,6 +46102,26 @@ function imageRepositoryMessage(input) {
 }
 /** A docker image repository such as `ghcr.io/acme/shop-api`: lowercase, no tag, no digest. */
 const imageRepository = schemas_string().regex(IMAGE_REPOSITORY, { error: (issue) => imageRepositoryMessage(issue.input) });
+const IMAGE_REFERENCE = new RegExp(`^(${IMAGE_REPOSITORY.source.slice(1, -1)})(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`, 'u');
+/** Splits `repo[:tag][@sha256:…]`; undefined when it is no image reference. */
+function splitImageReference(reference) {
+    const match = IMAGE_REFERENCE.exec(reference);
+    if (match === null)
+        return undefined;
+    return { repository: match[1] ?? '', tag: match[2], digest: match[3] };
+}
+/**
+ * An image: a repository (`ghcr.io/acme/shop-api`, built or shared) or a reference pinned by tag
+ * or digest (`postgres:15.6`, `nats@sha256:…`).
+ */
+const imageReference = schemas_string().regex(IMAGE_REFERENCE, {
+    error: (issue) => {
+        const shown = describeValue(issue.input);
+        if (typeof issue.input === 'string' && issue.input !== issue.input.toLowerCase() && IMAGE_REFERENCE.test(issue.input.toLowerCase()))
+            return `${shown} must be lowercase`;
+        return `${shown} is not a valid image like "ghcr.io/acme/shop-api" or, pinned, "postgres:15.6"`;
+    },
+});
 /** A registry host such as `ghcr.io` or `registry.example.com:5000`. */
 const registryHost = schemas_string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$/u, {
     error: (issue) => `${describeValue(issue.input)} is not a valid registry host like "ghcr.io"`,
@@ -46269,6 +46142,181 @@ const fields_httpUrl = url({
 });
 /** A command as an argument list: `[program, arg, ...]`, run without a shell. */
 const argv = array(schemas_string()).min(1, { error: 'must list the program and its arguments, e.g. ["./migrate", "up"]' });
+
+;// CONCATENATED MODULE: ./src/manifest/suggest.ts
+/**
+ * Edit distance between two strings counting insertions, deletions, substitutions and swaps of
+ * two neighbouring characters (optimal string alignment), so `prot` is 1 away from `port`.
+ */
+function suggest_editDistance(a, b) {
+    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    const at = (i, j) => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
+    for (let i = 1; i <= a.length; i += 1) {
+        const row = rows[i] ?? [];
+        for (let j = 1; j <= b.length; j += 1) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                best = Math.min(best, at(i - 2, j - 2) + 1);
+            row[j] = best;
+        }
+    }
+    return at(a.length, b.length);
+}
+/** Short words tolerate fewer edits: 1 up to 5 characters, 2 from 6. */
+function maxDistanceFor(word, candidate) {
+    return Math.max(word.length, candidate.length) <= 5 ? 1 : 2;
+}
+/** The closest candidate within a small edit distance (ignoring case), if any. */
+function closestMatch(word, candidates) {
+    let best;
+    for (const candidate of candidates) {
+        if (candidate === word)
+            continue;
+        const distance = suggest_editDistance(word.toLowerCase(), candidate.toLowerCase());
+        if (distance > maxDistanceFor(word, candidate))
+            continue;
+        if (best === undefined || distance < best.distance)
+            best = { candidate, distance };
+    }
+    return best?.candidate;
+}
+/** `did you mean "health"?` when a candidate is close enough, otherwise undefined. */
+function didYouMean(word, candidates) {
+    const match = closestMatch(word, candidates);
+    return match === undefined ? undefined : `did you mean "${match}"?`;
+}
+
+;// CONCATENATED MODULE: ./src/manifest/accessors.ts
+
+
+
+const DEFAULT_REGISTRY_HOST = 'ghcr.io';
+function lookup(entries, name, kind) {
+    const entry = Object.hasOwn(entries, name) ? entries[name] : undefined;
+    if (entry === undefined) {
+        const hint = didYouMean(name, Object.keys(entries)) ?? `stack.yml defines: ${Object.keys(entries).join(', ')}`;
+        throw new errors_StackDeployError(`stack.yml has no ${kind} "${name}"`, { hint });
+    }
+    return entry;
+}
+function serviceOf(manifest, service) {
+    return lookup(manifest.services, service, 'service');
+}
+/**
+ * The image repository (no tag) of a service: its explicit `image`, otherwise
+ * `<registry.host>/<registry.namespace or repository owner>/<service>`, lowercased.
+ */
+function defaultImage(manifest, service, repositoryOwner) {
+    const explicit = serviceOf(manifest, service).image;
+    if (explicit !== undefined)
+        return explicit;
+    const host = manifest.registry?.host ?? DEFAULT_REGISTRY_HOST;
+    const namespace = manifest.registry?.namespace ?? repositoryOwner;
+    if (namespace === undefined || namespace === '') {
+        throw new errors_StackDeployError(`cannot tell which image to use for service "${service}": no registry namespace and no repository owner`, {
+            service,
+            hint: `set registry.namespace in stack.yml, or services.${service}.image`,
+        });
+    }
+    return `${host}/${namespace}/${service}`.toLowerCase();
+}
+/** The git tag glob that releases a service; default `<service>-v*`. */
+function releaseTagPattern(manifest, service) {
+    return serviceOf(manifest, service).release_tag ?? `${service}-v*`;
+}
+function environmentOf(manifest, environment) {
+    return lookup(manifest.environments, environment, 'environment');
+}
+/** The services deployed to an environment: its `services` list, or every service in manifest order. */
+function environmentServices(manifest, environment) {
+    return [...(environmentOf(manifest, environment).services ?? Object.keys(manifest.services))];
+}
+function serviceKind(manifest, service, repositoryOwner) {
+    const config = serviceOf(manifest, service);
+    if (config.build !== undefined)
+        return { kind: 'built' };
+    if (config.image_from !== undefined)
+        return { kind: 'shared', builder: config.image_from };
+    if (config.image === undefined)
+        return { kind: 'compose' };
+    const reference = splitImageReference(config.image);
+    if (reference?.tag !== undefined || reference?.digest !== undefined)
+        return { kind: 'pinned', image: config.image };
+    const builder = Object.keys(manifest.services).find((name) => manifest.services[name]?.build !== undefined && defaultImage(manifest, name, repositoryOwner) === config.image);
+    if (builder === undefined) {
+        throw new errors_StackDeployError(`services.${service}.image "${config.image}" has no tag, and no built service of stack.yml has that repository`, {
+            service,
+            hint: `pin it with a tag or digest (e.g. "${config.image}:1.2"), or name the built service whose image it runs with image_from`,
+        });
+    }
+    return { kind: 'shared', builder };
+}
+/** Services that are released with `builder` because they run its image (not the builder itself). */
+function followersOf(manifest, builder, repositoryOwner) {
+    return Object.keys(manifest.services).filter((name) => {
+        const kind = serviceKind(manifest, name, repositoryOwner);
+        return kind.kind === 'shared' && kind.builder === builder;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/manifest/issues.ts
+function formatPath(path) {
+    return path.join('.');
+}
+/** `stack.yml:12:7 services.api.health.timeout: expected a duration like "60s", got "sixty"`. */
+function formatIssue(issue) {
+    const where = `${issue.file}:${issue.line}:${issue.column}`;
+    const located = issue.path === '' ? `${where}:` : `${where} ${issue.path}:`;
+    const hint = issue.hint === undefined ? '' : ` (${issue.hint})`;
+    return `${located} ${issue.message}${hint}`;
+}
+function compareIssuePositions(a, b) {
+    return a.line - b.line || a.column - b.column;
+}
+
+;// CONCATENATED MODULE: ./src/manifest/refinements.ts
+function isPresent(value, key) {
+    return value[key] !== undefined;
+}
+/** Runs even when other fields of the same mapping failed, so every mistake is reported at once. */
+const evenAfterOtherIssues = { when: (payload) => typeof payload.value === 'object' && payload.value !== null };
+/**
+ * A refinement for mappings that take one of two alternative keys (`http` or `cmd`). The "both"
+ * issue points at the second key; the "neither" issue at the mapping.
+ */
+function alternativeKeys(first, second, options) {
+    return (value, context) => {
+        const hasFirst = isPresent(value, first);
+        const hasSecond = isPresent(value, second);
+        if (hasFirst && hasSecond) {
+            context.addIssue({
+                code: 'custom',
+                path: [second],
+                input: value,
+                message: `use either "${first}" or "${second}", not both`,
+                params: { target: 'key' },
+            });
+        }
+        else if (options.required && !hasFirst && !hasSecond) {
+            context.addIssue({ code: 'custom', input: value, message: `needs either "${first}" or "${second}"` });
+        }
+    };
+}
+/** A refinement that reports `key` as not applicable unless `requiredKey` is set too. */
+function onlyWith(key, requiredKey) {
+    return (value, context) => {
+        if (isPresent(value, key) && !isPresent(value, requiredKey)) {
+            context.addIssue({
+                code: 'custom',
+                path: [key],
+                input: value,
+                message: `"${key}" only applies together with "${requiredKey}"`,
+                params: { target: 'key' },
+            });
+        }
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/manifest/named-record.ts
 
@@ -46351,20 +46399,39 @@ const healthSchema = strictObject({
     .superRefine(alternativeKeys('http', 'cmd', { required: false }), evenAfterOtherIssues)
     .meta({ not: { required: ['http', 'cmd'] } })
     .describe('How to tell that the service is healthy: `http` (probed on the host) or `cmd` (run in the container), or neither.');
+/** Which keys go together: a built service has no pin; a pinned or shared one is not built or released by tag. */
+function serviceKindRules(service, context) {
+    const issue = (key, message) => context.addIssue({ code: 'custom', path: [key], input: service, message, params: { target: key === 'image' ? 'value' : 'key' } });
+    const pin = service.image === undefined ? undefined : splitImageReference(service.image);
+    const pinned = pin !== undefined && (pin.tag !== undefined || pin.digest !== undefined);
+    if (service.build !== undefined && pinned)
+        issue('image', `${JSON.stringify(service.image)} must not include a ${pin.digest !== undefined ? 'digest' : 'tag'} for a built service: stack-deploy chooses the tag to deploy`);
+    if (service.image_from !== undefined && service.build !== undefined)
+        issue('image_from', 'use either "build" or "image_from", not both: a service that shares another one\'s image is not built itself');
+    if (service.image_from !== undefined && service.image !== undefined)
+        issue('image_from', 'use either "image" or "image_from", not both');
+    if (service.release_tag !== undefined && service.build === undefined) {
+        issue('release_tag', service.image_from !== undefined ? `a service that shares ${JSON.stringify(service.image_from)}'s image has no release tag of its own: it is released with ${JSON.stringify(service.image_from)}` : 'only built services have a release tag');
+    }
+}
 const serviceSchema = strictObject({
     build: buildSchema.optional(),
-    image: imageRepository
+    image: imageReference
         .optional()
-        .describe('Image repository without tag, e.g. `ghcr.io/acme/shop-api`. Default: `<registry.host>/<registry.namespace>/<service>`.'),
+        .describe('The image. For a built service: its repository without tag, e.g. `ghcr.io/acme/shop-api` (default: `<registry.host>/<registry.namespace>/<service>`). For a service that runs a built service\'s image: that repository, without tag. For a pinned service (a database, a queue): the image with its tag or digest, e.g. `postgres:15.6`, deployed at exactly that pin.'),
+    image_from: serviceReference
+        .optional()
+        .describe('The built service whose image this service runs (with its own `command` in the compose file): it is released, deployed and rolled back together with that service.'),
     size_limit: size()
         .optional()
         .describe('Largest allowed compressed image size as pushed, e.g. `20MB`, `512KiB`, `1.5GB` (SI units are powers of 1000, IEC units powers of 1024).'),
     release_tag: releaseTagGlob
         .optional()
-        .describe('Git tag glob that releases this service, with exactly one `*`. Default: `<service>-v*`.'),
+        .describe('Git tag glob that releases this service, with exactly one `*`. Default: `<service>-v*`. Only built services have one.'),
     health: healthSchema.optional(),
 })
-    .describe('A service of the stack, named as in the compose files.');
+    .superRefine(serviceKindRules, evenAfterOtherIssues)
+    .describe('A service of the stack, named as in the compose files: built (`build`), sharing a built image (`image_from`), pinned (`image` with a tag or digest), or configured only (neither: the compose file says what it runs).');
 const environmentSchema = strictObject({
     host: sshHost.describe('SSH host name or IP address (IPv6 without brackets).'),
     port: schemas_int().min(1).max(65535).default(DEFAULT_SSH_PORT).describe('SSH port. Default: 22.'),
@@ -46477,6 +46544,251 @@ function manifestJsonSchema() {
     const generated = toJSONSchema(manifestSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'throw' });
     const { $schema, ...rest } = generated;
     return { $schema, $id: MANIFEST_SCHEMA_ID, title: 'stack-deploy manifest (stack.yml)', ...rest };
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/compose/interpolate.ts
+/**
+ * Compose's variable interpolation (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
+ * `${VAR:?error}`, `${VAR?error}`, `${VAR:+replacement}`, `${VAR+replacement}`, `$$`), applied
+ * to one string. Defaults and replacements may themselves hold variables.
+ */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*/u;
+/** Index of the `}` that closes the `${` whose body starts at `start`, or -1. */
+function closingBrace(text, start) {
+    let depth = 1;
+    for (let i = start; i < text.length; i += 1) {
+        if (text[i] === '$' && text[i + 1] === '{') {
+            depth += 1;
+            i += 1;
+        }
+        else if (text[i] === '}') {
+            depth -= 1;
+            if (depth === 0)
+                return i;
+        }
+    }
+    return -1;
+}
+/**
+ * Interpolates `text` with `variables`. When `strict` is false (variables unknown), required
+ * variables that are not set are not reported.
+ */
+function interpolate(text, variables, strict = true) {
+    const missing = [];
+    let out = '';
+    let i = 0;
+    while (i < text.length) {
+        const char = text[i];
+        if (char !== '$') {
+            out += char;
+            i += 1;
+            continue;
+        }
+        const next = text[i + 1];
+        if (next === '$') {
+            out += '$';
+            i += 2;
+            continue;
+        }
+        if (next === '{') {
+            const end = closingBrace(text, i + 2);
+            if (end < 0) {
+                out += text.slice(i);
+                break;
+            }
+            out += substitute(text.slice(i + 2, end), variables, strict, missing);
+            i = end + 1;
+            continue;
+        }
+        const name = NAME.exec(text.slice(i + 1))?.[0];
+        if (name === undefined) {
+            out += '$';
+            i += 1;
+            continue;
+        }
+        out += variables.get(name) ?? '';
+        i += 1 + name.length;
+    }
+    return { value: out, missing };
+}
+function substitute(body, variables, strict, missing) {
+    const name = NAME.exec(body)?.[0] ?? '';
+    const rest = body.slice(name.length);
+    const value = variables.get(name);
+    const nested = (inner) => {
+        const result = interpolate(inner, variables, strict);
+        missing.push(...result.missing);
+        return result.value;
+    };
+    const operator = /^(:-|-|:\?|\?|:\+|\+)/u.exec(rest)?.[0];
+    if (operator === undefined)
+        return value ?? '';
+    const argument = rest.slice(operator.length);
+    const unsetOrEmpty = value === undefined || value === '';
+    switch (operator) {
+        case ':-':
+            return unsetOrEmpty ? nested(argument) : value;
+        case '-':
+            return value === undefined ? nested(argument) : value;
+        case ':?':
+        case '?':
+            if (operator === ':?' ? unsetOrEmpty : value === undefined) {
+                if (strict)
+                    missing.push({ name, message: argument === '' ? `required variable ${name} is missing a value` : nested(argument) });
+                return '';
+            }
+            return value ?? '';
+        case ':+':
+            return unsetOrEmpty ? '' : nested(argument);
+        default:
+            return value === undefined ? '' : nested(argument);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/compose/model.ts
+
+
+
+
+function model_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function model_text(value) {
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+function ports(value) {
+    if (!Array.isArray(value))
+        return [];
+    return value.flatMap((entry) => {
+        if (model_isRecord(entry)) {
+            const target = model_text(entry.target);
+            return target === undefined ? [] : [{ target, published: model_text(entry.published), hostIp: model_text(entry.host_ip) }];
+        }
+        const spec = model_text(entry);
+        if (spec === undefined)
+            return [];
+        const withoutProtocol = spec.replace(/\/(?:tcp|udp|sctp)$/u, '');
+        // [ip:][published:]target, where ip may be [v6].
+        const match = /^(?:(\[[^\]]*\]|[^:]*):)??(?:([^:]*):)?([^:]+)$/u.exec(withoutProtocol);
+        if (match === null)
+            return [];
+        const [, hostIp, published, target] = match;
+        return [{ hostIp: hostIp === '' ? undefined : hostIp, published: published === '' ? undefined : published, target: target ?? '' }];
+    });
+}
+function dependsOn(value) {
+    if (Array.isArray(value))
+        return value.flatMap((entry) => (typeof entry === 'string' ? [entry] : []));
+    return model_isRecord(value) ? Object.keys(value) : [];
+}
+function hasHealthcheck(value) {
+    if (!model_isRecord(value) || value.disable === true)
+        return false;
+    const test = value.test;
+    if (Array.isArray(test))
+        return test[0] !== 'NONE' && test.length > 0;
+    return typeof test === 'string' && test !== '';
+}
+/** Interpolates every string value (not keys) of `value`, collecting required variables that are missing. */
+function interpolateTree(value, variables, strict, path, missing) {
+    if (typeof value === 'string') {
+        const result = interpolate(value, variables, strict);
+        for (const m of result.missing)
+            missing.push({ path, message: m.message });
+        return result.value;
+    }
+    if (Array.isArray(value))
+        return value.map((entry, i) => interpolateTree(entry, variables, strict, [...path, i], missing));
+    if (model_isRecord(value))
+        return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, interpolateTree(entry, variables, strict, [...path, key], missing)]));
+    return value;
+}
+/**
+ * Reads compose files the way Compose does for what stack-deploy needs: several files merged in
+ * order, `${VAR}` from the env file, services filtered by `COMPOSE_PROFILES`.
+ */
+async function readComposeFiles(options) {
+    const issues = [];
+    const merged = new Map();
+    const variables = options.variables ?? new Map();
+    const strict = options.variables !== undefined;
+    for (const file of options.files) {
+        let source;
+        try {
+            source = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(options.dir, file), 'utf8');
+        }
+        catch {
+            issues.push({ file, line: 1, column: 1, path: '', message: `the compose file ${file} cannot be read`, hint: `compose files are named relative to the directory of stack.yml (${options.dir})` });
+            continue;
+        }
+        const lineCounter = new dist/* LineCounter */.HN();
+        const document = (0,dist/* parseDocument */.Tp)(source, { lineCounter, uniqueKeys: false });
+        const at = (offset) => {
+            const { line, col } = lineCounter.linePos(offset ?? 0);
+            return { file, line, column: col };
+        };
+        const nodeAt = (path) => {
+            const node = document.getIn(path, true);
+            const range = (0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node) ? node.range : node?.range;
+            return at(range?.[0]);
+        };
+        if (document.errors.length > 0) {
+            const error = document.errors[0];
+            const first = (error?.message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/u, '').replace(/\.$/u, '');
+            const reason = `${first.charAt(0).toLowerCase()}${first.slice(1)}`;
+            issues.push({ ...at(error?.pos[0]), path: '', message: `the compose file does not parse: ${reason}` });
+            continue;
+        }
+        const missing = [];
+        const data = interpolateTree(document.toJS(), variables, strict, [], missing);
+        for (const m of missing) {
+            issues.push({ ...nodeAt(m.path), path: m.path.join('.'), message: m.message, hint: 'set it in the environment\'s env (the action\'s `env` input, or --env-file)' });
+        }
+        if (!model_isRecord(data) || !model_isRecord(data.services)) {
+            issues.push({ ...at(0), path: 'services', message: 'the compose file has no "services" mapping' });
+            continue;
+        }
+        for (const [name, raw] of Object.entries(data.services)) {
+            if (!model_isRecord(raw))
+                continue;
+            const previous = merged.get(name);
+            const node = document.getIn(['services', name], true);
+            const servicesNode = document.get('services', true);
+            const keyNode = (0,dist/* isMap */.jh)(servicesNode) ? servicesNode.items.find((pair) => pair.key?.value === name)?.key : undefined;
+            const where = at(keyNode?.range?.[0] ?? node?.range?.[0]);
+            merged.set(name, {
+                image: model_text(raw.image) ?? previous?.image,
+                build: raw.build !== undefined || (previous?.build ?? false),
+                dependsOn: [...new Set([...(previous?.dependsOn ?? []), ...dependsOn(raw.depends_on)])],
+                healthcheck: raw.healthcheck !== undefined ? hasHealthcheck(raw.healthcheck) : (previous?.healthcheck ?? false),
+                ports: [...(previous?.ports ?? []), ...ports(raw.ports)],
+                networkMode: model_text(raw.network_mode) ?? previous?.networkMode,
+                containerName: model_text(raw.container_name) ?? previous?.containerName,
+                profiles: Array.isArray(raw.profiles) ? raw.profiles.filter((p) => typeof p === 'string') : (previous?.profiles ?? []),
+                where: previous?.where ?? where,
+            });
+        }
+    }
+    const enabled = new Set((variables.get('COMPOSE_PROFILES') ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''));
+    const all = [...merged].map(([name, service]) => ({ name, ...service }));
+    const services = all.filter((service) => service.profiles.length === 0 || enabled.has('*') || service.profiles.some((p) => enabled.has(p)));
+    return { services, all, issues };
+}
+/** The service and, recursively, what it depends on (in the model), without duplicates. */
+function dependencyClosure(model, names) {
+    const found = [];
+    const visit = (name) => {
+        if (found.includes(name))
+            return;
+        found.push(name);
+        for (const dependency of model.all.find((service) => service.name === name)?.dependsOn ?? [])
+            visit(dependency);
+    };
+    for (const name of names)
+        visit(name);
+    return found;
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/messages.ts
@@ -46636,18 +46948,65 @@ function listIssues(section, list, services) {
     });
     return issues;
 }
-function referenceIssues(data) {
+function imageFromIssues(services) {
+    const built = Object.keys(services).filter((name) => isMapping(services[name]) && services[name].build !== undefined);
+    return Object.entries(services).flatMap(([name, config]) => {
+        if (!isMapping(config) || typeof config.image_from !== 'string' || config.build !== undefined)
+            return [];
+        const path = ['services', name, 'image_from'];
+        if (config.image_from === name)
+            return [{ path, target: 'value', message: 'a service cannot share its own image' }];
+        if (built.includes(config.image_from))
+            return [];
+        const unknown = unknownServiceIssue(path, config.image_from, Object.keys(services), `service "${name}"`);
+        return [unknown ?? { path, target: 'value', message: `names service ${describeValue(config.image_from)}, which is not built by stack-deploy (it has no "build")` }];
+    });
+}
+/**
+ * `composeServices`: services the compose files define, which `backup`, `migrations` and
+ * `environments.*.services` may name too (undefined when the compose files were not read).
+ */
+function referenceIssues(data, composeServices = []) {
     if (!isMapping(data))
         return [];
-    const services = isMapping(data.services) ? Object.keys(data.services) : undefined;
+    const declared = isMapping(data.services) ? Object.keys(data.services) : undefined;
+    const services = declared === undefined ? undefined : [...declared, ...composeServices.filter((name) => !declared.includes(name))];
     const issues = [...listIssues('backup', data.backup, services), ...listIssues('smoke', data.smoke, services)];
     if (services === undefined)
         return issues;
     issues.push(...environmentIssues(data.environments, services));
+    if (isMapping(data.services))
+        issues.push(...imageFromIssues(data.services));
     if (isMapping(data.migrations)) {
         const unknown = unknownServiceIssue(['migrations', 'service'], data.migrations.service, services, 'migrations');
         if (unknown !== undefined)
             issues.push(unknown);
+    }
+    return issues;
+}
+/**
+ * Every service an environment runs from stack.yml must be defined in that environment's compose
+ * files (`byEnvironment`: the names they define, per environment whose files were read).
+ */
+function composeIssues(data, byEnvironment) {
+    if (!isMapping(data) || !isMapping(data.services) || !isMapping(data.environments))
+        return [];
+    const declared = Object.keys(data.services);
+    const issues = [];
+    for (const [environment, settings] of Object.entries(data.environments)) {
+        const defined = byEnvironment[environment];
+        if (defined === undefined || !isMapping(settings))
+            continue;
+        const files = Array.isArray(settings.compose) ? settings.compose.join(', ') : String(settings.compose);
+        const listed = Array.isArray(settings.services) ? settings.services : undefined;
+        const candidates = listed === undefined ? declared.map((name) => [name, ['services', name]]) : listed.map((name, i) => [name, ['environments', environment, 'services', i]]);
+        for (const [name, path] of candidates) {
+            if (typeof name !== 'string' || defined.includes(name) || (listed !== undefined && !declared.includes(name)))
+                continue;
+            const issue = { path, target: listed === undefined ? 'key' : 'value', message: `service "${name}" is not defined in the compose files of environment "${environment}" (${files})` };
+            const hint = didYouMean(name, defined);
+            issues.push(hint === undefined ? { ...issue, hint: `they define: ${defined.join(', ') || 'no services'}` } : { ...issue, hint });
+        }
     }
     return issues;
 }
@@ -46746,20 +47105,19 @@ function pathIssuesFromZod(issues, schema, parentPath = []) {
 
 
 
-/** Validates manifest data (as read from YAML) against the schema and the cross-section checks. */
-function validateManifestData(data) {
+function validateManifestData(data, compose = {}) {
+    const composeServices = [...new Set(Object.values(compose).flat())];
     const parsed = manifestSchema.safeParse(data, { error: manifestErrorMap });
     const issues = [
         ...(parsed.success ? [] : pathIssuesFromZod(parsed.error.issues, manifestSchema)),
-        ...referenceIssues(data),
+        ...referenceIssues(data, composeServices),
+        ...composeIssues(data, compose),
     ];
     if (parsed.success && issues.length === 0)
         return { ok: true, manifest: parsed.data };
     return { ok: false, issues };
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/manifest/yaml-source.ts
 
 
@@ -46881,7 +47239,7 @@ function parse_failure(file, issues) {
     return { ok: false, file, issues: withFile.sort(compareIssuePositions) };
 }
 /** Parses and validates manifest text. `file` is only used to label issues, exactly as given. */
-function parseManifest(text, file) {
+function parseManifest(text, file, compose = {}) {
     const yaml = readYaml(text);
     if (!yaml.ok)
         return parse_failure(file, yaml.issues);
@@ -46895,7 +47253,7 @@ function parseManifest(text, file) {
         const reason = error instanceof Error ? error.message : String(error);
         return parse_failure(file, [...yaml.duplicateKeys, { line: 1, column: 1, path: '', message: `invalid YAML: ${reason}` }]);
     }
-    const validation = validateManifestData(data);
+    const validation = validateManifestData(data, compose);
     if (validation.ok && yaml.duplicateKeys.length === 0)
         return { ok: true, file, manifest: validation.manifest };
     const located = validation.ok ? [] : validation.issues.map((issue) => locateIssue(yaml.source, issue));
@@ -46903,6 +47261,8 @@ function parseManifest(text, file) {
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/load.ts
+
+
 
 
 
@@ -46925,8 +47285,53 @@ function readFailure(file, error) {
     const reason = code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error);
     return new errors_StackDeployError(`cannot read ${file}: ${reason}`, { hint: 'check that the file exists and is readable' }, { cause: error });
 }
-/** Reads and validates the manifest at `file` (relative to the working directory or absolute). */
-async function loadManifest(file) {
+/** The compose files each environment names, read from the raw manifest (before validation). */
+function composeFilesByEnvironment(text) {
+    let data;
+    try {
+        data = (0,dist/* parse */.qg)(text);
+    }
+    catch {
+        return {};
+    }
+    const environments = typeof data === 'object' && data !== null ? data.environments : undefined;
+    if (typeof environments !== 'object' || environments === null)
+        return {};
+    const found = {};
+    for (const [name, settings] of Object.entries(environments)) {
+        const compose = typeof settings === 'object' && settings !== null ? settings.compose : undefined;
+        const files = typeof compose === 'string' ? [compose] : Array.isArray(compose) ? compose.filter((f) => typeof f === 'string') : [];
+        if (files.length > 0 && files.every((f) => f !== '' && !(0,external_node_path_namespaceObject.isAbsolute)(f)))
+            found[name] = files;
+    }
+    return found;
+}
+/** A health URL's port that the service neither publishes nor reaches through host networking. */
+function healthPortWarnings(manifest, compose) {
+    const warnings = [];
+    for (const [name, service] of Object.entries(manifest.services)) {
+        const url = service.health?.http;
+        if (url === undefined)
+            continue;
+        const parsed = new URL(url);
+        const port = parsed.port === '' ? (parsed.protocol === 'https:' ? '443' : '80') : parsed.port;
+        for (const [environment, model] of Object.entries(compose)) {
+            const definition = model.all.find((s) => s.name === name);
+            if (definition === undefined || definition.networkMode === 'host')
+                continue;
+            if (definition.ports.some((p) => p.published === port || p.published?.split('-')[0] === port))
+                continue;
+            warnings.push(`services.${name}.health.http probes port ${port} on the host, but in environment "${environment}" ${name} neither publishes port ${port} nor uses network_mode: host (${definition.where.file}:${definition.where.line}): the probe cannot reach it`);
+        }
+    }
+    return warnings;
+}
+/**
+ * Reads and validates the manifest at `file` (relative to the working directory or absolute), with
+ * the compose files of its environments: what they define, whether they parse, and the variables
+ * they require.
+ */
+async function loadManifest(file, options = {}) {
     let text;
     try {
         text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
@@ -46934,7 +47339,28 @@ async function loadManifest(file) {
     catch (error) {
         throw readFailure(file, error);
     }
-    return parseManifest(text, file);
+    const dir = (0,external_node_path_namespaceObject.dirname)(file);
+    const compose = {};
+    const composeIssues = [];
+    const seen = new Set();
+    for (const [environment, files] of Object.entries(composeFilesByEnvironment(text))) {
+        const model = await readComposeFiles({ dir, files, variables: options.variables });
+        compose[environment] = model;
+        for (const issue of model.issues) {
+            const located = { ...issue, file: (0,external_node_path_namespaceObject.join)(dir, issue.file) };
+            const key = `${located.file}:${located.line}:${located.column}:${issue.message}`;
+            if (!seen.has(key))
+                composeIssues.push(located);
+            seen.add(key);
+        }
+    }
+    const readable = Object.fromEntries(Object.entries(compose).filter(([, model]) => !model.issues.some((i) => i.path === '')).map(([environment, model]) => [environment, model.all.map((s) => s.name)]));
+    const result = parseManifest(text, file, readable);
+    if (!result.ok)
+        return { ...result, issues: [...result.issues, ...composeIssues] };
+    if (composeIssues.length > 0)
+        return { ok: false, file, issues: composeIssues };
+    return { ...result, compose, warnings: healthPortWarnings(result.manifest, compose) };
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/index.ts
@@ -46960,8 +47386,19 @@ function selectServices(input) {
             hint: 'run inside a Git checkout, or pass --ref (the CLI) / run from a workflow (the action)',
         });
     }
-    const services = Object.keys(input.manifest.services).map((name) => ({ name, releaseTag: releaseTagPattern(input.manifest, name) }));
-    const selection = selectRelease({ ref: input.ref, sha: input.sha, services, requested: input.requested });
+    // Only built services are released; a service that shares a built image is released with it.
+    const manifest = input.manifest;
+    const built = Object.keys(manifest.services).filter((name) => manifest.services[name]?.build !== undefined);
+    const services = built.map((name) => ({ name, releaseTag: releaseTagPattern(manifest, name) }));
+    const requested = [...new Set(input.requested.map((name) => manifest.services[name]?.image_from ?? builderByImage(manifest, name) ?? name))];
+    const infrastructure = requested.filter((name) => manifest.services[name] !== undefined && !built.includes(name));
+    if (infrastructure.length > 0) {
+        throw new errors_StackDeployError(`${infrastructure.join(', ')} ${infrastructure.length === 1 ? 'is' : 'are'} not released by stack-deploy: ${infrastructure.length === 1 ? 'it runs' : 'they run'} the image pinned in stack.yml or the compose files`, {
+            step: 'select',
+            hint: 'to change a pinned service, change its tag or digest and deploy; request built services only',
+        });
+    }
+    const selection = selectRelease({ ref: input.ref, sha: input.sha, services, requested });
     const version = input.version ?? selection.version;
     if (!isValidDockerTag(dockerTagFor(version))) {
         throw new errors_StackDeployError(`the version "${version}" cannot be an image tag`, {
@@ -46971,20 +47408,24 @@ function selectServices(input) {
     }
     return { version, selection };
 }
+/** The built service whose repository a service without `build` names as its `image` (no tag), if any. */
+function builderByImage(manifest, name) {
+    const image = manifest.services[name]?.image;
+    if (image === undefined || manifest.services[name]?.build !== undefined)
+        return undefined;
+    return Object.keys(manifest.services).find((other) => manifest.services[other]?.build !== undefined && manifest.services[other]?.image === image);
+}
 /** Everything the build phase will do, decided before anything runs. */
 function planBuild(input) {
     const { version, selection } = selectServices(input);
     const versionTag = dockerTagFor(version);
     const shaTag = `sha-${selection.shortSha}`;
     const builds = [];
-    const notBuilt = [];
     for (const service of selection.services) {
         const config = input.manifest.services[service];
         const build = config?.build;
-        if (config === undefined || build === undefined) {
-            notBuilt.push(service);
+        if (config === undefined || build === undefined)
             continue;
-        }
         const image = defaultImage(input.manifest, service, input.repositoryOwner);
         const refs = [...new Set([`${image}:${versionTag}`, `${image}:${shaTag}`])];
         const labels = {
@@ -47010,7 +47451,7 @@ function planBuild(input) {
             sizeLimit: config.size_limit,
         });
     }
-    return { version, selection, builds, notBuilt };
+    return { version, selection, builds };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/release-plan.ts
@@ -47033,9 +47474,10 @@ function planRelease(settings, manifest, now) {
     });
 }
 /** The released services that the environment runs; an error when there are none. */
-function servicesInEnvironment(release, manifest, environment) {
+function servicesInEnvironment(release, manifest, environment, repositoryOwner) {
     const inEnvironment = environmentServices(manifest, environment);
-    const names = release.selection.services.filter((name) => inEnvironment.includes(name));
+    const released = new Set(release.selection.services.flatMap((name) => [name, ...followersOf(manifest, name, repositoryOwner)]));
+    const names = inEnvironment.filter((name) => released.has(name));
     if (names.length === 0) {
         const released = release.selection.services;
         throw new errors_StackDeployError(`${released.join(', ')} ${released.length === 1 ? 'is' : 'are'} not deployed to ${environment}`, {
@@ -47046,16 +47488,70 @@ function servicesInEnvironment(release, manifest, environment) {
     return names;
 }
 
+;// CONCATENATED MODULE: ./src/compose/dotenv.ts
+/**
+ * dotenv text as Compose reads an `--env-file`: `NAME=value` lines, `#` comment lines, an
+ * optional `export `, values unquoted (a ` #` starts a comment), in single quotes (literal) or in
+ * double quotes (`\n`, `\"`, `\\` escapes). Later lines win.
+ */
+function parseDotenv(text) {
+    const entries = new Map();
+    for (const rawLine of text.split(/\r?\n/u)) {
+        const line = rawLine.trim().replace(/^export\s+/u, '');
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const equals = line.indexOf('=');
+        if (equals <= 0)
+            continue;
+        const name = line.slice(0, equals).trim();
+        entries.set(name, dotenvValue(line.slice(equals + 1).trim()));
+    }
+    return entries;
+}
+function dotenvValue(raw) {
+    if (raw.startsWith("'")) {
+        const end = raw.indexOf("'", 1);
+        return end < 0 ? raw.slice(1) : raw.slice(1, end);
+    }
+    if (raw.startsWith('"')) {
+        let out = '';
+        for (let i = 1; i < raw.length; i += 1) {
+            const char = raw[i];
+            if (char === '"')
+                return out;
+            if (char === '\\' && i + 1 < raw.length) {
+                const next = raw[i + 1] ?? '';
+                out += next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : next;
+                i += 1;
+            }
+            else {
+                out += char;
+            }
+        }
+        return out;
+    }
+    const comment = /\s#/u.exec(raw);
+    return (comment === null ? raw : raw.slice(0, comment.index)).trim();
+}
+
 ;// CONCATENATED MODULE: ./src/engine/validate.ts
 
+
+/** The variables compose files are interpolated with: the env text when it is given. */
+function envVariables(envText) {
+    return envText === undefined || envText.trim() === '' ? undefined : parseDotenv(envText);
+}
 /**
  * Loads stack.yml and reports every problem in it (each one also as an annotation on its file
  * and line). Commands that need a manifest start here.
  */
-async function loadAndReport(file, reporter, failedStatus) {
-    const loaded = await loadManifest(file);
-    if (loaded.ok)
-        return { ok: true, manifest: loaded.manifest };
+async function loadAndReport(file, reporter, failedStatus, variables) {
+    const loaded = await loadManifest(file, { variables });
+    if (loaded.ok) {
+        for (const warning of loaded.warnings ?? [])
+            reporter.warning(warning);
+        return { ok: true, manifest: loaded.manifest, compose: loaded.compose ?? {} };
+    }
     for (const issue of loaded.issues) {
         reporter.error(formatIssue(issue), { file: issue.file, line: issue.line, column: issue.column, title: 'invalid manifest' });
     }
@@ -47075,8 +47571,8 @@ async function loadAndReport(file, reporter, failedStatus) {
     };
 }
 /** `validate`: every error in stack.yml, or one summary line. */
-async function validate_validate(file, reporter) {
-    const outcome = await loadAndReport(file, reporter, 'failed');
+async function validate_validate(file, reporter, envText) {
+    const outcome = await loadAndReport(file, reporter, 'failed', envVariables(envText));
     if (!outcome.ok)
         return outcome.result;
     const manifest = outcome.manifest;
@@ -47108,7 +47604,7 @@ async function build(context) {
         return loaded.result;
     const plan = planRelease(settings, loaded.manifest, new Date(clock.now()));
     const services = plan.selection.services;
-    reporter.info(`Release ${plan.version}: ${services.join(', ')}${plan.notBuilt.length > 0 ? ` (not built here: ${plan.notBuilt.join(', ')})` : ''}`);
+    reporter.info(`Release ${plan.version}: ${services.join(', ')}`);
     const baseOutputs = { version: plan.version, services: JSON.stringify(services) };
     try {
         const images = plan.builds.length === 0 ? [] : await buildAndPublish(context, plan.builds, dockerTagFor(plan.version));
@@ -47123,7 +47619,6 @@ async function build(context) {
                 title: `stack-deploy: built ${plan.version}`,
                 lines: [
                     `Pushed ${images.length} ${images.length === 1 ? 'image' : 'images'} for ${services.join(', ')}.`,
-                    ...(plan.notBuilt.length > 0 ? [`Not built here (no \`build\` in stack.yml): ${plan.notBuilt.join(', ')}.`] : []),
                 ],
                 tables: [sizeTable(images), { header: ['Service', 'Image'], rows: images.map((image) => [image.service, image.pinned ?? '']) }],
             },
@@ -48552,6 +49047,8 @@ function hostPaths(plan) {
         runDir: `${state}/runs/${plan.runId}`,
         ledger: `${state}/releases.jsonl`,
         backups: `${state}/backups`,
+        /** Per infrastructure service: its pin's text and the digest it was resolved to. */
+        pins: `${state}/pins`,
     };
 }
 
@@ -48641,7 +49138,7 @@ function describeEvent(event) {
 
 ;// CONCATENATED MODULE: ./src/deploy/host/scripts.generated.ts
 // Generated from transaction.sh by scripts/embed-host-scripts.mjs: edit the .sh file, then run npm run build.
-const TRANSACTION_SCRIPT = "#!/bin/sh\n# stack-deploy host-side transaction: record -> switch -> verify -> commit, or roll back.\n# Started detached (setsid nohup) by stack-deploy, so a dropped SSH connection or a cancelled\n# run still ends with the new version serving or the previous one restored, and the lock freed.\n#\n# Usage: sh transaction.sh RUN_DIR\n# RUN_DIR/plan.sh (written by stack-deploy, every value shell-quoted) defines:\n#   RUN_ID DEPLOY_PATH STATE_DIR PROJECT FLAVOR COMPOSE_FILES ENV_FILE LOCK_DIR LEASE_SECONDS\n#   SERVICES (space-separated)  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)\n#   per service N (0-based, in SERVICES order): SVC_N_NAME SVC_N_REPO SVC_N_PINNED SVC_N_HEALTH\n#   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS\n#   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)\n#   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S\n#   BACKUP_COUNT, per backup N: BACKUP_N_NAME BACKUP_N_SERVICE BACKUP_N_KIND (command|sqlite)\n#   BACKUP_N_CMD (shell-quoted argv) BACKUP_N_FILE (sqlite path in the container) BACKUP_N_RETAIN\n#   MIGRATE_SERVICE ('' = no migrations) MIGRATE_CMD (shell-quoted argv) MIGRATE_TIMEOUT_S\n#   SMOKE_COUNT, per check N: SMOKE_N_NAME SMOKE_N_KIND (http|run) SMOKE_N_URL SMOKE_N_STATUS\n#   SMOKE_N_BODY SMOKE_N_CMD (shell-quoted argv) SMOKE_N_TIMEOUT_S\n#   PRE_HOOK_COUNT PRE_HOOK_N, POST_HOOK_COUNT POST_HOOK_N (shell-quoted argv)\n# Order: record -> pre_deploy hooks -> backups -> migrations -> switch -> health -> smoke\n#   -> commit -> post_deploy hooks -> ledger -> unlock. A failure before the switch ends with\n#   result \"failed\" and nothing running changed; a failure after it rolls back.\n# Writes RUN_DIR/events.jsonl (progress), RUN_DIR/result (success|rolled-back|rollback-failed|failed),\n# STATE_DIR/releases.jsonl (ledger), STATE_DIR/good/<service> (image of the last good release)\n# and BACKUPS_DIR/<name>/<name>-<run id>.(dump|sqlite) (mode 0600, the newest RETAIN kept).\n\nset -u\nRUN_DIR=$1\n. \"$RUN_DIR/plan.sh\"\nEVENTS=\"$RUN_DIR/events.jsonl\"\ncd \"$DEPLOY_PATH\" || exit 70\n\nnow_ms() { date +%s%3N; }\n\njson_string() {\n  # JSON string literal of $1 (quotes, backslashes and control characters escaped).\n  printf '%s' \"$1\" | awk 'BEGIN { ORS = \"\"; print \"\\\"\" }\n    { if (NR > 1) print \"\\\\n\"; gsub(/\\\\/, \"\\\\\\\\\"); gsub(/\"/, \"\\\\\\\"\"); gsub(/\\t/, \"\\\\t\"); gsub(/\\r/, \"\\\\r\");\n      gsub(/[\\001-\\037]/, \" \"); print }\n    END { print \"\\\"\" }'\n}\n\nemit() {\n  # emit STEP STATUS SERVICE MESSAGE\n  printf '{\"t\":%s,\"step\":\"%s\",\"status\":\"%s\",\"service\":\"%s\",\"message\":%s}\\n' \\\n    \"$(now_ms)\" \"$1\" \"$2\" \"$3\" \"$(json_string \"$4\")\" >> \"$EVENTS\"\n}\n\nrenew_lease() {\n  echo $(( $(date +%s) + LEASE_SECONDS )) > \"$LOCK_DIR/expires.tmp\" && mv -f \"$LOCK_DIR/expires.tmp\" \"$LOCK_DIR/expires\"\n}\n\nrelease_lock() {\n  if [ \"$(cat \"$LOCK_DIR/run\" 2>/dev/null)\" = \"$RUN_ID\" ]; then rm -rf \"$LOCK_DIR\"; fi\n}\n\ncompose() {\n  # compose EXTRA_FILE... -- ARGS...\n  files=\"\"\n  for f in $COMPOSE_FILES; do files=\"$files -f $f\"; done\n  while [ \"$#\" -gt 0 ] && [ \"$1\" != \"--\" ]; do files=\"$files -f $1\"; shift; done\n  [ \"$#\" -gt 0 ] && shift\n  if [ \"$FLAVOR\" = v2 ]; then\n    # shellcheck disable=SC2086\n    docker compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  else\n    # shellcheck disable=SC2086\n    docker-compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  fi\n}\n\nsvc() { eval \"printf '%s' \\\"\\${SVC_$1_$2}\\\"\"; }\n\n# The running container of a service, found by the labels Compose (v1 and v2) puts on it: one\n# docker call, not a Compose start-up, since it runs on every health poll.\ncontainer_of() {\n  docker ps -q --filter \"label=com.docker.compose.project=$PROJECT\" --filter \"label=com.docker.compose.service=$1\" 2>/dev/null | head -n 1\n}\n\nprobe_http() {\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsS -o /dev/null --max-time 5 \"$1\" 2>/dev/null\n  else\n    wget -q -O /dev/null -T 5 \"$1\" 2>/dev/null\n  fi\n}\n\n# check_once N CONTAINER: 0 healthy, 1 not yet, 2 failed for good (exited or restarting)\ncheck_once() {\n  n=$1 cid=$2\n  state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' \"$cid\" 2>/dev/null) || return 1\n  set -- $state\n  status=$1 restarts=$2 health=$3\n  case \"$status\" in exited|dead) return 2 ;; esac\n  [ \"$restarts\" -gt 0 ] && return 2\n  [ \"$status\" = running ] || return 1\n  case \"$(svc \"$n\" HEALTH)\" in\n    # Any failing probe means \"not yet\" (pg_isready, for one, exits 2 while the server starts).\n    http) probe_http \"$(svc \"$n\" URL)\" || return 1 ;;\n    cmd) eval \"set -- $(svc \"$n\" CMD)\"; docker exec \"$cid\" \"$@\" >/dev/null 2>&1 || return 1 ;;\n    *)\n      case \"$health\" in\n        healthy) return 0 ;;\n        unhealthy) return 2 ;;\n        none) [ \"$STABLE_CHECKS\" -ge 2 ] && return 0; STABLE_CHECKS=$((STABLE_CHECKS + 1)); return 1 ;;\n        *) return 1 ;;\n      esac ;;\n  esac\n}\n\n# wait_healthy N: polls at the service's interval until its timeout; 0 healthy, 1 not.\nwait_healthy() {\n  n=$1 name=$(svc \"$1\" NAME)\n  interval_ms=$(svc \"$n\" INTERVAL_MS) deadline=$(( $(now_ms) + $(svc \"$n\" TIMEOUT_MS) ))\n  STABLE_CHECKS=0\n  while :; do\n    cid=$(container_of \"$name\")\n    if [ -n \"$cid\" ]; then\n      check_once \"$n\" \"$cid\"; rc=$?\n      [ \"$rc\" -eq 0 ] && return 0\n      [ \"$rc\" -eq 2 ] && { HEALTH_REASON=\"the container exited or restarted\"; return 1; }\n    fi\n    [ \"$(now_ms)\" -ge \"$deadline\" ] && { HEALTH_REASON=\"not healthy within $(( $(svc \"$n\" TIMEOUT_MS) / 1000 ))s\"; return 1; }\n    sleep \"$(awk \"BEGIN { print $interval_ms / 1000 }\")\"\n  done\n}\n\nledger() {\n  # ledger RESULT: one JSON line per deploy or rollback\n  entries=\"\"\n  i=0\n  for name in $SERVICES; do\n    from=$(eval \"printf '%s' \\\"\\${FROM_$i:-}\\\"\") to=$(eval \"printf '%s' \\\"\\${TO_$i:-}\\\"\")\n    entries=\"$entries${entries:+,}{\\\"name\\\":\\\"$name\\\",\\\"from\\\":\\\"$from\\\",\\\"to\\\":\\\"$to\\\",\\\"pinned\\\":\\\"$(svc $i PINNED)\\\"}\"\n    i=$((i + 1))\n  done\n  printf '{%s,\"run\":\"%s\",\"result\":\"%s\",\"services\":[%s]}\\n' \"$LEDGER_HEAD\" \"$RUN_ID\" \"$1\" \"$entries\" >> \"$STATE_DIR/releases.jsonl\"\n}\n\nfinish() {\n  echo \"$1\" > \"$RUN_DIR/result\"\n  emit done \"$1\" \"\" \"$2\"\n  [ -n \"${LEASE_KEEPER:-}\" ] && kill \"$LEASE_KEEPER\" 2>/dev/null\n  release_lock\n  exit 0\n}\n\nvar() { eval \"printf '%s' \\\"\\${$1:-}\\\"\"; }\n\n# rc_text RC TIMEOUT_S: why a step's command failed, in words.\nrc_text() {\n  case \"$1\" in\n    124|137) printf 'timed out after %ss' \"$2\" ;;\n    126) printf 'cannot be executed (exit 126)' ;;\n    127) printf 'command not found (exit 127)' ;;\n    *) printf 'exited with %s' \"$1\" ;;\n  esac\n}\n\n# run_on_host TIMEOUT_S PHASE OUTFILE ARGV...: runs ARGV in DEPLOY_PATH with the release's\n# STACK_DEPLOY_* variables, stdout and stderr to OUTFILE, killed after TIMEOUT_S.\nrun_on_host() {\n  _ro_t=$1 _ro_phase=$2 _ro_out=$3\n  shift 3\n  (\n    STACK_DEPLOY_VERSION=$VERSION STACK_DEPLOY_ENVIRONMENT=$ENVIRONMENT STACK_DEPLOY_RUN_ID=$RUN_ID\n    STACK_DEPLOY_SERVICES=$SERVICES STACK_DEPLOY_PATH=$DEPLOY_PATH STACK_DEPLOY_PROJECT=$PROJECT\n    STACK_DEPLOY_PHASE=$_ro_phase STACK_DEPLOY_ENV_FILE=$ENV_FILE STACK_DEPLOY_BACKUPS=$BACKUPS_TAKEN\n    export STACK_DEPLOY_VERSION STACK_DEPLOY_ENVIRONMENT STACK_DEPLOY_RUN_ID STACK_DEPLOY_SERVICES \\\n      STACK_DEPLOY_PATH STACK_DEPLOY_PROJECT STACK_DEPLOY_PHASE STACK_DEPLOY_ENV_FILE STACK_DEPLOY_BACKUPS\n    cd \"$DEPLOY_PATH\" && exec timeout -k 10 \"$_ro_t\" \"$@\"\n  ) > \"$_ro_out\" 2>&1 < /dev/null\n}\n\n# output_event LABEL FILE: a failed step's last 50 output lines.\noutput_event() { emit output failed \"$1\" \"$(tail -n 50 \"$2\" 2>/dev/null)\"; }\n\n# run_hooks PRE|POST PHASE: each hook in order; 1 (HOOK_REASON set) when one fails.\nrun_hooks() {\n  _count=$(var \"$1_HOOK_COUNT\") _h=0 _phase=$2\n  while [ \"$_h\" -lt \"${_count:-0}\" ]; do\n    _cmd=$(var \"$1_HOOK_$_h\") _label=\"$_phase $((_h + 1))\"\n    emit hook start \"$_label\" \"$_cmd\"\n    renew_lease\n    eval \"set -- $_cmd\"\n    _out=\"$RUN_DIR/hook-$_phase-$_h.log\"\n    run_on_host \"$HOOK_TIMEOUT_S\" \"$_phase\" \"$_out\" \"$@\"\n    _rc=$?\n    if [ \"$_rc\" -ne 0 ]; then\n      HOOK_REASON=\"$_phase hook $((_h + 1)) ($_cmd) $(rc_text \"$_rc\" \"$HOOK_TIMEOUT_S\")\"\n      emit hook failed \"$_label\" \"$HOOK_REASON\"\n      output_event \"$_label\" \"$_out\"\n      return 1\n    fi\n    emit hook ok \"$_label\" \"\"\n    _h=$((_h + 1))\n  done\n  return 0\n}\n\n# take_backups: every backup in order, into BACKUPS_DIR; 1 (BACKUP_REASON set) when one fails.\nBACKUPS_TAKEN=\"\"\ntake_backups() {\n  _b=0\n  while [ \"$_b\" -lt \"$BACKUP_COUNT\" ]; do\n    _name=$(var \"BACKUP_${_b}_NAME\") _svc=$(var \"BACKUP_${_b}_SERVICE\") _kind=$(var \"BACKUP_${_b}_KIND\")\n    _retain=$(var \"BACKUP_${_b}_RETAIN\")\n    _ext=dump\n    [ \"$_kind\" = sqlite ] && _ext=sqlite\n    _dir=\"$BACKUPS_DIR/$_name\"\n    _file=\"$_dir/$_name-$RUN_ID.$_ext\"\n    _out=\"$RUN_DIR/backup-$_name.log\"\n    emit backup start \"$_name\" \"$_svc\"\n    renew_lease\n    _cid=$(container_of \"$_svc\")\n    if [ -z \"$_cid\" ] || [ \"$(docker inspect -f '{{.State.Running}}' \"$_cid\" 2>/dev/null)\" != true ]; then\n      emit backup skipped \"$_name\" \"$_svc is not running (a first deploy?): nothing to back up\"\n      _b=$((_b + 1))\n      continue\n    fi\n    (umask 077 && mkdir -p \"$_dir\")\n    _prev=\"\"\n    for _f in \"$_dir\"/*.\"$_ext\"; do [ -f \"$_f\" ] && _prev=$_f; done\n    _need=$BACKUPS_DIR_MIN_FREE\n    if [ -n \"$_prev\" ]; then\n      _prev_bytes=$(wc -c < \"$_prev\" | tr -d ' ')\n      [ $((_prev_bytes * 2)) -gt \"$_need\" ] && _need=$((_prev_bytes * 2))\n    fi\n    _free_kb=$(df -Pk \"$_dir\" 2>/dev/null | awk 'NR == 2 { print $4 }')\n    if [ -z \"$_free_kb\" ] || [ $((_free_kb * 1024)) -lt \"$_need\" ]; then\n      BACKUP_REASON=\"backup $_name: only $(( ${_free_kb:-0} / 1024 )) MiB free under $BACKUPS_DIR, it needs $((_need / 1048576)) MiB (twice the previous backup, at least $((BACKUPS_DIR_MIN_FREE / 1048576)) MiB)\"\n      emit backup failed \"$_name\" \"$BACKUP_REASON\"\n      return 1\n    fi\n    _partial=\"$_file.partial\"\n    _rc=0\n    (umask 077 && : > \"$_partial\")\n    if [ \"$_kind\" = command ]; then\n      eval \"set -- $(var \"BACKUP_${_b}_CMD\")\"\n      timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" \"$@\" > \"$_partial\" 2> \"$_out\" < /dev/null || _rc=$?\n      _why=$(rc_text \"$_rc\" \"$BACKUP_TIMEOUT_S\")\n    else\n      _db=$(var \"BACKUP_${_b}_FILE\") _tmp=\"/tmp/stack-deploy-backup-$RUN_ID.sqlite\"\n      _why=\"\"\n      if ! docker exec \"$_cid\" test -f \"$_db\" > \"$_out\" 2>&1 < /dev/null; then\n        _rc=1 _why=\"$_db does not exist in the $_svc container\"\n      elif ! timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" sqlite3 \"$_db\" \".backup $_tmp\" >> \"$_out\" 2>&1 < /dev/null; then\n        _rc=1 _why=\"sqlite3 .backup failed\"\n      else\n        _check=$(timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" sqlite3 \"$_tmp\" 'PRAGMA integrity_check;' 2>> \"$_out\" < /dev/null)\n        if [ \"$_check\" != ok ]; then\n          printf 'PRAGMA integrity_check: %s\\n' \"$_check\" >> \"$_out\"\n          _rc=1 _why=\"PRAGMA integrity_check of the copy did not say ok\"\n        elif ! timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" cat \"$_tmp\" > \"$_partial\" 2>> \"$_out\" < /dev/null; then\n          _rc=1 _why=\"copying the backup out of the container failed\"\n        fi\n      fi\n      docker exec \"$_cid\" rm -f \"$_tmp\" > /dev/null 2>&1 < /dev/null\n    fi\n    if [ \"$_rc\" -ne 0 ]; then\n      rm -f \"$_partial\"\n      BACKUP_REASON=\"backup $_name ($_svc): $_why\"\n      emit backup failed \"$_name\" \"$BACKUP_REASON\"\n      output_event \"backup $_name\" \"$_out\"\n      return 1\n    fi\n    chmod 0600 \"$_partial\" && mv -f \"$_partial\" \"$_file\"\n    _bytes=$(wc -c < \"$_file\" | tr -d ' ')\n    BACKUPS_TAKEN=\"$BACKUPS_TAKEN${BACKUPS_TAKEN:+ }$_file\"\n    emit backup ok \"$_name\" \"$_file ($_bytes bytes)\"\n    # Retention: the newest RETAIN files (names sort by run id, which starts with the time).\n    set -- \"$_dir\"/*.\"$_ext\"\n    _drop=$(($# - _retain))\n    for _f in \"$@\"; do\n      [ \"$_drop\" -gt 0 ] || break\n      [ -f \"$_f\" ] && rm -f \"$_f\" && emit backup pruned \"$_name\" \"$_f\"\n      _drop=$((_drop - 1))\n    done\n    _b=$((_b + 1))\n  done\n  return 0\n}\n\n# run_migrations: a one-off container of MIGRATE_SERVICE from the new (pinned) image; 1 when it fails.\nrun_migrations() {\n  eval \"set -- $MIGRATE_CMD\"\n  _files=\"\"\n  for _f in $COMPOSE_FILES \"$STATE_DIR/images.yml\"; do _files=\"$_files -f $_f\"; done\n  if [ \"$FLAVOR\" = v2 ]; then\n    # shellcheck disable=SC2086\n    set -- docker compose -p \"$PROJECT\" $_files --env-file \"$ENV_FILE\" run --rm --no-deps -T \"$MIGRATE_SERVICE\" \"$@\"\n  else\n    # shellcheck disable=SC2086\n    set -- docker-compose -p \"$PROJECT\" $_files --env-file \"$ENV_FILE\" run --rm --no-deps -T \"$MIGRATE_SERVICE\" \"$@\"\n  fi\n  _out=\"$RUN_DIR/migrations.log\"\n  timeout -k 10 \"$MIGRATE_TIMEOUT_S\" \"$@\" > \"$_out\" 2>&1 < /dev/null\n  _rc=$?\n  [ \"$_rc\" -eq 0 ] && return 0\n  if [ \"$_rc\" -eq 124 ] || [ \"$_rc\" -eq 137 ]; then\n    # The compose client is gone; its one-off container may still run.\n    docker ps -aq --filter \"label=com.docker.compose.project=$PROJECT\" --filter \"label=com.docker.compose.service=$MIGRATE_SERVICE\" \\\n      --filter \"label=com.docker.compose.oneoff=True\" | xargs -r docker rm -f > /dev/null 2>&1\n  fi\n  MIGRATE_REASON=$(rc_text \"$_rc\" \"$MIGRATE_TIMEOUT_S\")\n  output_event \"migrations\" \"$_out\"\n  return 1\n}\n\n# smoke_http N OUTFILE: one request; 1 (SMOKE_REASON set) when status or body differ.\nsmoke_http() {\n  _url=$(var \"SMOKE_$1_URL\") _want=$(var \"SMOKE_$1_STATUS\") _body=$(var \"SMOKE_$1_BODY\") _t=$(var \"SMOKE_$1_TIMEOUT_S\")\n  _bodyfile=\"$RUN_DIR/smoke-$1.body\"\n  : > \"$_bodyfile\"\n  if command -v curl > /dev/null 2>&1; then\n    _got=$(curl -sS -o \"$_bodyfile\" -w '%{http_code}' --max-time \"$_t\" \"$_url\" 2> \"$2\")\n  else\n    wget -S -q -O \"$_bodyfile\" -T \"$_t\" \"$_url\" 2> \"$2\"\n    _got=$(awk '/^ *HTTP\\// { code = $2 } END { print code }' \"$2\")\n  fi\n  if [ -z \"$_got\" ] || [ \"$_got\" = 000 ]; then SMOKE_REASON=\"no answer from $_url\"; return 1; fi\n  if [ \"$_got\" != \"$_want\" ]; then\n    SMOKE_REASON=\"$_url answered HTTP $_got, expected $_want\"\n    head -c 4000 \"$_bodyfile\" >> \"$2\"\n    return 1\n  fi\n  if [ -n \"$_body\" ] && ! grep -qF -- \"$_body\" \"$_bodyfile\"; then\n    SMOKE_REASON=\"the body of $_url does not contain \\\"$_body\\\"\"\n    head -c 4000 \"$_bodyfile\" >> \"$2\"\n    return 1\n  fi\n  return 0\n}\n\n# run_smoke: every check in order; 1 (SMOKE_REASON set) at the first failure.\nrun_smoke() {\n  _s=0\n  while [ \"$_s\" -lt \"$SMOKE_COUNT\" ]; do\n    _sname=$(var \"SMOKE_${_s}_NAME\") _st=$(var \"SMOKE_${_s}_TIMEOUT_S\")\n    _out=\"$RUN_DIR/smoke-$_s.log\"\n    emit smoke start \"$_sname\" \"\"\n    renew_lease\n    SMOKE_REASON=\"\"\n    if [ \"$(var \"SMOKE_${_s}_KIND\")\" = http ]; then\n      smoke_http \"$_s\" \"$_out\"\n    else\n      eval \"set -- $(var \"SMOKE_${_s}_CMD\")\"\n      run_on_host \"$_st\" smoke \"$_out\" \"$@\"\n      _rc=$?\n      [ \"$_rc\" -ne 0 ] && SMOKE_REASON=$(rc_text \"$_rc\" \"$_st\")\n    fi\n    if [ -n \"$SMOKE_REASON\" ]; then\n      SMOKE_REASON=\"smoke check $_sname: $SMOKE_REASON\"\n      emit smoke failed \"$_sname\" \"$SMOKE_REASON\"\n      output_event \"smoke $_sname\" \"$_out\"\n      return 1\n    fi\n    emit smoke ok \"$_sname\" \"\"\n    _s=$((_s + 1))\n  done\n  return 0\n}\n\n# abort_unchanged REASON: a step before the switch failed; nothing running changed.\nabort_unchanged() {\n  i=0\n  for name in $SERVICES; do\n    eval \"TO_$i=\\${FROM_$i:-}\"\n    i=$((i + 1))\n  done\n  ledger failed\n  finish failed \"$1; nothing running was changed\"\n}\n\nMIGRATED=0\n\nemit transaction start \"\" \"run $RUN_ID on $(hostname)\"\nrenew_lease\n# Backups and migrations may outlast the lease: renew it every minute while this run holds the lock.\nLEASE_KEEPER=\"\"\nif [ \"$BACKUP_COUNT\" -gt 0 ] || [ -n \"$MIGRATE_SERVICE\" ] || [ \"$SMOKE_COUNT\" -gt 0 ] || [ \"$PRE_HOOK_COUNT\" -gt 0 ] || [ \"$POST_HOOK_COUNT\" -gt 0 ]; then\n  (\n    while sleep 60; do\n      [ \"$(cat \"$LOCK_DIR/run\" 2>/dev/null)\" = \"$RUN_ID\" ] || exit 0\n      renew_lease\n    done\n  ) > /dev/null 2>&1 < /dev/null &\n  LEASE_KEEPER=$!\nfi\nmkdir -p \"$STATE_DIR/good\"\n\n# 1. Record: what runs now, and the image to come back to (the last good release first).\nemit record start \"\" \"\"\n: > \"$STATE_DIR/rollback.yml.tmp\"\necho \"services:\" >> \"$STATE_DIR/rollback.yml.tmp\"\ni=0\nWITH_TARGET=\"\" WITHOUT_TARGET=\"\"\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  running=\"\"\n  [ -n \"$cid\" ] && running=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n  good=$(cat \"$STATE_DIR/good/$name\" 2>/dev/null)\n  target=\"\"\n  if [ -n \"$good\" ] && docker image inspect \"$good\" >/dev/null 2>&1; then target=$good; else target=$running; fi\n  eval \"FROM_$i=\\$running\"\n  eval \"TARGET_$i=\\$target\"\n  if [ -n \"$target\" ]; then\n    docker tag \"$target\" \"$(svc $i REPO):rollback\"\n    printf '  %s:\\n    image: %s:rollback\\n' \"$name\" \"$(svc $i REPO)\" >> \"$STATE_DIR/rollback.yml.tmp\"\n    WITH_TARGET=\"$WITH_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target ok \"$name\" \"$target\"\n  else\n    WITHOUT_TARGET=\"$WITHOUT_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target none \"$name\" \"first deploy: nothing to roll back to\"\n  fi\n  i=$((i + 1))\ndone\nmv -f \"$STATE_DIR/rollback.yml.tmp\" \"$STATE_DIR/rollback.yml\"\n\nroll_back() {\n  # roll_back REASON\n  if [ \"$MIGRATED\" = 1 ]; then\n    emit warning migrations \"\" \"the migrations ran and the database schema stays migrated while the services roll back: the previous version must work with it (expand/contract); backups taken before the migrations: ${BACKUPS_TAKEN:-none}\"\n  fi\n  emit rollback start \"\" \"$1\"\n  renew_lease\n  outcome=rolled-back\n  if [ -n \"$WITH_TARGET\" ]; then\n    # shellcheck disable=SC2086\n    if ! out=$(compose \"$STATE_DIR/images.yml\" \"$STATE_DIR/rollback.yml\" -- up -d --no-build $WITH_TARGET 2>&1); then\n      emit rollback failed \"\" \"$out\"\n      outcome=rollback-failed\n    else\n      i=0\n      for name in $SERVICES; do\n        case \" $WITH_TARGET \" in *\" $name \"*)\n          if wait_healthy \"$i\"; then emit rollback ok \"$name\" \"previous version healthy again\"\n          else emit rollback failed \"$name\" \"$HEALTH_REASON\"; outcome=rollback-failed; fi ;;\n        esac\n        i=$((i + 1))\n      done\n    fi\n  fi\n  for name in $WITHOUT_TARGET; do\n    compose \"$STATE_DIR/images.yml\" -- stop \"$name\" >/dev/null 2>&1\n    emit rollback ok \"$name\" \"stopped: it had no previous version\"\n  done\n  i=0\n  for name in $SERVICES; do\n    cid=$(container_of \"$name\")\n    now=\"\"\n    [ -n \"$cid\" ] && now=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n    eval \"TO_$i=\\$now\"\n    emit final ok \"$name\" \"$now\"\n    i=$((i + 1))\n  done\n  ledger \"$outcome\"\n  finish \"$outcome\" \"$1\"\n}\n\n# 2. Before the switch (nothing running changes here): pre_deploy hooks, backups, migrations.\nif ! run_hooks PRE pre_deploy; then abort_unchanged \"$HOOK_REASON\"; fi\nif [ \"$BACKUP_COUNT\" -gt 0 ]; then\n  take_backups || abort_unchanged \"$BACKUP_REASON; the migrations did not run\"\nfi\nif [ -n \"$MIGRATE_SERVICE\" ]; then\n  emit migrations start \"$MIGRATE_SERVICE\" \"$MIGRATE_CMD\"\n  renew_lease\n  if run_migrations; then\n    MIGRATED=1\n    emit migrations ok \"$MIGRATE_SERVICE\" \"\"\n  else\n    emit migrations failed \"$MIGRATE_SERVICE\" \"$MIGRATE_REASON; backups kept: ${BACKUPS_TAKEN:-none}\"\n    abort_unchanged \"migrations failed ($MIGRATE_REASON); backups kept: ${BACKUPS_TAKEN:-none}\"\n  fi\nfi\n\n# 3. Switch.\nemit switch start \"\" \"$SERVICES\"\nrenew_lease\n# shellcheck disable=SC2086\nif ! out=$(compose \"$STATE_DIR/images.yml\" -- up -d --no-build $SERVICES 2>&1); then\n  emit switch failed \"\" \"$out\"\n  roll_back \"docker compose up failed\"\nfi\nemit switch ok \"\" \"\"\n\n# 4. Verify: every service healthy within its timeout.\ni=0\nfor name in $SERVICES; do\n  emit health start \"$name\" \"\"\n  if wait_healthy \"$i\"; then\n    emit health ok \"$name\" \"\"\n  else\n    emit health failed \"$name\" \"$HEALTH_REASON\"\n    emit logs failed \"$name\" \"$(compose \"$STATE_DIR/images.yml\" -- logs --no-color --tail 50 \"$name\" 2>&1 | tail -n 50)\"\n    roll_back \"$name: $HEALTH_REASON\"\n  fi\n  i=$((i + 1))\ndone\n\n# 5. Smoke checks against the whole stack; a failure rolls back like a failed health check.\nif [ \"$SMOKE_COUNT\" -gt 0 ]; then\n  run_smoke || roll_back \"$SMOKE_REASON\"\nfi\n\n# 6. Commit: these images are now the last good release.\ni=0\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  image=$(docker inspect -f '{{.Image}}' \"$cid\")\n  echo \"$image\" > \"$STATE_DIR/good/$name.tmp\" && mv -f \"$STATE_DIR/good/$name.tmp\" \"$STATE_DIR/good/$name\"\n  eval \"TO_$i=\\$image\"\n  emit final ok \"$name\" \"$image\"\n  i=$((i + 1))\ndone\n# 7. post_deploy hooks: the release stays; a failing hook is a warning.\nif ! run_hooks POST post_deploy; then\n  emit warning hooks \"\" \"$HOOK_REASON; the deploy stays (it is healthy and passed its smoke checks)\"\nfi\nledger success\nfinish success \"deployed\"\n";
+const TRANSACTION_SCRIPT = "#!/bin/sh\n# stack-deploy host-side transaction: record -> switch -> verify -> commit, or roll back.\n# Started detached (setsid nohup) by stack-deploy, so a dropped SSH connection or a cancelled\n# run still ends with the new version serving or the previous one restored, and the lock freed.\n#\n# Usage: sh transaction.sh RUN_DIR\n# RUN_DIR/plan.sh (written by stack-deploy, every value shell-quoted) defines:\n#   RUN_ID DEPLOY_PATH STATE_DIR PROJECT FLAVOR COMPOSE_FILES ENV_FILE LOCK_DIR LEASE_SECONDS\n#   SERVICES (application services, space-separated)  INFRA (infrastructure services: pinned and\n#   compose-only)  PINS_DIR  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)\n#   per service N (0-based, SERVICES then INFRA): SVC_N_NAME SVC_N_REPO SVC_N_PINNED (an\n#   application service's digest; an infrastructure service's pin as written) SVC_N_HEALTH\n#   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS\n#   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)\n#   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S\n#   BACKUP_COUNT, per backup N: BACKUP_N_NAME BACKUP_N_SERVICE BACKUP_N_KIND (command|sqlite)\n#   BACKUP_N_CMD (shell-quoted argv) BACKUP_N_FILE (sqlite path in the container) BACKUP_N_RETAIN\n#   MIGRATE_SERVICE ('' = no migrations) MIGRATE_CMD (shell-quoted argv) MIGRATE_TIMEOUT_S\n#   SMOKE_COUNT, per check N: SMOKE_N_NAME SMOKE_N_KIND (http|run) SMOKE_N_URL SMOKE_N_STATUS\n#   SMOKE_N_BODY SMOKE_N_CMD (shell-quoted argv) SMOKE_N_TIMEOUT_S\n#   PRE_HOOK_COUNT PRE_HOOK_N, POST_HOOK_COUNT POST_HOOK_N (shell-quoted argv)\n# RUN_DIR/pins (written by the pull phase): `service<TAB>ref` per infrastructure service, its pin\n#   resolved to a digest.\n# Order: record -> pre_deploy hooks -> start missing infrastructure -> backups -> changed\n#   infrastructure, each behind its own health gate -> migrations -> switch -> health -> smoke\n#   -> commit -> post_deploy hooks -> ledger -> unlock. A failure before the switch ends with\n#   result \"failed\" and nothing that was running changed (infrastructure whose new pin failed its\n#   gate goes back to its previous pin); a failure after it rolls back the application services,\n#   while infrastructure that passed its gate stays at its new pin.\n# Writes RUN_DIR/events.jsonl (progress), RUN_DIR/result (success|rolled-back|rollback-failed|failed),\n# STATE_DIR/releases.jsonl (ledger), STATE_DIR/good/<service> (image of the last good release)\n# and BACKUPS_DIR/<name>/<name>-<run id>.(dump|sqlite) (mode 0600, the newest RETAIN kept).\n\nset -u\nRUN_DIR=$1\n. \"$RUN_DIR/plan.sh\"\nEVENTS=\"$RUN_DIR/events.jsonl\"\ncd \"$DEPLOY_PATH\" || exit 70\n\nnow_ms() { date +%s%3N; }\n\njson_string() {\n  # JSON string literal of $1 (quotes, backslashes and control characters escaped).\n  printf '%s' \"$1\" | awk 'BEGIN { ORS = \"\"; print \"\\\"\" }\n    { if (NR > 1) print \"\\\\n\"; gsub(/\\\\/, \"\\\\\\\\\"); gsub(/\"/, \"\\\\\\\"\"); gsub(/\\t/, \"\\\\t\"); gsub(/\\r/, \"\\\\r\");\n      gsub(/[\\001-\\037]/, \" \"); print }\n    END { print \"\\\"\" }'\n}\n\nemit() {\n  # emit STEP STATUS SERVICE MESSAGE\n  printf '{\"t\":%s,\"step\":\"%s\",\"status\":\"%s\",\"service\":\"%s\",\"message\":%s}\\n' \\\n    \"$(now_ms)\" \"$1\" \"$2\" \"$3\" \"$(json_string \"$4\")\" >> \"$EVENTS\"\n}\n\nrenew_lease() {\n  echo $(( $(date +%s) + LEASE_SECONDS )) > \"$LOCK_DIR/expires.tmp\" && mv -f \"$LOCK_DIR/expires.tmp\" \"$LOCK_DIR/expires\"\n}\n\nrelease_lock() {\n  if [ \"$(cat \"$LOCK_DIR/run\" 2>/dev/null)\" = \"$RUN_ID\" ]; then rm -rf \"$LOCK_DIR\"; fi\n}\n\ncompose() {\n  # compose EXTRA_FILE... -- ARGS...\n  files=\"\"\n  for f in $COMPOSE_FILES; do files=\"$files -f $f\"; done\n  while [ \"$#\" -gt 0 ] && [ \"$1\" != \"--\" ]; do files=\"$files -f $1\"; shift; done\n  [ \"$#\" -gt 0 ] && shift\n  if [ \"$FLAVOR\" = v2 ]; then\n    # shellcheck disable=SC2086\n    docker compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  else\n    # shellcheck disable=SC2086\n    docker-compose -p \"$PROJECT\" $files --env-file \"$ENV_FILE\" \"$@\"\n  fi\n}\n\nsvc() { eval \"printf '%s' \\\"\\${SVC_$1_$2}\\\"\"; }\n\n# index_of NAME: the SVC_ index of a service (application or infrastructure).\nindex_of() {\n  _io=0\n  for _io_name in $SERVICES $INFRA; do\n    [ \"$_io_name\" = \"$1\" ] && { printf '%s' \"$_io\"; return 0; }\n    _io=$((_io + 1))\n  done\n  return 1\n}\n\n# The compose overrides stack-deploy owns: the release's digests, and the resolved pins.\nPINS_OVERRIDE=\"$STATE_DIR/pins.yml\"\noverrides() {\n  printf '%s' \"$STATE_DIR/images.yml\"\n  [ -f \"$PINS_OVERRIDE\" ] && printf ' %s' \"$PINS_OVERRIDE\"\n  for _ov in \"$@\"; do printf ' %s' \"$_ov\"; done\n}\n\n# compose_up [EXTRA_OVERRIDE...] -- SERVICE...: recreates only what changed, never pulls, never\n# touches other services.\ncompose_up() {\n  _cu_files=\"\"\n  while [ \"$#\" -gt 0 ] && [ \"$1\" != \"--\" ]; do _cu_files=\"$_cu_files $1\"; shift; done\n  [ \"$#\" -gt 0 ] && shift\n  # shellcheck disable=SC2046,SC2086\n  compose $(overrides $_cu_files) -- up -d --no-build --no-deps $PULL_NEVER \"$@\"\n}\n\n# The running container of a service, found by the labels Compose (v1 and v2) puts on it: one\n# docker call, not a Compose start-up, since it runs on every health poll.\ncontainer_of() {\n  docker ps -q --filter \"label=com.docker.compose.project=$PROJECT\" --filter \"label=com.docker.compose.service=$1\" 2>/dev/null | head -n 1\n}\n\nprobe_http() {\n  if command -v curl >/dev/null 2>&1; then\n    curl -fsS -o /dev/null --max-time 5 \"$1\" 2>/dev/null\n  else\n    wget -q -O /dev/null -T 5 \"$1\" 2>/dev/null\n  fi\n}\n\n# check_once N CONTAINER: 0 healthy, 1 not yet, 2 failed for good (exited or restarting)\ncheck_once() {\n  n=$1 cid=$2\n  state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' \"$cid\" 2>/dev/null) || return 1\n  set -- $state\n  status=$1 restarts=$2 health=$3\n  case \"$status\" in exited|dead) return 2 ;; esac\n  [ \"$restarts\" -gt 0 ] && return 2\n  [ \"$status\" = running ] || return 1\n  case \"$(svc \"$n\" HEALTH)\" in\n    # Any failing probe means \"not yet\" (pg_isready, for one, exits 2 while the server starts).\n    http) probe_http \"$(svc \"$n\" URL)\" || return 1 ;;\n    cmd) eval \"set -- $(svc \"$n\" CMD)\"; docker exec \"$cid\" \"$@\" >/dev/null 2>&1 || return 1 ;;\n    *)\n      case \"$health\" in\n        healthy) return 0 ;;\n        unhealthy) return 2 ;;\n        none) [ \"$STABLE_CHECKS\" -ge 2 ] && return 0; STABLE_CHECKS=$((STABLE_CHECKS + 1)); return 1 ;;\n        *) return 1 ;;\n      esac ;;\n  esac\n}\n\n# wait_healthy N: polls at the service's interval until its timeout; 0 healthy, 1 not.\nwait_healthy() {\n  n=$1 name=$(svc \"$1\" NAME)\n  interval_ms=$(svc \"$n\" INTERVAL_MS) deadline=$(( $(now_ms) + $(svc \"$n\" TIMEOUT_MS) ))\n  STABLE_CHECKS=0\n  while :; do\n    cid=$(container_of \"$name\")\n    if [ -n \"$cid\" ]; then\n      check_once \"$n\" \"$cid\"; rc=$?\n      [ \"$rc\" -eq 0 ] && return 0\n      [ \"$rc\" -eq 2 ] && { HEALTH_REASON=\"the container exited or restarted\"; return 1; }\n    fi\n    [ \"$(now_ms)\" -ge \"$deadline\" ] && { HEALTH_REASON=\"not healthy within $(( $(svc \"$n\" TIMEOUT_MS) / 1000 ))s\"; return 1; }\n    sleep \"$(awk \"BEGIN { print $interval_ms / 1000 }\")\"\n  done\n}\n\nledger() {\n  # ledger RESULT: one JSON line per deploy or rollback\n  entries=\"\"\n  i=0\n  for name in $SERVICES; do\n    from=$(eval \"printf '%s' \\\"\\${FROM_$i:-}\\\"\") to=$(eval \"printf '%s' \\\"\\${TO_$i:-}\\\"\")\n    entries=\"$entries${entries:+,}{\\\"name\\\":\\\"$name\\\",\\\"from\\\":\\\"$from\\\",\\\"to\\\":\\\"$to\\\",\\\"pinned\\\":\\\"$(svc $i PINNED)\\\"}\"\n    i=$((i + 1))\n  done\n  for name in $INFRA; do\n    from=$(eval \"printf '%s' \\\"\\${FROM_$i:-}\\\"\") to=$(running_image \"$name\")\n    entries=\"$entries${entries:+,}{\\\"name\\\":\\\"$name\\\",\\\"kind\\\":\\\"infrastructure\\\",\\\"from\\\":\\\"$from\\\",\\\"to\\\":\\\"$to\\\",\\\"pinned\\\":\\\"$(resolved_pin \"$name\")\\\",\\\"pin\\\":\\\"$(svc $i PINNED)\\\"}\"\n    i=$((i + 1))\n  done\n  printf '{%s,\"run\":\"%s\",\"result\":\"%s\",\"services\":[%s]}\\n' \"$LEDGER_HEAD\" \"$RUN_ID\" \"$1\" \"$entries\" >> \"$STATE_DIR/releases.jsonl\"\n}\n\nfinish() {\n  echo \"$1\" > \"$RUN_DIR/result\"\n  emit done \"$1\" \"\" \"$2\"\n  [ -n \"${LEASE_KEEPER:-}\" ] && kill \"$LEASE_KEEPER\" 2>/dev/null\n  release_lock\n  exit 0\n}\n\nvar() { eval \"printf '%s' \\\"\\${$1:-}\\\"\"; }\n\n# rc_text RC TIMEOUT_S: why a step's command failed, in words.\nrc_text() {\n  case \"$1\" in\n    124|137) printf 'timed out after %ss' \"$2\" ;;\n    126) printf 'cannot be executed (exit 126)' ;;\n    127) printf 'command not found (exit 127)' ;;\n    *) printf 'exited with %s' \"$1\" ;;\n  esac\n}\n\n# run_on_host TIMEOUT_S PHASE OUTFILE ARGV...: runs ARGV in DEPLOY_PATH with the release's\n# STACK_DEPLOY_* variables, stdout and stderr to OUTFILE, killed after TIMEOUT_S.\nrun_on_host() {\n  _ro_t=$1 _ro_phase=$2 _ro_out=$3\n  shift 3\n  (\n    STACK_DEPLOY_VERSION=$VERSION STACK_DEPLOY_ENVIRONMENT=$ENVIRONMENT STACK_DEPLOY_RUN_ID=$RUN_ID\n    STACK_DEPLOY_SERVICES=$SERVICES STACK_DEPLOY_PATH=$DEPLOY_PATH STACK_DEPLOY_PROJECT=$PROJECT\n    STACK_DEPLOY_PHASE=$_ro_phase STACK_DEPLOY_ENV_FILE=$ENV_FILE STACK_DEPLOY_BACKUPS=$BACKUPS_TAKEN\n    export STACK_DEPLOY_VERSION STACK_DEPLOY_ENVIRONMENT STACK_DEPLOY_RUN_ID STACK_DEPLOY_SERVICES \\\n      STACK_DEPLOY_PATH STACK_DEPLOY_PROJECT STACK_DEPLOY_PHASE STACK_DEPLOY_ENV_FILE STACK_DEPLOY_BACKUPS\n    cd \"$DEPLOY_PATH\" && exec timeout -k 10 \"$_ro_t\" \"$@\"\n  ) > \"$_ro_out\" 2>&1 < /dev/null\n}\n\n# output_event LABEL FILE: a failed step's last 50 output lines.\noutput_event() { emit output failed \"$1\" \"$(tail -n 50 \"$2\" 2>/dev/null)\"; }\n\n# run_hooks PRE|POST PHASE: each hook in order; 1 (HOOK_REASON set) when one fails.\nrun_hooks() {\n  _count=$(var \"$1_HOOK_COUNT\") _h=0 _phase=$2\n  while [ \"$_h\" -lt \"${_count:-0}\" ]; do\n    _cmd=$(var \"$1_HOOK_$_h\") _label=\"$_phase $((_h + 1))\"\n    emit hook start \"$_label\" \"$_cmd\"\n    renew_lease\n    eval \"set -- $_cmd\"\n    _out=\"$RUN_DIR/hook-$_phase-$_h.log\"\n    run_on_host \"$HOOK_TIMEOUT_S\" \"$_phase\" \"$_out\" \"$@\"\n    _rc=$?\n    if [ \"$_rc\" -ne 0 ]; then\n      HOOK_REASON=\"$_phase hook $((_h + 1)) ($_cmd) $(rc_text \"$_rc\" \"$HOOK_TIMEOUT_S\")\"\n      emit hook failed \"$_label\" \"$HOOK_REASON\"\n      output_event \"$_label\" \"$_out\"\n      return 1\n    fi\n    emit hook ok \"$_label\" \"\"\n    _h=$((_h + 1))\n  done\n  return 0\n}\n\n# take_backups: every backup in order, into BACKUPS_DIR; 1 (BACKUP_REASON set) when one fails.\nBACKUPS_TAKEN=\"\"\ntake_backups() {\n  _b=0\n  while [ \"$_b\" -lt \"$BACKUP_COUNT\" ]; do\n    _name=$(var \"BACKUP_${_b}_NAME\") _svc=$(var \"BACKUP_${_b}_SERVICE\") _kind=$(var \"BACKUP_${_b}_KIND\")\n    _retain=$(var \"BACKUP_${_b}_RETAIN\")\n    _ext=dump\n    [ \"$_kind\" = sqlite ] && _ext=sqlite\n    _dir=\"$BACKUPS_DIR/$_name\"\n    _file=\"$_dir/$_name-$RUN_ID.$_ext\"\n    _out=\"$RUN_DIR/backup-$_name.log\"\n    emit backup start \"$_name\" \"$_svc\"\n    renew_lease\n    _cid=$(container_of \"$_svc\")\n    if [ -z \"$_cid\" ] || [ \"$(docker inspect -f '{{.State.Running}}' \"$_cid\" 2>/dev/null)\" != true ]; then\n      emit backup skipped \"$_name\" \"$_svc is not running (a first deploy?): nothing to back up\"\n      _b=$((_b + 1))\n      continue\n    fi\n    (umask 077 && mkdir -p \"$_dir\")\n    _prev=\"\"\n    for _f in \"$_dir\"/*.\"$_ext\"; do [ -f \"$_f\" ] && _prev=$_f; done\n    _need=$BACKUPS_DIR_MIN_FREE\n    if [ -n \"$_prev\" ]; then\n      _prev_bytes=$(wc -c < \"$_prev\" | tr -d ' ')\n      [ $((_prev_bytes * 2)) -gt \"$_need\" ] && _need=$((_prev_bytes * 2))\n    fi\n    _free_kb=$(df -Pk \"$_dir\" 2>/dev/null | awk 'NR == 2 { print $4 }')\n    if [ -z \"$_free_kb\" ] || [ $((_free_kb * 1024)) -lt \"$_need\" ]; then\n      BACKUP_REASON=\"backup $_name: only $(( ${_free_kb:-0} / 1024 )) MiB free under $BACKUPS_DIR, it needs $((_need / 1048576)) MiB (twice the previous backup, at least $((BACKUPS_DIR_MIN_FREE / 1048576)) MiB)\"\n      emit backup failed \"$_name\" \"$BACKUP_REASON\"\n      return 1\n    fi\n    _partial=\"$_file.partial\"\n    _rc=0\n    (umask 077 && : > \"$_partial\")\n    if [ \"$_kind\" = command ]; then\n      eval \"set -- $(var \"BACKUP_${_b}_CMD\")\"\n      timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" \"$@\" > \"$_partial\" 2> \"$_out\" < /dev/null || _rc=$?\n      _why=$(rc_text \"$_rc\" \"$BACKUP_TIMEOUT_S\")\n    else\n      _db=$(var \"BACKUP_${_b}_FILE\") _tmp=\"/tmp/stack-deploy-backup-$RUN_ID.sqlite\"\n      _why=\"\"\n      if ! docker exec \"$_cid\" test -f \"$_db\" > \"$_out\" 2>&1 < /dev/null; then\n        _rc=1 _why=\"$_db does not exist in the $_svc container\"\n      elif ! timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" sqlite3 \"$_db\" \".backup $_tmp\" >> \"$_out\" 2>&1 < /dev/null; then\n        _rc=1 _why=\"sqlite3 .backup failed\"\n      else\n        _check=$(timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" sqlite3 \"$_tmp\" 'PRAGMA integrity_check;' 2>> \"$_out\" < /dev/null)\n        if [ \"$_check\" != ok ]; then\n          printf 'PRAGMA integrity_check: %s\\n' \"$_check\" >> \"$_out\"\n          _rc=1 _why=\"PRAGMA integrity_check of the copy did not say ok\"\n        elif ! timeout -k 10 \"$BACKUP_TIMEOUT_S\" docker exec \"$_cid\" cat \"$_tmp\" > \"$_partial\" 2>> \"$_out\" < /dev/null; then\n          _rc=1 _why=\"copying the backup out of the container failed\"\n        fi\n      fi\n      docker exec \"$_cid\" rm -f \"$_tmp\" > /dev/null 2>&1 < /dev/null\n    fi\n    if [ \"$_rc\" -ne 0 ]; then\n      rm -f \"$_partial\"\n      BACKUP_REASON=\"backup $_name ($_svc): $_why\"\n      emit backup failed \"$_name\" \"$BACKUP_REASON\"\n      output_event \"backup $_name\" \"$_out\"\n      return 1\n    fi\n    chmod 0600 \"$_partial\" && mv -f \"$_partial\" \"$_file\"\n    _bytes=$(wc -c < \"$_file\" | tr -d ' ')\n    BACKUPS_TAKEN=\"$BACKUPS_TAKEN${BACKUPS_TAKEN:+ }$_file\"\n    emit backup ok \"$_name\" \"$_file ($_bytes bytes)\"\n    # Retention: the newest RETAIN files (names sort by run id, which starts with the time).\n    set -- \"$_dir\"/*.\"$_ext\"\n    _drop=$(($# - _retain))\n    for _f in \"$@\"; do\n      [ \"$_drop\" -gt 0 ] || break\n      [ -f \"$_f\" ] && rm -f \"$_f\" && emit backup pruned \"$_name\" \"$_f\"\n      _drop=$((_drop - 1))\n    done\n    _b=$((_b + 1))\n  done\n  return 0\n}\n\n# run_migrations: a one-off container of MIGRATE_SERVICE from the new (pinned) image; 1 when it fails.\nrun_migrations() {\n  eval \"set -- $MIGRATE_CMD\"\n  _files=\"\"\n  for _f in $COMPOSE_FILES $(overrides); do _files=\"$_files -f $_f\"; done\n  if [ \"$FLAVOR\" = v2 ]; then\n    # shellcheck disable=SC2086\n    set -- docker compose -p \"$PROJECT\" $_files --env-file \"$ENV_FILE\" run --rm --no-deps -T \"$MIGRATE_SERVICE\" \"$@\"\n  else\n    # shellcheck disable=SC2086\n    set -- docker-compose -p \"$PROJECT\" $_files --env-file \"$ENV_FILE\" run --rm --no-deps -T \"$MIGRATE_SERVICE\" \"$@\"\n  fi\n  _out=\"$RUN_DIR/migrations.log\"\n  timeout -k 10 \"$MIGRATE_TIMEOUT_S\" \"$@\" > \"$_out\" 2>&1 < /dev/null\n  _rc=$?\n  [ \"$_rc\" -eq 0 ] && return 0\n  if [ \"$_rc\" -eq 124 ] || [ \"$_rc\" -eq 137 ]; then\n    # The compose client is gone; its one-off container may still run.\n    docker ps -aq --filter \"label=com.docker.compose.project=$PROJECT\" --filter \"label=com.docker.compose.service=$MIGRATE_SERVICE\" \\\n      --filter \"label=com.docker.compose.oneoff=True\" | xargs -r docker rm -f > /dev/null 2>&1\n  fi\n  MIGRATE_REASON=$(rc_text \"$_rc\" \"$MIGRATE_TIMEOUT_S\")\n  output_event \"migrations\" \"$_out\"\n  return 1\n}\n\n# smoke_http N OUTFILE: one request; 1 (SMOKE_REASON set) when status or body differ.\nsmoke_http() {\n  _url=$(var \"SMOKE_$1_URL\") _want=$(var \"SMOKE_$1_STATUS\") _body=$(var \"SMOKE_$1_BODY\") _t=$(var \"SMOKE_$1_TIMEOUT_S\")\n  _bodyfile=\"$RUN_DIR/smoke-$1.body\"\n  : > \"$_bodyfile\"\n  if command -v curl > /dev/null 2>&1; then\n    _got=$(curl -sS -o \"$_bodyfile\" -w '%{http_code}' --max-time \"$_t\" \"$_url\" 2> \"$2\")\n  else\n    wget -S -q -O \"$_bodyfile\" -T \"$_t\" \"$_url\" 2> \"$2\"\n    _got=$(awk '/^ *HTTP\\// { code = $2 } END { print code }' \"$2\")\n  fi\n  if [ -z \"$_got\" ] || [ \"$_got\" = 000 ]; then SMOKE_REASON=\"no answer from $_url\"; return 1; fi\n  if [ \"$_got\" != \"$_want\" ]; then\n    SMOKE_REASON=\"$_url answered HTTP $_got, expected $_want\"\n    head -c 4000 \"$_bodyfile\" >> \"$2\"\n    return 1\n  fi\n  if [ -n \"$_body\" ] && ! grep -qF -- \"$_body\" \"$_bodyfile\"; then\n    SMOKE_REASON=\"the body of $_url does not contain \\\"$_body\\\"\"\n    head -c 4000 \"$_bodyfile\" >> \"$2\"\n    return 1\n  fi\n  return 0\n}\n\n# run_smoke: every check in order; 1 (SMOKE_REASON set) at the first failure.\nrun_smoke() {\n  _s=0\n  while [ \"$_s\" -lt \"$SMOKE_COUNT\" ]; do\n    _sname=$(var \"SMOKE_${_s}_NAME\") _st=$(var \"SMOKE_${_s}_TIMEOUT_S\")\n    _out=\"$RUN_DIR/smoke-$_s.log\"\n    emit smoke start \"$_sname\" \"\"\n    renew_lease\n    SMOKE_REASON=\"\"\n    if [ \"$(var \"SMOKE_${_s}_KIND\")\" = http ]; then\n      smoke_http \"$_s\" \"$_out\"\n    else\n      eval \"set -- $(var \"SMOKE_${_s}_CMD\")\"\n      run_on_host \"$_st\" smoke \"$_out\" \"$@\"\n      _rc=$?\n      [ \"$_rc\" -ne 0 ] && SMOKE_REASON=$(rc_text \"$_rc\" \"$_st\")\n    fi\n    if [ -n \"$SMOKE_REASON\" ]; then\n      SMOKE_REASON=\"smoke check $_sname: $SMOKE_REASON\"\n      emit smoke failed \"$_sname\" \"$SMOKE_REASON\"\n      output_event \"smoke $_sname\" \"$_out\"\n      return 1\n    fi\n    emit smoke ok \"$_sname\" \"\"\n    _s=$((_s + 1))\n  done\n  return 0\n}\n\n# abort_unchanged REASON: a step before the switch failed; nothing running changed.\nabort_unchanged() {\n  i=0\n  for name in $SERVICES; do\n    eval \"TO_$i=\\${FROM_$i:-}\"\n    i=$((i + 1))\n  done\n  ledger failed\n  if [ -n \"$STARTED_INFRA\" ]; then\n    finish failed \"$1; nothing that was running was changed (started and left running:$STARTED_INFRA)\"\n  fi\n  finish failed \"$1; nothing running was changed\"\n}\n\n# running_image NAME: the image ID of the service's running container ('' when none runs).\nrunning_image() {\n  _ri=$(container_of \"$1\")\n  [ -n \"$_ri\" ] && docker inspect -f '{{.Image}}' \"$_ri\" 2>/dev/null\n}\n\n# resolved_pin NAME: the digest reference the pull phase resolved the service's pin to.\nresolved_pin() {\n  awk -F '\\t' -v s=\"$1\" '$1 == s { print $2; exit }' \"$RUN_DIR/pins\" 2>/dev/null\n}\n\n# write_pins_override: the compose override that runs each infrastructure service at its resolved pin.\nwrite_pins_override() {\n  [ -n \"$INFRA\" ] || return 0\n  {\n    echo \"services:\"\n    for _wp in $INFRA; do printf '  %s:\\n    image: %s\\n' \"$_wp\" \"$(resolved_pin \"$_wp\")\"; done\n  } > \"$PINS_OVERRIDE.tmp\" && mv -f \"$PINS_OVERRIDE.tmp\" \"$PINS_OVERRIDE\"\n}\n\n# record_pins: each infrastructure service's pin and the digest it now runs, reused while the pin's\n# text stays the same.\nrecord_pins() {\n  mkdir -p \"$PINS_DIR\"\n  for _rp in $INFRA; do\n    printf '%s\\n%s\\n' \"$(svc \"$(index_of \"$_rp\")\" PINNED)\" \"$(resolved_pin \"$_rp\")\" > \"$PINS_DIR/$_rp.tmp\" && mv -f \"$PINS_DIR/$_rp.tmp\" \"$PINS_DIR/$_rp\"\n  done\n}\n\n# has_successful_release: the ledger holds a deploy or rollback that succeeded.\nhas_successful_release() {\n  grep -v '\"action\":\"unlock\"' \"$STATE_DIR/releases.jsonl\" 2>/dev/null | grep -q '\"result\":\"success\"'\n}\n\n# gate_infrastructure NAMES...: each must become healthy; 1 (INFRA_REASON set) at the first that does not.\ngate_infrastructure() {\n  for _gi in \"$@\"; do\n    if wait_healthy \"$(index_of \"$_gi\")\"; then\n      emit infrastructure ok \"$_gi\" \"healthy at $(resolved_pin \"$_gi\")\"\n    else\n      INFRA_REASON=\"$_gi: $HEALTH_REASON\"\n      emit infrastructure failed \"$_gi\" \"$HEALTH_REASON\"\n      # shellcheck disable=SC2046\n      emit logs failed \"$_gi\" \"$(compose $(overrides) -- logs --no-color --tail 50 \"$_gi\" 2>&1 | tail -n 50)\"\n      return 1\n    fi\n  done\n  return 0\n}\n\n# start_missing_infrastructure: infrastructure that is not running (a first deploy, or a service new\n# to the stack) is started at its pin and must be healthy before backups and migrations.\nSTARTED_INFRA=\"\"\nstart_missing_infrastructure() {\n  _missing=\"\"\n  for _sm in $INFRA; do [ -n \"$(container_of \"$_sm\")\" ] || _missing=\"$_missing $_sm\"; done\n  [ -n \"$_missing\" ] || return 0\n  emit infrastructure start \"\" \"starting what is not running:$_missing\"\n  renew_lease\n  # shellcheck disable=SC2086\n  if ! _out=$(compose_up -- $_missing 2>&1); then\n    INFRA_REASON=\"starting$_missing failed: $_out\"\n    emit infrastructure failed \"\" \"$INFRA_REASON\"\n    # shellcheck disable=SC2046,SC2086\n    compose $(overrides) -- stop $_missing >/dev/null 2>&1\n    return 1\n  fi\n  STARTED_INFRA=$_missing\n  # shellcheck disable=SC2086\n  gate_infrastructure $_missing\n}\n\n# switch_infrastructure: Compose recreates each infrastructure service whose pin or definition\n# changed, and leaves the others alone; each one recreated must pass its health gate, or every one\n# recreated goes back to its previous image (INFRA_REASON set, 1).\nINFRA_SWITCHED=\"\"\nswitch_infrastructure() {\n  [ -n \"$INFRA\" ] || return 0\n  for _si in $INFRA; do eval \"BEFORE_$(index_of \"$_si\")=\\$(container_of \\\"\\$_si\\\")\"; done\n  # shellcheck disable=SC2086\n  if ! _out=$(compose_up -- $INFRA 2>&1); then\n    INFRA_REASON=\"docker compose up of the infrastructure failed: $_out\"\n    emit infrastructure failed \"\" \"$INFRA_REASON\"\n  fi\n  _changed=\"\"\n  for _si in $INFRA; do\n    [ \"$(container_of \"$_si\")\" = \"$(var \"BEFORE_$(index_of \"$_si\")\")\" ] || _changed=\"$_changed $_si\"\n  done\n  if [ -z \"$_changed\" ] && [ -z \"${INFRA_REASON:-}\" ]; then return 0; fi\n  emit infrastructure start \"\" \"switched:${_changed:- none}\"\n  # shellcheck disable=SC2086\n  if [ -z \"${INFRA_REASON:-}\" ] && gate_infrastructure $_changed; then\n    INFRA_SWITCHED=$_changed\n    return 0\n  fi\n  # shellcheck disable=SC2086\n  revert_infrastructure $_changed\n  return 1\n}\n\n# revert_infrastructure NAMES...: back to the image each ran before this run.\nrevert_infrastructure() {\n  [ \"$#\" -gt 0 ] || return 0\n  _rb=\"$RUN_DIR/infrastructure-rollback.yml\"\n  echo \"services:\" > \"$_rb\"\n  for _ri_name in \"$@\"; do\n    printf '  %s:\\n    image: %s\\n' \"$_ri_name\" \"$(var \"FROM_$(index_of \"$_ri_name\")\")\" >> \"$_rb\"\n  done\n  if ! _out=$(compose_up \"$_rb\" -- \"$@\" 2>&1); then\n    emit rollback failed \"\" \"$_out\"\n    REVERT_FAILED=1\n    return 1\n  fi\n  for _ri_name in \"$@\"; do\n    if wait_healthy \"$(index_of \"$_ri_name\")\"; then emit rollback ok \"$_ri_name\" \"previous image healthy again\"\n    else emit rollback failed \"$_ri_name\" \"$HEALTH_REASON\"; REVERT_FAILED=1; fi\n  done\n}\n\nMIGRATED=0\nREVERT_FAILED=0\n\nemit transaction start \"\" \"run $RUN_ID on $(hostname)\"\nrenew_lease\n# Backups and migrations may outlast the lease: renew it every minute while this run holds the lock.\nLEASE_KEEPER=\"\"\nif [ \"$BACKUP_COUNT\" -gt 0 ] || [ -n \"$MIGRATE_SERVICE\" ] || [ \"$SMOKE_COUNT\" -gt 0 ] || [ \"$PRE_HOOK_COUNT\" -gt 0 ] || [ \"$POST_HOOK_COUNT\" -gt 0 ]; then\n  (\n    while sleep 60; do\n      [ \"$(cat \"$LOCK_DIR/run\" 2>/dev/null)\" = \"$RUN_ID\" ] || exit 0\n      renew_lease\n    done\n  ) > /dev/null 2>&1 < /dev/null &\n  LEASE_KEEPER=$!\nfi\nmkdir -p \"$STATE_DIR/good\"\nPULL_NEVER=\"\"\n[ \"$FLAVOR\" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER=\"--pull never\"\n\n# 1. Record: what runs now, and the image to come back to (the last good release first).\nemit record start \"\" \"\"\n: > \"$STATE_DIR/rollback.yml.tmp\"\necho \"services:\" >> \"$STATE_DIR/rollback.yml.tmp\"\ni=0\nWITH_TARGET=\"\" WITHOUT_TARGET=\"\"\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  running=\"\"\n  [ -n \"$cid\" ] && running=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n  good=$(cat \"$STATE_DIR/good/$name\" 2>/dev/null)\n  target=\"\"\n  if [ -n \"$good\" ] && docker image inspect \"$good\" >/dev/null 2>&1; then target=$good; else target=$running; fi\n  eval \"FROM_$i=\\$running\"\n  eval \"TARGET_$i=\\$target\"\n  if [ -n \"$target\" ]; then\n    docker tag \"$target\" \"$(svc $i REPO):rollback\"\n    printf '  %s:\\n    image: %s:rollback\\n' \"$name\" \"$(svc $i REPO)\" >> \"$STATE_DIR/rollback.yml.tmp\"\n    WITH_TARGET=\"$WITH_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target ok \"$name\" \"$target\"\n  else\n    WITHOUT_TARGET=\"$WITHOUT_TARGET $name\"\n    emit record ok \"$name\" \"$running\"\n    emit target none \"$name\" \"first deploy: nothing to roll back to\"\n  fi\n  i=$((i + 1))\ndone\nmv -f \"$STATE_DIR/rollback.yml.tmp\" \"$STATE_DIR/rollback.yml\"\nfor name in $INFRA; do\n  image=$(running_image \"$name\")\n  eval \"FROM_$i=\\$image\"\n  emit record ok \"$name\" \"$image\"\n  i=$((i + 1))\ndone\nwrite_pins_override\n\nroll_back() {\n  # roll_back REASON\n  if [ \"$MIGRATED\" = 1 ]; then\n    emit warning migrations \"\" \"the migrations ran and the database schema stays migrated while the services roll back: the previous version must work with it (expand/contract); backups taken before the migrations: ${BACKUPS_TAKEN:-none}\"\n  fi\n  if [ -n \"$INFRA_SWITCHED\" ]; then\n    emit warning infrastructure \"\" \"infrastructure switched to its new pin stays there while the application services roll back:$INFRA_SWITCHED (data written by a newer version may not open in an older one)\"\n  fi\n  emit rollback start \"\" \"$1\"\n  renew_lease\n  outcome=rolled-back\n  if [ -n \"$WITH_TARGET\" ]; then\n    # shellcheck disable=SC2086\n    if ! out=$(compose_up \"$STATE_DIR/rollback.yml\" -- $WITH_TARGET 2>&1); then\n      emit rollback failed \"\" \"$out\"\n      outcome=rollback-failed\n    else\n      i=0\n      for name in $SERVICES; do\n        case \" $WITH_TARGET \" in *\" $name \"*)\n          if wait_healthy \"$i\"; then emit rollback ok \"$name\" \"previous version healthy again\"\n          else emit rollback failed \"$name\" \"$HEALTH_REASON\"; outcome=rollback-failed; fi ;;\n        esac\n        i=$((i + 1))\n      done\n    fi\n  fi\n  for name in $WITHOUT_TARGET; do\n    # shellcheck disable=SC2046\n    compose $(overrides) -- stop \"$name\" >/dev/null 2>&1\n    emit rollback ok \"$name\" \"stopped: it had no previous version\"\n  done\n  i=0\n  for name in $SERVICES; do\n    cid=$(container_of \"$name\")\n    now=\"\"\n    [ -n \"$cid\" ] && now=$(docker inspect -f '{{.Image}}' \"$cid\" 2>/dev/null)\n    eval \"TO_$i=\\$now\"\n    emit final ok \"$name\" \"$now\"\n    i=$((i + 1))\n  done\n  for name in $INFRA; do emit final ok \"$name\" \"$(running_image \"$name\")\"; done\n  ledger \"$outcome\"\n  finish \"$outcome\" \"$1\"\n}\n\n# 2. Before the switch (nothing running changes here): pre_deploy hooks, backups, migrations.\nif ! run_hooks PRE pre_deploy; then abort_unchanged \"$HOOK_REASON\"; fi\nstart_missing_infrastructure || abort_unchanged \"$INFRA_REASON\"\nif [ \"$BACKUP_COUNT\" -gt 0 ]; then\n  if has_successful_release; then\n    take_backups || abort_unchanged \"$BACKUP_REASON; the migrations did not run\"\n  else\n    _b=0\n    while [ \"$_b\" -lt \"$BACKUP_COUNT\" ]; do\n      emit backup skipped \"$(var \"BACKUP_${_b}_NAME\")\" \"no release of this environment succeeded yet: nothing to protect\"\n      _b=$((_b + 1))\n    done\n  fi\nfi\nif ! switch_infrastructure; then\n  if [ \"$REVERT_FAILED\" = 1 ]; then\n    ledger rollback-failed\n    finish rollback-failed \"$INFRA_REASON; going back to the previous image did not finish cleanly: check the host\"\n  fi\n  abort_unchanged \"$INFRA_REASON; it is back on its previous image and nothing else changed\"\nfi\n[ -n \"$INFRA\" ] && record_pins\nif [ -n \"$MIGRATE_SERVICE\" ]; then\n  emit migrations start \"$MIGRATE_SERVICE\" \"$MIGRATE_CMD\"\n  renew_lease\n  if run_migrations; then\n    MIGRATED=1\n    emit migrations ok \"$MIGRATE_SERVICE\" \"\"\n  else\n    emit migrations failed \"$MIGRATE_SERVICE\" \"$MIGRATE_REASON; backups kept: ${BACKUPS_TAKEN:-none}\"\n    abort_unchanged \"migrations failed ($MIGRATE_REASON); backups kept: ${BACKUPS_TAKEN:-none}\"\n  fi\nfi\n\n# 3. Switch.\nemit switch start \"\" \"$SERVICES\"\nrenew_lease\n# shellcheck disable=SC2086\nif ! out=$(compose_up -- $SERVICES 2>&1); then\n  emit switch failed \"\" \"$out\"\n  roll_back \"docker compose up failed\"\nfi\nemit switch ok \"\" \"\"\n\n# 4. Verify: every service healthy within its timeout.\ni=0\nfor name in $SERVICES; do\n  emit health start \"$name\" \"\"\n  if wait_healthy \"$i\"; then\n    emit health ok \"$name\" \"\"\n  else\n    emit health failed \"$name\" \"$HEALTH_REASON\"\n    # shellcheck disable=SC2046\n    emit logs failed \"$name\" \"$(compose $(overrides) -- logs --no-color --tail 50 \"$name\" 2>&1 | tail -n 50)\"\n    roll_back \"$name: $HEALTH_REASON\"\n  fi\n  i=$((i + 1))\ndone\n\n# 5. Smoke checks against the whole stack; a failure rolls back like a failed health check.\nif [ \"$SMOKE_COUNT\" -gt 0 ]; then\n  run_smoke || roll_back \"$SMOKE_REASON\"\nfi\n\n# 6. Commit: these images are now the last good release.\ni=0\nfor name in $SERVICES; do\n  cid=$(container_of \"$name\")\n  image=$(docker inspect -f '{{.Image}}' \"$cid\")\n  echo \"$image\" > \"$STATE_DIR/good/$name.tmp\" && mv -f \"$STATE_DIR/good/$name.tmp\" \"$STATE_DIR/good/$name\"\n  eval \"TO_$i=\\$image\"\n  emit final ok \"$name\" \"$image\"\n  i=$((i + 1))\ndone\nfor name in $INFRA; do emit final ok \"$name\" \"$(running_image \"$name\")\"; done\n# 7. post_deploy hooks: the release stays; a failing hook is a warning.\nif ! run_hooks POST post_deploy; then\n  emit warning hooks \"\" \"$HOOK_REASON; the deploy stays (it is healthy and passed its smoke checks)\"\nfi\nledger success\nfinish success \"deployed\"\n";
 
 ;// CONCATENATED MODULE: ./src/deploy/remote-commands.ts
 
@@ -48741,29 +49238,64 @@ cd /
 rm -rf "$staging"`, [path, runId], { text: archive, secret: true });
 }
 /**
- * Pulls every new image before anything changes. Registry logins arrive on stdin as
- * `registry<TAB>user<TAB>password` lines into a private DOCKER_CONFIG that is removed after.
+ * Pulls every image the switch needs before anything changes: the release's digests (`refs`),
+ * and each infrastructure service's pin (`pins`, `service=image`). A pin is resolved to a digest
+ * once and that digest is reused while the pin's text stays the same (STATE/pins/<service>); the
+ * resolution goes to RUN_DIR/pins as `service<TAB>ref` lines for the transaction. Registry logins
+ * arrive on stdin as `registry<TAB>user<TAB>password` lines into a private DOCKER_CONFIG that is
+ * removed after.
  */
-function pullImagesCommand(stateDir, runId, refs, logins) {
+function pullImagesCommand(stateDir, runId, refs, logins, pins = []) {
     return shell(`state=$1 run=$2
 shift 2
 cfg="$state/docker-config.$run"
+resolved="$state/runs/$run/pins"
 rm -rf "$cfg"
 mkdir -m 700 "$cfg" || exit 1
 [ -d "$HOME/.docker/cli-plugins" ] && ln -s "$HOME/.docker/cli-plugins" "$cfg/cli-plugins"
 trap 'rm -rf "$cfg"' EXIT
-while IFS="$(printf '\\t')" read -r registry user password; do
+while IFS="$(printf '\t')" read -r registry user password; do
   [ -n "$registry" ] || continue
   if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null 2>"$cfg/login.err"; then
     echo "docker login to $registry as $user failed: $(tail -n 3 "$cfg/login.err")" >&2; exit 3
   fi
 done
 status=0
-for ref in "$@"; do
+while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
+  ref=$1
+  shift
   if DOCKER_CONFIG="$cfg" docker pull -q "$ref" >/dev/null 2>"$cfg/pull.err"; then echo "pulled $ref"
   else echo "failed to pull $ref: $(tail -n 3 "$cfg/pull.err")" >&2; status=4; fi
 done
-exit $status`, [stateDir, runId, ...refs], { text: logins, secret: true });
+[ "$#" -gt 0 ] && shift
+: > "$resolved.tmp"
+for pair in "$@"; do
+  service=\${pair%%=*} image=\${pair#*=}
+  recorded_image=$(sed -n 1p "$state/pins/$service" 2>/dev/null) recorded_ref=$(sed -n 2p "$state/pins/$service" 2>/dev/null)
+  if [ "$recorded_image" = "$image" ] && [ -n "$recorded_ref" ] && docker image inspect "$recorded_ref" >/dev/null 2>&1; then
+    printf '%s\t%s\n' "$service" "$recorded_ref" >> "$resolved.tmp"
+    echo "kept $service at $recorded_ref ($image)"
+    continue
+  fi
+  repo=\${image%@*}
+  case "\${repo##*/}" in *:*) repo=\${repo%:*} ;; esac
+  if DOCKER_CONFIG="$cfg" docker pull -q "$image" >/dev/null 2>"$cfg/pull.err"; then
+    how=pulled
+  elif docker image inspect "$image" >/dev/null 2>&1; then
+    how="not in a registry: the host's own image"
+  else
+    echo "failed to pull $image (service $service): $(tail -n 3 "$cfg/pull.err")" >&2; status=4; continue
+  fi
+  case "$image" in
+    *@sha256:*) ref=$image ;;
+    *) ref=$(docker image inspect -f '{{range .RepoDigests}}{{println .}}{{end}}' "$image" 2>/dev/null | awk -v p="$repo@" 'index($0, p) == 1 { print; exit }')
+       [ -n "$ref" ] || ref=$image ;;
+  esac
+  printf '%s\t%s\n' "$service" "$ref" >> "$resolved.tmp"
+  echo "$how $image for $service: $ref"
+done
+mv -f "$resolved.tmp" "$resolved"
+exit $status`, [stateDir, runId, ...refs, '--', ...pins.map((pin) => `${pin.service}=${pin.image}`)], { text: logins, secret: true });
 }
 /**
  * Starts the transaction detached from this connection (it finishes even if the connection
@@ -48862,9 +49394,13 @@ function renderPlanScript(plan) {
         ['VERSION', plan.version],
         ['ENVIRONMENT', plan.environment],
         ['BACKUPS_DIR', paths.backups],
+        ['PINS_DIR', paths.pins],
+        ['INFRA', (plan.infrastructure ?? []).map((s) => s.name).join(' ')],
         ...dataStepVars(plan.steps),
     ];
-    plan.services.forEach((service, i) => {
+    // Application services first (index = position in SERVICES), then infrastructure.
+    const all = [...plan.services, ...(plan.infrastructure ?? []).map((s) => ({ ...s, rollbackRepo: '', pinned: s.image }))];
+    all.forEach((service, i) => {
         vars.push([`SVC_${i}_NAME`, service.name], [`SVC_${i}_REPO`, service.rollbackRepo], [`SVC_${i}_PINNED`, service.pinned ?? ''], [`SVC_${i}_HEALTH`, service.health.kind], [`SVC_${i}_URL`, service.health.kind === 'http' ? service.health.url : ''], [`SVC_${i}_CMD`, service.health.kind === 'cmd' ? toShellString(service.health.argv) : ''], [`SVC_${i}_TIMEOUT_MS`, String(service.timeoutMs)], [`SVC_${i}_INTERVAL_MS`, String(service.intervalMs)]);
     });
     return `${vars.map(([name, value]) => `${name}=${quoteArg(value)}`).join('\n')}\n`;
@@ -49076,7 +49612,80 @@ async function acquireLock(executor, args, clock, reporter) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/engine/stack-roles.ts
+
+
+
+const DEFAULT_HEALTH_TIMEOUT_MS = 60_000;
+const DEFAULT_HEALTH_INTERVAL_MS = 1_000;
+/** A service's health gate as stack.yml configures it (none: the container's own, or running without restarts). */
+function healthOf(manifest, name) {
+    const health = manifest.services[name]?.health;
+    return {
+        health: health?.http !== undefined ? { kind: 'http', url: health.http } : health?.cmd !== undefined ? { kind: 'cmd', argv: health.cmd } : { kind: 'auto' },
+        timeoutMs: health?.timeout ?? DEFAULT_HEALTH_TIMEOUT_MS,
+        intervalMs: health?.interval ?? DEFAULT_HEALTH_INTERVAL_MS,
+    };
+}
+/** Built services and the services that share their images: what releases switch. */
+function isApplicationService(manifest, name, repositoryOwner) {
+    if (manifest.services[name] === undefined)
+        return false;
+    const kind = serviceKind(manifest, name, repositoryOwner).kind;
+    return kind === 'built' || kind === 'shared';
+}
+/**
+ * The infrastructure an environment runs: its pinned and compose-only services, whether declared
+ * in stack.yml or only in the compose files. With an explicit `services` list, compose-only
+ * services count when listed or when a listed service depends on them.
+ */
+function infrastructureOf(manifest, environment, compose, repositoryOwner) {
+    const explicit = manifest.environments[environment]?.services;
+    const declared = environmentServices(manifest, environment);
+    const active = compose?.services ?? [];
+    const candidates = explicit === undefined ? [...declared, ...active.map((s) => s.name)] : dependencyClosure(compose ?? { all: [] }, declared);
+    const names = [...new Set(candidates)].filter((name) => !isApplicationService(manifest, name, repositoryOwner));
+    return names.flatMap((name) => {
+        const definition = compose?.all.find((s) => s.name === name);
+        const kind = manifest.services[name] === undefined ? undefined : serviceKind(manifest, name, repositoryOwner);
+        const image = kind?.kind === 'pinned' ? kind.image : definition?.image;
+        if (image === undefined || image === '') {
+            // A compose service that Compose builds itself is not stack-deploy's to deploy.
+            if (definition?.build === true && manifest.services[name] === undefined)
+                return [];
+            throw new errors_StackDeployError(`service ${name} has no image to deploy`, {
+                service: name,
+                step: 'select',
+                hint: definition === undefined ? `define ${name} in the compose files of environment "${environment}"` : `give it an image with a tag in ${definition.where.file}, or pin it in stack.yml (services.${name}.image: "<image>:<tag>")`,
+            });
+        }
+        return [{ name, image, kind: kind?.kind === 'pinned' ? 'pinned' : 'compose', ...healthOf(manifest, name) }];
+    });
+}
+/** What the ledger last recorded for an infrastructure service: its pin's text and the digest it ran. */
+function recordedPin(ledger, name) {
+    for (const entry of [...ledger].reverse()) {
+        const record = entry.services?.find((s) => s.name === name && s.kind === 'infrastructure');
+        if (record?.pin !== undefined && record.pinned !== '')
+            return { pin: record.pin, pinned: record.pinned };
+    }
+    return undefined;
+}
+/** What a deploy would do to an infrastructure service, from what runs and what the ledger recorded. */
+function infrastructureAction(service, running, recorded) {
+    if (!running)
+        return 'start it (not running)';
+    if (recorded === undefined)
+        return 'keep it, unless its compose definition changed';
+    if (recorded.pin !== service.image)
+        return `switch it: the pin changed from ${recorded.pin}`;
+    return 'nothing (pin unchanged)';
+}
+
 ;// CONCATENATED MODULE: ./src/engine/deploy.ts
+
+
+
 
 
 
@@ -49124,19 +49733,12 @@ function rollbackRepository(manifest, service, targets) {
     return targets.find((t) => t.service === service)?.image ?? `stack-deploy/${manifest.name}-${service}`;
 }
 function deployServices(manifest, names, targets) {
-    return names.map((name) => {
-        const config = manifest.services[name];
-        const image = targets.find((b) => b.service === name);
-        const health = config?.health;
-        return {
-            name,
-            rollbackRepo: rollbackRepository(manifest, name, targets),
-            pinned: image?.pinned,
-            health: health?.http !== undefined ? { kind: 'http', url: health.http } : health?.cmd !== undefined ? { kind: 'cmd', argv: health.cmd } : { kind: 'auto' },
-            timeoutMs: health?.timeout ?? 60_000,
-            intervalMs: health?.interval ?? 1_000,
-        };
-    });
+    return names.map((name) => ({
+        name,
+        rollbackRepo: rollbackRepository(manifest, name, targets),
+        pinned: targets.find((b) => b.service === name)?.pinned,
+        ...healthOf(manifest, name),
+    }));
 }
 async function uploadArchive(context, plan, manifestDir) {
     const paths = hostPaths(plan);
@@ -49171,8 +49773,12 @@ async function uploadArchive(context, plan, manifestDir) {
     files.push({ path: relative(paths.images), content: renderImagesOverride(plan), mode: 0o600 }, { path: relative(paths.envFile), content: renderEnvFile(context.settings.envFile, plan), mode: 0o600 }, { path: relative(paths.script), content: TRANSACTION_SCRIPT, mode: 0o600 }, { path: `${relative(paths.runDir)}/plan.sh`, content: renderPlanScript(plan), mode: 0o600 });
     return createTar(files, plan.startedAt).toString('utf8');
 }
-function registryLogins(context, refs) {
-    const registries = [...new Set(refs.map((ref) => parseImageRef(ref).registry))];
+/**
+ * `registry<TAB>user<TAB>password` lines for the registries of `refs` that are the stack's own
+ * (where its images are pushed): the deploy's credentials never go to another registry.
+ */
+function registryLogins(context, refs, ownRegistries) {
+    const registries = [...new Set(refs.map((ref) => parseImageRef(ref).registry))].filter((registry) => ownRegistries.includes(registry));
     return registries
         .flatMap((registry) => {
         const credentials = credentialsFor(registry, context.settings);
@@ -49195,7 +49801,7 @@ function serviceTable(services, events) {
         header: ['Service', 'From', 'To', 'Health'],
         rows: services.map((service) => {
             const of = (step) => events.findLast((e) => e.step === step && e.service === service.name);
-            const health = of('health');
+            const health = of('health') ?? of('infrastructure');
             const rollback = of('rollback');
             const healthText = health === undefined ? 'not checked' : health.status === 'ok' ? 'healthy' : `${health.status}: ${health.message}`;
             return [service.name, short(of('record')?.message ?? ''), short(of('final')?.message ?? ''), rollback === undefined ? healthText : `${healthText}; rollback ${rollback.status}`];
@@ -49242,6 +49848,7 @@ function dataSummary(events) {
 async function switchEnvironment(context, request) {
     const { settings, reporter, clock } = context;
     const { manifest, environment, names, timer } = request;
+    const infrastructure = request.kind === 'deploy' ? (request.infrastructure ?? []) : [];
     const { host, port, user, path } = environment.config;
     const startedAt = new Date(clock.now());
     const runId = newRunId(startedAt);
@@ -49252,7 +49859,7 @@ async function switchEnvironment(context, request) {
     const stream = new EventStream((event) => reporter.info(describeEvent(event)));
     let plan;
     try {
-        const needsHttp = names.some((name) => manifest.services[name]?.health?.http !== undefined) || (request.kind === 'deploy' && (manifest.smoke ?? []).some((check) => 'http' in check));
+        const needsHttp = [...names, ...infrastructure.map((s) => s.name)].some((name) => manifest.services[name]?.health?.http !== undefined) || (request.kind === 'deploy' && (manifest.smoke ?? []).some((check) => 'http' in check));
         const preflight = await timer.time('preflight', () => runPreflight(executor, path, needsHttp));
         reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
         await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
@@ -49270,6 +49877,7 @@ async function switchEnvironment(context, request) {
             flavor: preflight.compose.flavor,
             composeFiles: environment.config.compose,
             services: deployServices(manifest, names, targets),
+            infrastructure: infrastructure.map(({ name, image, health, timeoutMs, intervalMs }) => ({ name, image, health, timeoutMs, intervalMs })),
             actor: settings.actor ?? 'unknown',
             runUrl: settings.runUrl ?? '',
             leaseSeconds: LEASE_SECONDS,
@@ -49285,9 +49893,13 @@ async function switchEnvironment(context, request) {
         try {
             const archive = await uploadArchive(context, plan, request.manifestDir);
             await timer.time('upload', () => executor.run(uploadFilesCommand(path, runId, archive), { step: 'upload' }));
-            const refs = targets.map((t) => t.pinned);
-            if (refs.length > 0) {
-                await timer.time('pull', () => reporter.group('Pull new images on the host', () => executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, refs)), { step: 'pull', onOutput: (chunk) => reporter.info(chunk.trimEnd()) })));
+            const refs = [...new Set(targets.map((t) => t.pinned))];
+            const pins = infrastructure.map((s) => ({ service: s.name, image: s.image }));
+            if (refs.length > 0 || pins.length > 0) {
+                await timer.time('pull', () => reporter.group('Pull new images on the host', () => executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, [...refs, ...pins.map((p) => p.image)], [manifest.registry?.host ?? DEFAULT_REGISTRY_HOST, ...refs.map((ref) => parseImageRef(ref).registry)]), pins), {
+                    step: 'pull',
+                    onOutput: (chunk) => reporter.info(chunk.trimEnd()),
+                })));
             }
             started = true;
             // From here the host-side transaction owns the lock and frees it when it ends.
@@ -49351,7 +49963,7 @@ async function switchEnvironment(context, request) {
         summary: {
             title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : `failed to ${verb} to`} ${version}`,
             lines,
-            tables: [serviceTable(plan.services, events), ...data.tables, { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
+            tables: [serviceTable([...plan.services, ...(plan.infrastructure ?? [])], events), ...data.tables, { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
             details,
         },
     };
@@ -49377,13 +49989,18 @@ async function promotedImages(context, builds, versionTag) {
 async function deploy(context) {
     const { settings, reporter, clock } = context;
     const timer = new PhaseTimer(() => clock.now());
-    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    checkEnvText(settings.envFile);
+    // The env file the host gets: the compose files' required variables are checked against it now.
+    const variables = new Map([...parseDotenv(settings.envFile ?? ''), ['STACK_DEPLOY_VERSION', settings.version ?? 'release'], ['BUILD_VERSION', settings.version ?? 'release']]);
+    if (settings.environment !== undefined)
+        variables.set('STACK_DEPLOY_ENVIRONMENT', settings.environment);
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', variables);
     if (!loaded.ok)
         return loaded.result;
     const manifest = loaded.manifest;
     const manifestDir = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(settings.manifest));
     const environment = resolveEnvironment(manifest, settings.environment);
-    checkEnvText(settings.envFile);
+    const infrastructure = infrastructureOf(manifest, environment.name, loaded.compose[environment.name], settings.repositoryOwner);
     if (!settings.build && settings.version === undefined) {
         throw new errors_StackDeployError('build is "false" but no version says which images to deploy', {
             step: 'select',
@@ -49391,7 +50008,7 @@ async function deploy(context) {
         });
     }
     const buildPlan = planRelease(settings, manifest, new Date(clock.now()));
-    const names = servicesInEnvironment(buildPlan, manifest, environment.name);
+    const names = servicesInEnvironment(buildPlan, manifest, environment.name, settings.repositoryOwner);
     const builds = buildPlan.builds.filter((b) => names.includes(b.service));
     const versionTag = dockerTagFor(buildPlan.version);
     let targets = [];
@@ -49400,7 +50017,13 @@ async function deploy(context) {
             ? (await timer.time('build', () => buildAndPublish(context, builds, versionTag))).map((b) => ({ service: b.service, image: b.image, pinned: b.pinned ?? '', bytes: b.bytes }))
             : await timer.time('resolve', () => reporter.group(`Find ${versionTag} in the registry`, () => promotedImages(context, builds, versionTag)));
     }
-    return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets });
+    // A service that shares a built image runs exactly that image.
+    targets = [...targets, ...names.flatMap((name) => {
+            const kind = serviceKind(manifest, name, settings.repositoryOwner);
+            const builder = kind.kind === 'shared' ? targets.find((t) => t.service === kind.builder) : undefined;
+            return builder === undefined ? [] : [{ ...builder, service: name, bytes: undefined }];
+        })];
+    return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets, infrastructure });
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/host-inspect.ts
@@ -49498,6 +50121,7 @@ function parseHostState(output, names) {
 ;// CONCATENATED MODULE: ./src/engine/operations.ts
 
 
+
 /** The services an operation acts on: the `services` input (checked), else the environment's. */
 function operationServices(manifest, environment, settings, onlyBuilt) {
     const inEnvironment = environmentServices(manifest, environment);
@@ -49511,14 +50135,15 @@ function operationServices(manifest, environment, settings, onlyBuilt) {
         }
         return inEnvironment.filter((name) => settings.services.includes(name));
     }
-    return onlyBuilt ? inEnvironment.filter((name) => manifest.services[name]?.build !== undefined) : inEnvironment;
+    return onlyBuilt ? inEnvironment.filter((name) => isApplicationService(manifest, name, settings.repositoryOwner)) : inEnvironment;
 }
 /** The repository of each service's images: built ones are in the registry; others are local names. */
 function serviceRepositories(manifest, names, settings) {
-    return names.map((name) => ({
-        name,
-        repo: manifest.services[name]?.build !== undefined ? defaultImage(manifest, name, settings.repositoryOwner) : `stack-deploy/${manifest.name}-${name}`,
-    }));
+    return names.map((name) => {
+        const kind = serviceKind(manifest, name, settings.repositoryOwner);
+        const builder = kind.kind === 'built' ? name : kind.kind === 'shared' ? kind.builder : undefined;
+        return { name, repo: builder !== undefined ? defaultImage(manifest, builder, settings.repositoryOwner) : `stack-deploy/${manifest.name}-${name}` };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/engine/plan.ts
@@ -49533,6 +50158,26 @@ function serviceRepositories(manifest, names, settings) {
 
 
 
+
+
+
+
+/**
+ * The digest a tag pin has in its registry now, to tell that it moved; undefined when it cannot be
+ * read (or is pinned by digest). The deploy's credentials go to the stack's own registry only.
+ */
+async function upstreamDigest(context, image, ownRegistry, clients) {
+    const ref = parseImageRef(image);
+    if (ref.digest !== undefined || ref.tag === undefined)
+        return undefined;
+    try {
+        const client = ref.registry === ownRegistry ? registryClientFor(context, ref.registry, clients) : new RegistryClient(ref.registry, {});
+        return (await client.manifest(ref.repository, ref.tag))?.digest;
+    }
+    catch {
+        return undefined;
+    }
+}
 function digestOf(ref) {
     return ref === undefined ? '—' : ref.slice(ref.indexOf('@') + 1);
 }
@@ -49549,7 +50194,13 @@ async function plan(context) {
     const manifest = loaded.manifest;
     const environment = resolveEnvironment(manifest, settings.environment);
     const buildPlan = planRelease(settings, manifest, new Date(clock.now()));
-    const names = servicesInEnvironment(buildPlan, manifest, environment.name);
+    const names = servicesInEnvironment(buildPlan, manifest, environment.name, settings.repositoryOwner);
+    const infrastructure = infrastructureOf(manifest, environment.name, loaded.compose[environment.name], settings.repositoryOwner);
+    /** The built service whose image a service runs (itself, or the one it shares). */
+    const builderOf = (name) => {
+        const kind = serviceKind(manifest, name, settings.repositoryOwner);
+        return kind.kind === 'shared' ? kind.builder : name;
+    };
     const builds = buildPlan.builds.filter((b) => names.includes(b.service));
     const versionTag = dockerTagFor(buildPlan.version);
     let promoted;
@@ -49560,7 +50211,7 @@ async function plan(context) {
         else
             built = await buildAndMeasure(context, builds, versionTag);
     }
-    const repos = serviceRepositories(manifest, names, settings);
+    const repos = serviceRepositories(manifest, [...names, ...infrastructure.map((s) => s.name)], settings);
     const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => connectToEnvironment(context, environment));
     let output;
     try {
@@ -49569,18 +50220,28 @@ async function plan(context) {
     finally {
         await executor.close();
     }
-    const state = parseHostState(output, names);
+    const state = parseHostState(output, repos.map((r) => r.name));
     const rows = names.map((name) => {
         const running = state.services.find((s) => s.name === name)?.container;
         const repo = repos.find((r) => r.name === name)?.repo ?? '';
         const current = running?.repoDigests.find((ref) => ref.startsWith(`${repo}@`));
-        const target = promoted?.find((t) => t.service === name)?.pinned;
-        const image = built.find((b) => b.service === name);
-        const isBuilt = builds.some((b) => b.service === name);
+        const target = promoted?.find((t) => t.service === builderOf(name))?.pinned;
+        const image = built.find((b) => b.service === builderOf(name));
+        const isBuilt = builds.some((b) => b.service === builderOf(name));
+        const label = builderOf(name) === name ? name : `${name} (shares ${builderOf(name)})`;
         const restarts = !isBuilt ? 'if its compose definition changed' : image !== undefined ? 'yes (new build)' : running === undefined || digestOf(current) !== digestOf(target) ? 'yes' : 'no (same image)';
         const size = image === undefined ? '—' : `${formatBytes(image.bytes)}${image.previous === undefined ? '' : ` (${formatSizeDelta(image.bytes, image.previous.bytes)} vs ${image.previous.tag})`}`;
-        return [name, running?.version ?? (running === undefined ? 'not running' : '—'), digestOf(current), !isBuilt ? 'from compose' : image !== undefined ? `new build of ${buildPlan.version}` : digestOf(target), restarts, size];
+        return [label, running?.version ?? (running === undefined ? 'not running' : '—'), digestOf(current), !isBuilt ? 'from compose' : image !== undefined ? `new build of ${buildPlan.version}` : digestOf(target), restarts, size];
     });
+    const clients = new Map();
+    const ownRegistry = manifest.registry?.host ?? DEFAULT_REGISTRY_HOST;
+    for (const service of infrastructure) {
+        const running = state.services.find((s) => s.name === service.name)?.container;
+        const recorded = recordedPin(state.ledger, service.name);
+        const upstream = await upstreamDigest(context, service.image, ownRegistry, clients);
+        const moved = recorded !== undefined && recorded.pin === service.image && upstream !== undefined && digestOf(recorded.pinned) !== upstream ? `; the tag moved upstream to ${upstream}, the host stays at ${digestOf(recorded.pinned)} until the pin changes` : '';
+        rows.push([`${service.name} (pinned ${service.image})`, running === undefined ? 'not running' : running.status, recorded === undefined ? '—' : digestOf(recorded.pinned), service.image, `${infrastructureAction(service, running?.status === 'running', recorded)}${moved}`, '—']);
+    }
     const steps = [
         ...(manifest.backup ?? []).map((b) => `backup ${b.name} (${b.service})`),
         ...(manifest.migrations === undefined ? [] : [`migrations in a one-off ${manifest.migrations.service} container`]),
@@ -49601,6 +50262,7 @@ async function plan(context) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/rollback.ts
+
 
 
 
@@ -49667,6 +50329,13 @@ async function rollback(context) {
     const manifest = loaded.manifest;
     const environment = resolveEnvironment(manifest, settings.environment);
     const names = operationServices(manifest, environment.name, settings, true);
+    const infrastructure = names.filter((name) => !isApplicationService(manifest, name, settings.repositoryOwner));
+    if (infrastructure.length > 0) {
+        throw new errors_StackDeployError(`${infrastructure.join(', ')} ${infrastructure.length === 1 ? 'is' : 'are'} infrastructure (pinned in stack.yml or the compose files): rollback switches application services only`, {
+            step: 'select',
+            hint: 'to move a pinned service back, set its previous tag or digest and deploy; a rollback never restarts infrastructure',
+        });
+    }
     const repos = serviceRepositories(manifest, names, settings);
     return switchEnvironment(context, {
         manifest,
@@ -49693,6 +50362,7 @@ async function rollback(context) {
 
 
 
+
 function shortDigest(refs, repo) {
     const ref = refs.find((r) => r.startsWith(`${repo}@`)) ?? refs[0];
     return ref === undefined ? '—' : ref.slice(ref.indexOf('@') + 1);
@@ -49705,7 +50375,8 @@ async function status_status(context) {
         return loaded.result;
     const manifest = loaded.manifest;
     const environment = resolveEnvironment(manifest, settings.environment);
-    const names = operationServices(manifest, environment.name, settings, false);
+    const infrastructure = settings.services.length > 0 ? [] : infrastructureOf(manifest, environment.name, loaded.compose[environment.name], settings.repositoryOwner);
+    const names = [...new Set([...operationServices(manifest, environment.name, settings, false), ...infrastructure.map((s) => s.name)])];
     const repos = serviceRepositories(manifest, names, settings);
     const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => connectToEnvironment(context, environment));
     let output;
@@ -49719,11 +50390,14 @@ async function status_status(context) {
     const services = state.services.map((service) => {
         const repo = repos.find((r) => r.name === service.name)?.repo ?? '';
         const c = service.container;
+        const infra = infrastructure.find((s) => s.name === service.name);
         return {
             service: service.name,
+            kind: infra === undefined ? 'application' : 'infrastructure',
+            pin: infra?.image ?? null,
             running: c !== undefined && c.status === 'running',
             version: c?.version ?? null,
-            digest: c === undefined ? null : shortDigest(c.repoDigests, repo),
+            digest: c === undefined ? null : shortDigest(c.repoDigests, infra === undefined ? repo : (recordedPin(state.ledger, service.name)?.pinned ?? '').split('@')[0] ?? ''),
             image: c?.image ?? null,
             health: c === undefined ? 'not running' : (c.health ?? (c.status === 'running' ? (c.restarts > 0 ? `running, ${c.restarts} restarts` : 'running') : c.status)),
             since: c?.startedAt ?? null,
@@ -49741,7 +50415,7 @@ async function status_status(context) {
             title: `stack-deploy: status of ${environment.name}`,
             lines: [state.lockOwner === undefined ? 'No deploy is running.' : `A deploy holds the lock: ${state.lockOwner}`],
             tables: [
-                { header: ['Service', 'Version', 'Digest', 'Health', 'Since', 'Rollback to'], rows: services.map((s) => [s.service, s.version ?? '—', s.digest ?? '—', s.health, s.since ?? '—', s.rollbackVersion ?? '—']) },
+                { header: ['Service', 'Version', 'Digest', 'Health', 'Since', 'Rollback to'], rows: services.map((s) => [s.service, s.pin === null ? (s.version ?? '—') : `${s.pin} (pinned)`, s.digest ?? '—', s.health, s.since ?? '—', s.kind === 'infrastructure' ? 'stays (infrastructure)' : (s.rollbackVersion ?? '—')]) },
                 { header: ['Time', 'Action', 'Version', 'Result', 'Actor'], rows: recent.map((e) => [e.time, e.action ?? 'deploy', e.version ?? '—', e.result, e.actor ?? '—']) },
             ],
         },
@@ -49802,7 +50476,7 @@ async function runCommand(context) {
     try {
         switch (settings.command) {
             case 'validate':
-                return await validate_validate(settings.manifest, reporter);
+                return await validate_validate(settings.manifest, reporter, settings.envFile);
             case 'check':
                 return await check_check(context);
             case 'build':

@@ -26,8 +26,6 @@ export interface BuildPlan {
   readonly version: string;
   readonly selection: ReleaseSelection;
   readonly builds: readonly ServiceBuild[];
-  /** Selected services without a `build` section: their images are not built here. */
-  readonly notBuilt: readonly string[];
 }
 
 export interface PlanInput {
@@ -52,8 +50,19 @@ export function selectServices(input: Omit<PlanInput, 'manifestDir' | 'now' | 'r
       hint: 'run inside a Git checkout, or pass --ref (the CLI) / run from a workflow (the action)',
     });
   }
-  const services = Object.keys(input.manifest.services).map((name) => ({ name, releaseTag: releaseTagPattern(input.manifest, name) }));
-  const selection = selectRelease({ ref: input.ref, sha: input.sha, services, requested: input.requested });
+  // Only built services are released; a service that shares a built image is released with it.
+  const manifest = input.manifest;
+  const built = Object.keys(manifest.services).filter((name) => manifest.services[name]?.build !== undefined);
+  const services = built.map((name) => ({ name, releaseTag: releaseTagPattern(manifest, name) }));
+  const requested = [...new Set(input.requested.map((name) => manifest.services[name]?.image_from ?? builderByImage(manifest, name) ?? name))];
+  const infrastructure = requested.filter((name) => manifest.services[name] !== undefined && !built.includes(name));
+  if (infrastructure.length > 0) {
+    throw new StackDeployError(`${infrastructure.join(', ')} ${infrastructure.length === 1 ? 'is' : 'are'} not released by stack-deploy: ${infrastructure.length === 1 ? 'it runs' : 'they run'} the image pinned in stack.yml or the compose files`, {
+      step: 'select',
+      hint: 'to change a pinned service, change its tag or digest and deploy; request built services only',
+    });
+  }
+  const selection = selectRelease({ ref: input.ref, sha: input.sha, services, requested });
   const version = input.version ?? selection.version;
   if (!isValidDockerTag(dockerTagFor(version))) {
     throw new StackDeployError(`the version "${version}" cannot be an image tag`, {
@@ -64,20 +73,23 @@ export function selectServices(input: Omit<PlanInput, 'manifestDir' | 'now' | 'r
   return { version, selection };
 }
 
+/** The built service whose repository a service without `build` names as its `image` (no tag), if any. */
+function builderByImage(manifest: Manifest, name: string): string | undefined {
+  const image = manifest.services[name]?.image;
+  if (image === undefined || manifest.services[name]?.build !== undefined) return undefined;
+  return Object.keys(manifest.services).find((other) => manifest.services[other]?.build !== undefined && manifest.services[other]?.image === image);
+}
+
 /** Everything the build phase will do, decided before anything runs. */
 export function planBuild(input: PlanInput): BuildPlan {
   const { version, selection } = selectServices(input);
   const versionTag = dockerTagFor(version);
   const shaTag = `sha-${selection.shortSha}`;
   const builds: ServiceBuild[] = [];
-  const notBuilt: string[] = [];
   for (const service of selection.services) {
     const config = input.manifest.services[service];
     const build = config?.build;
-    if (config === undefined || build === undefined) {
-      notBuilt.push(service);
-      continue;
-    }
+    if (config === undefined || build === undefined) continue;
     const image = defaultImage(input.manifest, service, input.repositoryOwner);
     const refs = [...new Set([`${image}:${versionTag}`, `${image}:${shaTag}`])];
     const labels: Record<string, string> = {
@@ -102,5 +114,5 @@ export function planBuild(input: PlanInput): BuildPlan {
       sizeLimit: config.size_limit,
     });
   }
-  return { version, selection, builds, notBuilt };
+  return { version, selection, builds };
 }

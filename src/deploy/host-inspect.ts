@@ -26,7 +26,7 @@ export interface LedgerEntry {
   readonly action?: string;
   readonly run?: string;
   readonly result: string;
-  readonly services?: readonly { readonly name: string; readonly from: string; readonly to: string; readonly pinned: string }[];
+  readonly services?: readonly { readonly name: string; readonly from: string; readonly to: string; readonly pinned: string; readonly kind?: string; readonly pin?: string }[];
 }
 
 export interface HostState {

@@ -10,6 +10,16 @@ export interface DeployService {
   readonly intervalMs: number;
 }
 
+/** An infrastructure service (pinned or compose-only): switched only when its pin or definition changes. */
+export interface DeployInfrastructure {
+  readonly name: string;
+  /** The pin as written (`postgres:15.6`); the host resolves it to a digest once. */
+  readonly image: string;
+  readonly health: DeployService['health'];
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+}
+
 /** A backup taken on the host before migrations and the switch (see transaction.sh). */
 export type PlanBackup =
   | { readonly name: string; readonly service: string; readonly kind: 'command'; readonly argv: readonly string[]; readonly retain: number }
@@ -45,6 +55,8 @@ export interface DeployPlan {
   /** The user's compose files, relative to `path` (and to the directory of stack.yml). */
   readonly composeFiles: readonly string[];
   readonly services: readonly DeployService[];
+  /** Pinned and compose-only services the environment runs (none for rollbacks). */
+  readonly infrastructure?: readonly DeployInfrastructure[];
   readonly actor: string;
   readonly runUrl: string;
   readonly leaseSeconds: number;
@@ -67,5 +79,7 @@ export function hostPaths(plan: Pick<DeployPlan, 'path' | 'runId'>) {
     runDir: `${state}/runs/${plan.runId}`,
     ledger: `${state}/releases.jsonl`,
     backups: `${state}/backups`,
+    /** Per infrastructure service: its pin's text and the digest it was resolved to. */
+    pins: `${state}/pins`,
   };
 }

@@ -116,31 +116,66 @@ rm -rf "$staging"`,
 }
 
 /**
- * Pulls every new image before anything changes. Registry logins arrive on stdin as
- * `registry<TAB>user<TAB>password` lines into a private DOCKER_CONFIG that is removed after.
+ * Pulls every image the switch needs before anything changes: the release's digests (`refs`),
+ * and each infrastructure service's pin (`pins`, `service=image`). A pin is resolved to a digest
+ * once and that digest is reused while the pin's text stays the same (STATE/pins/<service>); the
+ * resolution goes to RUN_DIR/pins as `service<TAB>ref` lines for the transaction. Registry logins
+ * arrive on stdin as `registry<TAB>user<TAB>password` lines into a private DOCKER_CONFIG that is
+ * removed after.
  */
-export function pullImagesCommand(stateDir: string, runId: string, refs: readonly string[], logins: string): Command {
+export function pullImagesCommand(stateDir: string, runId: string, refs: readonly string[], logins: string, pins: readonly { service: string; image: string }[] = []): Command {
   return shell(
     `state=$1 run=$2
 shift 2
 cfg="$state/docker-config.$run"
+resolved="$state/runs/$run/pins"
 rm -rf "$cfg"
 mkdir -m 700 "$cfg" || exit 1
 [ -d "$HOME/.docker/cli-plugins" ] && ln -s "$HOME/.docker/cli-plugins" "$cfg/cli-plugins"
 trap 'rm -rf "$cfg"' EXIT
-while IFS="$(printf '\\t')" read -r registry user password; do
+while IFS="$(printf '\t')" read -r registry user password; do
   [ -n "$registry" ] || continue
   if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null 2>"$cfg/login.err"; then
     echo "docker login to $registry as $user failed: $(tail -n 3 "$cfg/login.err")" >&2; exit 3
   fi
 done
 status=0
-for ref in "$@"; do
+while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
+  ref=$1
+  shift
   if DOCKER_CONFIG="$cfg" docker pull -q "$ref" >/dev/null 2>"$cfg/pull.err"; then echo "pulled $ref"
   else echo "failed to pull $ref: $(tail -n 3 "$cfg/pull.err")" >&2; status=4; fi
 done
+[ "$#" -gt 0 ] && shift
+: > "$resolved.tmp"
+for pair in "$@"; do
+  service=\${pair%%=*} image=\${pair#*=}
+  recorded_image=$(sed -n 1p "$state/pins/$service" 2>/dev/null) recorded_ref=$(sed -n 2p "$state/pins/$service" 2>/dev/null)
+  if [ "$recorded_image" = "$image" ] && [ -n "$recorded_ref" ] && docker image inspect "$recorded_ref" >/dev/null 2>&1; then
+    printf '%s\t%s\n' "$service" "$recorded_ref" >> "$resolved.tmp"
+    echo "kept $service at $recorded_ref ($image)"
+    continue
+  fi
+  repo=\${image%@*}
+  case "\${repo##*/}" in *:*) repo=\${repo%:*} ;; esac
+  if DOCKER_CONFIG="$cfg" docker pull -q "$image" >/dev/null 2>"$cfg/pull.err"; then
+    how=pulled
+  elif docker image inspect "$image" >/dev/null 2>&1; then
+    how="not in a registry: the host's own image"
+  else
+    echo "failed to pull $image (service $service): $(tail -n 3 "$cfg/pull.err")" >&2; status=4; continue
+  fi
+  case "$image" in
+    *@sha256:*) ref=$image ;;
+    *) ref=$(docker image inspect -f '{{range .RepoDigests}}{{println .}}{{end}}' "$image" 2>/dev/null | awk -v p="$repo@" 'index($0, p) == 1 { print; exit }')
+       [ -n "$ref" ] || ref=$image ;;
+  esac
+  printf '%s\t%s\n' "$service" "$ref" >> "$resolved.tmp"
+  echo "$how $image for $service: $ref"
+done
+mv -f "$resolved.tmp" "$resolved"
 exit $status`,
-    [stateDir, runId, ...refs],
+    [stateDir, runId, ...refs, '--', ...pins.map((pin) => `${pin.service}=${pin.image}`)],
     { text: logins, secret: true },
   );
 }

@@ -80,9 +80,13 @@ export function renderPlanScript(plan: DeployPlan): string {
     ['VERSION', plan.version],
     ['ENVIRONMENT', plan.environment],
     ['BACKUPS_DIR', paths.backups],
+    ['PINS_DIR', paths.pins],
+    ['INFRA', (plan.infrastructure ?? []).map((s) => s.name).join(' ')],
     ...dataStepVars(plan.steps),
   ];
-  plan.services.forEach((service, i) => {
+  // Application services first (index = position in SERVICES), then infrastructure.
+  const all = [...plan.services, ...(plan.infrastructure ?? []).map((s) => ({ ...s, rollbackRepo: '', pinned: s.image }))];
+  all.forEach((service, i) => {
     vars.push(
       [`SVC_${i}_NAME`, service.name],
       [`SVC_${i}_REPO`, service.rollbackRepo],

@@ -19,7 +19,7 @@ export async function build(context: RunContext): Promise<RunResult> {
   if (!loaded.ok) return loaded.result;
   const plan = planRelease(settings, loaded.manifest, new Date(clock.now()));
   const services = plan.selection.services;
-  reporter.info(`Release ${plan.version}: ${services.join(', ')}${plan.notBuilt.length > 0 ? ` (not built here: ${plan.notBuilt.join(', ')})` : ''}`);
+  reporter.info(`Release ${plan.version}: ${services.join(', ')}`);
   const baseOutputs = { version: plan.version, services: JSON.stringify(services) };
   try {
     const images = plan.builds.length === 0 ? [] : await buildAndPublish(context, plan.builds, dockerTagFor(plan.version));
@@ -34,7 +34,6 @@ export async function build(context: RunContext): Promise<RunResult> {
         title: `stack-deploy: built ${plan.version}`,
         lines: [
           `Pushed ${images.length} ${images.length === 1 ? 'image' : 'images'} for ${services.join(', ')}.`,
-          ...(plan.notBuilt.length > 0 ? [`Not built here (no \`build\` in stack.yml): ${plan.notBuilt.join(', ')}.`] : []),
         ],
         tables: [sizeTable(images), { header: ['Service', 'Image'], rows: images.map((image) => [image.service, image.pinned ?? '']) }],
       },

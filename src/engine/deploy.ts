@@ -12,7 +12,8 @@ import { checkEnvText, renderEnvFile, renderImagesOverride, renderPlanScript } f
 import { createTar } from '../deploy/tar-writer';
 import { StackDeployError } from '../errors';
 import type { SshExecutor } from '../exec/ssh';
-import type { Manifest } from '../manifest';
+import { parseDotenv } from '../compose/dotenv';
+import { DEFAULT_REGISTRY_HOST, type Manifest, serviceKind } from '../manifest';
 import { dockerTagFor } from '../release/select';
 import { RegistryClient } from '../registry/client';
 import { parseImageRef } from '../registry/image-ref';
@@ -26,6 +27,7 @@ import type { RunResult, RunStatus } from './result';
 import { credentialsFor } from './settings';
 import type { SummaryTable } from './summary';
 import { planRelease, servicesInEnvironment } from './release-plan';
+import { healthOf, infrastructureOf, type InfrastructureService } from './stack-roles';
 import { loadAndReport } from './validate';
 
 const LEASE_SECONDS = 15 * 60;
@@ -64,20 +66,12 @@ export function rollbackRepository(manifest: Manifest, service: string, targets:
 }
 
 function deployServices(manifest: Manifest, names: readonly string[], targets: readonly TargetImage[]): DeployService[] {
-  return names.map((name) => {
-    const config = manifest.services[name];
-    const image = targets.find((b) => b.service === name);
-    const health = config?.health;
-    return {
-      name,
-      rollbackRepo: rollbackRepository(manifest, name, targets),
-      pinned: image?.pinned,
-      health:
-        health?.http !== undefined ? { kind: 'http', url: health.http } : health?.cmd !== undefined ? { kind: 'cmd', argv: health.cmd } : { kind: 'auto' },
-      timeoutMs: health?.timeout ?? 60_000,
-      intervalMs: health?.interval ?? 1_000,
-    };
-  });
+  return names.map((name) => ({
+    name,
+    rollbackRepo: rollbackRepository(manifest, name, targets),
+    pinned: targets.find((b) => b.service === name)?.pinned,
+    ...healthOf(manifest, name),
+  }));
 }
 
 async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir: string): Promise<string> {
@@ -116,8 +110,12 @@ async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir:
   return createTar(files, plan.startedAt).toString('utf8');
 }
 
-function registryLogins(context: RunContext, refs: readonly string[]): string {
-  const registries = [...new Set(refs.map((ref) => parseImageRef(ref).registry))];
+/**
+ * `registry<TAB>user<TAB>password` lines for the registries of `refs` that are the stack's own
+ * (where its images are pushed): the deploy's credentials never go to another registry.
+ */
+function registryLogins(context: RunContext, refs: readonly string[], ownRegistries: readonly string[]): string {
+  const registries = [...new Set(refs.map((ref) => parseImageRef(ref).registry))].filter((registry) => ownRegistries.includes(registry));
   return registries
     .flatMap((registry) => {
       const credentials = credentialsFor(registry, context.settings);
@@ -135,13 +133,13 @@ async function reportPreviousRun(context: RunContext, executor: SshExecutor, sta
   context.reporter.warning(`the previous deploy (run ${last.id}) lost its connection before it finished; on the host it ${what}`);
 }
 
-function serviceTable(services: readonly DeployService[], events: readonly TransactionEvent[]): SummaryTable {
+function serviceTable(services: readonly { name: string }[], events: readonly TransactionEvent[]): SummaryTable {
   const short = (image: string) => (image.startsWith('sha256:') ? image.slice(7, 19) : image === '' ? '—' : image);
   return {
     header: ['Service', 'From', 'To', 'Health'],
     rows: services.map((service) => {
       const of = (step: string) => events.findLast((e) => e.step === step && e.service === service.name);
-      const health = of('health');
+      const health = of('health') ?? of('infrastructure');
       const rollback = of('rollback');
       const healthText = health === undefined ? 'not checked' : health.status === 'ok' ? 'healthy' : `${health.status}: ${health.message}`;
       return [service.name, short(of('record')?.message ?? ''), short(of('final')?.message ?? ''), rollback === undefined ? healthText : `${healthText}; rollback ${rollback.status}`];
@@ -189,6 +187,8 @@ export interface SwitchRequest {
   readonly timer: PhaseTimer;
   /** Known before connecting (built or promoted images)… */
   readonly targets?: readonly TargetImage[];
+  /** Pinned and compose-only services the environment runs (deploys only): switched when their pin changes. */
+  readonly infrastructure?: readonly InfrastructureService[];
   /** …or decided on the host before the lock is taken (rollbacks). */
   readonly resolveTargets?: (executor: SshExecutor, stateDir: string) => Promise<{ version: string; targets: TargetImage[] }>;
 }
@@ -200,6 +200,7 @@ export interface SwitchRequest {
 export async function switchEnvironment(context: RunContext, request: SwitchRequest): Promise<RunResult> {
   const { settings, reporter, clock } = context;
   const { manifest, environment, names, timer } = request;
+  const infrastructure = request.kind === 'deploy' ? (request.infrastructure ?? []) : [];
   const { host, port, user, path } = environment.config;
   const startedAt = new Date(clock.now());
   const runId = newRunId(startedAt);
@@ -210,7 +211,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
   const stream = new EventStream((event) => reporter.info(describeEvent(event)));
   let plan: DeployPlan;
   try {
-    const needsHttp = names.some((name) => manifest.services[name]?.health?.http !== undefined) || (request.kind === 'deploy' && (manifest.smoke ?? []).some((check) => 'http' in check));
+    const needsHttp = [...names, ...infrastructure.map((s) => s.name)].some((name) => manifest.services[name]?.health?.http !== undefined) || (request.kind === 'deploy' && (manifest.smoke ?? []).some((check) => 'http' in check));
     const preflight = await timer.time('preflight', () => runPreflight(executor, path, needsHttp));
     reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
     await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
@@ -228,6 +229,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       flavor: preflight.compose.flavor,
       composeFiles: environment.config.compose,
       services: deployServices(manifest, names, targets),
+      infrastructure: infrastructure.map(({ name, image, health, timeoutMs, intervalMs }) => ({ name, image, health, timeoutMs, intervalMs })),
       actor: settings.actor ?? 'unknown',
       runUrl: settings.runUrl ?? '',
       leaseSeconds: LEASE_SECONDS,
@@ -243,11 +245,15 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
     try {
       const archive = await uploadArchive(context, plan, request.manifestDir);
       await timer.time('upload', () => executor.run(uploadFilesCommand(path, runId, archive), { step: 'upload' }));
-      const refs = targets.map((t) => t.pinned);
-      if (refs.length > 0) {
+      const refs = [...new Set(targets.map((t) => t.pinned))];
+      const pins = infrastructure.map((s) => ({ service: s.name, image: s.image }));
+      if (refs.length > 0 || pins.length > 0) {
         await timer.time('pull', () =>
           reporter.group('Pull new images on the host', () =>
-            executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, refs)), { step: 'pull', onOutput: (chunk) => reporter.info(chunk.trimEnd()) }),
+            executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, [...refs, ...pins.map((p) => p.image)], [manifest.registry?.host ?? DEFAULT_REGISTRY_HOST, ...refs.map((ref) => parseImageRef(ref).registry)]), pins), {
+              step: 'pull',
+              onOutput: (chunk) => reporter.info(chunk.trimEnd()),
+            }),
           ),
         );
       }
@@ -309,7 +315,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
     summary: {
       title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : `failed to ${verb} to`} ${version}`,
       lines,
-      tables: [serviceTable(plan.services, events), ...data.tables, { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
+      tables: [serviceTable([...plan.services, ...(plan.infrastructure ?? [])], events), ...data.tables, { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
       details,
     },
   };
@@ -339,12 +345,16 @@ export async function promotedImages(context: RunContext, builds: readonly Servi
 export async function deploy(context: RunContext): Promise<RunResult> {
   const { settings, reporter, clock } = context;
   const timer = new PhaseTimer(() => clock.now());
-  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+  checkEnvText(settings.envFile);
+  // The env file the host gets: the compose files' required variables are checked against it now.
+  const variables = new Map([...parseDotenv(settings.envFile ?? ''), ['STACK_DEPLOY_VERSION', settings.version ?? 'release'], ['BUILD_VERSION', settings.version ?? 'release']]);
+  if (settings.environment !== undefined) variables.set('STACK_DEPLOY_ENVIRONMENT', settings.environment);
+  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', variables);
   if (!loaded.ok) return loaded.result;
   const manifest = loaded.manifest;
   const manifestDir = dirname(resolve(settings.manifest));
   const environment = resolveEnvironment(manifest, settings.environment);
-  checkEnvText(settings.envFile);
+  const infrastructure = infrastructureOf(manifest, environment.name, loaded.compose[environment.name], settings.repositoryOwner);
   if (!settings.build && settings.version === undefined) {
     throw new StackDeployError('build is "false" but no version says which images to deploy', {
       step: 'select',
@@ -352,7 +362,7 @@ export async function deploy(context: RunContext): Promise<RunResult> {
     });
   }
   const buildPlan = planRelease(settings, manifest, new Date(clock.now()));
-  const names = servicesInEnvironment(buildPlan, manifest, environment.name);
+  const names = servicesInEnvironment(buildPlan, manifest, environment.name, settings.repositoryOwner);
   const builds = buildPlan.builds.filter((b) => names.includes(b.service));
   const versionTag = dockerTagFor(buildPlan.version);
   let targets: TargetImage[] = [];
@@ -361,5 +371,11 @@ export async function deploy(context: RunContext): Promise<RunResult> {
       ? (await timer.time('build', () => buildAndPublish(context, builds, versionTag))).map((b) => ({ service: b.service, image: b.image, pinned: b.pinned ?? '', bytes: b.bytes }))
       : await timer.time('resolve', () => reporter.group(`Find ${versionTag} in the registry`, () => promotedImages(context, builds, versionTag)));
   }
-  return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets });
+  // A service that shares a built image runs exactly that image.
+  targets = [...targets, ...names.flatMap((name) => {
+    const kind = serviceKind(manifest, name, settings.repositoryOwner);
+    const builder = kind.kind === 'shared' ? targets.find((t) => t.service === kind.builder) : undefined;
+    return builder === undefined ? [] : [{ ...builder, service: name, bytes: undefined }];
+  })];
+  return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets, infrastructure });
 }

@@ -1,5 +1,6 @@
 import { StackDeployError } from '../errors';
-import { defaultImage, environmentServices, type Manifest } from '../manifest';
+import { defaultImage, environmentServices, type Manifest, serviceKind } from '../manifest';
+import { isApplicationService } from './stack-roles';
 import type { RunSettings } from './settings';
 
 /** The services an operation acts on: the `services` input (checked), else the environment's. */
@@ -15,13 +16,14 @@ export function operationServices(manifest: Manifest, environment: string, setti
     }
     return inEnvironment.filter((name) => settings.services.includes(name));
   }
-  return onlyBuilt ? inEnvironment.filter((name) => manifest.services[name]?.build !== undefined) : inEnvironment;
+  return onlyBuilt ? inEnvironment.filter((name) => isApplicationService(manifest, name, settings.repositoryOwner)) : inEnvironment;
 }
 
 /** The repository of each service's images: built ones are in the registry; others are local names. */
 export function serviceRepositories(manifest: Manifest, names: readonly string[], settings: RunSettings): { name: string; repo: string }[] {
-  return names.map((name) => ({
-    name,
-    repo: manifest.services[name]?.build !== undefined ? defaultImage(manifest, name, settings.repositoryOwner) : `stack-deploy/${manifest.name}-${name}`,
-  }));
+  return names.map((name) => {
+    const kind = serviceKind(manifest, name, settings.repositoryOwner);
+    const builder = kind.kind === 'built' ? name : kind.kind === 'shared' ? kind.builder : undefined;
+    return { name, repo: builder !== undefined ? defaultImage(manifest, builder, settings.repositoryOwner) : `stack-deploy/${manifest.name}-${name}` };
+  });
 }

@@ -2,7 +2,10 @@ import { formatBytes, formatSizeDelta } from '../build/size';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
 import { hostPaths } from '../deploy/plan';
 import { dockerTagFor } from '../release/select';
-import { buildAndMeasure, type BuiltImage } from './build';
+import { DEFAULT_REGISTRY_HOST, serviceKind } from '../manifest';
+import { RegistryClient } from '../registry/client';
+import { parseImageRef } from '../registry/image-ref';
+import { buildAndMeasure, type BuiltImage, registryClientFor } from './build';
 import { connectToEnvironment } from './connect';
 import type { RunContext } from './context';
 import { promotedImages, type TargetImage } from './deploy';
@@ -10,7 +13,23 @@ import { resolveEnvironment } from './environment';
 import type { RunResult } from './result';
 import { serviceRepositories } from './operations';
 import { planRelease, servicesInEnvironment } from './release-plan';
+import { infrastructureAction, infrastructureOf, recordedPin } from './stack-roles';
 import { loadAndReport } from './validate';
+
+/**
+ * The digest a tag pin has in its registry now, to tell that it moved; undefined when it cannot be
+ * read (or is pinned by digest). The deploy's credentials go to the stack's own registry only.
+ */
+async function upstreamDigest(context: RunContext, image: string, ownRegistry: string, clients: Map<string, RegistryClient>): Promise<string | undefined> {
+  const ref = parseImageRef(image);
+  if (ref.digest !== undefined || ref.tag === undefined) return undefined;
+  try {
+    const client = ref.registry === ownRegistry ? registryClientFor(context, ref.registry, clients) : new RegistryClient(ref.registry, {});
+    return (await client.manifest(ref.repository, ref.tag))?.digest;
+  } catch {
+    return undefined;
+  }
+}
 
 function digestOf(ref: string | undefined): string {
   return ref === undefined ? '—' : ref.slice(ref.indexOf('@') + 1);
@@ -28,7 +47,13 @@ export async function plan(context: RunContext): Promise<RunResult> {
   const manifest = loaded.manifest;
   const environment = resolveEnvironment(manifest, settings.environment);
   const buildPlan = planRelease(settings, manifest, new Date(clock.now()));
-  const names = servicesInEnvironment(buildPlan, manifest, environment.name);
+  const names = servicesInEnvironment(buildPlan, manifest, environment.name, settings.repositoryOwner);
+  const infrastructure = infrastructureOf(manifest, environment.name, loaded.compose[environment.name], settings.repositoryOwner);
+  /** The built service whose image a service runs (itself, or the one it shares). */
+  const builderOf = (name: string) => {
+    const kind = serviceKind(manifest, name, settings.repositoryOwner);
+    return kind.kind === 'shared' ? kind.builder : name;
+  };
   const builds = buildPlan.builds.filter((b) => names.includes(b.service));
   const versionTag = dockerTagFor(buildPlan.version);
   let promoted: TargetImage[] | undefined;
@@ -38,7 +63,7 @@ export async function plan(context: RunContext): Promise<RunResult> {
     else built = await buildAndMeasure(context, builds, versionTag);
   }
 
-  const repos = serviceRepositories(manifest, names, settings);
+  const repos = serviceRepositories(manifest, [...names, ...infrastructure.map((s) => s.name)], settings);
   const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => connectToEnvironment(context, environment));
   let output: string;
   try {
@@ -46,18 +71,28 @@ export async function plan(context: RunContext): Promise<RunResult> {
   } finally {
     await executor.close();
   }
-  const state = parseHostState(output, names);
+  const state = parseHostState(output, repos.map((r) => r.name));
   const rows = names.map((name) => {
     const running = state.services.find((s) => s.name === name)?.container;
     const repo = repos.find((r) => r.name === name)?.repo ?? '';
     const current = running?.repoDigests.find((ref) => ref.startsWith(`${repo}@`));
-    const target = promoted?.find((t) => t.service === name)?.pinned;
-    const image = built.find((b) => b.service === name);
-    const isBuilt = builds.some((b) => b.service === name);
+    const target = promoted?.find((t) => t.service === builderOf(name))?.pinned;
+    const image = built.find((b) => b.service === builderOf(name));
+    const isBuilt = builds.some((b) => b.service === builderOf(name));
+    const label = builderOf(name) === name ? name : `${name} (shares ${builderOf(name)})`;
     const restarts = !isBuilt ? 'if its compose definition changed' : image !== undefined ? 'yes (new build)' : running === undefined || digestOf(current) !== digestOf(target) ? 'yes' : 'no (same image)';
     const size = image === undefined ? '—' : `${formatBytes(image.bytes)}${image.previous === undefined ? '' : ` (${formatSizeDelta(image.bytes, image.previous.bytes)} vs ${image.previous.tag})`}`;
-    return [name, running?.version ?? (running === undefined ? 'not running' : '—'), digestOf(current), !isBuilt ? 'from compose' : image !== undefined ? `new build of ${buildPlan.version}` : digestOf(target), restarts, size];
+    return [label, running?.version ?? (running === undefined ? 'not running' : '—'), digestOf(current), !isBuilt ? 'from compose' : image !== undefined ? `new build of ${buildPlan.version}` : digestOf(target), restarts, size];
   });
+  const clients = new Map<string, RegistryClient>();
+  const ownRegistry = manifest.registry?.host ?? DEFAULT_REGISTRY_HOST;
+  for (const service of infrastructure) {
+    const running = state.services.find((s) => s.name === service.name)?.container;
+    const recorded = recordedPin(state.ledger, service.name);
+    const upstream = await upstreamDigest(context, service.image, ownRegistry, clients);
+    const moved = recorded !== undefined && recorded.pin === service.image && upstream !== undefined && digestOf(recorded.pinned) !== upstream ? `; the tag moved upstream to ${upstream}, the host stays at ${digestOf(recorded.pinned)} until the pin changes` : '';
+    rows.push([`${service.name} (pinned ${service.image})`, running === undefined ? 'not running' : running.status, recorded === undefined ? '—' : digestOf(recorded.pinned), service.image, `${infrastructureAction(service, running?.status === 'running', recorded)}${moved}`, '—']);
+  }
   const steps = [
     ...(manifest.backup ?? []).map((b) => `backup ${b.name} (${b.service})`),
     ...(manifest.migrations === undefined ? [] : [`migrations in a one-off ${manifest.migrations.service} container`]),

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { type BuildPlan, planBuild } from '../build/plan';
 import { StackDeployError } from '../errors';
-import { environmentServices, type Manifest } from '../manifest';
+import { environmentServices, followersOf, type Manifest } from '../manifest';
 import type { RunSettings } from './settings';
 
 /** The release the run's ref, inputs and stack.yml describe: services, version, images to build. */
@@ -20,9 +20,10 @@ export function planRelease(settings: RunSettings, manifest: Manifest, now: Date
 }
 
 /** The released services that the environment runs; an error when there are none. */
-export function servicesInEnvironment(release: BuildPlan, manifest: Manifest, environment: string): string[] {
+export function servicesInEnvironment(release: BuildPlan, manifest: Manifest, environment: string, repositoryOwner?: string): string[] {
   const inEnvironment = environmentServices(manifest, environment);
-  const names = release.selection.services.filter((name) => inEnvironment.includes(name));
+  const released = new Set(release.selection.services.flatMap((name) => [name, ...followersOf(manifest, name, repositoryOwner)]));
+  const names = inEnvironment.filter((name) => released.has(name));
   if (names.length === 0) {
     const released = release.selection.services;
     throw new StackDeployError(`${released.join(', ')} ${released.length === 1 ? 'is' : 'are'} not deployed to ${environment}`, {

@@ -7,6 +7,7 @@ import { PhaseTimer, switchEnvironment, type TargetImage } from './deploy';
 import { resolveEnvironment } from './environment';
 import { operationServices, serviceRepositories } from './operations';
 import type { RunResult } from './result';
+import { isApplicationService } from './stack-roles';
 import { loadAndReport } from './validate';
 
 /** The images the ledger records for the last successful deploy of `version`, per service. */
@@ -67,6 +68,13 @@ export async function rollback(context: RunContext): Promise<RunResult> {
   const manifest = loaded.manifest;
   const environment = resolveEnvironment(manifest, settings.environment);
   const names = operationServices(manifest, environment.name, settings, true);
+  const infrastructure = names.filter((name) => !isApplicationService(manifest, name, settings.repositoryOwner));
+  if (infrastructure.length > 0) {
+    throw new StackDeployError(`${infrastructure.join(', ')} ${infrastructure.length === 1 ? 'is' : 'are'} infrastructure (pinned in stack.yml or the compose files): rollback switches application services only`, {
+      step: 'select',
+      hint: 'to move a pinned service back, set its previous tag or digest and deploy; a rollback never restarts infrastructure',
+    });
+  }
   const repos = serviceRepositories(manifest, names, settings);
   return switchEnvironment(context, {
     manifest,

@@ -19,7 +19,7 @@ export async function runCommand(context: RunContext): Promise<RunResult> {
   try {
     switch (settings.command) {
       case 'validate':
-        return await validate(settings.manifest, reporter);
+        return await validate(settings.manifest, reporter, settings.envFile);
       case 'check':
         return await check(context);
       case 'build':

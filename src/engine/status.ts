@@ -5,6 +5,7 @@ import type { RunContext } from './context';
 import { resolveEnvironment } from './environment';
 import { operationServices, serviceRepositories } from './operations';
 import type { RunResult } from './result';
+import { infrastructureOf, recordedPin } from './stack-roles';
 import { loadAndReport } from './validate';
 
 function shortDigest(refs: readonly string[], repo: string): string {
@@ -19,7 +20,8 @@ export async function status(context: RunContext): Promise<RunResult> {
   if (!loaded.ok) return loaded.result;
   const manifest = loaded.manifest;
   const environment = resolveEnvironment(manifest, settings.environment);
-  const names = operationServices(manifest, environment.name, settings, false);
+  const infrastructure = settings.services.length > 0 ? [] : infrastructureOf(manifest, environment.name, loaded.compose[environment.name], settings.repositoryOwner);
+  const names = [...new Set([...operationServices(manifest, environment.name, settings, false), ...infrastructure.map((s) => s.name)])];
   const repos = serviceRepositories(manifest, names, settings);
   const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () =>
     connectToEnvironment(context, environment),
@@ -34,11 +36,14 @@ export async function status(context: RunContext): Promise<RunResult> {
   const services = state.services.map((service) => {
     const repo = repos.find((r) => r.name === service.name)?.repo ?? '';
     const c = service.container;
+    const infra = infrastructure.find((s) => s.name === service.name);
     return {
       service: service.name,
+      kind: infra === undefined ? 'application' : 'infrastructure',
+      pin: infra?.image ?? null,
       running: c !== undefined && c.status === 'running',
       version: c?.version ?? null,
-      digest: c === undefined ? null : shortDigest(c.repoDigests, repo),
+      digest: c === undefined ? null : shortDigest(c.repoDigests, infra === undefined ? repo : (recordedPin(state.ledger, service.name)?.pinned ?? '').split('@')[0] ?? ''),
       image: c?.image ?? null,
       health: c === undefined ? 'not running' : (c.health ?? (c.status === 'running' ? (c.restarts > 0 ? `running, ${c.restarts} restarts` : 'running') : c.status)),
       since: c?.startedAt ?? null,
@@ -55,7 +60,7 @@ export async function status(context: RunContext): Promise<RunResult> {
       title: `stack-deploy: status of ${environment.name}`,
       lines: [state.lockOwner === undefined ? 'No deploy is running.' : `A deploy holds the lock: ${state.lockOwner}`],
       tables: [
-        { header: ['Service', 'Version', 'Digest', 'Health', 'Since', 'Rollback to'], rows: services.map((s) => [s.service, s.version ?? '—', s.digest ?? '—', s.health, s.since ?? '—', s.rollbackVersion ?? '—']) },
+        { header: ['Service', 'Version', 'Digest', 'Health', 'Since', 'Rollback to'], rows: services.map((s) => [s.service, s.pin === null ? (s.version ?? '—') : `${s.pin} (pinned)`, s.digest ?? '—', s.health, s.since ?? '—', s.kind === 'infrastructure' ? 'stays (infrastructure)' : (s.rollbackVersion ?? '—')]) },
         { header: ['Time', 'Action', 'Version', 'Result', 'Actor'], rows: recent.map((e) => [e.time, e.action ?? 'deploy', e.version ?? '—', e.result, e.actor ?? '—']) },
       ],
     },

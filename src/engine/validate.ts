@@ -1,16 +1,28 @@
+import type { ComposeModel } from '../compose/model';
+import { parseDotenv } from '../compose/dotenv';
 import { formatIssue, loadManifest, type Manifest } from '../manifest';
 import type { Reporter } from './reporter';
 import type { RunResult } from './result';
 
-export type ManifestOutcome = { readonly ok: true; readonly manifest: Manifest } | { readonly ok: false; readonly result: RunResult };
+export type ManifestOutcome =
+  | { readonly ok: true; readonly manifest: Manifest; readonly compose: Readonly<Record<string, ComposeModel>> }
+  | { readonly ok: false; readonly result: RunResult };
+
+/** The variables compose files are interpolated with: the env text when it is given. */
+export function envVariables(envText: string | undefined): ReadonlyMap<string, string> | undefined {
+  return envText === undefined || envText.trim() === '' ? undefined : parseDotenv(envText);
+}
 
 /**
  * Loads stack.yml and reports every problem in it (each one also as an annotation on its file
  * and line). Commands that need a manifest start here.
  */
-export async function loadAndReport(file: string, reporter: Reporter, failedStatus: 'failed' | 'invalid'): Promise<ManifestOutcome> {
-  const loaded = await loadManifest(file);
-  if (loaded.ok) return { ok: true, manifest: loaded.manifest };
+export async function loadAndReport(file: string, reporter: Reporter, failedStatus: 'failed' | 'invalid', variables?: ReadonlyMap<string, string>): Promise<ManifestOutcome> {
+  const loaded = await loadManifest(file, { variables });
+  if (loaded.ok) {
+    for (const warning of loaded.warnings ?? []) reporter.warning(warning);
+    return { ok: true, manifest: loaded.manifest, compose: loaded.compose ?? {} };
+  }
   for (const issue of loaded.issues) {
     reporter.error(formatIssue(issue), { file: issue.file, line: issue.line, column: issue.column, title: 'invalid manifest' });
   }
@@ -31,8 +43,8 @@ export async function loadAndReport(file: string, reporter: Reporter, failedStat
 }
 
 /** `validate`: every error in stack.yml, or one summary line. */
-export async function validate(file: string, reporter: Reporter): Promise<RunResult> {
-  const outcome = await loadAndReport(file, reporter, 'failed');
+export async function validate(file: string, reporter: Reporter, envText?: string): Promise<RunResult> {
+  const outcome = await loadAndReport(file, reporter, 'failed', envVariables(envText));
   if (!outcome.ok) return outcome.result;
   const manifest = outcome.manifest;
   const services = Object.keys(manifest.services);

@@ -6,8 +6,10 @@
 # Usage: sh transaction.sh RUN_DIR
 # RUN_DIR/plan.sh (written by stack-deploy, every value shell-quoted) defines:
 #   RUN_ID DEPLOY_PATH STATE_DIR PROJECT FLAVOR COMPOSE_FILES ENV_FILE LOCK_DIR LEASE_SECONDS
-#   SERVICES (space-separated)  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)
-#   per service N (0-based, in SERVICES order): SVC_N_NAME SVC_N_REPO SVC_N_PINNED SVC_N_HEALTH
+#   SERVICES (application services, space-separated)  INFRA (infrastructure services: pinned and
+#   compose-only)  PINS_DIR  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)
+#   per service N (0-based, SERVICES then INFRA): SVC_N_NAME SVC_N_REPO SVC_N_PINNED (an
+#   application service's digest; an infrastructure service's pin as written) SVC_N_HEALTH
 #   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS
 #   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)
 #   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S
@@ -17,9 +19,14 @@
 #   SMOKE_COUNT, per check N: SMOKE_N_NAME SMOKE_N_KIND (http|run) SMOKE_N_URL SMOKE_N_STATUS
 #   SMOKE_N_BODY SMOKE_N_CMD (shell-quoted argv) SMOKE_N_TIMEOUT_S
 #   PRE_HOOK_COUNT PRE_HOOK_N, POST_HOOK_COUNT POST_HOOK_N (shell-quoted argv)
-# Order: record -> pre_deploy hooks -> backups -> migrations -> switch -> health -> smoke
+# RUN_DIR/pins (written by the pull phase): `service<TAB>ref` per infrastructure service, its pin
+#   resolved to a digest.
+# Order: record -> pre_deploy hooks -> start missing infrastructure -> backups -> changed
+#   infrastructure, each behind its own health gate -> migrations -> switch -> health -> smoke
 #   -> commit -> post_deploy hooks -> ledger -> unlock. A failure before the switch ends with
-#   result "failed" and nothing running changed; a failure after it rolls back.
+#   result "failed" and nothing that was running changed (infrastructure whose new pin failed its
+#   gate goes back to its previous pin); a failure after it rolls back the application services,
+#   while infrastructure that passed its gate stays at its new pin.
 # Writes RUN_DIR/events.jsonl (progress), RUN_DIR/result (success|rolled-back|rollback-failed|failed),
 # STATE_DIR/releases.jsonl (ledger), STATE_DIR/good/<service> (image of the last good release)
 # and BACKUPS_DIR/<name>/<name>-<run id>.(dump|sqlite) (mode 0600, the newest RETAIN kept).
@@ -70,6 +77,34 @@ compose() {
 }
 
 svc() { eval "printf '%s' \"\${SVC_$1_$2}\""; }
+
+# index_of NAME: the SVC_ index of a service (application or infrastructure).
+index_of() {
+  _io=0
+  for _io_name in $SERVICES $INFRA; do
+    [ "$_io_name" = "$1" ] && { printf '%s' "$_io"; return 0; }
+    _io=$((_io + 1))
+  done
+  return 1
+}
+
+# The compose overrides stack-deploy owns: the release's digests, and the resolved pins.
+PINS_OVERRIDE="$STATE_DIR/pins.yml"
+overrides() {
+  printf '%s' "$STATE_DIR/images.yml"
+  [ -f "$PINS_OVERRIDE" ] && printf ' %s' "$PINS_OVERRIDE"
+  for _ov in "$@"; do printf ' %s' "$_ov"; done
+}
+
+# compose_up [EXTRA_OVERRIDE...] -- SERVICE...: recreates only what changed, never pulls, never
+# touches other services.
+compose_up() {
+  _cu_files=""
+  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do _cu_files="$_cu_files $1"; shift; done
+  [ "$#" -gt 0 ] && shift
+  # shellcheck disable=SC2046,SC2086
+  compose $(overrides $_cu_files) -- up -d --no-build --no-deps $PULL_NEVER "$@"
+}
 
 # The running container of a service, found by the labels Compose (v1 and v2) puts on it: one
 # docker call, not a Compose start-up, since it runs on every health poll.
@@ -132,6 +167,11 @@ ledger() {
   for name in $SERVICES; do
     from=$(eval "printf '%s' \"\${FROM_$i:-}\"") to=$(eval "printf '%s' \"\${TO_$i:-}\"")
     entries="$entries${entries:+,}{\"name\":\"$name\",\"from\":\"$from\",\"to\":\"$to\",\"pinned\":\"$(svc $i PINNED)\"}"
+    i=$((i + 1))
+  done
+  for name in $INFRA; do
+    from=$(eval "printf '%s' \"\${FROM_$i:-}\"") to=$(running_image "$name")
+    entries="$entries${entries:+,}{\"name\":\"$name\",\"kind\":\"infrastructure\",\"from\":\"$from\",\"to\":\"$to\",\"pinned\":\"$(resolved_pin "$name")\",\"pin\":\"$(svc $i PINNED)\"}"
     i=$((i + 1))
   done
   printf '{%s,"run":"%s","result":"%s","services":[%s]}\n' "$LEDGER_HEAD" "$RUN_ID" "$1" "$entries" >> "$STATE_DIR/releases.jsonl"
@@ -285,7 +325,7 @@ take_backups() {
 run_migrations() {
   eval "set -- $MIGRATE_CMD"
   _files=""
-  for _f in $COMPOSE_FILES "$STATE_DIR/images.yml"; do _files="$_files -f $_f"; done
+  for _f in $COMPOSE_FILES $(overrides); do _files="$_files -f $_f"; done
   if [ "$FLAVOR" = v2 ]; then
     # shellcheck disable=SC2086
     set -- docker compose -p "$PROJECT" $_files --env-file "$ENV_FILE" run --rm --no-deps -T "$MIGRATE_SERVICE" "$@"
@@ -369,10 +409,133 @@ abort_unchanged() {
     i=$((i + 1))
   done
   ledger failed
+  if [ -n "$STARTED_INFRA" ]; then
+    finish failed "$1; nothing that was running was changed (started and left running:$STARTED_INFRA)"
+  fi
   finish failed "$1; nothing running was changed"
 }
 
+# running_image NAME: the image ID of the service's running container ('' when none runs).
+running_image() {
+  _ri=$(container_of "$1")
+  [ -n "$_ri" ] && docker inspect -f '{{.Image}}' "$_ri" 2>/dev/null
+}
+
+# resolved_pin NAME: the digest reference the pull phase resolved the service's pin to.
+resolved_pin() {
+  awk -F '\t' -v s="$1" '$1 == s { print $2; exit }' "$RUN_DIR/pins" 2>/dev/null
+}
+
+# write_pins_override: the compose override that runs each infrastructure service at its resolved pin.
+write_pins_override() {
+  [ -n "$INFRA" ] || return 0
+  {
+    echo "services:"
+    for _wp in $INFRA; do printf '  %s:\n    image: %s\n' "$_wp" "$(resolved_pin "$_wp")"; done
+  } > "$PINS_OVERRIDE.tmp" && mv -f "$PINS_OVERRIDE.tmp" "$PINS_OVERRIDE"
+}
+
+# record_pins: each infrastructure service's pin and the digest it now runs, reused while the pin's
+# text stays the same.
+record_pins() {
+  mkdir -p "$PINS_DIR"
+  for _rp in $INFRA; do
+    printf '%s\n%s\n' "$(svc "$(index_of "$_rp")" PINNED)" "$(resolved_pin "$_rp")" > "$PINS_DIR/$_rp.tmp" && mv -f "$PINS_DIR/$_rp.tmp" "$PINS_DIR/$_rp"
+  done
+}
+
+# has_successful_release: the ledger holds a deploy or rollback that succeeded.
+has_successful_release() {
+  grep -v '"action":"unlock"' "$STATE_DIR/releases.jsonl" 2>/dev/null | grep -q '"result":"success"'
+}
+
+# gate_infrastructure NAMES...: each must become healthy; 1 (INFRA_REASON set) at the first that does not.
+gate_infrastructure() {
+  for _gi in "$@"; do
+    if wait_healthy "$(index_of "$_gi")"; then
+      emit infrastructure ok "$_gi" "healthy at $(resolved_pin "$_gi")"
+    else
+      INFRA_REASON="$_gi: $HEALTH_REASON"
+      emit infrastructure failed "$_gi" "$HEALTH_REASON"
+      # shellcheck disable=SC2046
+      emit logs failed "$_gi" "$(compose $(overrides) -- logs --no-color --tail 50 "$_gi" 2>&1 | tail -n 50)"
+      return 1
+    fi
+  done
+  return 0
+}
+
+# start_missing_infrastructure: infrastructure that is not running (a first deploy, or a service new
+# to the stack) is started at its pin and must be healthy before backups and migrations.
+STARTED_INFRA=""
+start_missing_infrastructure() {
+  _missing=""
+  for _sm in $INFRA; do [ -n "$(container_of "$_sm")" ] || _missing="$_missing $_sm"; done
+  [ -n "$_missing" ] || return 0
+  emit infrastructure start "" "starting what is not running:$_missing"
+  renew_lease
+  # shellcheck disable=SC2086
+  if ! _out=$(compose_up -- $_missing 2>&1); then
+    INFRA_REASON="starting$_missing failed: $_out"
+    emit infrastructure failed "" "$INFRA_REASON"
+    # shellcheck disable=SC2046,SC2086
+    compose $(overrides) -- stop $_missing >/dev/null 2>&1
+    return 1
+  fi
+  STARTED_INFRA=$_missing
+  # shellcheck disable=SC2086
+  gate_infrastructure $_missing
+}
+
+# switch_infrastructure: Compose recreates each infrastructure service whose pin or definition
+# changed, and leaves the others alone; each one recreated must pass its health gate, or every one
+# recreated goes back to its previous image (INFRA_REASON set, 1).
+INFRA_SWITCHED=""
+switch_infrastructure() {
+  [ -n "$INFRA" ] || return 0
+  for _si in $INFRA; do eval "BEFORE_$(index_of "$_si")=\$(container_of \"\$_si\")"; done
+  # shellcheck disable=SC2086
+  if ! _out=$(compose_up -- $INFRA 2>&1); then
+    INFRA_REASON="docker compose up of the infrastructure failed: $_out"
+    emit infrastructure failed "" "$INFRA_REASON"
+  fi
+  _changed=""
+  for _si in $INFRA; do
+    [ "$(container_of "$_si")" = "$(var "BEFORE_$(index_of "$_si")")" ] || _changed="$_changed $_si"
+  done
+  if [ -z "$_changed" ] && [ -z "${INFRA_REASON:-}" ]; then return 0; fi
+  emit infrastructure start "" "switched:${_changed:- none}"
+  # shellcheck disable=SC2086
+  if [ -z "${INFRA_REASON:-}" ] && gate_infrastructure $_changed; then
+    INFRA_SWITCHED=$_changed
+    return 0
+  fi
+  # shellcheck disable=SC2086
+  revert_infrastructure $_changed
+  return 1
+}
+
+# revert_infrastructure NAMES...: back to the image each ran before this run.
+revert_infrastructure() {
+  [ "$#" -gt 0 ] || return 0
+  _rb="$RUN_DIR/infrastructure-rollback.yml"
+  echo "services:" > "$_rb"
+  for _ri_name in "$@"; do
+    printf '  %s:\n    image: %s\n' "$_ri_name" "$(var "FROM_$(index_of "$_ri_name")")" >> "$_rb"
+  done
+  if ! _out=$(compose_up "$_rb" -- "$@" 2>&1); then
+    emit rollback failed "" "$_out"
+    REVERT_FAILED=1
+    return 1
+  fi
+  for _ri_name in "$@"; do
+    if wait_healthy "$(index_of "$_ri_name")"; then emit rollback ok "$_ri_name" "previous image healthy again"
+    else emit rollback failed "$_ri_name" "$HEALTH_REASON"; REVERT_FAILED=1; fi
+  done
+}
+
 MIGRATED=0
+REVERT_FAILED=0
 
 emit transaction start "" "run $RUN_ID on $(hostname)"
 renew_lease
@@ -388,6 +551,8 @@ if [ "$BACKUP_COUNT" -gt 0 ] || [ -n "$MIGRATE_SERVICE" ] || [ "$SMOKE_COUNT" -g
   LEASE_KEEPER=$!
 fi
 mkdir -p "$STATE_DIR/good"
+PULL_NEVER=""
+[ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
 
 # 1. Record: what runs now, and the image to come back to (the last good release first).
 emit record start "" ""
@@ -418,18 +583,28 @@ for name in $SERVICES; do
   i=$((i + 1))
 done
 mv -f "$STATE_DIR/rollback.yml.tmp" "$STATE_DIR/rollback.yml"
+for name in $INFRA; do
+  image=$(running_image "$name")
+  eval "FROM_$i=\$image"
+  emit record ok "$name" "$image"
+  i=$((i + 1))
+done
+write_pins_override
 
 roll_back() {
   # roll_back REASON
   if [ "$MIGRATED" = 1 ]; then
     emit warning migrations "" "the migrations ran and the database schema stays migrated while the services roll back: the previous version must work with it (expand/contract); backups taken before the migrations: ${BACKUPS_TAKEN:-none}"
   fi
+  if [ -n "$INFRA_SWITCHED" ]; then
+    emit warning infrastructure "" "infrastructure switched to its new pin stays there while the application services roll back:$INFRA_SWITCHED (data written by a newer version may not open in an older one)"
+  fi
   emit rollback start "" "$1"
   renew_lease
   outcome=rolled-back
   if [ -n "$WITH_TARGET" ]; then
     # shellcheck disable=SC2086
-    if ! out=$(compose "$STATE_DIR/images.yml" "$STATE_DIR/rollback.yml" -- up -d --no-build $WITH_TARGET 2>&1); then
+    if ! out=$(compose_up "$STATE_DIR/rollback.yml" -- $WITH_TARGET 2>&1); then
       emit rollback failed "" "$out"
       outcome=rollback-failed
     else
@@ -444,7 +619,8 @@ roll_back() {
     fi
   fi
   for name in $WITHOUT_TARGET; do
-    compose "$STATE_DIR/images.yml" -- stop "$name" >/dev/null 2>&1
+    # shellcheck disable=SC2046
+    compose $(overrides) -- stop "$name" >/dev/null 2>&1
     emit rollback ok "$name" "stopped: it had no previous version"
   done
   i=0
@@ -456,15 +632,33 @@ roll_back() {
     emit final ok "$name" "$now"
     i=$((i + 1))
   done
+  for name in $INFRA; do emit final ok "$name" "$(running_image "$name")"; done
   ledger "$outcome"
   finish "$outcome" "$1"
 }
 
 # 2. Before the switch (nothing running changes here): pre_deploy hooks, backups, migrations.
 if ! run_hooks PRE pre_deploy; then abort_unchanged "$HOOK_REASON"; fi
+start_missing_infrastructure || abort_unchanged "$INFRA_REASON"
 if [ "$BACKUP_COUNT" -gt 0 ]; then
-  take_backups || abort_unchanged "$BACKUP_REASON; the migrations did not run"
+  if has_successful_release; then
+    take_backups || abort_unchanged "$BACKUP_REASON; the migrations did not run"
+  else
+    _b=0
+    while [ "$_b" -lt "$BACKUP_COUNT" ]; do
+      emit backup skipped "$(var "BACKUP_${_b}_NAME")" "no release of this environment succeeded yet: nothing to protect"
+      _b=$((_b + 1))
+    done
+  fi
 fi
+if ! switch_infrastructure; then
+  if [ "$REVERT_FAILED" = 1 ]; then
+    ledger rollback-failed
+    finish rollback-failed "$INFRA_REASON; going back to the previous image did not finish cleanly: check the host"
+  fi
+  abort_unchanged "$INFRA_REASON; it is back on its previous image and nothing else changed"
+fi
+[ -n "$INFRA" ] && record_pins
 if [ -n "$MIGRATE_SERVICE" ]; then
   emit migrations start "$MIGRATE_SERVICE" "$MIGRATE_CMD"
   renew_lease
@@ -481,7 +675,7 @@ fi
 emit switch start "" "$SERVICES"
 renew_lease
 # shellcheck disable=SC2086
-if ! out=$(compose "$STATE_DIR/images.yml" -- up -d --no-build $SERVICES 2>&1); then
+if ! out=$(compose_up -- $SERVICES 2>&1); then
   emit switch failed "" "$out"
   roll_back "docker compose up failed"
 fi
@@ -495,7 +689,8 @@ for name in $SERVICES; do
     emit health ok "$name" ""
   else
     emit health failed "$name" "$HEALTH_REASON"
-    emit logs failed "$name" "$(compose "$STATE_DIR/images.yml" -- logs --no-color --tail 50 "$name" 2>&1 | tail -n 50)"
+    # shellcheck disable=SC2046
+    emit logs failed "$name" "$(compose $(overrides) -- logs --no-color --tail 50 "$name" 2>&1 | tail -n 50)"
     roll_back "$name: $HEALTH_REASON"
   fi
   i=$((i + 1))
@@ -516,6 +711,7 @@ for name in $SERVICES; do
   emit final ok "$name" "$image"
   i=$((i + 1))
 done
+for name in $INFRA; do emit final ok "$name" "$(running_image "$name")"; done
 # 7. post_deploy hooks: the release stays; a failing hook is a warning.
 if ! run_hooks POST post_deploy; then
   emit warning hooks "" "$HOOK_REASON; the deploy stays (it is healthy and passed its smoke checks)"

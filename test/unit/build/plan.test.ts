@@ -69,7 +69,6 @@ describe('planBuild: which images and tags', () => {
     overrides: Partial<PlanInput>;
     version: string;
     builds: { service: string; image: string; releaseRef: string; refs: string[] }[];
-    notBuilt: string[];
   }
   const cases: TagCase[] = [
     {
@@ -91,7 +90,6 @@ describe('planBuild: which images and tags', () => {
           refs: [`ghcr.io/other/worker-image:sha-${SHORT}`],
         },
       ],
-      notBuilt: ['postgres'],
     },
     {
       name: 'stack tag: version tag and sha tag',
@@ -112,7 +110,6 @@ describe('planBuild: which images and tags', () => {
           refs: ['ghcr.io/other/worker-image:1.4.0', `ghcr.io/other/worker-image:sha-${SHORT}`],
         },
       ],
-      notBuilt: ['postgres'],
     },
     {
       name: 'service tag: only that service',
@@ -127,7 +124,6 @@ describe('planBuild: which images and tags', () => {
           refs: ['ghcr.io/other/worker-image:2.0.0-rc.1', `ghcr.io/other/worker-image:sha-${SHORT}`],
         },
       ],
-      notBuilt: [],
     },
     {
       name: 'build metadata: "+" becomes "-" in tags',
@@ -142,15 +138,6 @@ describe('planBuild: which images and tags', () => {
           refs: ['registry.example.com:5000/acme/team/api:1.2.3-build.5', `registry.example.com:5000/acme/team/api:sha-${SHORT}`],
         },
       ],
-      notBuilt: [],
-    },
-    {
-      name: 'requested services on a branch, only the unbuilt one',
-      manifest: SHOP,
-      overrides: { requested: ['postgres'] },
-      version: `sha-${SHORT}`,
-      builds: [],
-      notBuilt: ['postgres'],
     },
     {
       name: 'version override wins over the ref',
@@ -165,7 +152,6 @@ describe('planBuild: which images and tags', () => {
           refs: ['registry.example.com:5000/acme/team/api:9.9.9', `registry.example.com:5000/acme/team/api:sha-${SHORT}`],
         },
       ],
-      notBuilt: [],
     },
     {
       name: 'version override equal to the sha tag is deduplicated',
@@ -180,7 +166,6 @@ describe('planBuild: which images and tags', () => {
           refs: [`ghcr.io/other/worker-image:sha-${SHORT}`],
         },
       ],
-      notBuilt: [],
     },
     {
       name: 'defaults: ghcr.io and the repository owner, lowercased',
@@ -195,14 +180,12 @@ describe('planBuild: which images and tags', () => {
           refs: ['ghcr.io/octo-org/web:3.0.0', `ghcr.io/octo-org/web:sha-${SHORT}`],
         },
       ],
-      notBuilt: [],
     },
   ];
 
-  test.each(cases)('$name', ({ manifest, overrides, version, builds, notBuilt }) => {
+  test.each(cases)('$name', ({ manifest, overrides, version, builds }) => {
     const plan = planBuild(input(manifest, overrides));
     expect(plan.version).toBe(version);
-    expect(plan.notBuilt).toEqual(notBuilt);
     expect(plan.builds.map(({ service, image, releaseRef, refs }) => ({ service, image, releaseRef, refs }))).toEqual(builds);
   });
 });
@@ -313,8 +296,29 @@ describe('selectServices', () => {
   });
 
   test('returns the selection in manifest order for requested services', () => {
-    const { version, selection } = selectServices(input(SHOP, { requested: ['postgres', 'api'] }));
+    const { version, selection } = selectServices(input(SHOP, { requested: ['worker', 'api'] }));
     expect(version).toBe(`sha-${SHORT}`);
-    expect(selection).toEqual({ version: `sha-${SHORT}`, services: ['api', 'postgres'], source: 'requested', shortSha: SHORT });
+    expect(selection).toEqual({ version: `sha-${SHORT}`, services: ['api', 'worker'], source: 'requested', shortSha: SHORT });
+  });
+
+  test('a service that is not built is never released, and requesting it says why', () => {
+    expect(selectServices(input(SHOP, { ref: 'refs/tags/v2.0.0' })).selection.services).toEqual(['api', 'worker']);
+    const error = thrownBy(() => selectServices(input(SHOP, { requested: ['postgres'] })));
+    expect(error.message).toBe('postgres is not released by stack-deploy: it runs the image pinned in stack.yml or the compose files');
+    expect(error.context.step).toBe('select');
+  });
+
+  test('requesting a service that shares a built image releases the service it shares', () => {
+    const shared = manifestOf(`
+version: 1
+name: shop
+services:
+  server: { build: {} }
+  jobs: { image_from: server }
+  db: { image: postgres:15.6 }
+${ENVIRONMENTS}`);
+    expect(selectServices(input(shared, { requested: ['jobs'] })).selection.services).toEqual(['server']);
+    expect(selectServices(input(shared, { ref: 'refs/tags/server-v1.4.0' })).selection).toMatchObject({ version: '1.4.0', services: ['server'] });
+    expect(() => selectServices(input(shared, { ref: 'refs/tags/jobs-v1.4.0' }))).toThrow(StackDeployError);
   });
 });
