@@ -81,8 +81,11 @@ const hostPath = (name) => `${lab.deployHome}/${name}`;
 const svcNames = (n) => Array.from({ length: n }, (_, i) => `s${i + 1}`);
 
 function cleanHost(project) {
-  const ids = must('docker', ['-H', HOST_DOCKER, 'ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`]);
-  if (ids !== '') must('docker', ['-H', HOST_DOCKER, 'rm', '-f', ...ids.split('\n')], { timeout: 120_000 });
+  // The tool runs the stack as the project `<name>-lab` (its environment is `lab`); the floor as `<name>-floor`.
+  for (const p of [project, `${project}-lab`]) {
+    const ids = must('docker', ['-H', HOST_DOCKER, 'ps', '-aq', '--filter', `label=com.docker.compose.project=${p}`]);
+    if (ids !== '') must('docker', ['-H', HOST_DOCKER, 'rm', '-f', ...ids.split('\n')], { timeout: 120_000 });
+  }
   rmSync(hostPath(project), { recursive: true, force: true });
 }
 const allProjects = () => STACKS.flatMap((s) => [s.name, `${s.name}-floor`]);

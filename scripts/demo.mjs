@@ -16,7 +16,7 @@ const example = join(repo, 'examples', 'demo');
 const cli = join(repo, 'dist', 'cli', 'index.js');
 const WEB_URL = 'http://127.0.0.1:18090/';
 const HOST_DOCKER = 'unix:///run/docker-host.sock';
-const PROJECT = 'demo';
+const PROJECT = 'demo-lab'; // the stack `demo`, environment `lab`
 const HOST_PATH = '/home/deploy/demo';
 
 const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);

@@ -1,4 +1,6 @@
 import { type Command, command } from '../commands/command';
+import { ROLLBACK_TAG_SH } from '../manifest';
+import { CHOOSE_PROJECT_SH } from './remote-commands';
 
 /** What runs on the host for one service, read without changing anything. */
 export interface ServiceState {
@@ -30,21 +32,29 @@ export interface LedgerEntry {
 }
 
 export interface HostState {
+  /** The Compose project the environment runs as on the host. */
+  readonly project: string;
   readonly lockOwner?: string;
   readonly ledger: readonly LedgerEntry[];
   readonly services: readonly ServiceState[];
 }
 
 /**
- * One read-only round trip: the lock's owner, the ledger, and per service its running
- * container and its `:rollback` image (found by Compose labels, so no compose file is needed).
+ * One read-only round trip: the environment's Compose project (see CHOOSE_PROJECT_SH), the lock's
+ * owner, the ledger, and per service its running container and its rollback image (found by
+ * Compose labels, so no compose file is needed).
  */
-export function inspectHostCommand(stateDir: string, project: string, services: readonly { name: string; repo: string }[]): Command {
+export function inspectHostCommand(path: string, project: { name: string; legacy?: string }, services: readonly { name: string; repo: string }[]): Command {
   return command([
     'sh',
     '-c',
-    `state=$1 project=$2
-shift 2
+    `path=$1 state="$1/.stack-deploy"
+${CHOOSE_PROJECT_SH}
+${ROLLBACK_TAG_SH}
+project=$(choose_project "$path" "$2" "$3")
+shift 3
+echo "== project"
+echo "$project"
 echo "== lock"
 cat "$state/lock/owner" 2>/dev/null
 echo "== ledger"
@@ -57,12 +67,13 @@ for pair in "$@"; do
   echo "== image $name"
   [ -n "$cid" ] && docker image inspect "$(docker inspect -f '{{.Image}}' "$cid")" 2>/dev/null
   echo "== rollback $name"
-  docker image inspect "$repo:rollback" 2>/dev/null
+  docker image inspect "$repo:$(rollback_tag "$project" "$name")" 2>/dev/null
 done
 exit 0`,
     'stack-deploy',
-    stateDir,
-    project,
+    path,
+    project.name,
+    project.legacy ?? '',
     ...services.map((s) => `${s.name}=${s.repo}`),
   ]);
 }
@@ -131,5 +142,5 @@ export function parseHostState(output: string, names: readonly string[]): HostSt
     };
   });
   const owner = text('lock').trim();
-  return { lockOwner: owner === '' ? undefined : owner, ledger, services };
+  return { project: text('project').trim(), lockOwner: owner === '' ? undefined : owner, ledger, services };
 }

@@ -1,8 +1,8 @@
 /** Everything the host-side transaction needs, decided on the runner before anything changes. */
 export interface DeployService {
   readonly name: string;
-  /** Repository that gets the `:rollback` tag on the host. */
-  readonly rollbackRepo: string;
+  /** `repo:rollback-<project>-<service>`: the image the service rolls back to, tagged on the host. */
+  readonly rollbackRef: string;
   /** `repo@sha256:…` the service switches to; undefined when its image is not built here. */
   readonly pinned?: string;
   readonly health: { readonly kind: 'http'; readonly url: string } | { readonly kind: 'cmd'; readonly argv: readonly string[] } | { readonly kind: 'auto' };

@@ -9,10 +9,30 @@ function shell(program: string, args: readonly string[], stdin?: { text: string;
   return command(['sh', '-c', program, 'stack-deploy', ...args], stdin);
 }
 
-/** Facts about the host, and the directory made ready. Prints key=value lines. Changes nothing else. */
-export function preflightCommand(path: string): Command {
+/**
+ * Shell function: `choose_project PATH PROJECT LEGACY` prints LEGACY when the host runs containers
+ * of the Compose project LEGACY from PATH (a deploy made before environments had projects of their
+ * own) and none of PROJECT; else PROJECT. An empty LEGACY means PROJECT.
+ */
+export const CHOOSE_PROJECT_SH = `choose_project() {
+  if [ -n "$3" ] && [ -z "$(docker ps -aq --filter "label=com.docker.compose.project=$2" 2>/dev/null | head -n 1)" ] &&
+    docker ps -a --filter "label=com.docker.compose.project=$3" --format '{{.Label "com.docker.compose.project.working_dir"}}' 2>/dev/null |
+      awk -v p="$1" '$0 == p || index($0, p "/") == 1 { found = 1 } END { exit !found }'; then
+    echo "$3"
+  else
+    echo "$2"
+  fi
+}`;
+
+/**
+ * Facts about the host, and the directory made ready. Prints key=value lines, among them the
+ * Compose project to use (see CHOOSE_PROJECT_SH). Changes nothing else.
+ */
+export function preflightCommand(path: string, project = '', legacyProject = ''): Command {
   return shell(
     `path=$1
+${CHOOSE_PROJECT_SH}
+echo "project=$(choose_project "$path" "$2" "$3")"
 state="$path/.stack-deploy"
 echo "docker=$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
 if docker compose version --short >/dev/null 2>&1; then echo "compose=v2 $(docker compose version --short)"
@@ -32,7 +52,7 @@ if [ -n "$last" ]; then
   touch "$state/runs/$last/reported" 2>/dev/null
 fi
 exit 0`,
-    [path],
+    [path, project, legacyProject],
   );
 }
 

@@ -85,11 +85,11 @@ export function renderPlanScript(plan: DeployPlan): string {
     ...dataStepVars(plan.steps),
   ];
   // Application services first (index = position in SERVICES), then infrastructure.
-  const all = [...plan.services, ...(plan.infrastructure ?? []).map((s) => ({ ...s, rollbackRepo: '', pinned: s.image }))];
+  const all = [...plan.services, ...(plan.infrastructure ?? []).map((s) => ({ ...s, rollbackRef: '', pinned: s.image }))];
   all.forEach((service, i) => {
     vars.push(
       [`SVC_${i}_NAME`, service.name],
-      [`SVC_${i}_REPO`, service.rollbackRepo],
+      [`SVC_${i}_ROLLBACK_REF`, service.rollbackRef],
       [`SVC_${i}_PINNED`, service.pinned ?? ''],
       [`SVC_${i}_HEALTH`, service.health.kind],
       [`SVC_${i}_URL`, service.health.kind === 'http' ? service.health.url : ''],

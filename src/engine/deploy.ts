@@ -13,14 +13,14 @@ import { createTar } from '../deploy/tar-writer';
 import { StackDeployError } from '../errors';
 import type { SshExecutor } from '../exec/ssh';
 import { parseDotenv } from '../compose/dotenv';
-import { DEFAULT_REGISTRY_HOST, type Manifest, serviceKind } from '../manifest';
+import { DEFAULT_REGISTRY_HOST, type Manifest, rollbackTag, serviceKind } from '../manifest';
 import { dockerTagFor } from '../release/select';
 import { RegistryClient } from '../registry/client';
 import { parseImageRef } from '../registry/image-ref';
 import { buildAndPublish, registryClientFor } from './build';
 import { connectToEnvironment } from './connect';
 import type { RunContext } from './context';
-import { type ResolvedEnvironment, resolveEnvironment } from './environment';
+import { projectCandidates, type ResolvedEnvironment, resolveEnvironment } from './environment';
 import { runPreflight } from './host-preflight';
 import { acquireLock } from './lock';
 import type { RunResult, RunStatus } from './result';
@@ -65,10 +65,10 @@ export function rollbackRepository(manifest: Manifest, service: string, targets:
   return targets.find((t) => t.service === service)?.image ?? `stack-deploy/${manifest.name}-${service}`;
 }
 
-function deployServices(manifest: Manifest, names: readonly string[], targets: readonly TargetImage[]): DeployService[] {
+function deployServices(manifest: Manifest, names: readonly string[], targets: readonly TargetImage[], project: string): DeployService[] {
   return names.map((name) => ({
     name,
-    rollbackRepo: rollbackRepository(manifest, name, targets),
+    rollbackRef: `${rollbackRepository(manifest, name, targets)}:${rollbackTag(project, name)}`,
     pinned: targets.find((b) => b.service === name)?.pinned,
     ...healthOf(manifest, name),
   }));
@@ -133,7 +133,8 @@ async function reportPreviousRun(context: RunContext, executor: SshExecutor, sta
   context.reporter.warning(`the previous deploy (run ${last.id}) lost its connection before it finished; on the host it ${what}`);
 }
 
-function serviceTable(services: readonly { name: string }[], events: readonly TransactionEvent[]): SummaryTable {
+/** One row per service; a service that shares a built image is labelled with it, an infrastructure service with its pin. */
+function serviceTable(services: readonly { name: string; label?: string }[], events: readonly TransactionEvent[]): SummaryTable {
   const short = (image: string) => (image.startsWith('sha256:') ? image.slice(7, 19) : image === '' ? '—' : image);
   return {
     header: ['Service', 'From', 'To', 'Health'],
@@ -142,7 +143,7 @@ function serviceTable(services: readonly { name: string }[], events: readonly Tr
       const health = of('health') ?? of('infrastructure');
       const rollback = of('rollback');
       const healthText = health === undefined ? 'not checked' : health.status === 'ok' ? 'healthy' : `${health.status}: ${health.message}`;
-      return [service.name, short(of('record')?.message ?? ''), short(of('final')?.message ?? ''), rollback === undefined ? healthText : `${healthText}; rollback ${rollback.status}`];
+      return [service.label ?? service.name, short(of('record')?.message ?? ''), short(of('final')?.message ?? ''), rollback === undefined ? healthText : `${healthText}; rollback ${rollback.status}`];
     }),
   };
 }
@@ -190,7 +191,7 @@ export interface SwitchRequest {
   /** Pinned and compose-only services the environment runs (deploys only): switched when their pin changes. */
   readonly infrastructure?: readonly InfrastructureService[];
   /** …or decided on the host before the lock is taken (rollbacks). */
-  readonly resolveTargets?: (executor: SshExecutor, stateDir: string) => Promise<{ version: string; targets: TargetImage[] }>;
+  readonly resolveTargets?: (executor: SshExecutor, project: string) => Promise<{ version: string; targets: TargetImage[] }>;
 }
 
 /**
@@ -212,11 +213,18 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
   let plan: DeployPlan;
   try {
     const needsHttp = [...names, ...infrastructure.map((s) => s.name)].some((name) => manifest.services[name]?.health?.http !== undefined) || (request.kind === 'deploy' && (manifest.smoke ?? []).some((check) => 'http' in check));
-    const preflight = await timer.time('preflight', () => runPreflight(executor, path, needsHttp));
+    const candidates = projectCandidates(manifest, environment.name);
+    const preflight = await timer.time('preflight', () => runPreflight(executor, path, needsHttp, candidates));
+    const project = preflight.project;
+    if (project !== candidates.name) {
+      reporter.warning(
+        `environment ${environment.name} keeps running as the Compose project "${project}", as deployed before each environment had a project of its own: a new project would start on new, empty named volumes. Set environments.${environment.name}.project: ${project} in stack.yml to keep it and silence this warning`,
+      );
+    }
     reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
     await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
     if (request.resolveTargets !== undefined) {
-      const resolved = await request.resolveTargets(executor, paths.state);
+      const resolved = await request.resolveTargets(executor, project);
       version = resolved.version;
       targets = resolved.targets;
     }
@@ -224,11 +232,11 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       runId,
       environment: environment.name,
       version,
-      project: manifest.name,
+      project,
       path,
       flavor: preflight.compose.flavor,
       composeFiles: environment.config.compose,
-      services: deployServices(manifest, names, targets),
+      services: deployServices(manifest, names, targets, project),
       infrastructure: infrastructure.map(({ name, image, health, timeoutMs, intervalMs }) => ({ name, image, health, timeoutMs, intervalMs })),
       actor: settings.actor ?? 'unknown',
       runUrl: settings.runUrl ?? '',
@@ -315,7 +323,17 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
     summary: {
       title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : `failed to ${verb} to`} ${version}`,
       lines,
-      tables: [serviceTable([...plan.services, ...(plan.infrastructure ?? [])], events), ...data.tables, { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
+      tables: [
+        serviceTable(
+          [
+            ...plan.services.map(({ name }) => {
+              const kind = serviceKind(manifest, name, settings.repositoryOwner);
+              return { name, label: kind.kind === 'shared' ? `${name} (shares ${kind.builder})` : name };
+            }),
+            ...(plan.infrastructure ?? []).map(({ name, image }) => ({ name, label: `${name} (pinned ${image})` })),
+          ],
+          events,
+        ), ...data.tables, { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
       details,
     },
   };

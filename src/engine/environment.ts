@@ -1,4 +1,4 @@
-import type { Manifest } from '../manifest';
+import { composeProject, legacyProject, type Manifest } from '../manifest';
 import { StackDeployError } from '../errors';
 
 export interface ResolvedEnvironment {
@@ -26,4 +26,9 @@ export function resolveEnvironment(manifest: Manifest, requested: string | undef
     });
   }
   return { name: requested, config };
+}
+
+/** The environment's Compose project, and the project it may still run as from before (see legacyProject). */
+export function projectCandidates(manifest: Manifest, environment: string): { name: string; legacy?: string } {
+  return { name: composeProject(manifest, environment), legacy: legacyProject(manifest, environment) };
 }

@@ -7,6 +7,8 @@ export interface Preflight {
   readonly compose: { readonly flavor: 'v2' | 'v1'; readonly version: string };
   readonly freeBytes: number;
   readonly httpProbe: 'curl' | 'wget' | 'none';
+  /** The Compose project the environment runs as on this host. */
+  readonly project: string;
   readonly lastRun?: { readonly id: string; readonly result: string; readonly running: boolean; readonly reported: boolean };
 }
 
@@ -14,8 +16,8 @@ export interface Preflight {
 export const MIN_FREE_BYTES = 500 * 1024 * 1024;
 
 /** One round trip: Docker, Compose, free space, the deploy directory, the previous run. Changes nothing running. */
-export async function runPreflight(executor: Executor, path: string, needsHttpProbe: boolean): Promise<Preflight> {
-  const result = await executor.run(preflightCommand(path), { step: 'preflight' });
+export async function runPreflight(executor: Executor, path: string, needsHttpProbe: boolean, project: { name: string; legacy?: string } = { name: '' }): Promise<Preflight> {
+  const result = await executor.run(preflightCommand(path, project.name, project.legacy), { step: 'preflight' });
   const facts = new Map<string, string>();
   for (const line of result.stdout.split('\n')) {
     const at = line.indexOf('=');
@@ -59,6 +61,7 @@ export async function runPreflight(executor: Executor, path: string, needsHttpPr
     compose: { flavor, version },
     freeBytes,
     httpProbe,
+    project: facts.get('project') || project.name,
     lastRun:
       lastId === undefined
         ? undefined

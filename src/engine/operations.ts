@@ -22,8 +22,9 @@ export function operationServices(manifest: Manifest, environment: string, setti
 /** The repository of each service's images: built ones are in the registry; others are local names. */
 export function serviceRepositories(manifest: Manifest, names: readonly string[], settings: RunSettings): { name: string; repo: string }[] {
   return names.map((name) => {
-    const kind = serviceKind(manifest, name, settings.repositoryOwner);
-    const builder = kind.kind === 'built' ? name : kind.kind === 'shared' ? kind.builder : undefined;
+    // A service only the compose files define is infrastructure: it has no repository of stack-deploy's.
+    const kind = manifest.services[name] === undefined ? undefined : serviceKind(manifest, name, settings.repositoryOwner);
+    const builder = kind?.kind === 'built' ? name : kind?.kind === 'shared' ? kind.builder : undefined;
     return { name, repo: builder !== undefined ? defaultImage(manifest, builder, settings.repositoryOwner) : `stack-deploy/${manifest.name}-${name}` };
   });
 }

@@ -1,6 +1,5 @@
 import { formatBytes, formatSizeDelta } from '../build/size';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
-import { hostPaths } from '../deploy/plan';
 import { dockerTagFor } from '../release/select';
 import { DEFAULT_REGISTRY_HOST, serviceKind } from '../manifest';
 import { RegistryClient } from '../registry/client';
@@ -9,7 +8,7 @@ import { buildAndMeasure, type BuiltImage, registryClientFor } from './build';
 import { connectToEnvironment } from './connect';
 import type { RunContext } from './context';
 import { promotedImages, type TargetImage } from './deploy';
-import { resolveEnvironment } from './environment';
+import { projectCandidates, resolveEnvironment } from './environment';
 import type { RunResult } from './result';
 import { serviceRepositories } from './operations';
 import { planRelease, servicesInEnvironment } from './release-plan';
@@ -67,7 +66,7 @@ export async function plan(context: RunContext): Promise<RunResult> {
   const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => connectToEnvironment(context, environment));
   let output: string;
   try {
-    output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }).state, manifest.name, repos), { step: 'plan' })).stdout;
+    output = (await executor.run(inspectHostCommand(environment.config.path, projectCandidates(manifest, environment.name), repos), { step: 'plan' })).stdout;
   } finally {
     await executor.close();
   }

@@ -84,8 +84,8 @@ export async function rollback(context: RunContext): Promise<RunResult> {
     version: settings.version ?? 'previous',
     kind: 'rollback',
     timer: new PhaseTimer(() => clock.now()),
-    resolveTargets: async (executor, stateDir) => {
-      const output = await executor.run(inspectHostCommand(stateDir, manifest.name, repos), { step: 'select' });
+    resolveTargets: async (executor, project) => {
+      const output = await executor.run(inspectHostCommand(environment.config.path, { name: project }, repos), { step: 'select' });
       const state = parseHostState(output.stdout, names);
       const chosen = settings.version === undefined ? rollbackImages(state, repos) : { version: settings.version, targets: imagesOfVersion(state, repos, settings.version, environment.name) };
       reporter.info(`Rolling back ${names.join(', ')} to ${chosen.version}: ${chosen.targets.map((t) => t.pinned).join(', ')}`);

@@ -1,8 +1,7 @@
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
-import { hostPaths } from '../deploy/plan';
 import { connectToEnvironment } from './connect';
 import type { RunContext } from './context';
-import { resolveEnvironment } from './environment';
+import { projectCandidates, resolveEnvironment } from './environment';
 import { operationServices, serviceRepositories } from './operations';
 import type { RunResult } from './result';
 import { infrastructureOf, recordedPin } from './stack-roles';
@@ -28,7 +27,7 @@ export async function status(context: RunContext): Promise<RunResult> {
   );
   let output: string;
   try {
-    output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }).state, manifest.name, repos), { step: 'status' })).stdout;
+    output = (await executor.run(inspectHostCommand(environment.config.path, projectCandidates(manifest, environment.name), repos), { step: 'status' })).stdout;
   } finally {
     await executor.close();
   }
@@ -51,13 +50,13 @@ export async function status(context: RunContext): Promise<RunResult> {
     };
   });
   const recent = state.ledger.slice(-10).reverse();
-  const json = { environment: environment.name, lock: state.lockOwner === undefined ? null : (JSON.parse(state.lockOwner) as unknown), services, ledger: recent };
+  const json = { environment: environment.name, project: state.project, lock: state.lockOwner === undefined ? null : (JSON.parse(state.lockOwner) as unknown), services, ledger: recent };
   for (const s of services) reporter.info(`${s.service}: ${s.version ?? '—'} ${s.digest ?? ''} ${s.health}${s.since === null ? '' : ` since ${s.since}`}`);
   return {
     status: 'success',
     outputs: { status: JSON.stringify(json), services: JSON.stringify(names) },
     summary: {
-      title: `stack-deploy: status of ${environment.name}`,
+      title: `stack-deploy: status of ${environment.name} (Compose project ${state.project})`,
       lines: [state.lockOwner === undefined ? 'No deploy is running.' : `A deploy holds the lock: ${state.lockOwner}`],
       tables: [
         { header: ['Service', 'Version', 'Digest', 'Health', 'Since', 'Rollback to'], rows: services.map((s) => [s.service, s.pin === null ? (s.version ?? '—') : `${s.pin} (pinned)`, s.digest ?? '—', s.health, s.since ?? '—', s.kind === 'infrastructure' ? 'stays (infrastructure)' : (s.rollbackVersion ?? '—')]) },

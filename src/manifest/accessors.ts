@@ -85,3 +85,27 @@ export function followersOf(manifest: Manifest, builder: string, repositoryOwner
     return kind.kind === 'shared' && kind.builder === builder;
   });
 }
+
+/** The Compose project of an environment on its host: `environments.<env>.project`, default `<name>-<env>`. */
+export function composeProject(manifest: Manifest, environment: string): string {
+  return environmentOf(manifest, environment).project ?? `${manifest.name}-${environment}`;
+}
+
+/**
+ * The project an environment ran as before environments had projects of their own (`<name>`):
+ * kept, with a warning, while the host still runs it from the environment's path and `project` is
+ * not set. Undefined when `project` is set.
+ */
+export function legacyProject(manifest: Manifest, environment: string): string | undefined {
+  return environmentOf(manifest, environment).project === undefined ? manifest.name : undefined;
+}
+
+/**
+ * The tag that marks, on the host, the image a service of one Compose project rolls back to:
+ * `rollback-<project>-<service>`, so that no other environment or stack can overwrite it.
+ * ROLLBACK_TAG_SH is the same function for host scripts.
+ */
+export function rollbackTag(project: string, service: string): string {
+  return `rollback-${project}-${service}`;
+}
+export const ROLLBACK_TAG_SH = `rollback_tag() { printf 'rollback-%s-%s' "$1" "$2"; }`;

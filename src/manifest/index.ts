@@ -1,4 +1,4 @@
-export { defaultImage, DEFAULT_REGISTRY_HOST, environmentServices, followersOf, releaseTagPattern, serviceKind } from './accessors';
+export { composeProject, defaultImage, DEFAULT_REGISTRY_HOST, environmentServices, followersOf, legacyProject, releaseTagPattern, ROLLBACK_TAG_SH, rollbackTag, serviceKind } from './accessors';
 export type { ServiceKind } from './accessors';
 export { parseDuration } from './duration';
 export { formatIssue } from './issues';

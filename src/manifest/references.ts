@@ -85,11 +85,43 @@ function imageFromIssues(services: Record<string, unknown>): PathIssue[] {
  * `composeServices`: services the compose files define, which `backup`, `migrations` and
  * `environments.*.services` may name too (undefined when the compose files were not read).
  */
+/** Two environments on one host must not share a path (lock, env file, ledger) or a Compose project. */
+function sharedHostIssues(data: Record<string, unknown>): PathIssue[] {
+  if (!isMapping(data.environments)) return [];
+  const issues: PathIssue[] = [];
+  const seen: { name: string; host: string; path?: string; project?: string }[] = [];
+  for (const [name, settings] of Object.entries(data.environments)) {
+    if (!isMapping(settings) || typeof settings.host !== 'string') continue;
+    const path = typeof settings.path === 'string' ? settings.path.replace(/\/+$/u, '') : undefined;
+    const project = typeof settings.project === 'string' ? settings.project : typeof data.name === 'string' ? `${data.name}-${name}` : undefined;
+    for (const other of seen.filter((o) => o.host === settings.host)) {
+      if (path !== undefined && path === other.path) {
+        issues.push({
+          path: ['environments', name, 'path'],
+          target: 'value',
+          message: `environments "${other.name}" and "${name}" share host ${describeValue(settings.host)} and path ${describeValue(path)}: their locks, env files, ledgers and backups would be one`,
+          hint: `give environments.${name}.path a directory of its own`,
+        });
+      }
+      if (project !== undefined && project === other.project) {
+        issues.push({
+          path: ['environments', name, ...(settings.project === undefined ? [] : ['project'])],
+          target: settings.project === undefined ? 'key' : 'value',
+          message: `environments "${other.name}" and "${name}" share host ${describeValue(settings.host)} and Compose project ${describeValue(project)}: one would replace the other's containers`,
+          hint: `set environments.${name}.project to a name of its own`,
+        });
+      }
+    }
+    seen.push({ name, host: settings.host, path, project });
+  }
+  return issues;
+}
+
 export function referenceIssues(data: unknown, composeServices: readonly string[] = []): PathIssue[] {
   if (!isMapping(data)) return [];
   const declared = isMapping(data.services) ? Object.keys(data.services) : undefined;
   const services = declared === undefined ? undefined : [...declared, ...composeServices.filter((name) => !declared.includes(name))];
-  const issues = [...listIssues('backup', data.backup, services), ...listIssues('smoke', data.smoke, services)];
+  const issues = [...listIssues('backup', data.backup, services), ...listIssues('smoke', data.smoke, services), ...sharedHostIssues(data)];
   if (services === undefined) return issues;
   issues.push(...environmentIssues(data.environments, services));
   if (isMapping(data.services)) issues.push(...imageFromIssues(data.services));

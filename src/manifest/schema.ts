@@ -133,6 +133,9 @@ const environmentSchema = z
       .min(1)
       .optional()
       .describe('The services deployed to this environment. Default: all services.'),
+    project: safeName('Compose project name')
+      .optional()
+      .describe('The Compose project this environment runs as on its host. Default: `<name>-<environment>`, so that environments never share containers, networks or volumes.'),
   })
   .describe('A deployment target: one host reached over SSH.');
 
@@ -254,7 +257,7 @@ const hooksSchema = z
 export const manifestSchema = z
   .strictObject({
     version: z.literal(1).describe('Manifest format version. Always 1.'),
-    name: safeName('stack name').describe('Stack name, used as the compose project name on hosts.'),
+    name: safeName('stack name').describe('Stack name; each environment runs as the Compose project `<name>-<environment>` unless it sets `project`.'),
     registry: registrySchema.optional(),
     services: namedRecord('service', serviceSchema)
       .describe('The services of the stack, by name (lowercase letters, digits, "-" and "_").'),

@@ -87,7 +87,7 @@ ${sections}`,
   }
 
   container(service: string): string {
-    return this.hostDocker(['ps', '-q', '--filter', `label=com.docker.compose.project=${this.name}`, '--filter', `label=com.docker.compose.service=${service}`]).split('\n')[0] ?? '';
+    return this.hostDocker(['ps', '-q', '--filter', `label=com.docker.compose.project=${this.project}`, '--filter', `label=com.docker.compose.service=${service}`]).split('\n')[0] ?? '';
   }
 }
 

@@ -15,6 +15,8 @@ export class DeployFixture {
   readonly dir = mkdtempSync(join(tmpdir(), 'deploy-e2e-'));
   readonly port = 20_000 + Math.floor(Math.random() * 20_000);
   readonly hostPath: string;
+  /** The Compose project of the fixture's environment `lab` on the host. */
+  readonly project = `${this.name}-lab`;
 
   constructor(readonly lab: Lab, options: { healthTimeout?: string; workerHealth?: string } = {}) {
     this.hostPath = `${lab.deployHome}/${this.name}`;
@@ -147,12 +149,12 @@ environments:
 
   /** Image ID the service's running container uses on the host ('' when none runs). */
   runningImage(service: string): string {
-    const id = this.hostDocker(['ps', '-q', '--filter', `label=com.docker.compose.project=${this.name}`, '--filter', `label=com.docker.compose.service=${service}`]);
+    const id = this.hostDocker(['ps', '-q', '--filter', `label=com.docker.compose.project=${this.project}`, '--filter', `label=com.docker.compose.service=${service}`]);
     return id === '' ? '' : this.hostDocker(['inspect', '-f', '{{.Image}}', id.split('\n')[0] ?? '']);
   }
 
   cleanup(): void {
-    const ids = this.hostDocker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${this.name}`]);
+    const ids = this.hostDocker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${this.project}`]);
     if (ids !== '') execFileSync('docker', ['-H', this.lab.hostDockerHost, 'rm', '-f', ...ids.split('\n')], { stdio: 'ignore' });
     rmSync(this.dir, { recursive: true, force: true });
     rmSync(this.hostPath, { recursive: true, force: true });

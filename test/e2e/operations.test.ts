@@ -112,7 +112,7 @@ describe('plan', () => {
   function hostSnapshot(): string {
     const files = execFileSync('find', [stack.hostPath, '-type', 'f', '-printf', '%P %m %s\\n'], { encoding: 'utf8' }).split('\n').sort();
     const sums = execFileSync('sh', ['-c', `cd ${stack.hostPath} && find . -type f -print0 | sort -z | xargs -0 sha256sum`], { encoding: 'utf8' });
-    const containers = stack.hostDocker(['ps', '-a', '--no-trunc', '--filter', `label=com.docker.compose.project=${stack.name}`, '--format', '{{.ID}} {{.Image}} {{.Status}}']);
+    const containers = stack.hostDocker(['ps', '-a', '--no-trunc', '--filter', `label=com.docker.compose.project=${stack.project}`, '--format', '{{.ID}} {{.Image}} {{.Status}}']);
     return [files.join('\n'), sums, containers.replace(/Up [^\n]*/gu, 'Up')].join('\n---\n');
   }
 

@@ -150,7 +150,7 @@ migrations:
   }
 
   container(service: string): string {
-    return this.hostDocker(['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.name}`, '--filter', `label=com.docker.compose.service=${service}`]).split('\n')[0] ?? '';
+    return this.hostDocker(['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.project}`, '--filter', `label=com.docker.compose.service=${service}`]).split('\n')[0] ?? '';
   }
 
   /** Container ID and start time: equal before and after means it was left alone. */
@@ -289,5 +289,16 @@ describe('a stack with a database, a queue and workers that share the api image'
     const again = await stack.deploy('6.0.0', {}, { GITHUB_REF: 'refs/tags/api-v6.0.0' });
     expect(again.exitCode, again.stdout).toBe(0);
     expect(stack.identity('postgres')).toBe(restarted);
+  });
+
+  test('status lists the infrastructure with its pin, digest and health', async () => {
+    const run = await stack.deploy('6.0.0', { command: 'status' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const status = JSON.parse(run.outputs.status ?? '{}') as { services: { service: string; kind: string; pin: string | null; digest: string; health: string }[] };
+    const postgres = status.services.find((s) => s.service === 'postgres');
+    expect(postgres).toMatchObject({ kind: 'infrastructure', pin: `${stack.repo}/postgres:15-b`, health: 'running' });
+    expect(postgres?.digest).toMatch(/^sha256:[0-9a-f]{64}$/u);
+    expect(status.services.find((s) => s.service === 'queue')).toMatchObject({ kind: 'infrastructure', pin: `${stack.repo}/queue:1.0` });
+    expect(status.services.find((s) => s.service === 'worker-a')).toMatchObject({ kind: 'application', pin: null });
   });
 });

@@ -8,7 +8,8 @@
 #   RUN_ID DEPLOY_PATH STATE_DIR PROJECT FLAVOR COMPOSE_FILES ENV_FILE LOCK_DIR LEASE_SECONDS
 #   SERVICES (application services, space-separated)  INFRA (infrastructure services: pinned and
 #   compose-only)  PINS_DIR  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)
-#   per service N (0-based, SERVICES then INFRA): SVC_N_NAME SVC_N_REPO SVC_N_PINNED (an
+#   per service N (0-based, SERVICES then INFRA): SVC_N_NAME SVC_N_ROLLBACK_REF (the
+#   image the service rolls back to is tagged so) SVC_N_PINNED (an
 #   application service's digest; an infrastructure service's pin as written) SVC_N_HEALTH
 #   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS
 #   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)
@@ -570,8 +571,8 @@ for name in $SERVICES; do
   eval "FROM_$i=\$running"
   eval "TARGET_$i=\$target"
   if [ -n "$target" ]; then
-    docker tag "$target" "$(svc $i REPO):rollback"
-    printf '  %s:\n    image: %s:rollback\n' "$name" "$(svc $i REPO)" >> "$STATE_DIR/rollback.yml.tmp"
+    docker tag "$target" "$(svc $i ROLLBACK_REF)"
+    printf '  %s:\n    image: %s\n' "$name" "$(svc $i ROLLBACK_REF)" >> "$STATE_DIR/rollback.yml.tmp"
     WITH_TARGET="$WITH_TARGET $name"
     emit record ok "$name" "$running"
     emit target ok "$name" "$target"

@@ -29,7 +29,7 @@ const plan: DeployPlan = {
   path: '/opt/shop',
   flavor: 'v2',
   composeFiles: ['compose.yml'],
-  services: [{ name: 'api', rollbackRepo: 'ghcr.io/acme/api', health: { kind: 'auto' }, timeoutMs: 60_000, intervalMs: 1_000 }],
+  services: [{ name: 'api', rollbackRef: 'ghcr.io/acme/api:rollback-shop-production-api', health: { kind: 'auto' }, timeoutMs: 60_000, intervalMs: 1_000 }],
   actor: 'octocat',
   runUrl: '',
   leaseSeconds: 900,

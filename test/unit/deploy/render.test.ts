@@ -14,8 +14,8 @@ const plan: DeployPlan = {
   flavor: 'v2',
   composeFiles: ['deploy/compose.yml', 'deploy/prod.yml'],
   services: [
-    { name: 'api', rollbackRepo: 'ghcr.io/acme/api', pinned: `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`, health: { kind: 'http', url: 'http://127.0.0.1:8080/health?x=1&y=$(id)' }, timeoutMs: 60_000, intervalMs: 1_000 },
-    { name: 'worker', rollbackRepo: 'stack-deploy/shop-worker', health: { kind: 'cmd', argv: ['sh', '-c', HOSTILE] }, timeoutMs: 5_000, intervalMs: 500 },
+    { name: 'api', rollbackRef: 'ghcr.io/acme/api:rollback-shop-production-api', pinned: `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`, health: { kind: 'http', url: 'http://127.0.0.1:8080/health?x=1&y=$(id)' }, timeoutMs: 60_000, intervalMs: 1_000 },
+    { name: 'worker', rollbackRef: 'stack-deploy/shop-worker:rollback-shop-production-worker', health: { kind: 'cmd', argv: ['sh', '-c', HOSTILE] }, timeoutMs: 5_000, intervalMs: 500 },
   ],
   actor: `mallory"; rm -rf / #`,
   runUrl: 'https://github.com/acme/shop/actions/runs/1',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StackDeployError } from '../../../src/errors';
-import { defaultImage, environmentServices, type Manifest, parseManifest, releaseTagPattern } from '../../../src/manifest';
+import { execFileSync } from 'node:child_process';
+import { composeProject, defaultImage, environmentServices, legacyProject, type Manifest, parseManifest, releaseTagPattern, ROLLBACK_TAG_SH, rollbackTag } from '../../../src/manifest';
 
 function manifest(registry: string): Manifest {
   const text = [
@@ -13,7 +14,7 @@ function manifest(registry: string): Manifest {
     '  web_ui: {}',
     'environments:',
     '  production: { host: example.com, user: deploy, path: /opt/shop, compose: compose.yml, services: [worker, api] }',
-    '  staging: { host: example.com, user: deploy, path: /opt/shop, compose: compose.yml }',
+    '  staging: { host: example.com, user: deploy, path: /opt/shop-staging, compose: compose.yml }',
     '',
   ].join('\n');
   const result = parseManifest(text, 'stack.yml');
@@ -67,5 +68,31 @@ describe('environmentServices', () => {
     expect(() => environmentServices(manifest(''), 'prod')).toThrow(
       expect.objectContaining({ message: 'stack.yml has no environment "prod"', context: { hint: 'stack.yml defines: production, staging' } }),
     );
+  });
+});
+
+describe('composeProject and rollbackTag', () => {
+  it('gives each environment a project of its own unless it sets one', () => {
+    const text = [
+      'version: 1',
+      'name: shop',
+      'services: { api: {} }',
+      'environments:',
+      '  production: { host: a.example, user: deploy, path: /opt/shop, compose: c.yml }',
+      '  staging: { host: a.example, user: deploy, path: /opt/shop-staging, compose: c.yml, project: shop }',
+      '',
+    ].join('\n');
+    const result = parseManifest(text, 'stack.yml');
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(composeProject(result.manifest, 'production')).toBe('shop-production');
+    expect(legacyProject(result.manifest, 'production')).toBe('shop');
+    expect(composeProject(result.manifest, 'staging')).toBe('shop');
+    expect(legacyProject(result.manifest, 'staging')).toBeUndefined();
+  });
+
+  it('names the project and the service in the rollback tag, the same in TypeScript and on the host', () => {
+    expect(rollbackTag('shop-production', 'api')).toBe('rollback-shop-production-api');
+    const fromShell = execFileSync('sh', ['-c', `${ROLLBACK_TAG_SH}\nrollback_tag "$1" "$2"`, 'sh', 'shop-staging', 'worker_2'], { encoding: 'utf8' });
+    expect(fromShell).toBe(rollbackTag('shop-staging', 'worker_2'));
   });
 });

@@ -230,3 +230,36 @@ describe('hostile values are rejected by the schema', () => {
     expect(messages(withLineReplaced(lineNumber, replacement))).toEqual([message]);
   });
 });
+
+describe('environments that share a host', () => {
+  const two = (production: string, staging: string) =>
+    messages(
+      [
+        'version: 1',
+        'name: shop',
+        'services:',
+        '  api: {}',
+        'environments:',
+        `  production: { host: deploy.example.com, user: deploy, compose: compose.yml, ${production} }`,
+        `  staging: { host: deploy.example.com, user: deploy, compose: compose.yml, ${staging} }`,
+        '',
+      ].join('\n'),
+    );
+
+  it('are refused when they share a path, naming both and the key to change', () => {
+    expect(two('path: /opt/shop', 'path: /opt/shop/')).toEqual([
+      'stack.yml:7:82 environments.staging.path: environments "production" and "staging" share host "deploy.example.com" and path "/opt/shop": their locks, env files, ledgers and backups would be one (give environments.staging.path a directory of its own)',
+    ]);
+  });
+
+  it('are refused when they share a Compose project', () => {
+    expect(two('path: /opt/shop, project: shop', 'path: /opt/shop-staging, project: shop')).toEqual([
+      'stack.yml:7:110 environments.staging.project: environments "production" and "staging" share host "deploy.example.com" and Compose project "shop": one would replace the other\'s containers (set environments.staging.project to a name of its own)',
+    ]);
+  });
+
+  it('are accepted with paths and projects of their own (projects default to <name>-<environment>)', () => {
+    expect(two('path: /opt/shop', 'path: /opt/shop-staging')).toEqual([]);
+    expect(two('path: /opt/shop', 'path: /opt/shop-staging, project: shop-production')).toHaveLength(1);
+  });
+});
