@@ -42,24 +42,39 @@ export function readRunCommand(runDir: string): Command {
 }
 
 /**
- * Takes the deploy lock: atomic `mkdir`. A lock whose lease expired is moved aside (atomic
- * rename, so two runners cannot both take it over) and taken. Prints `acquired`,
- * `taken-over` + the old owner, or `held` + the owner.
+ * Takes the deploy lock: a directory made with `mkdir`. Every decision is made under an
+ * `flock` on the directory that holds the lock (released by the kernel however this program
+ * ends), so of several runners that find the same expired lease exactly one takes it over.
+ * A lock whose files cannot be written is removed again and the program fails. Prints
+ * `acquired`, `taken-over` + the old owner, or `held` + the owner.
  */
 export function acquireLockCommand(lockDir: string, runId: string, owner: string, leaseSeconds: number): Command {
   return shell(
     `lock=$1 run=$2 owner=$3 lease=$4
-take() { printf '%s' "$run" > "$lock/run"; printf '%s\\n' "$owner" > "$lock/owner"; echo $(( $(date +%s) + lease )) > "$lock/expires"; }
-if mkdir "$lock" 2>/dev/null; then take; echo acquired; exit 0; fi
-expires=$(cat "$lock/expires" 2>/dev/null)
-if [ -z "$expires" ]; then
-  # Being taken right now, or left half-taken long ago.
-  if [ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( $(date +%s) + 1 )); fi
+if ! command -v flock >/dev/null 2>&1; then echo "flock is not installed on the host (install util-linux)" >&2; exit 3; fi
+exec 9<"\${lock%/*}" || exit 3
+if ! flock -w 30 9; then echo "another runner kept the lock directory busy for 30 s" >&2; exit 3; fi
+now=$(date +%s)
+take() { printf '%s' "$run" > "$lock/run" && printf '%s\\n' "$owner" > "$lock/owner" && echo $(( now + lease )) > "$lock/expires"; }
+cannot_write() { echo "cannot write the deploy lock under $lock" >&2; exit 3; }
+if mkdir "$lock" 2>/dev/null; then
+  if take; then echo acquired; exit 0; fi
+  rm -rf "$lock"; cannot_write
 fi
-if [ "$(date +%s)" -gt "$expires" ]; then
+expires=
+read -r expires 2>/dev/null < "$lock/expires"
+if [ -z "$expires" ]; then
+  # Left half-taken by a runner that died, or being renewed right now.
+  if [ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( now + 1 )); fi
+fi
+if [ "$now" -gt "$expires" ]; then
   stale="$lock.stale.$$"
-  if mv "$lock" "$stale" 2>/dev/null && mkdir "$lock" 2>/dev/null; then
-    take; echo taken-over; cat "$stale/owner" 2>/dev/null; rm -rf "$stale"; exit 0
+  mv "$lock" "$stale" 2>/dev/null
+  if mkdir "$lock" 2>/dev/null; then
+    if take; then echo taken-over; cat "$stale/owner" 2>/dev/null; rm -rf "$stale"; exit 0; fi
+    rm -rf "$lock"
+    [ -d "$stale" ] && mv "$stale" "$lock"
+    cannot_write
   fi
 fi
 echo held
