@@ -22,6 +22,13 @@ if mkdir -p "$state/runs" "$state/good" 2>/dev/null && [ -w "$state" ]; then ech
 echo "free_kb=$(df -Pk "$path" 2>/dev/null | awk 'NR == 2 { print $4 }')"
 if command -v curl >/dev/null 2>&1; then echo "http_probe=curl"; elif command -v wget >/dev/null 2>&1; then echo "http_probe=wget"; else echo "http_probe=none"; fi
 command -v setsid >/dev/null 2>&1 && echo "setsid=yes"
+# GNU options the transaction and this tool rely on (busybox and BSD versions lack some).
+missing=
+case "$(date +%s%3N 2>/dev/null)" in ''|*[!0-9]*) missing="$missing date" ;; esac
+tail -s 0.1 --pid=$$ -n 0 /dev/null >/dev/null 2>&1 || missing="$missing tail"
+{ timeout -k 1 5 true && timeout --kill-after=1 5 true; } >/dev/null 2>&1 || missing="$missing timeout"
+command -v flock >/dev/null 2>&1 || missing="$missing flock"
+echo "missing_tools=$missing"
 last=$(cat "$state/last-run" 2>/dev/null)
 if [ -n "$last" ]; then
   echo "last_run=$last"
