@@ -5,7 +5,7 @@ import { type Command, command } from '../commands/command';
  * ever arrive as positional arguments (quoted by the executor) or on stdin, never pasted into
  * the program text.
  */
-function shell(program: string, args: readonly string[], stdin?: { text: string; secret?: boolean }): Command {
+function shell(program: string, args: readonly string[], stdin?: { text: string | Buffer; secret?: boolean }): Command {
   return command(['sh', '-c', program, 'stack-deploy', ...args], stdin);
 }
 
@@ -117,7 +117,7 @@ echo released`,
  * Writes every file of a tar archive (on stdin) under `path`: extracted into a private
  * staging directory, then each file renamed into place (atomic on one filesystem).
  */
-export function uploadFilesCommand(path: string, runId: string, archive: string): Command {
+export function uploadFilesCommand(path: string, runId: string, archive: Buffer): Command {
   return shell(
     `set -e
 umask 077

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
 import type { Command } from '../commands/command';
 import { StackDeployError } from '../errors';
@@ -153,7 +154,8 @@ export class SshExecutor implements Executor {
     let response;
     try {
       response = await this.#ssh.execCommand(line, {
-        stdin: cmd.stdin,
+        // Bytes go as they are: node-ssh writes a string as UTF-8 text, so a Buffer is streamed.
+        stdin: Buffer.isBuffer(cmd.stdin) ? Readable.from([cmd.stdin]) : cmd.stdin,
         noTrim: true,
         encoding: options.onStdoutBytes === undefined ? 'utf8' : 'binary',
         onStdout: (chunk) => {

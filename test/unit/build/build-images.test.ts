@@ -56,7 +56,7 @@ class FakeExecutor implements Executor {
   ) {}
 
   async run(cmd: Command, options: ExecOptions = {}): Promise<ExecResult> {
-    this.calls.push({ argv: [...cmd.argv], stdin: cmd.stdin, options });
+    this.calls.push({ argv: [...cmd.argv], stdin: cmd.stdin?.toString(), options });
     if (cmd.argv.join(' ') === 'docker buildx version') {
       if (this.probeExitCode !== 0 && options.allowFailure !== true) throw new StackDeployError('probe failed', { exitCode: this.probeExitCode });
       return { exitCode: this.probeExitCode, stdout: '', stderr: this.probeExitCode === 0 ? '' : 'unknown command: buildx' };

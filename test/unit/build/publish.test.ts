@@ -26,7 +26,7 @@ class FakeExecutor implements Executor {
   ) {}
 
   run(cmd: Command, options: ExecOptions = {}): Promise<ExecResult> {
-    this.calls.push({ argv: [...cmd.argv], stdin: cmd.stdin, stdinIsSecret: cmd.stdinIsSecret, options });
+    this.calls.push({ argv: [...cmd.argv], stdin: cmd.stdin?.toString(), stdinIsSecret: cmd.stdinIsSecret, options });
     const [, sub, target] = cmd.argv;
     this.events.push(`${sub} ${target}`);
     if (sub === 'login' && target !== undefined && this.failLogin[target] !== undefined) {
