@@ -13,6 +13,7 @@ import { runCommand } from '../engine/run';
 import { resolveSettings, type RunSettings } from '../engine/settings';
 import { summaryToText } from '../engine/summary';
 import { manifestJsonSchema } from '../manifest';
+import { createRunDockerConfig, removeRunDockerConfig } from '../registry/docker-config';
 import { parseCli, type CliOptions } from './args';
 import { COMMAND_HELP, USAGE } from './help';
 import { cliReporter, type Output } from './reporter';
@@ -115,7 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const redactor = new Redactor();
   const reporter = cliReporter(io.stdout, io.stderr, systemClock, options.json);
-  const local = new LocalExecutor(redactor);
+  const local = new LocalExecutor(redactor, io.env);
   let prepared;
   try {
     prepared = await settingsFrom(options, io.env, local);
@@ -124,16 +125,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_CODES.invalid;
   }
   for (const secret of prepared.secrets) redactor.add(secret);
-  const result = await runCommand({
-    settings: prepared.settings,
-    reporter,
-    redactor,
-    clock: systemClock,
-    local,
-    cleanup: noCleanupRecorder,
-    tempDir: tmpdir(),
-    env: io.env,
-  });
+  // docker login and logout of this run go to a config of its own, never the user's.
+  const dockerConfig = await createRunDockerConfig(tmpdir(), io.env);
+  let result;
+  try {
+    const runEnv = { ...io.env, DOCKER_CONFIG: dockerConfig };
+    result = await runCommand({
+      settings: prepared.settings,
+      reporter,
+      redactor,
+      clock: systemClock,
+      local: new LocalExecutor(redactor, runEnv),
+      cleanup: noCleanupRecorder,
+      tempDir: tmpdir(),
+      env: runEnv,
+    });
+  } finally {
+    await removeRunDockerConfig(dockerConfig);
+  }
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ status: result.status, outputs: result.outputs }, null, 2)}\n`);
   } else if (prepared.settings.command !== 'validate') {
