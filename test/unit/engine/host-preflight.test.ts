@@ -2,24 +2,19 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { Command } from '../../../src/commands/command';
 import { describeError } from '../../../src/errors';
 import { runPreflight } from '../../../src/engine/host-preflight';
-import type { ExecResult, Executor } from '../../../src/exec/executor';
+import type { Executor } from '../../../src/exec/executor';
 import { LocalExecutor } from '../../../src/exec/local';
 import { Redactor } from '../../../src/exec/redact';
+import { answeringInTurn } from '../fakes';
 import { rejectionOf } from '../helpers';
-
-/** An executor whose every command prints `stdout`. */
-function answering(stdout: string): Executor {
-  return { host: 'deploy@host:22', run: (_cmd: Command): Promise<ExecResult> => Promise.resolve({ exitCode: 0, stdout, stderr: '' }), close: () => Promise.resolve() };
-}
 
 const HEALTHY = ['docker=24.0.7', 'compose=v2 2.26.1', 'path=ok', `free_kb=${10 * 1024 * 1024}`, 'http_probe=curl', 'setsid=yes'];
 
 describe('runPreflight: the GNU tools the transaction relies on', () => {
   test('a host with every tool passes', async () => {
-    const preflight = await runPreflight(answering([...HEALTHY, 'missing_tools='].join('\n')), '/srv/app', true);
+    const preflight = await runPreflight(answeringInTurn([[...HEALTHY, 'missing_tools='].join('\n')]), '/srv/app', true);
     expect(preflight.docker).toBe('24.0.7');
   });
 
@@ -30,7 +25,7 @@ describe('runPreflight: the GNU tools the transaction relies on', () => {
     ['flock', 'the host\'s `flock` is not installed (util-linux)'],
     [' tail timeout', 'the host\'s `tail` has no --pid option (GNU tail), `timeout` has no -k/--kill-after option (GNU timeout)'],
   ])('missing_tools=%s fails naming the tool', async (missing, message) => {
-    const error = await rejectionOf(() => runPreflight(answering([...HEALTHY, `missing_tools=${missing}`].join('\n')), '/srv/app', true));
+    const error = await rejectionOf(() => runPreflight(answeringInTurn([[...HEALTHY, `missing_tools=${missing}`].join('\n')]), '/srv/app', true));
     expect(error.message).toBe(message);
     expect(describeError(error)).toContain('host deploy@host:22, step preflight: ');
     expect(error.context.hint).toContain('install GNU coreutils and util-linux on the host');
