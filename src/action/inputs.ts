@@ -1,7 +1,6 @@
 import { StackDeployError } from '../errors';
 import { dotenvValues } from '../engine/dotenv';
-import { COMMANDS, type CommandName, type RunSettings, splitList } from '../engine/settings';
-import { parseDuration } from '../manifest';
+import { COMMANDS, type CommandName, type RunSettings, resolveSettings } from '../engine/settings';
 
 /** Reads one input as the runner passes it (`''` when not set). */
 export type InputReader = (name: string) => string;
@@ -35,9 +34,10 @@ function parseCommand(value: string): CommandName {
   });
 }
 
-function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+/** `true` or `false`; undefined when not set (the default is applied with the others). */
+function parseBoolean(name: string, value: string): boolean | undefined {
   const text = value.trim().toLowerCase();
-  if (text === '') return fallback;
+  if (text === '') return undefined;
   if (text === 'true') return true;
   if (text === 'false') return false;
   throw new StackDeployError(`the input "${name}" is "${value}"; it must be "true" or "false"`);
@@ -49,13 +49,6 @@ function parseBoolean(name: string, value: string, fallback: boolean): boolean {
  */
 export function readInputs(getInput: InputReader, github: GithubContext): ActionInputs {
   const command = parseCommand(getInput('command'));
-  const lockTimeoutText = optional(getInput('lock-timeout')) ?? '10m';
-  const lockTimeoutMs = parseDuration(lockTimeoutText);
-  if (lockTimeoutMs === undefined) {
-    throw new StackDeployError(`the input "lock-timeout" is "${lockTimeoutText}", which is not a duration`, {
-      hint: 'write it like "90s", "10m" or "1h"',
-    });
-  }
   const githubToken = optional(getInput('github-token'));
   const registryUsername = optional(getInput('registry-username'));
   const registryPassword = optional(getInput('registry-password'));
@@ -71,28 +64,24 @@ export function readInputs(getInput: InputReader, github: GithubContext): Action
       hint: 'set the input "registry-username"',
     });
   }
-  return {
-    secrets,
-    settings: {
+  const settings = resolveSettings(
+    {
       command,
-      manifest: optional(getInput('manifest')) ?? 'stack.yml',
-      environment: optional(getInput('environment')),
-      services: splitList(getInput('services')),
-      version: optional(getInput('version')),
-      ref: github.ref,
-      sha: github.sha,
-      repositoryOwner: github.repositoryOwner,
-      repositoryUrl: github.repositoryUrl,
-      runUrl: github.runUrl,
-      actor: github.actor,
+      manifest: getInput('manifest'),
+      environment: getInput('environment'),
+      services: getInput('services'),
+      version: getInput('version'),
+      ...github,
       registryCredentials,
       githubToken,
-      sshPrivateKey: sshPrivateKey === undefined ? undefined : `${sshPrivateKey}\n`,
-      sshKnownHosts: optional(getInput('ssh-known-hosts')),
-      envFile: envFile.trim() === '' ? undefined : envFile,
-      lockTimeoutMs,
-      buildCache: parseBoolean('build-cache', getInput('build-cache'), true),
-      build: parseBoolean('build', getInput('build'), true),
+      sshPrivateKey,
+      sshKnownHosts: getInput('ssh-known-hosts'),
+      envFile,
+      lockTimeout: getInput('lock-timeout'),
+      buildCache: parseBoolean('build-cache', getInput('build-cache')),
+      build: parseBoolean('build', getInput('build')),
     },
-  };
+    { lockTimeout: 'the input "lock-timeout"' },
+  );
+  return { secrets, settings };
 }

@@ -7,10 +7,11 @@ import { systemClock } from '../engine/context';
 import type { RunResult } from '../engine/result';
 import { runCommand } from '../engine/run';
 import { summaryToMarkdown } from '../engine/summary';
+import { createRunDockerConfig, removeRunDockerConfig } from '../registry/docker-config';
 import { startDeployment } from './deployments';
 import { readInputs } from './inputs';
 import { actionReporter } from './reporter';
-import { IS_POST, type StateStore, stateCleanupRecorder } from './state';
+import { DOCKER_CONFIG_DIR, IS_POST, type StateStore, stateCleanupRecorder } from './state';
 
 function githubContext(env: NodeJS.ProcessEnv) {
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
@@ -62,16 +63,27 @@ export async function runMain(state: StateStore, env: NodeJS.ProcessEnv = proces
             logUrl: settings.runUrl,
           })
         : undefined;
-    const result = await runCommand({
-      settings: inputs.settings,
-      reporter,
-      redactor,
-      clock: systemClock,
-      local: new LocalExecutor(redactor),
-      cleanup: stateCleanupRecorder(state),
-      tempDir: env.RUNNER_TEMP ?? tmpdir(),
-      env,
-    });
+    const tempDir = env.RUNNER_TEMP ?? tmpdir();
+    // docker login and logout of this run go to a config of its own, never the runner's.
+    const dockerConfig = await createRunDockerConfig(tempDir, env);
+    state.set(DOCKER_CONFIG_DIR, dockerConfig);
+    let result: RunResult;
+    try {
+      const runEnv = { ...env, DOCKER_CONFIG: dockerConfig };
+      result = await runCommand({
+        settings: inputs.settings,
+        reporter,
+        redactor,
+        clock: systemClock,
+        local: new LocalExecutor(redactor, runEnv),
+        cleanup: stateCleanupRecorder(state),
+        tempDir,
+        env: runEnv,
+      });
+    } finally {
+      await removeRunDockerConfig(dockerConfig);
+      state.set(DOCKER_CONFIG_DIR, '');
+    }
     await deployment?.finish(result.status);
     await publish(result);
   } catch (error) {

@@ -1,22 +1,19 @@
 import * as core from '@actions/core';
-import { logoutRegistry } from '../commands/docker';
 import { releaseAbandonedLockCommand } from '../deploy/remote-commands';
 import { describeError } from '../errors';
-import type { Executor } from '../exec/executor';
 import { Redactor } from '../exec/redact';
 import { connectSsh } from '../exec/ssh';
+import { removeRunDockerConfig } from '../registry/docker-config';
 import type { InputReader } from './inputs';
-import { lockToRelease, registriesToLogOut, type StateStore } from './state';
+import { DOCKER_CONFIG_DIR, lockToRelease, registriesToLogOut, type StateStore } from './state';
 
-async function logOutOfRegistries(state: StateStore, local: Executor): Promise<void> {
-  for (const registry of registriesToLogOut(state)) {
-    const result = await local.run(logoutRegistry(registry), { allowFailure: true, step: 'post' });
-    core.info(
-      result.exitCode === 0
-        ? `stack-deploy: logged out of ${registry}`
-        : `stack-deploy: docker logout ${registry} failed (exit ${result.exitCode}); remove its entry from ~/.docker/config.json`,
-    );
-  }
+/** The main step's private Docker config, left behind when it was cut short: its logins go with it. */
+async function removeDockerConfig(state: StateStore): Promise<void> {
+  const dir = state.get(DOCKER_CONFIG_DIR);
+  if (dir === '') return;
+  await removeRunDockerConfig(dir);
+  const registries = registriesToLogOut(state);
+  core.info(`stack-deploy: removed this run's Docker config${registries.length > 0 ? ` and its logins to ${registries.join(', ')}` : ''}`);
 }
 
 async function releaseAbandonedLock(state: StateStore, getInput: InputReader): Promise<void> {
@@ -45,14 +42,14 @@ async function releaseAbandonedLock(state: StateStore, getInput: InputReader): P
 
 /**
  * The action's post step: runs after the job's other steps, also when the run failed or was
- * cancelled, and undoes what the main step may have left behind: registry logins on the runner
- * and a deploy lock on a host that no transaction owns.
+ * cancelled, and undoes what the main step may have left behind: its private Docker config (with
+ * its registry logins) on the runner and a deploy lock on a host that no transaction owns.
  */
-export async function runPost(state: StateStore, local: Executor, getInput: InputReader = (name) => core.getInput(name)): Promise<void> {
-  if (registriesToLogOut(state).length === 0 && lockToRelease(state) === undefined) {
+export async function runPost(state: StateStore, getInput: InputReader = (name) => core.getInput(name)): Promise<void> {
+  if (state.get(DOCKER_CONFIG_DIR) === '' && lockToRelease(state) === undefined) {
     core.info('stack-deploy: nothing to clean up');
     return;
   }
-  await logOutOfRegistries(state, local);
+  await removeDockerConfig(state);
   await releaseAbandonedLock(state, getInput);
 }

@@ -18,7 +18,10 @@ export const runnerState: StateStore = {
 /** Set by the main step; the post step is the run where it reads back as "true". */
 export const IS_POST = 'isPost';
 
-/** Registries the main step logged in to; the post step logs out of each. */
+/** The main step's private Docker config directory (its registry logins); the post step removes it. */
+export const DOCKER_CONFIG_DIR = 'dockerConfig';
+
+/** Registries the main step logged in to (in its private Docker config). */
 export const REGISTRIES = 'registries';
 
 /** Keeps the post step's to-do list in the runner's state as the main step goes. */

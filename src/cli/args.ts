@@ -4,7 +4,8 @@ import { COMMANDS, type CommandName } from '../engine/settings';
 
 export interface CliOptions {
   readonly command: CommandName | 'schema' | 'help';
-  readonly manifest: string;
+  /** Undefined when not given: the default is applied with the other settings. */
+  readonly manifest?: string;
   readonly environment?: string;
   readonly services?: string;
   readonly version?: string;
@@ -60,7 +61,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const help = values.help === true;
   return {
     command: (first ?? 'help') as CliOptions['command'],
-    manifest: values.manifest ?? 'stack.yml',
+    manifest: values.manifest,
     environment: values.environment,
     services: values.services,
     version: values.version,

@@ -3,15 +3,17 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeError, StackDeployError } from '../errors';
 import { command } from '../commands/command';
+import type { Executor } from '../exec/executor';
 import { LocalExecutor } from '../exec/local';
 import { Redactor } from '../exec/redact';
 import { noCleanupRecorder, systemClock } from '../engine/context';
 import { dotenvValues } from '../engine/dotenv';
 import { EXIT_CODES } from '../engine/result';
 import { runCommand } from '../engine/run';
-import { type RunSettings, splitList } from '../engine/settings';
+import { resolveSettings, type RunSettings } from '../engine/settings';
 import { summaryToText } from '../engine/summary';
-import { manifestJsonSchema, parseDuration } from '../manifest';
+import { manifestJsonSchema } from '../manifest';
+import { createRunDockerConfig, removeRunDockerConfig } from '../registry/docker-config';
 import { parseCli, type CliOptions } from './args';
 import { COMMAND_HELP, USAGE } from './help';
 import { cliReporter, type Output } from './reporter';
@@ -44,38 +46,31 @@ async function readOptionalFile(path: string | undefined, fallbacks: readonly st
 }
 
 /** The checked-out commit and ref, when the CLI runs inside a Git work tree. */
-async function gitFacts(local: LocalExecutor): Promise<{ sha?: string; ref?: string }> {
+async function gitFacts(local: Executor): Promise<{ sha?: string; ref?: string }> {
   const sha = await local.run(command(['git', 'rev-parse', '--verify', 'HEAD']), { allowFailure: true }).catch(() => undefined);
   if (sha === undefined || sha.exitCode !== 0) return {};
   const ref = await local.run(command(['git', 'symbolic-ref', '--quiet', 'HEAD']), { allowFailure: true });
   return { sha: sha.stdout.trim(), ref: ref.exitCode === 0 ? ref.stdout.trim() : sha.stdout.trim() };
 }
 
-async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, local: LocalExecutor): Promise<{ settings: RunSettings; secrets: string[] }> {
+/** The CLI's flags, files and environment as RunSettings (defaults applied as for the action). */
+export async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, local: Executor): Promise<{ settings: RunSettings; secrets: string[] }> {
   const home = env.HOME ?? homedir();
   const sshPrivateKey = await readOptionalFile(options.identity, [join(home, '.ssh', 'id_ed25519'), join(home, '.ssh', 'id_rsa')], '--identity');
   const sshKnownHosts = await readOptionalFile(options.knownHosts, [join(home, '.ssh', 'known_hosts')], '--known-hosts');
   const envFile = await readOptionalFile(options.envFile, [], '--env-file');
-  const lockTimeoutMs = options.lockTimeout === undefined ? 600_000 : parseDuration(options.lockTimeout);
-  if (lockTimeoutMs === undefined) {
-    throw new StackDeployError(`--lock-timeout "${options.lockTimeout}" is not a duration`, { hint: 'write it like "90s", "10m" or "1h"' });
-  }
   const registryPassword = env.STACK_DEPLOY_REGISTRY_PASSWORD;
   const registryUsername = env.STACK_DEPLOY_REGISTRY_USERNAME;
   if (registryPassword !== undefined && registryUsername === undefined) {
     throw new StackDeployError('STACK_DEPLOY_REGISTRY_PASSWORD is set but STACK_DEPLOY_REGISTRY_USERNAME is not', { hint: 'set both, or neither' });
   }
   const git = await gitFacts(local);
-  const secrets = [sshPrivateKey, registryPassword, env.GITHUB_TOKEN, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter(
-    (s): s is string => s !== undefined,
-  );
-  return {
-    secrets,
-    settings: {
+  const settings = resolveSettings(
+    {
       command: options.command as RunSettings['command'],
       manifest: options.manifest,
       environment: options.environment,
-      services: splitList(options.services ?? ''),
+      services: options.services,
       version: options.version,
       ref: options.ref ?? git.ref,
       sha: git.sha,
@@ -85,11 +80,17 @@ async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, local: 
       sshPrivateKey,
       sshKnownHosts,
       envFile,
-      lockTimeoutMs,
+      lockTimeout: options.lockTimeout,
+      // The GitHub Actions cache service exists only inside a workflow run.
       buildCache: false,
       build: options.build,
     },
-  };
+    { lockTimeout: '--lock-timeout' },
+  );
+  const secrets = [settings.sshPrivateKey?.trim(), registryPassword, env.GITHUB_TOKEN, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter(
+    (s): s is string => s !== undefined,
+  );
+  return { secrets, settings };
 }
 
 /** The CLI from parsed argv to exit code. Never calls process.exit. */
@@ -115,7 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const redactor = new Redactor();
   const reporter = cliReporter(io.stdout, io.stderr, systemClock, options.json);
-  const local = new LocalExecutor(redactor);
+  const local = new LocalExecutor(redactor, io.env);
   let prepared;
   try {
     prepared = await settingsFrom(options, io.env, local);
@@ -124,16 +125,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_CODES.invalid;
   }
   for (const secret of prepared.secrets) redactor.add(secret);
-  const result = await runCommand({
-    settings: prepared.settings,
-    reporter,
-    redactor,
-    clock: systemClock,
-    local,
-    cleanup: noCleanupRecorder,
-    tempDir: tmpdir(),
-    env: io.env,
-  });
+  // docker login and logout of this run go to a config of its own, never the user's.
+  const dockerConfig = await createRunDockerConfig(tmpdir(), io.env);
+  let result;
+  try {
+    const runEnv = { ...io.env, DOCKER_CONFIG: dockerConfig };
+    result = await runCommand({
+      settings: prepared.settings,
+      reporter,
+      redactor,
+      clock: systemClock,
+      local: new LocalExecutor(redactor, runEnv),
+      cleanup: noCleanupRecorder,
+      tempDir: tmpdir(),
+      env: runEnv,
+    });
+  } finally {
+    await removeRunDockerConfig(dockerConfig);
+  }
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ status: result.status, outputs: result.outputs }, null, 2)}\n`);
   } else if (prepared.settings.command !== 'validate') {

@@ -4,13 +4,13 @@
  */
 export interface Command {
   readonly argv: readonly string[];
-  /** Bytes written to the process's standard input, then closed. */
-  readonly stdin?: string;
+  /** Written to the process's standard input (text as UTF-8, a Buffer as it is), then closed. */
+  readonly stdin?: string | Buffer;
   /** True when `stdin` holds a secret: logs then show only its length. */
   readonly stdinIsSecret?: boolean;
 }
 
-export function command(argv: readonly string[], stdin?: { text: string; secret?: boolean }): Command {
+export function command(argv: readonly string[], stdin?: { text: string | Buffer; secret?: boolean }): Command {
   if (stdin === undefined) return { argv };
   return { argv, stdin: stdin.text, stdinIsSecret: stdin.secret ?? false };
 }

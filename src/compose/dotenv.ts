@@ -1,41 +1,75 @@
 /**
- * dotenv text as Compose reads an `--env-file`: `NAME=value` lines, `#` comment lines, an
- * optional `export `, values unquoted (a ` #` starts a comment), in single quotes (literal) or in
- * double quotes (`\n`, `\"`, `\\` escapes). Later lines win.
+ * dotenv text read the way Docker Compose reads an env file (`--env-file`):
+ * - `#` lines are comments; `export ` before a name is allowed; `NAME: value` works like `=`;
+ * - unquoted: the rest of the line, cut at the first ` #` (an inline comment), trimmed;
+ * - single quotes: literal, may span lines (`\'` is a quote);
+ * - double quotes: may span lines; `\n` and `\r` are line breaks, `\X` is X.
+ * `${VAR}` references are not expanded.
  */
-export function parseDotenv(text: string): Map<string, string> {
-  const entries = new Map<string, string>();
-  for (const rawLine of text.split(/\r?\n/u)) {
-    const line = rawLine.trim().replace(/^export\s+/u, '');
-    if (line === '' || line.startsWith('#')) continue;
-    const equals = line.indexOf('=');
-    if (equals <= 0) continue;
-    const name = line.slice(0, equals).trim();
-    entries.set(name, dotenvValue(line.slice(equals + 1).trim()));
+export function dotenvEntries(text: string): [string, string][] {
+  const entries: [string, string][] = [];
+  const source = text.replace(/\r\n/gu, '\n');
+  let at = 0;
+  while (at < source.length) {
+    const lineEnd = endOfLine(source, at);
+    const statement = /^[ \t\f\v]*(?:export[ \t]+)?([A-Za-z0-9_.[\]-]+)[ \t]*[=:][ \t\f\v]*/u.exec(source.slice(at, lineEnd));
+    if (statement === null) {
+      // Blank, comment, a name without a value (taken from the environment), or not dotenv.
+      at = lineEnd + 1;
+      continue;
+    }
+    const valueStart = at + statement[0].length;
+    const quote = source[valueStart];
+    if (quote === '"' || quote === "'") {
+      const quoted = readQuoted(source, valueStart, quote);
+      if (quoted !== undefined) {
+        entries.push([statement[1] ?? '', quoted.value]);
+        at = endOfLine(source, quoted.end) + 1;
+        continue;
+      }
+    }
+    const value = (source.slice(valueStart, lineEnd).split(' #')[0] ?? '').trimEnd();
+    entries.push([statement[1] ?? '', value]);
+    at = lineEnd + 1;
   }
   return entries;
 }
 
-function dotenvValue(raw: string): string {
-  if (raw.startsWith("'")) {
-    const end = raw.indexOf("'", 1);
-    return end < 0 ? raw.slice(1) : raw.slice(1, end);
-  }
-  if (raw.startsWith('"')) {
-    let out = '';
-    for (let i = 1; i < raw.length; i += 1) {
-      const char = raw[i];
-      if (char === '"') return out;
-      if (char === '\\' && i + 1 < raw.length) {
-        const next = raw[i + 1] ?? '';
-        out += next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : next;
-        i += 1;
-      } else {
-        out += char;
-      }
+function endOfLine(source: string, from: number): number {
+  const newline = source.indexOf('\n', from);
+  return newline === -1 ? source.length : newline;
+}
+
+/** The value of the quoted string opening at `start`, and where its closing quote is; undefined when it never closes. */
+function readQuoted(source: string, start: number, quote: string): { value: string; end: number } | undefined {
+  let raw = '';
+  let escaped = false;
+  for (let i = start + 1; i < source.length; i += 1) {
+    const char = source[i] ?? '';
+    if (escaped) {
+      escaped = false;
+      raw += char === quote ? char : `\\${char}`;
+      continue;
     }
-    return out;
+    if (char === '\\') {
+      escaped = true;
+      continue;
+    }
+    if (char === quote) return { value: quote === '"' ? expandEscapes(raw) : raw, end: i };
+    raw += char;
   }
-  const comment = /\s#/u.exec(raw);
-  return (comment === null ? raw : raw.slice(0, comment.index)).trim();
+  return undefined;
+}
+
+function expandEscapes(raw: string): string {
+  return raw.replace(/\\(.)/gsu, (_match, char: string) => {
+    if (char === 'n') return '\n';
+    if (char === 'r') return '\r';
+    return char;
+  });
+}
+
+/** The variables of dotenv text; a later line wins. */
+export function parseDotenv(text: string): Map<string, string> {
+  return new Map(dotenvEntries(text));
 }

@@ -5,7 +5,7 @@ import { type Command, command } from '../commands/command';
  * ever arrive as positional arguments (quoted by the executor) or on stdin, never pasted into
  * the program text.
  */
-function shell(program: string, args: readonly string[], stdin?: { text: string; secret?: boolean }): Command {
+function shell(program: string, args: readonly string[], stdin?: { text: string | Buffer; secret?: boolean }): Command {
   return command(['sh', '-c', program, 'stack-deploy', ...args], stdin);
 }
 
@@ -42,6 +42,13 @@ if mkdir -p "$state/runs" "$state/good" 2>/dev/null && [ -w "$state" ]; then ech
 echo "free_kb=$(df -Pk "$path" 2>/dev/null | awk 'NR == 2 { print $4 }')"
 if command -v curl >/dev/null 2>&1; then echo "http_probe=curl"; elif command -v wget >/dev/null 2>&1; then echo "http_probe=wget"; else echo "http_probe=none"; fi
 command -v setsid >/dev/null 2>&1 && echo "setsid=yes"
+# GNU options the transaction and this tool rely on (busybox and BSD versions lack some).
+missing=
+case "$(date +%s%3N 2>/dev/null)" in ''|*[!0-9]*) missing="$missing date" ;; esac
+tail -s 0.1 --pid=$$ -n 0 /dev/null >/dev/null 2>&1 || missing="$missing tail"
+{ timeout -k 1 5 true && timeout --kill-after=1 5 true; } >/dev/null 2>&1 || missing="$missing timeout"
+command -v flock >/dev/null 2>&1 || missing="$missing flock"
+echo "missing_tools=$missing"
 last=$(cat "$state/last-run" 2>/dev/null)
 if [ -n "$last" ]; then
   echo "last_run=$last"
@@ -62,24 +69,39 @@ export function readRunCommand(runDir: string): Command {
 }
 
 /**
- * Takes the deploy lock: atomic `mkdir`. A lock whose lease expired is moved aside (atomic
- * rename, so two runners cannot both take it over) and taken. Prints `acquired`,
- * `taken-over` + the old owner, or `held` + the owner.
+ * Takes the deploy lock: a directory made with `mkdir`. Every decision is made under an
+ * `flock` on the directory that holds the lock (released by the kernel however this program
+ * ends), so of several runners that find the same expired lease exactly one takes it over.
+ * A lock whose files cannot be written is removed again and the program fails. Prints
+ * `acquired`, `taken-over` + the old owner, or `held` + the owner.
  */
 export function acquireLockCommand(lockDir: string, runId: string, owner: string, leaseSeconds: number): Command {
   return shell(
     `lock=$1 run=$2 owner=$3 lease=$4
-take() { printf '%s' "$run" > "$lock/run"; printf '%s\\n' "$owner" > "$lock/owner"; echo $(( $(date +%s) + lease )) > "$lock/expires"; }
-if mkdir "$lock" 2>/dev/null; then take; echo acquired; exit 0; fi
-expires=$(cat "$lock/expires" 2>/dev/null)
-if [ -z "$expires" ]; then
-  # Being taken right now, or left half-taken long ago.
-  if [ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( $(date +%s) + 1 )); fi
+if ! command -v flock >/dev/null 2>&1; then echo "flock is not installed on the host (install util-linux)" >&2; exit 3; fi
+exec 9<"\${lock%/*}" || exit 3
+if ! flock -w 30 9; then echo "another runner kept the lock directory busy for 30 s" >&2; exit 3; fi
+now=$(date +%s)
+take() { printf '%s' "$run" > "$lock/run" && printf '%s\\n' "$owner" > "$lock/owner" && echo $(( now + lease )) > "$lock/expires"; }
+cannot_write() { echo "cannot write the deploy lock under $lock" >&2; exit 3; }
+if mkdir "$lock" 2>/dev/null; then
+  if take; then echo acquired; exit 0; fi
+  rm -rf "$lock"; cannot_write
 fi
-if [ "$(date +%s)" -gt "$expires" ]; then
+expires=
+read -r expires 2>/dev/null < "$lock/expires"
+if [ -z "$expires" ]; then
+  # Left half-taken by a runner that died, or being renewed right now.
+  if [ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( now + 1 )); fi
+fi
+if [ "$now" -gt "$expires" ]; then
   stale="$lock.stale.$$"
-  if mv "$lock" "$stale" 2>/dev/null && mkdir "$lock" 2>/dev/null; then
-    take; echo taken-over; cat "$stale/owner" 2>/dev/null; rm -rf "$stale"; exit 0
+  mv "$lock" "$stale" 2>/dev/null
+  if mkdir "$lock" 2>/dev/null; then
+    if take; then echo taken-over; cat "$stale/owner" 2>/dev/null; rm -rf "$stale"; exit 0; fi
+    rm -rf "$lock"
+    [ -d "$stale" ] && mv "$stale" "$lock"
+    cannot_write
   fi
 fi
 echo held
@@ -115,7 +137,7 @@ echo released`,
  * Writes every file of a tar archive (on stdin) under `path`: extracted into a private
  * staging directory, then each file renamed into place (atomic on one filesystem).
  */
-export function uploadFilesCommand(path: string, runId: string, archive: string): Command {
+export function uploadFilesCommand(path: string, runId: string, archive: Buffer): Command {
   return shell(
     `set -e
 umask 077

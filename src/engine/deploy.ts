@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ServiceBuild } from '../build/plan';
 import { formatBytes } from '../build/size';
 import { type DeployPlan, type DeployService, hostPaths } from '../deploy/plan';
 import { backupsTaken, hostScripts, NO_DATA_STEPS, planDataSteps } from '../deploy/data-steps';
+import { realPathInside } from '../deploy/local-files';
 import { describeEvent, EventStream, outcomeOf, type TransactionEvent } from '../deploy/events';
 import { TRANSACTION_SCRIPT } from '../deploy/host/scripts.generated';
 import { pullImagesCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadFilesCommand } from '../deploy/remote-commands';
@@ -74,14 +75,15 @@ function deployServices(manifest: Manifest, names: readonly string[], targets: r
   }));
 }
 
-async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir: string): Promise<string> {
+async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir: string): Promise<Buffer> {
   const paths = hostPaths(plan);
   const relative = (abs: string) => abs.slice(plan.path.length + 1);
   const files = [];
   for (const file of plan.composeFiles) {
+    const local = await realPathInside(manifestDir, file, `the compose file ${file}`);
     let content: string;
     try {
-      content = await readFile(join(manifestDir, file), 'utf8');
+      content = await readFile(local, 'utf8');
     } catch {
       throw new StackDeployError(`the compose file ${file} cannot be read`, { step: 'upload', hint: `environments.${plan.environment}.compose names it relative to the directory of stack.yml (${manifestDir})` });
     }
@@ -91,10 +93,10 @@ async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir:
   for (const script of hostScripts(plan.steps ?? NO_DATA_STEPS)) {
     const where = { step: 'upload' as const, hint: 'smoke `run:` and hook programs that are paths name files relative to the directory of stack.yml, inside it' };
     if (script.split('/').includes('..')) throw new StackDeployError(`the script ${script} leaves the directory of stack.yml`, where);
+    const local = await realPathInside(manifestDir, script, `the script ${script}`);
     let content: Buffer;
     let mode: number;
     try {
-      const local = join(manifestDir, script);
       [content, mode] = await Promise.all([readFile(local), stat(local).then((info) => info.mode & 0o777)]);
     } catch {
       throw new StackDeployError(`the script ${script} (run by a smoke check or hook) cannot be read`, { ...where, hint: `${where.hint} (${manifestDir})` });
@@ -107,7 +109,7 @@ async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir:
     { path: relative(paths.script), content: TRANSACTION_SCRIPT, mode: 0o600 },
     { path: `${relative(paths.runDir)}/plan.sh`, content: renderPlanScript(plan), mode: 0o600 },
   );
-  return createTar(files, plan.startedAt).toString('utf8');
+  return createTar(files, plan.startedAt);
 }
 
 /**

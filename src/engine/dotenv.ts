@@ -1,18 +1,12 @@
+import { dotenvEntries } from '../compose/dotenv';
+
 /**
- * The values of dotenv text (`KEY=value` lines, `#` comments, optional `export ` and quotes),
- * so each can be registered as a secret before anything is logged.
+ * The values of dotenv text as Compose reads them (see dotenvEntries), so that the value each
+ * variable really gets can be registered as a secret before anything is logged. `${VAR}`
+ * references are not expanded: the referenced variable is registered on its own.
  */
 export function dotenvValues(text: string): string[] {
-  const values: string[] = [];
-  for (const rawLine of text.split(/\r?\n/u)) {
-    const line = rawLine.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const equals = line.indexOf('=');
-    if (equals <= 0) continue;
-    let value = line.slice(equals + 1).trim();
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) value = value.slice(1, -1);
-    if (value !== '') values.push(value);
-  }
-  return values;
+  return dotenvEntries(text)
+    .map(([, value]) => value)
+    .filter((value) => value !== '');
 }

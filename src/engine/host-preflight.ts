@@ -15,6 +15,14 @@ export interface Preflight {
 /** Free space below this on the deploy path fails the preflight: pulls and backups need room. */
 export const MIN_FREE_BYTES = 500 * 1024 * 1024;
 
+/** What each tool the preflight reports missing lacks; the transaction uses every one. */
+const MISSING_TOOL: Readonly<Record<string, string>> = {
+  date: '`date +%s%3N` does not print milliseconds (GNU date)',
+  tail: '`tail` has no --pid option (GNU tail)',
+  timeout: '`timeout` has no -k/--kill-after option (GNU timeout)',
+  flock: '`flock` is not installed (util-linux)',
+};
+
 /** One round trip: Docker, Compose, free space, the deploy directory, the previous run. Changes nothing running. */
 export async function runPreflight(executor: Executor, path: string, needsHttpProbe: boolean, project: { name: string; legacy?: string } = { name: '' }): Promise<Preflight> {
   const result = await executor.run(preflightCommand(path, project.name, project.legacy), { step: 'preflight' });
@@ -54,6 +62,13 @@ export async function runPreflight(executor: Executor, path: string, needsHttpPr
   }
   if (facts.get('setsid') !== 'yes') {
     throw new StackDeployError('setsid is not installed on the host', { ...where, hint: 'install util-linux on the host' });
+  }
+  const missing = (facts.get('missing_tools') ?? '').split(' ').filter((tool) => tool !== '');
+  if (missing.length > 0) {
+    throw new StackDeployError(`the host's ${missing.map((tool) => MISSING_TOOL[tool] ?? tool).join(', ')}`, {
+      ...where,
+      hint: 'install GNU coreutils and util-linux on the host (busybox versions of these tools lack these options)',
+    });
   }
   const lastId = facts.get('last_run');
   return {

@@ -1,3 +1,6 @@
+import { StackDeployError } from '../errors';
+import { parseDuration } from '../manifest/duration';
+
 /** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
 export const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -38,6 +41,95 @@ export interface RunSettings {
   readonly buildCache: boolean;
   /** Build images before deploying; false deploys images already in the registry (promotion). */
   readonly build: boolean;
+}
+
+/**
+ * The run's settings as the action or the CLI read them, before defaults: a value that is
+ * undefined or blank is "not set". Both build their RunSettings through `resolveSettings`.
+ */
+export interface SettingsInput {
+  readonly command: CommandName;
+  readonly manifest?: string;
+  readonly environment?: string;
+  /** `a, b`, one per line, or a JSON array. */
+  readonly services?: string;
+  readonly version?: string;
+  readonly ref?: string;
+  readonly sha?: string;
+  readonly repositoryOwner?: string;
+  readonly repositoryUrl?: string;
+  readonly runUrl?: string;
+  readonly actor?: string;
+  readonly registryCredentials?: RegistryCredentials;
+  readonly githubToken?: string;
+  readonly sshPrivateKey?: string;
+  readonly sshKnownHosts?: string;
+  readonly envFile?: string;
+  /** A duration such as `90s` or `10m`. */
+  readonly lockTimeout?: string;
+  readonly buildCache?: boolean;
+  readonly build?: boolean;
+}
+
+/** The default of every setting that has one, for the action and the CLI alike. */
+export const SETTING_DEFAULTS = {
+  manifest: 'stack.yml',
+  lockTimeout: '10m',
+  buildCache: true,
+  build: true,
+} as const;
+
+/** How each adapter names its inputs in error messages (`the input "lock-timeout"`, `--lock-timeout`). */
+export interface InputNames {
+  readonly lockTimeout: string;
+}
+
+function isSet(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
+
+/**
+ * An SSH private key as ssh2 reads it: Windows line ends made Unix, trailing blank lines and
+ * spaces dropped, and one final newline (keys pasted into secrets often lose theirs).
+ */
+export function normalizePrivateKey(key: string): string {
+  return `${key.replace(/\r\n/gu, '\n').trim()}\n`;
+}
+
+/**
+ * Applies the defaults: the one place that decides what an unset input means. Throws
+ * StackDeployError naming the input for a value that cannot be read.
+ */
+export function resolveSettings(input: SettingsInput, names: InputNames): RunSettings {
+  const lockTimeoutText = isSet(input.lockTimeout) ? input.lockTimeout.trim() : SETTING_DEFAULTS.lockTimeout;
+  const lockTimeoutMs = parseDuration(lockTimeoutText);
+  if (lockTimeoutMs === undefined) {
+    throw new StackDeployError(`${names.lockTimeout} is "${lockTimeoutText}", which is not a duration`, {
+      hint: 'write it like "90s", "10m" or "1h"',
+    });
+  }
+  const optional = (value: string | undefined): string | undefined => (isSet(value) ? value.trim() : undefined);
+  return {
+    command: input.command,
+    manifest: optional(input.manifest) ?? SETTING_DEFAULTS.manifest,
+    environment: optional(input.environment),
+    services: splitList(input.services ?? ''),
+    version: optional(input.version),
+    ref: optional(input.ref),
+    sha: optional(input.sha),
+    repositoryOwner: optional(input.repositoryOwner),
+    repositoryUrl: optional(input.repositoryUrl),
+    runUrl: optional(input.runUrl),
+    actor: optional(input.actor),
+    registryCredentials: input.registryCredentials,
+    githubToken: optional(input.githubToken),
+    sshPrivateKey: isSet(input.sshPrivateKey) ? normalizePrivateKey(input.sshPrivateKey) : undefined,
+    sshKnownHosts: optional(input.sshKnownHosts),
+    envFile: isSet(input.envFile) ? input.envFile : undefined,
+    lockTimeoutMs,
+    buildCache: input.buildCache ?? SETTING_DEFAULTS.buildCache,
+    build: input.build ?? SETTING_DEFAULTS.build,
+  };
 }
 
 /** `a, b`, one per line, or a JSON array (another step's `services` output) → ['a', 'b']. */

@@ -1,19 +1,23 @@
 import { spawn } from 'node:child_process';
 import type { Command } from '../commands/command';
 import { StackDeployError } from '../errors';
+import { childEnvironment } from './child-env';
 import type { ExecOptions, ExecResult, Executor } from './executor';
 import { commandFailure } from './failure';
 import { Redactor } from './redact';
 
-/** Runs commands as child processes of this one, without a shell. */
+/**
+ * Runs commands as child processes of this one, without a shell. Children get only the
+ * allow-listed part of `env` (see childEnvironment), never the runner's `INPUT_*` values.
+ */
 export class LocalExecutor implements Executor {
   readonly host = 'local';
   readonly #redactor: Redactor;
-  readonly #baseEnv: Readonly<Record<string, string | undefined>>;
+  readonly #baseEnv: Readonly<Record<string, string>>;
 
-  constructor(redactor: Redactor = new Redactor(), baseEnv: Readonly<Record<string, string | undefined>> = process.env) {
+  constructor(redactor: Redactor = new Redactor(), env: Readonly<Record<string, string | undefined>> = process.env) {
     this.#redactor = redactor;
-    this.#baseEnv = baseEnv;
+    this.#baseEnv = childEnvironment(env);
   }
 
   run(cmd: Command, options: ExecOptions = {}): Promise<ExecResult> {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
 import type { Command } from '../commands/command';
 import { StackDeployError } from '../errors';
@@ -31,10 +32,18 @@ export interface ConnectOptions {
   readonly onRetry?: (attempt: number, delayMs: number, error: StackDeployError) => void;
 }
 
-// Signature algorithms a server may use for each key type written in known_hosts.
+// Signature algorithms a server may use for each key type written in known_hosts. An RSA key
+// signs with SHA-2 only: `ssh-rsa` signatures (SHA-1) are refused.
 const HOST_KEY_ALGORITHMS: Readonly<Record<string, readonly string[]>> = {
-  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256'],
 };
+const DEFAULT_HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256'];
+
+/** The host key signature algorithms offered for the key types pinned in known_hosts (never SHA-1 `ssh-rsa`). */
+export function hostKeyAlgorithms(pinnedTypes: readonly string[]): string[] {
+  const algorithms = pinnedTypes.flatMap((type) => HOST_KEY_ALGORITHMS[type] ?? [type]).filter((algorithm) => algorithm !== 'ssh-rsa');
+  return algorithms.length > 0 ? [...new Set(algorithms)] : DEFAULT_HOST_KEY_ALGORITHMS;
+}
 
 const RETRYABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|Timed out while waiting for handshake/u;
 
@@ -54,7 +63,7 @@ export async function connectSsh(
   const sleep = options.sleep ?? sleepFor;
   const name = `${target.user}@${knownHostsName(target.host, target.port)}`;
   const keyTypes = pinnedKeyTypes(credentials.knownHosts, target.host, target.port);
-  const serverHostKey = keyTypes.flatMap((type) => HOST_KEY_ALGORITHMS[type] ?? [type]);
+  const serverHostKey = hostKeyAlgorithms(keyTypes);
   for (let attempt = 1; ; attempt += 1) {
     const ssh = new NodeSSH();
     let verdict: HostKeyVerdict | undefined;
@@ -70,7 +79,7 @@ export async function connectSsh(
         keepaliveCountMax: 6,
         tryKeyboard: false,
         // Ask for a key type that is pinned, so a server with several keys shows a pinned one.
-        algorithms: serverHostKey.length > 0 ? { serverHostKey: serverHostKey as never } : undefined,
+        algorithms: { serverHostKey: serverHostKey as never },
         hostVerifier: (key: Buffer) => {
           verdict = verifyHostKey(credentials.knownHosts, target.host, target.port, key);
           return verdict.accepted;
@@ -145,7 +154,8 @@ export class SshExecutor implements Executor {
     let response;
     try {
       response = await this.#ssh.execCommand(line, {
-        stdin: cmd.stdin,
+        // Bytes go as they are: node-ssh writes a string as UTF-8 text, so a Buffer is streamed.
+        stdin: Buffer.isBuffer(cmd.stdin) ? Readable.from([cmd.stdin]) : cmd.stdin,
         noTrim: true,
         encoding: options.onStdoutBytes === undefined ? 'utf8' : 'binary',
         onStdout: (chunk) => {

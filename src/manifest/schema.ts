@@ -226,7 +226,13 @@ const smokeSchema = z
     expect: z
       .strictObject({
         status: z.int().min(100).max(599).default(DEFAULT_EXPECTED_STATUS).describe('Expected HTTP status. Default: 200.'),
-        body_contains: z.string().min(1).optional().describe('Text the response body must contain.'),
+        body_contains: z
+          .string()
+          .min(1)
+          // The host matches it with grep -F, which reads each line as an alternative: one line only.
+          .refine((text) => !/[\r\n]/u.test(text), { error: 'must be one line: a line break would let any body that contains one of its lines pass' })
+          .optional()
+          .describe('Text the response body must contain (one line).'),
       })
       .optional()
       .describe('What the `http` check expects.'),

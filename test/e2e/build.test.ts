@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -94,6 +94,18 @@ function dockerConfigAuths(): Record<string, unknown> {
   return (JSON.parse(readFileSync(file, 'utf8')) as { auths?: Record<string, unknown> }).auths ?? {};
 }
 
+function loginWith(config: string): void {
+  execFileSync('docker', ['login', lab.registry.host, '--username', lab.registry.username, '--password-stdin'], {
+    input: lab.registry.password,
+    env: { ...process.env, DOCKER_CONFIG: config },
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+}
+
+function logoutWith(config: string): void {
+  execFileSync('docker', ['logout', lab.registry.host], { env: { ...process.env, DOCKER_CONFIG: config }, stdio: 'ignore' });
+}
+
 describe('command build, from the bundle, against the lab registry', () => {
   test('v1.2.3 builds and pushes two services; the output digests are the registry\'s', async () => {
     const run = build('refs/tags/v1.2.3', { services: 'api, web' });
@@ -130,17 +142,34 @@ describe('command build, from the bundle, against the lab registry', () => {
     expect(JSON.parse(run.state.registries ?? '[]')).toEqual([lab.registry.host]);
   });
 
-  test('the post step logs out of the registries a cut-short run logged in to', () => {
-    execFileSync('docker', ['login', lab.registry.host, '--username', lab.registry.username, '--password-stdin'], {
-      input: lab.registry.password,
-      env: { ...process.env, DOCKER_CONFIG: dockerConfig },
-      stdio: ['pipe', 'ignore', 'ignore'],
-    });
-    expect(Object.keys(dockerConfigAuths())).toEqual([lab.registry.host]);
-    const post = runAction({}, { cwd: scratch, env: { DOCKER_CONFIG: dockerConfig }, state: { isPost: 'true', registries: JSON.stringify([lab.registry.host]) } });
+  test('a login made by an earlier step survives the build; the build logs in and out in a config of its own', () => {
+    loginWith(dockerConfig);
+    const before = readFileSync(join(dockerConfig, 'config.json'), 'utf8');
+    const runnerTemp = join(scratch, 'runner-temp');
+    mkdirSync(runnerTemp);
+    const run = runAction(
+      { command: 'build', 'registry-username': lab.registry.username, 'registry-password': lab.registry.password, services: 'web' },
+      { cwd: scratch, env: { GITHUB_REF: 'refs/tags/v1.2.4', GITHUB_SHA: sha, GITHUB_REPOSITORY: 'acme/shop', GITHUB_ACTOR: 'octocat', DOCKER_CONFIG: dockerConfig, RUNNER_TEMP: runnerTemp }, timeoutMs: 300_000 },
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(readFileSync(join(dockerConfig, 'config.json'), 'utf8')).toBe(before);
+    // The private config was used (the main step saved where) and is gone when the step ends.
+    expect(run.state.dockerConfig).toBe('');
+    expect(readdirSync(runnerTemp).filter((name) => name.startsWith('stack-deploy-docker-'))).toEqual([]);
+    logoutWith(dockerConfig);
+  });
+
+  test('the post step removes the private Docker config of a cut-short run, and leaves the runner\'s own logins', () => {
+    loginWith(dockerConfig);
+    const before = readFileSync(join(dockerConfig, 'config.json'), 'utf8');
+    const leftBehind = mkdtempSync(join(scratch, 'stack-deploy-docker-'));
+    loginWith(leftBehind);
+    const post = runAction({}, { cwd: scratch, env: { DOCKER_CONFIG: dockerConfig }, state: { isPost: 'true', dockerConfig: leftBehind, registries: JSON.stringify([lab.registry.host]) } });
     expect(post.exitCode).toBe(0);
-    expect(post.stdout).toContain(`stack-deploy: logged out of ${lab.registry.host}`);
-    expect(dockerConfigAuths()).toEqual({});
+    expect(post.stdout).toContain(`stack-deploy: removed this run's Docker config and its logins to ${lab.registry.host}`);
+    expect(existsSync(leftBehind)).toBe(false);
+    expect(readFileSync(join(dockerConfig, 'config.json'), 'utf8')).toBe(before);
+    logoutWith(dockerConfig);
   });
 
   test('a service tag builds only that service, and the summary shows the change since the last release', async () => {

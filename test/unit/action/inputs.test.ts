@@ -86,7 +86,7 @@ describe('readInputs', () => {
         'github-token': 'ghs_token123',
         'registry-password': 'pw-1234',
         'ssh-private-key': 'KEYTEXT',
-        env: '# comment\nDATABASE_URL="postgres://u:p@db/app"\nexport API_KEY=k-123\nEMPTY=\n',
+        env: '# comment\nDATABASE_URL="postgres://u:p@db/app" # primary\nexport API_KEY=k-123 # prod key\nEMPTY=\n',
       }),
       github,
     );

@@ -2,9 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { BUILD_ERROR_TAIL_LINES, buildImages, detectBuilder } from '../../../src/build/build-images';
 import type { ServiceBuild } from '../../../src/build/plan';
 import type { Command } from '../../../src/commands/command';
-import type { Reporter, SourceLocation } from '../../../src/engine/reporter';
 import { StackDeployError } from '../../../src/errors';
 import type { ExecOptions, ExecResult, Executor } from '../../../src/exec/executor';
+import { FakeReporter } from '../fakes';
 import { rejectionOf } from '../helpers';
 
 interface Deferred {
@@ -56,7 +56,7 @@ class FakeExecutor implements Executor {
   ) {}
 
   async run(cmd: Command, options: ExecOptions = {}): Promise<ExecResult> {
-    this.calls.push({ argv: [...cmd.argv], stdin: cmd.stdin, options });
+    this.calls.push({ argv: [...cmd.argv], stdin: cmd.stdin?.toString(), options });
     if (cmd.argv.join(' ') === 'docker buildx version') {
       if (this.probeExitCode !== 0 && options.allowFailure !== true) throw new StackDeployError('probe failed', { exitCode: this.probeExitCode });
       return { exitCode: this.probeExitCode, stdout: '', stderr: this.probeExitCode === 0 ? '' : 'unknown command: buildx' };
@@ -90,46 +90,6 @@ class FakeExecutor implements Executor {
 
   close(): Promise<void> {
     return Promise.resolve();
-  }
-}
-
-interface Group {
-  readonly title: string;
-  readonly lines: string[];
-}
-
-/**
- * Records groups and the info lines written while each is the innermost open one. Groups may
- * overlap in time (two builds ending in the same tick): lines go to the newest open group.
- */
-class FakeReporter implements Reporter {
-  readonly groups: Group[] = [];
-  readonly outside: string[] = [];
-  readonly errors: string[] = [];
-  readonly warnings: string[] = [];
-  readonly #open: Group[] = [];
-
-  info(message: string): void {
-    (this.#open.at(-1)?.lines ?? this.outside).push(message);
-  }
-
-  warning(message: string, _where?: SourceLocation): void {
-    this.warnings.push(message);
-  }
-
-  error(message: string, _where?: SourceLocation): void {
-    this.errors.push(message);
-  }
-
-  async group<T>(title: string, work: () => Promise<T>): Promise<T> {
-    const group: Group = { title, lines: [] };
-    this.groups.push(group);
-    this.#open.push(group);
-    try {
-      return await work();
-    } finally {
-      this.#open.splice(this.#open.indexOf(group), 1);
-    }
   }
 }
 

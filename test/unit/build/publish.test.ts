@@ -1,48 +1,26 @@
 import { describe, expect, test } from 'vitest';
 import { pushImages, withRegistryLogins } from '../../../src/build/publish';
-import type { Command } from '../../../src/commands/command';
 import { StackDeployError } from '../../../src/errors';
-import type { ExecOptions, ExecResult, Executor } from '../../../src/exec/executor';
+import { FakeExecutor, succeeded } from '../fakes';
 import { rejectionOf } from '../helpers';
 
-interface Call {
-  readonly argv: readonly string[];
-  readonly stdin?: string;
-  readonly stdinIsSecret?: boolean;
-  readonly options: ExecOptions;
-}
-
-/** Records every command; `events` also gets the onLogin/work markers the tests push. */
-class FakeExecutor implements Executor {
-  readonly host = 'local';
-  readonly calls: Call[] = [];
-
-  constructor(
-    readonly events: string[],
-    /** Registries whose `docker login` fails with this exit code. */
-    private readonly failLogin: Readonly<Record<string, number>> = {},
-    /** Refs whose `docker push` fails. */
-    private readonly failPush: ReadonlySet<string> = new Set(),
-  ) {}
-
-  run(cmd: Command, options: ExecOptions = {}): Promise<ExecResult> {
-    this.calls.push({ argv: [...cmd.argv], stdin: cmd.stdin, stdinIsSecret: cmd.stdinIsSecret, options });
+/** Records every command; `events` also gets `login <registry>`, `push <ref>`… as they run. */
+function publishExecutor(
+  events: string[],
+  /** Registries whose `docker login` fails with this exit code. */
+  failLogin: Readonly<Record<string, number>> = {},
+  /** Refs whose `docker push` fails. */
+  failPush: ReadonlySet<string> = new Set(),
+): FakeExecutor {
+  return new FakeExecutor((cmd) => {
     const [, sub, target] = cmd.argv;
-    this.events.push(`${sub} ${target}`);
-    if (sub === 'login' && target !== undefined && this.failLogin[target] !== undefined) {
-      return Promise.reject(
-        new StackDeployError('command failed', { host: this.host, command: 'docker login …', exitCode: this.failLogin[target], outputTail: 'unauthorized: bad credentials' }),
-      );
+    events.push(`${sub} ${target}`);
+    if (sub === 'login' && target !== undefined && failLogin[target] !== undefined) {
+      throw new StackDeployError('command failed', { host: 'local', command: 'docker login …', exitCode: failLogin[target], outputTail: 'unauthorized: bad credentials' });
     }
-    if (sub === 'push' && target !== undefined && this.failPush.has(target)) {
-      return Promise.reject(new StackDeployError('push failed', { exitCode: 1 }));
-    }
-    return Promise.resolve({ exitCode: 0, stdout: '', stderr: '' });
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
+    if (sub === 'push' && target !== undefined && failPush.has(target)) throw new StackDeployError('push failed', { exitCode: 1 });
+    return succeeded();
+  });
 }
 
 const GHCR = { registry: 'ghcr.io', credentials: { username: 'octocat', password: 'ghs_SECRET_TOKEN' } };
@@ -53,7 +31,7 @@ const LOCAL = { registry: '127.0.0.1:5000', credentials: { username: 'ci', passw
 describe('withRegistryLogins', () => {
   test('logs in to each registry (password on stdin only), runs work, logs out of each', async () => {
     const events: string[] = [];
-    const executor = new FakeExecutor(events);
+    const executor = publishExecutor(events);
     const result = await withRegistryLogins(
       executor,
       [GHCR, PRIVATE],
@@ -103,7 +81,7 @@ describe('withRegistryLogins', () => {
   // Every logged-in registry gets its logout, and the work's own error is what surfaces.
   test('a logout that throws does not stop the other logouts or hide the work error', async () => {
     const events: string[] = [];
-    const executor = new FakeExecutor(events);
+    const executor = publishExecutor(events);
     const run = executor.run.bind(executor);
     executor.run = (cmd, options) => (cmd.argv.join(' ') === 'docker logout ghcr.io' ? Promise.reject(new StackDeployError('docker could not start')) : run(cmd, options));
     const failure = new Error('push exploded');
@@ -114,7 +92,7 @@ describe('withRegistryLogins', () => {
 
   test('no logins: just runs work', async () => {
     const events: string[] = [];
-    const executor = new FakeExecutor(events);
+    const executor = publishExecutor(events);
     const onLogins: string[] = [];
     expect(await withRegistryLogins(executor, [], (registry) => onLogins.push(registry), () => Promise.resolve('done'))).toBe('done');
     expect(executor.calls).toEqual([]);
@@ -123,7 +101,7 @@ describe('withRegistryLogins', () => {
 
   test('logs out of every registry even when work throws, and rethrows the work error', async () => {
     const events: string[] = [];
-    const executor = new FakeExecutor(events);
+    const executor = publishExecutor(events);
     const failure = new Error('push exploded');
     await expect(
       withRegistryLogins(executor, [GHCR, PRIVATE], () => undefined, () => {
@@ -153,7 +131,7 @@ describe('withRegistryLogins', () => {
     ],
   ])('a failed login to %s: rethrown with a hint, work skipped, only earlier logins logged out', async (_name, failing, logins, message, hint, expectedEvents) => {
     const events: string[] = [];
-    const executor = new FakeExecutor(events, { [failing]: 7 });
+    const executor = publishExecutor(events, { [failing]: 7 });
     let worked = false;
     const error = await rejectionOf(() =>
       withRegistryLogins(executor, logins, (registry) => events.push(`onLogin ${registry}`), () => {
@@ -175,7 +153,7 @@ describe('withRegistryLogins', () => {
   test('the ghcr.io hint differs from the other registries\' hint', async () => {
     const hints: (string | undefined)[] = [];
     for (const login of [GHCR, PRIVATE]) {
-      const executor = new FakeExecutor([], { [login.registry]: 1 });
+      const executor = publishExecutor([], { [login.registry]: 1 });
       const error = await rejectionOf(() => withRegistryLogins(executor, [login], () => undefined, () => Promise.resolve()));
       hints.push(error.context.hint);
     }
@@ -186,7 +164,7 @@ describe('withRegistryLogins', () => {
 
   test('an empty password is refused as a failed login, before anything runs', async () => {
     const events: string[] = [];
-    const executor = new FakeExecutor(events);
+    const executor = publishExecutor(events);
     const error = await rejectionOf(() =>
       withRegistryLogins(executor, [{ registry: 'ghcr.io', credentials: { username: 'octocat', password: '' } }], (registry) => events.push(`onLogin ${registry}`), () => Promise.resolve()),
     );
@@ -199,7 +177,7 @@ describe('withRegistryLogins', () => {
 describe('pushImages', () => {
   test('pushes every ref of every image, in order, one at a time', async () => {
     const events: string[] = [];
-    const executor = new FakeExecutor(events);
+    const executor = publishExecutor(events);
     await pushImages(executor, [
       { service: 'api', refs: ['ghcr.io/acme/api:1.0.0', 'ghcr.io/acme/api:sha-abcdef0'] },
       { service: 'web', refs: ['ghcr.io/acme/web:1.0.0'] },
@@ -215,7 +193,7 @@ describe('pushImages', () => {
 
   test('stops at the first failed push', async () => {
     const events: string[] = [];
-    const executor = new FakeExecutor(events, {}, new Set(['ghcr.io/acme/api:sha-abcdef0']));
+    const executor = publishExecutor(events, {}, new Set(['ghcr.io/acme/api:sha-abcdef0']));
     await expect(
       pushImages(executor, [
         { service: 'api', refs: ['ghcr.io/acme/api:1.0.0', 'ghcr.io/acme/api:sha-abcdef0'] },
@@ -226,7 +204,7 @@ describe('pushImages', () => {
   });
 
   test('nothing to push: nothing runs', async () => {
-    const executor = new FakeExecutor([]);
+    const executor = publishExecutor([]);
     await pushImages(executor, []);
     expect(executor.calls).toEqual([]);
   });

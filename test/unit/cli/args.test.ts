@@ -3,8 +3,8 @@ import { parseCli } from '../../../src/cli/args';
 
 describe('parseCli', () => {
   test.each([
-    [[], { command: 'help', manifest: 'stack.yml', json: false }],
-    [['validate'], { command: 'validate', manifest: 'stack.yml' }],
+    [[], { command: 'help', manifest: undefined, json: false }],
+    [['validate'], { command: 'validate', manifest: undefined }],
     [['validate', '-f', 'x.yml'], { command: 'validate', manifest: 'x.yml' }],
     [['check', '--manifest=y.yml', '-e', 'prod'], { command: 'check', manifest: 'y.yml', environment: 'prod' }],
     [

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Redactor } from '../../../src/exec/redact';
 import { connectSsh } from '../../../src/exec/ssh';
+import { FakeClock } from '../fakes';
 import { rejectionOf } from '../helpers';
 
 // A port on 127.0.0.1 that refuses connections: bind one, note it, close it.
@@ -38,19 +39,16 @@ const credentials = { privateKey: '', knownHosts: '' };
 
 describe('connectSsh retries the connect step only, with backoff and a bound', () => {
   test('a refused connection is retried with growing waits, then reported', async () => {
-    const waits: number[] = [];
+    const clock = new FakeClock();
     const retries: number[] = [];
     const error = await rejectionOf(() =>
       connectSsh({ host: '127.0.0.1', port: closedPort, user: 'deploy' }, credentials, new Redactor(), {
         attempts: 4,
-        sleep: (ms) => {
-          waits.push(ms);
-          return Promise.resolve();
-        },
+        sleep: (ms) => clock.sleep(ms),
         onRetry: (attempt) => retries.push(attempt),
       }),
     );
-    expect(waits).toEqual([500, 1000, 2000]);
+    expect(clock.sleeps).toEqual([500, 1000, 2000]);
     expect(retries).toEqual([1, 2, 3]);
     expect(error.message).toMatch(/^could not connect: .*ECONNREFUSED/u);
     expect(error.context).toMatchObject({ host: `deploy@[127.0.0.1]:${closedPort}`, step: 'connect' });
@@ -58,20 +56,17 @@ describe('connectSsh retries the connect step only, with backoff and a bound', (
   });
 
   test('a server that never answers the handshake times out within the ready timeout', async () => {
-    const waits: number[] = [];
+    const clock = new FakeClock();
     const started = Date.now();
     const error = await rejectionOf(() =>
       connectSsh({ host: '127.0.0.1', port: silentPort, user: 'deploy' }, credentials, new Redactor(), {
         attempts: 2,
         readyTimeoutMs: 300,
-        sleep: (ms) => {
-          waits.push(ms);
-          return Promise.resolve();
-        },
+        sleep: (ms) => clock.sleep(ms),
       }),
     );
     expect(error.message).toMatch(/could not connect: Timed out while waiting for handshake/u);
-    expect(waits).toEqual([500]);
+    expect(clock.sleeps).toEqual([500]);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -215,6 +215,23 @@ describe('cross-section checks', () => {
   });
 });
 
+describe('smoke checks', () => {
+  it('refuses a body_contains with a line break, which the host would match line by line', () => {
+    expect(
+      messages(
+        withLines(
+          'smoke:',
+          '  - name: home',
+          '    http: "http://127.0.0.1/"',
+          '    expect: { body_contains: "Welcome\\nanything" }',
+        ),
+      ),
+    ).toEqual([
+      'stack.yml:15:30 smoke.0.expect.body_contains: must be one line: a line break would let any body that contains one of its lines pass',
+    ]);
+  });
+});
+
 describe('hostile values are rejected by the schema', () => {
   test.each([
     [2, 'name: "shop; rm -rf /"', 'stack.yml:2:7 name: "shop; rm -rf /" is not a valid stack name: use lowercase letters, digits, "-" and "_", starting with a letter or digit'],

@@ -208,6 +208,48 @@ describe('permissions', () => {
   });
 });
 
+/**
+ * `uses:` lines of third-party actions that are not pinned by a full commit SHA with the tag in a
+ * comment (`owner/action@<40 hex> # v1.2.3`): a tag can be moved to other code, a commit cannot.
+ * This repository's own action and workflows, and local paths, are exempt.
+ */
+function unpinnedActions(content: string): string[] {
+  const problems: string[] = [];
+  for (const [index, line] of content.split('\n').entries()) {
+    const match = /^\s*(?:-\s+)?uses:\s*['"]?([^\s'"#]+)['"]?\s*(?:#\s*(.*))?$/u.exec(line);
+    if (match === null) continue;
+    const [, reference = '', comment = ''] = match;
+    if (reference.startsWith('./') || reference.startsWith(`${THIS_REPOSITORY.owner}/${THIS_REPOSITORY.repository}`)) continue;
+    if (!/^[^@]+@[0-9a-f]{40}$/u.test(reference) || !/^v\d+(?:\.\d+)*$/u.test(comment.trim())) problems.push(`line ${index + 1}: ${line.trim()}`);
+  }
+  return problems;
+}
+
+describe('third-party actions are pinned by commit SHA', () => {
+  test.each(FILES)('%s', (file) => {
+    expect(unpinnedActions(read(file))).toEqual([]);
+  });
+
+  test('the check flags tags, short SHAs and a missing tag comment, and passes a pinned action', () => {
+    const sha = 'a'.repeat(40);
+    const content = [
+      'steps:',
+      '  - uses: actions/checkout@v4',
+      `  - uses: actions/checkout@${sha.slice(0, 7)} # v4.4.0`,
+      `  - uses: actions/checkout@${sha}`,
+      `  - uses: 'docker/setup-buildx-action@${sha}' # v3.12.0`,
+      '  - uses: ./local-action',
+      '  - uses: stack-deploy/stack-deploy@v1',
+      '#   uses: actions/cache@v4',
+    ].join('\n');
+    expect(unpinnedActions(content)).toEqual([
+      'line 2: - uses: actions/checkout@v4',
+      `line 3: - uses: actions/checkout@${sha.slice(0, 7)} # v4.4.0`,
+      `line 4: - uses: actions/checkout@${sha}`,
+    ]);
+  });
+});
+
 describe('workflow shapes', () => {
   test.each(FILES)('%s starts with a comment block naming the secrets it needs', (file) => {
     const header = read(file).split('\n').filter((line, index, lines) => lines.slice(0, index + 1).every((l) => l.startsWith('#')));

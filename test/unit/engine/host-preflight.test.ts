@@ -1,0 +1,74 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describeError } from '../../../src/errors';
+import { runPreflight } from '../../../src/engine/host-preflight';
+import type { Executor } from '../../../src/exec/executor';
+import { LocalExecutor } from '../../../src/exec/local';
+import { Redactor } from '../../../src/exec/redact';
+import { answeringInTurn } from '../fakes';
+import { rejectionOf } from '../helpers';
+
+const HEALTHY = ['docker=24.0.7', 'compose=v2 2.26.1', 'path=ok', `free_kb=${10 * 1024 * 1024}`, 'http_probe=curl', 'setsid=yes'];
+
+describe('runPreflight: the GNU tools the transaction relies on', () => {
+  test('a host with every tool passes', async () => {
+    const preflight = await runPreflight(answeringInTurn([[...HEALTHY, 'missing_tools='].join('\n')]), '/srv/app', true);
+    expect(preflight.docker).toBe('24.0.7');
+  });
+
+  test.each([
+    ['date', 'the host\'s `date +%s%3N` does not print milliseconds (GNU date)'],
+    ['tail', 'the host\'s `tail` has no --pid option (GNU tail)'],
+    ['timeout', 'the host\'s `timeout` has no -k/--kill-after option (GNU timeout)'],
+    ['flock', 'the host\'s `flock` is not installed (util-linux)'],
+    [' tail timeout', 'the host\'s `tail` has no --pid option (GNU tail), `timeout` has no -k/--kill-after option (GNU timeout)'],
+  ])('missing_tools=%s fails naming the tool', async (missing, message) => {
+    const error = await rejectionOf(() => runPreflight(answeringInTurn([[...HEALTHY, `missing_tools=${missing}`].join('\n')]), '/srv/app', true));
+    expect(error.message).toBe(message);
+    expect(describeError(error)).toContain('host deploy@host:22, step preflight: ');
+    expect(error.context.hint).toContain('install GNU coreutils and util-linux on the host');
+  });
+});
+
+describe('the preflight program through a real sh', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'preflight-'));
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(join(dir, 'app'));
+    // A docker with Compose v2, so that the tools are what the preflight stops at.
+    fakeProgram('docker', 'case "$1" in version) echo 24.0.7 ;; compose) echo 2.26.1 ;; esac');
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function fakeProgram(name: string, body: string): void {
+    writeFileSync(join(dir, 'bin', name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(dir, 'bin', name), 0o755);
+  }
+
+  const executor = (): Executor => new LocalExecutor(new Redactor(), { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}` });
+
+  test('this machine has every tool', async () => {
+    const preflight = await runPreflight(executor(), join(dir, 'app'), false);
+    expect(preflight.compose).toEqual({ flavor: 'v2', version: '2.26.1' });
+  });
+
+  test('a tail without --pid (busybox) fails the preflight, naming tail', async () => {
+    fakeProgram('tail', 'for arg in "$@"; do case "$arg" in --pid*) echo "tail: unrecognized option \'$arg\'" >&2; exit 1 ;; esac; done\nexec /usr/bin/tail "$@"');
+    const error = await rejectionOf(() => runPreflight(executor(), join(dir, 'app'), false));
+    expect(error.message).toContain('the host\'s `tail` has no --pid option (GNU tail)');
+    expect(error.message).not.toContain('timeout');
+  });
+
+  test('a date without %N and a timeout without -k fail the preflight, naming both', async () => {
+    fakeProgram('date', 'case "$1" in *%3N*) echo 1700000000%3N ;; *) exec /bin/date "$@" ;; esac');
+    fakeProgram('timeout', 'case "$1" in -k|--kill-after*) echo "timeout: unrecognized option" >&2; exit 1 ;; esac\nexec /usr/bin/timeout "$@"');
+    const error = await rejectionOf(() => runPreflight(executor(), join(dir, 'app'), false));
+    expect(error.message).toContain('`date +%s%3N` does not print milliseconds');
+    expect(error.message).toContain('`timeout` has no -k/--kill-after option');
+  });
+});
