@@ -9,6 +9,8 @@ const COMMON = `Settings:
       --ref REF            the Git ref being released (default: the checked-out one)
       --lock-timeout DUR   how long to wait for another deploy's lock (default: 10m)
       --no-build           deploy/plan: use the images of --version already in the registry
+      --follow             logs: keep printing new lines until interrupted
+      --since DUR|TIME     logs: the lines since 10m, 2h or 2024-05-01T10:00:00 (not only the last 100)
       --json               print the result as JSON on stdout
   -h, --help               this help
   -V, --tool-version       print stack-deploy's own version`;
@@ -24,6 +26,8 @@ Commands:
   status     what runs on an environment's host, and its last releases
   plan       what a deploy would do, changing nothing on the host
   unlock     free a deploy lock left by a run that died
+  logs       print (or --follow) the Compose logs of an environment's services
+  exec       run a command in a service's running container, with this terminal attached
   schema     print the JSON Schema of stack.yml
   help       this text
 
@@ -73,6 +77,19 @@ Shows what a deploy would do: per service the running digest and the one that wo
 which services restart, image sizes, and the backups, migrations, smoke checks and hooks that
 would run. Builds locally without pushing (or reads the registry with --no-build); changes
 nothing on the host.
+`,
+  logs: `Usage: stack-deploy logs -e ENVIRONMENT [SERVICE...] [--follow] [--since DUR|TIME]
+
+Prints the Compose logs of the environment's services (or the ones named), the last 100 lines
+of each, or every line since --since; --follow keeps printing new lines until Ctrl-C. Uses the
+environment's Compose project and pinned host key; takes no lock.
+`,
+  exec: `Usage: stack-deploy exec -e ENVIRONMENT SERVICE -- COMMAND [ARG...]
+
+Runs COMMAND in the service's running container on the environment's host (docker compose exec
+in the environment's project). When standard input is a terminal, the command gets one too
+(stack-deploy exec -e production api -- sh opens a shell); otherwise input and output are piped.
+Exits with the command's exit code. Takes no lock.
 `,
   unlock: `Usage: stack-deploy unlock -e ENVIRONMENT
 

@@ -5,7 +5,7 @@ import { describeError, StackDeployError } from '../errors';
 import { command } from '../commands/command';
 import { LocalExecutor } from '../exec/local';
 import { Redactor } from '../exec/redact';
-import { noCleanupRecorder, systemClock } from '../engine/context';
+import { noCleanupRecorder, systemClock, type Terminal } from '../engine/context';
 import { dotenvValues } from '../engine/dotenv';
 import { EXIT_CODES } from '../engine/result';
 import { runCommand } from '../engine/run';
@@ -21,7 +21,12 @@ export interface CliIo {
   readonly stderr: Output;
   readonly env: NodeJS.ProcessEnv;
   readonly toolVersion: string;
+  /** The terminal `exec` and `logs` attach to the remote command. */
+  readonly terminal?: Terminal;
 }
+
+/** Commands whose standard output is the remote command's: progress goes to stderr, no summary. */
+const ATTACHED_COMMANDS: readonly string[] = ['logs', 'exec'];
 
 async function readOptionalFile(path: string | undefined, fallbacks: readonly string[], what: string): Promise<string | undefined> {
   if (path !== undefined) {
@@ -75,7 +80,7 @@ async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, local: 
       command: options.command as RunSettings['command'],
       manifest: options.manifest,
       environment: options.environment,
-      services: splitList(options.services ?? ''),
+      services: [...splitList(options.services ?? ''), ...options.serviceArgs],
       version: options.version,
       ref: options.ref ?? git.ref,
       sha: git.sha,
@@ -88,6 +93,8 @@ async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, local: 
       lockTimeoutMs,
       buildCache: false,
       build: options.build,
+      logs: { follow: options.follow, since: options.since },
+      exec: options.exec,
     },
   };
 }
@@ -114,7 +121,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   const redactor = new Redactor();
-  const reporter = cliReporter(io.stdout, io.stderr, systemClock, options.json);
+  const attached = ATTACHED_COMMANDS.includes(options.command);
+  const reporter = cliReporter(io.stdout, io.stderr, systemClock, options.json || attached);
   const local = new LocalExecutor(redactor);
   let prepared;
   try {
@@ -133,11 +141,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     cleanup: noCleanupRecorder,
     tempDir: tmpdir(),
     env: io.env,
+    terminal: io.terminal,
   });
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ status: result.status, outputs: result.outputs }, null, 2)}\n`);
-  } else if (prepared.settings.command !== 'validate') {
+  } else if (prepared.settings.command !== 'validate' && !attached) {
     io.stdout.write(`\n${summaryToText(result.summary)}`);
   }
-  return EXIT_CODES[result.status];
+  return result.exitCode ?? EXIT_CODES[result.status];
 }

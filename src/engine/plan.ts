@@ -1,6 +1,7 @@
 import { formatBytes, formatSizeDelta } from '../build/size';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
 import { hostPaths } from '../deploy/plan';
+import { composeProject } from '../manifest';
 import { dockerTagFor } from '../release/select';
 import { buildAndMeasure, type BuiltImage } from './build';
 import { connectToEnvironment } from './connect';
@@ -42,7 +43,7 @@ export async function plan(context: RunContext): Promise<RunResult> {
   const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => connectToEnvironment(context, environment));
   let output: string;
   try {
-    output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }).state, manifest.name, repos), { step: 'plan' })).stdout;
+    output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }).state, composeProject(manifest, environment.name), repos), { step: 'plan' })).stdout;
   } finally {
     await executor.close();
   }

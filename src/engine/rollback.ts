@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { inspectHostCommand, type HostState, parseHostState } from '../deploy/host-inspect';
 import { StackDeployError } from '../errors';
+import { composeProject } from '../manifest';
 import { dockerTagFor } from '../release/select';
 import type { RunContext } from './context';
 import { PhaseTimer, switchEnvironment, type TargetImage } from './deploy';
@@ -77,7 +78,7 @@ export async function rollback(context: RunContext): Promise<RunResult> {
     kind: 'rollback',
     timer: new PhaseTimer(() => clock.now()),
     resolveTargets: async (executor, stateDir) => {
-      const output = await executor.run(inspectHostCommand(stateDir, manifest.name, repos), { step: 'select' });
+      const output = await executor.run(inspectHostCommand(stateDir, composeProject(manifest, environment.name), repos), { step: 'select' });
       const state = parseHostState(output.stdout, names);
       const chosen = settings.version === undefined ? rollbackImages(state, repos) : { version: settings.version, targets: imagesOfVersion(state, repos, settings.version, environment.name) };
       reporter.info(`Rolling back ${names.join(', ')} to ${chosen.version}: ${chosen.targets.map((t) => t.pinned).join(', ')}`);

@@ -2,6 +2,8 @@ import { describeError, StackDeployError } from '../errors';
 import { build } from './build-command';
 import { check } from './check';
 import { deploy } from './deploy';
+import { execInService } from './exec-in-service';
+import { logs } from './logs';
 import { plan } from './plan';
 import { rollback } from './rollback';
 import { status } from './status';
@@ -34,6 +36,10 @@ export async function runCommand(context: RunContext): Promise<RunResult> {
         return await unlock(context);
       case 'plan':
         return await plan(context);
+      case 'logs':
+        return await logs(context);
+      case 'exec':
+        return await execInService(context);
       default: {
         const unknown: never = settings.command;
         throw new StackDeployError(`the command "${String(unknown)}" is not a command`);

@@ -1,6 +1,22 @@
 /** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
-export const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock'] as const;
-export type CommandName = (typeof COMMANDS)[number];
+export const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock', 'logs'] as const;
+/** Commands of the command line only: they attach a terminal, or write files in the checkout. */
+export const CLI_ONLY_COMMANDS = ['exec'] as const;
+export type CommandName = (typeof COMMANDS)[number] | (typeof CLI_ONLY_COMMANDS)[number];
+
+/** `logs`: how much to print. */
+export interface LogsSettings {
+  /** Keep printing new lines until interrupted (command line only). */
+  readonly follow: boolean;
+  /** Only lines since this duration (`10m`) or time; otherwise the last lines of each service. */
+  readonly since?: string;
+}
+
+/** `exec`: the service and the command to run in its running container. */
+export interface ExecSettings {
+  readonly service: string;
+  readonly argv: readonly string[];
+}
 
 export interface RegistryCredentials {
   readonly username: string;
@@ -38,6 +54,8 @@ export interface RunSettings {
   readonly buildCache: boolean;
   /** Build images before deploying; false deploys images already in the registry (promotion). */
   readonly build: boolean;
+  readonly logs?: LogsSettings;
+  readonly exec?: ExecSettings;
 }
 
 /** `a, b`, one per line, or a JSON array (another step's `services` output) → ['a', 'b']. */

@@ -1,5 +1,6 @@
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
 import { hostPaths } from '../deploy/plan';
+import { composeProject } from '../manifest';
 import { connectToEnvironment } from './connect';
 import type { RunContext } from './context';
 import { resolveEnvironment } from './environment';
@@ -26,7 +27,7 @@ export async function status(context: RunContext): Promise<RunResult> {
   );
   let output: string;
   try {
-    output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }).state, manifest.name, repos), { step: 'status' })).stdout;
+    output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }).state, composeProject(manifest, environment.name), repos), { step: 'status' })).stdout;
   } finally {
     await executor.close();
   }

@@ -48,3 +48,12 @@ function environmentOf(manifest: Manifest, environment: string): ManifestEnviron
 export function environmentServices(manifest: Manifest, environment: string): string[] {
   return [...(environmentOf(manifest, environment).services ?? Object.keys(manifest.services))];
 }
+
+/**
+ * The Compose project name of a stack on an environment's hosts. Every command that names the
+ * project (deploy, status, logs, exec) asks here.
+ */
+export function composeProject(manifest: Manifest, environmentName: string): string {
+  environmentOf(manifest, environmentName);
+  return manifest.name;
+}

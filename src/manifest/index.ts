@@ -1,4 +1,4 @@
-export { defaultImage, DEFAULT_REGISTRY_HOST, environmentServices, releaseTagPattern } from './accessors';
+export { composeProject, defaultImage, DEFAULT_REGISTRY_HOST, environmentServices, releaseTagPattern } from './accessors';
 export { parseDuration } from './duration';
 export { formatIssue } from './issues';
 export type { ManifestIssue } from './issues';

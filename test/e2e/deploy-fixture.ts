@@ -16,7 +16,7 @@ export class DeployFixture {
   readonly port = 20_000 + Math.floor(Math.random() * 20_000);
   readonly hostPath: string;
 
-  constructor(readonly lab: Lab, options: { healthTimeout?: string; workerHealth?: string } = {}) {
+  constructor(readonly lab: Lab, options: { healthTimeout?: string; workerHealth?: string; webLogsRequests?: boolean } = {}) {
     this.hostPath = `${lab.deployHome}/${this.name}`;
     mkdirSync(join(this.dir, 'services/web'), { recursive: true });
     mkdirSync(join(this.dir, 'services/worker'), { recursive: true });
@@ -31,7 +31,7 @@ export class DeployFixture {
     image: ${repo}/web
     network_mode: host
     init: true
-    command: ["httpd", "-f", "-p", "127.0.0.1:${this.port}", "-h", "/www"]
+    command: ["httpd", "-f",${options.webLogsRequests === true ? ' "-v",' : ''} "-p", "127.0.0.1:${this.port}", "-h", "/www"]
   worker:
     image: ${repo}/worker
     network_mode: host

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StackDeployError } from '../../../src/errors';
-import { defaultImage, environmentServices, type Manifest, parseManifest, releaseTagPattern } from '../../../src/manifest';
+import { composeProject, defaultImage, environmentServices, type Manifest, parseManifest, releaseTagPattern } from '../../../src/manifest';
 
 function manifest(registry: string): Manifest {
   const text = [
@@ -67,5 +67,15 @@ describe('environmentServices', () => {
     expect(() => environmentServices(manifest(''), 'prod')).toThrow(
       expect.objectContaining({ message: 'stack.yml has no environment "prod"', context: { hint: 'stack.yml defines: production, staging' } }),
     );
+  });
+});
+
+describe('composeProject', () => {
+  it('names the stack\'s Compose project on an environment', () => {
+    expect(composeProject(manifest(''), 'production')).toBe('shop');
+  });
+
+  it('throws for an unknown environment', () => {
+    expect(() => composeProject(manifest(''), 'prod')).toThrow('stack.yml has no environment "prod"');
   });
 });
