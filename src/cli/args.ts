@@ -26,6 +26,8 @@ export interface CliOptions {
   readonly since?: string;
   /** exec: the service, and the command after `--`. */
   readonly exec?: { readonly service: string; readonly argv: readonly string[] };
+  /** init: the compose file to read and the environment's connection. */
+  readonly init?: { readonly composeFile: string; readonly host?: string; readonly user?: string; readonly path?: string; readonly force: boolean };
 }
 
 const OPTIONS = {
@@ -42,6 +44,11 @@ const OPTIONS = {
   'no-build': { type: 'boolean' },
   follow: { type: 'boolean' },
   since: { type: 'string' },
+  compose: { type: 'string', short: 'c' },
+  host: { type: 'string' },
+  user: { type: 'string' },
+  path: { type: 'string' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   'tool-version': { type: 'boolean', short: 'V' },
 } as const;
@@ -52,6 +59,13 @@ const EXTRA_COMMANDS = ['schema', 'help'] as const;
 function splitAtDoubleDash(argv: readonly string[]): { head: string[]; rest?: string[] } {
   const at = argv.indexOf('--');
   return at < 0 ? { head: [...argv] } : { head: argv.slice(0, at), rest: argv.slice(at + 1) };
+}
+
+function initRequest(values: { compose?: string; host?: string; user?: string; path?: string; force?: boolean }): CliOptions['init'] {
+  if (values.compose === undefined) {
+    throw new StackDeployError('init needs the compose file to read', { hint: 'run: stack-deploy init -c compose.yml [--host HOST --user USER --path PATH]' });
+  }
+  return { composeFile: values.compose, host: values.host, user: values.user, path: values.path, force: values.force === true };
 }
 
 function execRequest(words: readonly string[], rest: readonly string[] | undefined): CliOptions['exec'] {
@@ -111,5 +125,6 @@ export function parseCli(argv: readonly string[]): CliOptions {
     follow: values.follow === true,
     since: values.since,
     exec: first === 'exec' && !help ? execRequest(rest, afterDoubleDash) : undefined,
+    init: first === 'init' && !help ? initRequest(values) : undefined,
   };
 }

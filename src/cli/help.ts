@@ -11,6 +11,9 @@ const COMMON = `Settings:
       --no-build           deploy/plan: use the images of --version already in the registry
       --follow             logs: keep printing new lines until interrupted
       --since DUR|TIME     logs: the lines since 10m, 2h or 2024-05-01T10:00:00 (not only the last 100)
+  -c, --compose FILE       init: the compose file to read
+      --host, --user, --path  init: the environment's SSH host, user and directory on the host
+      --force              init: replace an existing stack.yml
       --json               print the result as JSON on stdout
   -h, --help               this help
   -V, --tool-version       print stack-deploy's own version`;
@@ -28,6 +31,7 @@ Commands:
   unlock     free a deploy lock left by a run that died
   logs       print (or --follow) the Compose logs of an environment's services
   exec       run a command in a service's running container, with this terminal attached
+  init       write a stack.yml for an existing compose file
   schema     print the JSON Schema of stack.yml
   help       this text
 
@@ -77,6 +81,15 @@ Shows what a deploy would do: per service the running digest and the one that wo
 which services restart, image sizes, and the backups, migrations, smoke checks and hooks that
 would run. Builds locally without pushing (or reads the registry with --no-build); changes
 nothing on the host.
+`,
+  init: `Usage: stack-deploy init -c COMPOSE_FILE [-f stack.yml] [-e ENVIRONMENT] [--host HOST --user USER --path PATH] [--force]
+
+Reads your compose file and writes stack.yml: services with "build:" (or an untagged image with a
+Dockerfile in services/NAME/) become services stack-deploy builds and health-gates; services on a
+tagged image are left to Compose (listed only when they have a healthcheck). Health checks come
+from compose healthchecks, else from the first published port. One environment (default
+"production") from the flags. Never replaces an existing file without --force. Then prints the
+secrets to create and how to check the host key's fingerprint.
 `,
   logs: `Usage: stack-deploy logs -e ENVIRONMENT [SERVICE...] [--follow] [--since DUR|TIME]
 

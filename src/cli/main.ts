@@ -95,6 +95,7 @@ async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, local: 
       build: options.build,
       logs: { follow: options.follow, since: options.since },
       exec: options.exec,
+      init: options.init,
     },
   };
 }

@@ -3,6 +3,7 @@ import { build } from './build-command';
 import { check } from './check';
 import { deploy } from './deploy';
 import { execInService } from './exec-in-service';
+import { init } from './init';
 import { logs } from './logs';
 import { plan } from './plan';
 import { rollback } from './rollback';
@@ -40,6 +41,8 @@ export async function runCommand(context: RunContext): Promise<RunResult> {
         return await logs(context);
       case 'exec':
         return await execInService(context);
+      case 'init':
+        return await init(context);
       default: {
         const unknown: never = settings.command;
         throw new StackDeployError(`the command "${String(unknown)}" is not a command`);

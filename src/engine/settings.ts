@@ -1,7 +1,7 @@
 /** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
 export const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock', 'logs'] as const;
 /** Commands of the command line only: they attach a terminal, or write files in the checkout. */
-export const CLI_ONLY_COMMANDS = ['exec'] as const;
+export const CLI_ONLY_COMMANDS = ['exec', 'init'] as const;
 export type CommandName = (typeof COMMANDS)[number] | (typeof CLI_ONLY_COMMANDS)[number];
 
 /** `logs`: how much to print. */
@@ -10,6 +10,16 @@ export interface LogsSettings {
   readonly follow: boolean;
   /** Only lines since this duration (`10m`) or time; otherwise the last lines of each service. */
   readonly since?: string;
+}
+
+/** `init`: the compose file to read, and the one environment to write. */
+export interface InitSettings {
+  readonly composeFile: string;
+  readonly host?: string;
+  readonly user?: string;
+  readonly path?: string;
+  /** Replace an existing manifest file. */
+  readonly force: boolean;
 }
 
 /** `exec`: the service and the command to run in its running container. */
@@ -56,6 +66,7 @@ export interface RunSettings {
   readonly build: boolean;
   readonly logs?: LogsSettings;
   readonly exec?: ExecSettings;
+  readonly init?: InitSettings;
 }
 
 /** `a, b`, one per line, or a JSON array (another step's `services` output) → ['a', 'b']. */

@@ -21,6 +21,11 @@ describe('parseCli', () => {
     [['exec', 'web', '-e', 'lab', '--', 'ls', '-la', '--', '-e'], { environment: 'lab', exec: { service: 'web', argv: ['ls', '-la', '--', '-e'] } }],
     [['exec', '-e', 'lab', 'web', 'sh'], { exec: { service: 'web', argv: ['sh'] } }],
     [['exec', '--help'], { command: 'exec', help: true, exec: undefined }],
+    [['init', '-c', 'compose.yml'], { command: 'init', manifest: 'stack.yml', init: { composeFile: 'compose.yml', force: false } }],
+    [
+      ['init', '--compose', 'deploy/compose.yml', '-f', 'stack.yml', '-e', 'staging', '--host', 'h.example.com', '--user', 'app', '--path', '/srv/app', '--force'],
+      { environment: 'staging', init: { composeFile: 'deploy/compose.yml', host: 'h.example.com', user: 'app', path: '/srv/app', force: true } },
+    ],
   ])('%j', (argv, expected) => {
     expect(parseCli(argv)).toMatchObject(expected);
   });
@@ -33,6 +38,7 @@ describe('parseCli', () => {
     [['status', '--', 'x'], 'unexpected argument "x"'],
     [['logs', 'api', '--', 'x'], 'unexpected argument "x"'],
     [['exec', '-e', 'lab'], 'exec needs a service and a command'],
+    [['init'], 'init needs the compose file to read'],
     [['exec', '-e', 'lab', 'web'], 'exec needs a command to run in "web"'],
     [['exec', '-e', 'lab', 'web', '--'], 'exec needs a command to run in "web"'],
     [['exec', '-e', 'lab', 'web', 'sh', '--', 'ls'], 'unexpected argument "sh" before "--"'],
