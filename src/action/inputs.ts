@@ -93,6 +93,7 @@ export function readInputs(getInput: InputReader, github: GithubContext): Action
       lockTimeoutMs,
       buildCache: parseBoolean('build-cache', getInput('build-cache'), true),
       build: parseBoolean('build', getInput('build'), true),
+      audit: parseBoolean('audit', getInput('audit'), false),
       logs: { follow: false },
     },
   };

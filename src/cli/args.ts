@@ -22,6 +22,8 @@ export interface CliOptions {
   readonly serviceArgs: readonly string[];
   /** logs: keep printing new lines. */
   readonly follow: boolean;
+  /** check: run the production audit too. */
+  readonly audit: boolean;
   /** logs: only lines since this duration or time. */
   readonly since?: string;
   /** exec: the service, and the command after `--`. */
@@ -49,6 +51,7 @@ const OPTIONS = {
   user: { type: 'string' },
   path: { type: 'string' },
   force: { type: 'boolean' },
+  audit: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   'tool-version': { type: 'boolean', short: 'V' },
 } as const;
@@ -123,6 +126,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     showToolVersion: values['tool-version'] === true,
     serviceArgs: first === 'logs' ? rest : [],
     follow: values.follow === true,
+    audit: values.audit === true,
     since: values.since,
     exec: first === 'exec' && !help ? execRequest(rest, afterDoubleDash) : undefined,
     init: first === 'init' && !help ? initRequest(values) : undefined,

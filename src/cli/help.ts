@@ -14,6 +14,7 @@ const COMMON = `Settings:
   -c, --compose FILE       init: the compose file to read
       --host, --user, --path  init: the environment's SSH host, user and directory on the host
       --force              init: replace an existing stack.yml
+      --audit              check: run the production audit too (exit 1 on high findings)
       --json               print the result as JSON on stdout
   -h, --help               this help
   -V, --tool-version       print stack-deploy's own version`;
@@ -46,10 +47,15 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
 Checks stack.yml against the schema and prints every problem as FILE:LINE:COL KEY: MESSAGE.
 Exits 0 with one summary line when the manifest is valid, 1 otherwise.
 `,
-  check: `Usage: stack-deploy check -e ENVIRONMENT [-i KEY] [--known-hosts FILE]
+  check: `Usage: stack-deploy check -e ENVIRONMENT [-i KEY] [--known-hosts FILE] [--audit]
 
 Connects to the environment's host over SSH (the host key must be pinned in known_hosts),
 and reports the Docker engine and Compose found there. Changes nothing.
+With --audit, also the production audit: secrets written in the compose files, database or
+queue ports published on all interfaces, privileged containers, mounted Docker sockets,
+images left to Compose without a tag or on :latest, a root deploy user, the env file's mode
+and owner, sshd password logins. Each finding has a severity, where it is and the fix; any
+high finding exits 1.
 `,
   build: `Usage: stack-deploy build [--ref REF] [--services LIST] [--version VERSION]
 

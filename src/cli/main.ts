@@ -93,6 +93,7 @@ async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, local: 
       lockTimeoutMs,
       buildCache: false,
       build: options.build,
+      audit: options.audit,
       logs: { follow: options.follow, since: options.since },
       exec: options.exec,
       init: options.init,

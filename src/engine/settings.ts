@@ -64,6 +64,8 @@ export interface RunSettings {
   readonly buildCache: boolean;
   /** Build images before deploying; false deploys images already in the registry (promotion). */
   readonly build: boolean;
+  /** check: run the production audit too. */
+  readonly audit?: boolean;
   readonly logs?: LogsSettings;
   readonly exec?: ExecSettings;
   readonly init?: InitSettings;

@@ -31,6 +31,7 @@ describe('readInputs', () => {
       lockTimeoutMs: 600_000,
       buildCache: true,
       build: true,
+      audit: false,
       logs: { follow: false },
     });
     expect(secrets).toEqual([]);
