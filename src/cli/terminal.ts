@@ -8,6 +8,13 @@ export function processTerminal(env: NodeJS.ProcessEnv): Terminal {
     stdin,
     tty,
     write: (chunk, stream) => (stream === 'stdout' ? stdout : stderr).write(chunk),
+    onResize: (listener) => {
+      const resized = () => listener({ rows: stdout.rows, cols: stdout.columns });
+      stdout.on('resize', resized);
+      return () => {
+        stdout.off('resize', resized);
+      };
+    },
     raw: () => {
       if (!stdin.isTTY) return () => undefined;
       const was = stdin.isRaw;

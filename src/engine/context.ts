@@ -50,6 +50,8 @@ export interface Terminal {
   write(chunk: Buffer, stream: 'stdout' | 'stderr'): void;
   /** Puts a TTY into raw mode (keys go to the remote side as typed); returns how to undo it. */
   raw(): () => void;
+  /** Calls `listener` when the TTY changes size; returns how to stop. */
+  onResize(listener: (size: { readonly rows: number; readonly cols: number }) => void): () => void;
 }
 
 /** What every command runs with. Built by the action or the CLI, never global. */

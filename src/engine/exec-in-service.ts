@@ -25,7 +25,7 @@ export async function execInService(context: RunContext): Promise<RunResult> {
     const cmd = composeExec({ ...project, service: request.service, argv: request.argv, tty: terminal.tty !== undefined });
     const restore = terminal.tty === undefined ? () => undefined : terminal.raw();
     try {
-      exitCode = await executor.attach(cmd, { stdin: terminal.stdin, write: (chunk, stream) => terminal.write(chunk, stream), pty: terminal.tty }, { cwd });
+      exitCode = await executor.attach(cmd, { stdin: terminal.stdin, write: (chunk, stream) => terminal.write(chunk, stream), pty: terminal.tty, onResize: (listener) => terminal.onResize(listener) }, { cwd });
     } finally {
       restore();
     }

@@ -48,6 +48,8 @@ export interface AttachedIo {
   readonly write: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
   /** Ask the host for a pseudo-terminal of this size: the caller's standard input is a TTY. */
   readonly pty?: { readonly rows: number; readonly cols: number; readonly term: string };
+  /** With a pty: calls `listener` when the caller's terminal changes size; returns how to stop. */
+  readonly onResize?: (listener: (size: { readonly rows: number; readonly cols: number }) => void) => () => void;
 }
 
 /** An executor that can also attach a terminal to a command (SSH). */

@@ -194,7 +194,9 @@ export class SshExecutor implements AttachingExecutor {
         const stdin = io.stdin;
         if (stdin === undefined) channel.end();
         else stdin.pipe(channel);
+        const stopResizing = io.pty === undefined ? undefined : io.onResize?.(({ rows, cols }) => channel.setWindow(rows, cols, 0, 0));
         channel.on('close', () => {
+          stopResizing?.();
           if (stdin !== undefined) {
             stdin.unpipe(channel);
             stdin.pause();
