@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Lab, readLab } from '../lab/lab';
@@ -61,6 +61,38 @@ describe('logs', () => {
     const future = cli(['logs', '-e', 'lab', 'web', '--since', '2999-01-01T00:00:00Z']);
     expect(future.exitCode, future.stderr).toBe(0);
     expect(future.stdout).not.toContain('response:200');
+  });
+
+  test('--follow prints new lines as they come, until stopped', async () => {
+    const child = spawn(process.execPath, [CLI_ENTRY, 'logs', '-i', lab.ssh.identityFile, '--known-hosts', lab.ssh.knownHostsFile, '-e', 'lab', 'web', '--follow'], {
+      cwd: stack.dir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    const seen = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`"${text}" did not appear within 30 s; got: ${stdout}`)), 30_000);
+        const check = () => {
+          if (!stdout.includes(text)) return;
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          resolve();
+        };
+        child.stdout.on('data', check);
+        check();
+      });
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await seen('response:200'); // the last lines came: the follow has started
+      expect(stdout).not.toContain('response:404');
+      await fetch(`http://127.0.0.1:${stack.port}/not-there`, { signal: AbortSignal.timeout(3_000) });
+      await seen('response:404');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).not.toBe(0);
   });
 
   test('an unknown service fails with Compose\'s message', () => {
