@@ -34539,6 +34539,58 @@ function command_command(argv, stdin) {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = require("node:child_process");
+;// CONCATENATED MODULE: ./src/exec/child-env.ts
+/**
+ * The environment a local child process (docker, git) gets: an allow-list of this process's
+ * variables. The runner passes every action input as `INPUT_*` (the SSH key and registry
+ * password among them) and a workflow may export more secrets; none of that reaches docker,
+ * its plugins or the build.
+ */
+const ALLOWED_NAMES = new Set([
+    'PATH',
+    'HOME',
+    'USER',
+    'LOGNAME',
+    'SHELL',
+    'TERM',
+    'LANG',
+    'LANGUAGE',
+    'TZ',
+    'TMPDIR',
+    'TMP',
+    'TEMP',
+    'RUNNER_TEMP',
+    'XDG_RUNTIME_DIR',
+    'XDG_CONFIG_HOME',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'http_proxy',
+    'https_proxy',
+    'no_proxy',
+    'all_proxy',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'ALL_PROXY',
+    // The GitHub Actions cache service, which buildx's type=gha cache reads from the environment.
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_RESULTS_URL',
+    'ACTIONS_CACHE_SERVICE_V2',
+]);
+/** Prefixes of the Docker client's, buildx's and Git's own settings, and the locale's. */
+const ALLOWED_PREFIXES = ['LC_', 'DOCKER_', 'BUILDX_', 'BUILDKIT_', 'GIT_'];
+function childEnvironment(env) {
+    const allowed = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        if (ALLOWED_NAMES.has(name) || ALLOWED_PREFIXES.some((prefix) => name.startsWith(prefix)))
+            allowed[name] = value;
+    }
+    return allowed;
+}
+
 ;// CONCATENATED MODULE: ./src/exec/quote.ts
 
 /**
@@ -34633,14 +34685,18 @@ class Redactor {
 
 
 
-/** Runs commands as child processes of this one, without a shell. */
+
+/**
+ * Runs commands as child processes of this one, without a shell. Children get only the
+ * allow-listed part of `env` (see childEnvironment), never the runner's `INPUT_*` values.
+ */
 class LocalExecutor {
     host = 'local';
     #redactor;
     #baseEnv;
-    constructor(redactor = new Redactor(), baseEnv = process.env) {
+    constructor(redactor = new Redactor(), env = process.env) {
         this.#redactor = redactor;
-        this.#baseEnv = baseEnv;
+        this.#baseEnv = childEnvironment(env);
     }
     run(cmd, options = {}) {
         const [program, ...args] = cmd.argv;
@@ -34717,28 +34773,93 @@ const systemClock = {
 };
 const noCleanupRecorder = { registryLogin: () => undefined, lockTaken: () => undefined, lockSettled: () => undefined };
 
-;// CONCATENATED MODULE: ./src/engine/dotenv.ts
+;// CONCATENATED MODULE: ./src/compose/dotenv.ts
 /**
- * The values of dotenv text (`KEY=value` lines, `#` comments, optional `export ` and quotes),
- * so each can be registered as a secret before anything is logged.
+ * dotenv text read the way Docker Compose reads an env file (`--env-file`):
+ * - `#` lines are comments; `export ` before a name is allowed; `NAME: value` works like `=`;
+ * - unquoted: the rest of the line, cut at the first ` #` (an inline comment), trimmed;
+ * - single quotes: literal, may span lines (`\'` is a quote);
+ * - double quotes: may span lines; `\n` and `\r` are line breaks, `\X` is X.
+ * `${VAR}` references are not expanded.
+ */
+function dotenvEntries(text) {
+    const entries = [];
+    const source = text.replace(/\r\n/gu, '\n');
+    let at = 0;
+    while (at < source.length) {
+        const lineEnd = endOfLine(source, at);
+        const statement = /^[ \t\f\v]*(?:export[ \t]+)?([A-Za-z0-9_.[\]-]+)[ \t]*[=:][ \t\f\v]*/u.exec(source.slice(at, lineEnd));
+        if (statement === null) {
+            // Blank, comment, a name without a value (taken from the environment), or not dotenv.
+            at = lineEnd + 1;
+            continue;
+        }
+        const valueStart = at + statement[0].length;
+        const quote = source[valueStart];
+        if (quote === '"' || quote === "'") {
+            const quoted = readQuoted(source, valueStart, quote);
+            if (quoted !== undefined) {
+                entries.push([statement[1] ?? '', quoted.value]);
+                at = endOfLine(source, quoted.end) + 1;
+                continue;
+            }
+        }
+        const value = (source.slice(valueStart, lineEnd).split(' #')[0] ?? '').trimEnd();
+        entries.push([statement[1] ?? '', value]);
+        at = lineEnd + 1;
+    }
+    return entries;
+}
+function endOfLine(source, from) {
+    const newline = source.indexOf('\n', from);
+    return newline === -1 ? source.length : newline;
+}
+/** The value of the quoted string opening at `start`, and where its closing quote is; undefined when it never closes. */
+function readQuoted(source, start, quote) {
+    let raw = '';
+    let escaped = false;
+    for (let i = start + 1; i < source.length; i += 1) {
+        const char = source[i] ?? '';
+        if (escaped) {
+            escaped = false;
+            raw += char === quote ? char : `\\${char}`;
+            continue;
+        }
+        if (char === '\\') {
+            escaped = true;
+            continue;
+        }
+        if (char === quote)
+            return { value: quote === '"' ? expandEscapes(raw) : raw, end: i };
+        raw += char;
+    }
+    return undefined;
+}
+function expandEscapes(raw) {
+    return raw.replace(/\\(.)/gsu, (_match, char) => {
+        if (char === 'n')
+            return '\n';
+        if (char === 'r')
+            return '\r';
+        return char;
+    });
+}
+/** The variables of dotenv text; a later line wins. */
+function parseDotenv(text) {
+    return new Map(dotenvEntries(text));
+}
+
+;// CONCATENATED MODULE: ./src/engine/dotenv.ts
+
+/**
+ * The values of dotenv text as Compose reads them (see dotenvEntries), so that the value each
+ * variable really gets can be registered as a secret before anything is logged. `${VAR}`
+ * references are not expanded: the referenced variable is registered on its own.
  */
 function dotenvValues(text) {
-    const values = [];
-    for (const rawLine of text.split(/\r?\n/u)) {
-        const line = rawLine.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const equals = line.indexOf('=');
-        if (equals <= 0)
-            continue;
-        let value = line.slice(equals + 1).trim();
-        const quote = value[0];
-        if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2)
-            value = value.slice(1, -1);
-        if (value !== '')
-            values.push(value);
-    }
-    return values;
+    return dotenvEntries(text)
+        .map(([, value]) => value)
+        .filter((value) => value !== '');
 }
 
 ;// CONCATENATED MODULE: ./src/engine/result.ts
@@ -34959,7 +35080,7 @@ function selectError(message, context) {
 
 
 /** Refuses a value that would be empty or read as an option; returns it unchanged otherwise. */
-function docker_requireArgument(value, what) {
+function requireArgument(value, what) {
     if (value.trim() === '') {
         throw new errors_StackDeployError(`${what} is empty`, { hint: `set a non-empty ${what}` });
     }
@@ -34972,7 +35093,7 @@ function docker_requireArgument(value, what) {
 }
 /** An image reference (`ghcr.io/acme/api:1.2.3`, an image ID): not empty, no leading "-", no white space. */
 function requireImageRef(ref, what = 'image reference') {
-    docker_requireArgument(ref, what);
+    requireArgument(ref, what);
     if (/\s/u.test(ref)) {
         throw new errors_StackDeployError(`${what} "${ref}" contains white space`, {
             hint: 'an image reference looks like registry/owner/name:tag and has no spaces',
@@ -34992,7 +35113,7 @@ function buildxVersion() {
  * `--cache-to`…, then the context last.
  */
 function buildImage(opts) {
-    const context = docker_requireArgument(opts.context, 'build context');
+    const context = requireArgument(opts.context, 'build context');
     const platforms = opts.platforms ?? [];
     const cacheTo = opts.cacheTo ?? [];
     if (opts.builder === 'classic') {
@@ -35011,7 +35132,7 @@ function buildImage(opts) {
     if (opts.dockerfile !== undefined)
         argv.push('--file', dockerfilePath(context, opts.dockerfile));
     if (opts.target !== undefined)
-        argv.push('--target', docker_requireArgument(opts.target, 'build target'));
+        argv.push('--target', requireArgument(opts.target, 'build target'));
     for (const pair of sortedPairs(opts.buildArgs ?? {}, 'build argument'))
         argv.push('--build-arg', pair);
     for (const pair of sortedPairs(opts.labels ?? {}, 'label'))
@@ -35019,18 +35140,18 @@ function buildImage(opts) {
     for (const tag of opts.tags)
         argv.push('--tag', requireImageRef(tag, 'image tag'));
     if (platforms.length > 0) {
-        argv.push('--platform', platforms.map((platform) => docker_requireArgument(platform, 'platform')).join(','));
+        argv.push('--platform', platforms.map((platform) => requireArgument(platform, 'platform')).join(','));
     }
     if (opts.network !== undefined)
-        argv.push('--network', docker_requireArgument(opts.network, 'build network'));
+        argv.push('--network', requireArgument(opts.network, 'build network'));
     if (opts.builder === 'buildx' && opts.load !== false)
         argv.push('--load');
     if (opts.iidFile !== undefined)
-        argv.push('--iidfile', docker_requireArgument(opts.iidFile, 'image ID file'));
+        argv.push('--iidfile', requireArgument(opts.iidFile, 'image ID file'));
     for (const source of opts.cacheFrom ?? [])
-        argv.push('--cache-from', docker_requireArgument(source, 'cache source'));
+        argv.push('--cache-from', requireArgument(source, 'cache source'));
     for (const destination of cacheTo)
-        argv.push('--cache-to', docker_requireArgument(destination, 'cache destination'));
+        argv.push('--cache-to', requireArgument(destination, 'cache destination'));
     argv.push(context);
     return command_command(argv);
 }
@@ -35040,9 +35161,9 @@ function buildImage(opts) {
  * an absolute POSIX or Windows path is kept as given.
  */
 function dockerfilePath(context, dockerfile) {
-    docker_requireArgument(dockerfile, 'Dockerfile path');
+    requireArgument(dockerfile, 'Dockerfile path');
     const path = external_node_path_namespaceObject.posix.isAbsolute(dockerfile) || external_node_path_namespaceObject.win32.isAbsolute(dockerfile) ? dockerfile : external_node_path_namespaceObject.posix.join(context, dockerfile);
-    return docker_requireArgument(path, 'Dockerfile path');
+    return requireArgument(path, 'Dockerfile path');
 }
 /** `K=V` pairs sorted by key (code-unit order, the same on every machine). */
 function sortedPairs(record, what) {
@@ -35090,7 +35211,7 @@ function requireFormat(format) {
 /** `docker login` with the password on standard input (marked secret), never in argv. */
 function loginRegistry(opts) {
     const registry = requireImageRef(opts.registry, 'registry');
-    const username = docker_requireArgument(opts.username, 'registry username');
+    const username = requireArgument(opts.username, 'registry username');
     if (opts.password === '') {
         throw new errors_StackDeployError(`the password for registry ${registry} is empty`, {
             hint: 'pass a registry token (for GHCR, the GITHUB_TOKEN with packages: write)',
@@ -36152,6 +36273,7 @@ const external_node_fs_namespaceObject = require("node:fs");
 
 
 
+
 /**
  * The credentials `docker login` stored for a registry in the runner's Docker config
  * (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`), when stored inline (`auths`).
@@ -36175,10 +36297,126 @@ function dockerConfigCredentials(registry, env) {
         return undefined;
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
+function userDockerConfigDir(env) {
+    return env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)(env.HOME ?? (0,external_node_os_namespaceObject.homedir)(), '.docker');
+}
+/**
+ * A Docker client config directory private to one run (mode 0700 under `parent`), so that the
+ * run's `docker login` and `docker logout` never touch the runner's own config: a login made
+ * by an earlier step stays, and this run's logins go when the directory is removed. It starts
+ * as a copy of the runner's config.json without `credsStore` (logins made here stay in this
+ * file), and links the runner's CLI plugins, buildx builders and contexts.
+ */
+async function createRunDockerConfig(parent, env) {
+    const userDir = userDockerConfigDir(env);
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(parent, 'stack-deploy-docker-'));
+    let config = {};
+    try {
+        const parsed = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(userDir, 'config.json'), 'utf8'));
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+            config = parsed;
+    }
+    catch {
+        // No config yet, or one docker cannot read either: start empty.
+    }
+    delete config.credsStore;
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    for (const shared of ['cli-plugins', 'buildx', 'contexts']) {
+        if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(userDir, shared)))
+            await (0,promises_namespaceObject.symlink)((0,external_node_path_namespaceObject.join)(userDir, shared), (0,external_node_path_namespaceObject.join)(dir, shared));
+    }
+    return dir;
+}
+/** Removes a run's private Docker config, and with it every login the run made. */
+async function removeRunDockerConfig(dir) {
+    await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+}
+
+;// CONCATENATED MODULE: ./src/manifest/duration.ts
+/** Durations in stack.yml: `500ms`, `60s`, `2m`, `1h`, or combined like `1m30s`. */
+const DURATION_PATTERN = /^(?:\d+(?:ms|s|m|h))+$/u;
+const PART = /(\d+)(ms|s|m|h)/gu;
+const MILLISECONDS_PER_UNIT = {
+    ms: 1,
+    s: 1_000,
+    m: 60_000,
+    h: 3_600_000,
+};
+/** Milliseconds, or undefined when the text is not a duration. */
+function parseDuration(text) {
+    if (!DURATION_PATTERN.test(text))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of text.matchAll(PART)) {
+        total += Number(amount) * (MILLISECONDS_PER_UNIT[unit ?? ''] ?? Number.NaN);
+    }
+    return Number.isSafeInteger(total) ? total : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/engine/settings.ts
+
+
 /** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
-const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock'];
+const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock', 'logs'];
+/** Commands of the command line only: they attach a terminal, or write files in the checkout. */
+const CLI_ONLY_COMMANDS = ['exec', 'init'];
+/** The default of every setting that has one, for the action and the CLI alike. */
+const SETTING_DEFAULTS = {
+    manifest: 'stack.yml',
+    lockTimeout: '10m',
+    buildCache: true,
+    build: true,
+    audit: false,
+};
+function isSet(value) {
+    return value !== undefined && value.trim() !== '';
+}
+/**
+ * An SSH private key as ssh2 reads it: Windows line ends made Unix, trailing blank lines and
+ * spaces dropped, and one final newline (keys pasted into secrets often lose theirs).
+ */
+function normalizePrivateKey(key) {
+    return `${key.replace(/\r\n/gu, '\n').trim()}\n`;
+}
+/**
+ * Applies the defaults: the one place that decides what an unset input means. Throws
+ * StackDeployError naming the input for a value that cannot be read.
+ */
+function resolveSettings(input, names) {
+    const lockTimeoutText = isSet(input.lockTimeout) ? input.lockTimeout.trim() : SETTING_DEFAULTS.lockTimeout;
+    const lockTimeoutMs = parseDuration(lockTimeoutText);
+    if (lockTimeoutMs === undefined) {
+        throw new errors_StackDeployError(`${names.lockTimeout} is "${lockTimeoutText}", which is not a duration`, {
+            hint: 'write it like "90s", "10m" or "1h"',
+        });
+    }
+    const optional = (value) => (isSet(value) ? value.trim() : undefined);
+    return {
+        command: input.command,
+        manifest: optional(input.manifest) ?? SETTING_DEFAULTS.manifest,
+        environment: optional(input.environment),
+        services: splitList(input.services ?? ''),
+        version: optional(input.version),
+        ref: optional(input.ref),
+        sha: optional(input.sha),
+        repositoryOwner: optional(input.repositoryOwner),
+        repositoryUrl: optional(input.repositoryUrl),
+        runUrl: optional(input.runUrl),
+        actor: optional(input.actor),
+        registryCredentials: input.registryCredentials,
+        githubToken: optional(input.githubToken),
+        sshPrivateKey: isSet(input.sshPrivateKey) ? normalizePrivateKey(input.sshPrivateKey) : undefined,
+        sshKnownHosts: optional(input.sshKnownHosts),
+        envFile: isSet(input.envFile) ? input.envFile : undefined,
+        lockTimeoutMs,
+        buildCache: input.buildCache ?? SETTING_DEFAULTS.buildCache,
+        build: input.build ?? SETTING_DEFAULTS.build,
+        audit: input.audit ?? SETTING_DEFAULTS.audit,
+        logs: input.logs,
+        exec: input.exec,
+        init: input.init,
+    };
+}
 /** `a, b`, one per line, or a JSON array (another step's `services` output) → ['a', 'b']. */
 function splitList(value) {
     const trimmed = value.trim();
@@ -45889,27 +46127,6 @@ function describeValue(value) {
     return typeof value;
 }
 
-;// CONCATENATED MODULE: ./src/manifest/duration.ts
-/** Durations in stack.yml: `500ms`, `60s`, `2m`, `1h`, or combined like `1m30s`. */
-const DURATION_PATTERN = /^(?:\d+(?:ms|s|m|h))+$/u;
-const PART = /(\d+)(ms|s|m|h)/gu;
-const MILLISECONDS_PER_UNIT = {
-    ms: 1,
-    s: 1_000,
-    m: 60_000,
-    h: 3_600_000,
-};
-/** Milliseconds, or undefined when the text is not a duration. */
-function parseDuration(text) {
-    if (!DURATION_PATTERN.test(text))
-        return undefined;
-    let total = 0;
-    for (const [, amount, unit] of text.matchAll(PART)) {
-        total += Number(amount) * (MILLISECONDS_PER_UNIT[unit ?? ''] ?? Number.NaN);
-    }
-    return Number.isSafeInteger(total) ? total : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/manifest/size.ts
 /** Sizes in stack.yml: SI units (`kB`/`KB`, `MB`, `GB`, `TB` = 1000^n) and IEC units (`KiB`, `MiB`, `GiB`, `TiB` = 1024^n). */
 const SIZE_PATTERN = /^(\d+)(?:\.(\d+))? ?(B|kB|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/u;
@@ -46518,7 +46735,12 @@ const smokeSchema = strictObject({
     http: fields_httpUrl.optional().describe('URL requested on the host, e.g. `http://127.0.0.1:8080/`. Use either `http` or `run`.'),
     expect: strictObject({
         status: schemas_int().min(100).max(599).default(DEFAULT_EXPECTED_STATUS).describe('Expected HTTP status. Default: 200.'),
-        body_contains: schemas_string().min(1).optional().describe('Text the response body must contain.'),
+        body_contains: schemas_string()
+            .min(1)
+            // The host matches it with grep -F, which reads each line as an alternative: one line only.
+            .refine((text) => !/[\r\n]/u.test(text), { error: 'must be one line: a line break would let any body that contains one of its lines pass' })
+            .optional()
+            .describe('Text the response body must contain (one line).'),
     })
         .optional()
         .describe('What the `http` check expects.'),
@@ -47545,52 +47767,6 @@ function servicesInEnvironment(release, manifest, environment, repositoryOwner) 
     return names;
 }
 
-;// CONCATENATED MODULE: ./src/compose/dotenv.ts
-/**
- * dotenv text as Compose reads an `--env-file`: `NAME=value` lines, `#` comment lines, an
- * optional `export `, values unquoted (a ` #` starts a comment), in single quotes (literal) or in
- * double quotes (`\n`, `\"`, `\\` escapes). Later lines win.
- */
-function parseDotenv(text) {
-    const entries = new Map();
-    for (const rawLine of text.split(/\r?\n/u)) {
-        const line = rawLine.trim().replace(/^export\s+/u, '');
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const equals = line.indexOf('=');
-        if (equals <= 0)
-            continue;
-        const name = line.slice(0, equals).trim();
-        entries.set(name, dotenvValue(line.slice(equals + 1).trim()));
-    }
-    return entries;
-}
-function dotenvValue(raw) {
-    if (raw.startsWith("'")) {
-        const end = raw.indexOf("'", 1);
-        return end < 0 ? raw.slice(1) : raw.slice(1, end);
-    }
-    if (raw.startsWith('"')) {
-        let out = '';
-        for (let i = 1; i < raw.length; i += 1) {
-            const char = raw[i];
-            if (char === '"')
-                return out;
-            if (char === '\\' && i + 1 < raw.length) {
-                const next = raw[i + 1] ?? '';
-                out += next === 'n' ? '\n' : next === 't' ? '\t' : next === 'r' ? '\r' : next;
-                i += 1;
-            }
-            else {
-                out += char;
-            }
-        }
-        return out;
-    }
-    const comment = /\s#/u.exec(raw);
-    return (comment === null ? raw : raw.slice(0, comment.index)).trim();
-}
-
 ;// CONCATENATED MODULE: ./src/engine/validate.ts
 
 
@@ -47698,6 +47874,350 @@ async function build(context) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/audit/compose-findings.ts
+
+/** Images of databases and queues, and their usual ports: never published beyond the host. */
+const DATA_IMAGES = /(^|\/)(postgres|postgis|mysql|mariadb|mongo|redis|valkey|keydb|rabbitmq|memcached|kafka|zookeeper|nats|elasticsearch|opensearch|clickhouse|cassandra|couchdb|influxdb|etcd|minio)(:|@|$)/u;
+const DATA_PORTS = new Set([5432, 3306, 27017, 6379, 5672, 15672, 11211, 9092, 2181, 4222, 9200, 9300, 8123, 9000, 9042, 5984, 8086, 2379]);
+/** Variable names that hold secrets; `*_FILE` names hold a path to one instead. */
+const SECRET_KEY = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL)(?!.*_FILE$)/iu;
+const SECRET_VALUE = [
+    /[a-z][a-z0-9+.-]*:\/\/[^/:@\s]+:[^@\s$]+@/iu, // a URL with a password: postgres://user:pass@db/app
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----/u,
+    /\bAKIA[0-9A-Z]{16}\b/u,
+    /\bgh[pousr]_[A-Za-z0-9]{30,}\b/u,
+    /\bsk_live_[A-Za-z0-9]{16,}\b/u,
+];
+const DOCKER_SOCKETS = new Set(['/var/run/docker.sock', '/run/docker.sock']);
+/** A literal value, as opposed to `${VAR}` interpolation or an empty placeholder. */
+function isLiteral(value) {
+    const trimmed = value.trim();
+    return trimmed !== '' && !/^\$\{[^}]+\}$|^\$[A-Za-z_][A-Za-z0-9_]*$/u.test(trimmed);
+}
+function locator(file, node, lines) {
+    return {
+        where: (path) => {
+            const start = node(path)?.range?.[0];
+            const line = start === undefined ? undefined : lines.linePos(start).line;
+            return `${file}${line === undefined ? '' : `:${line}`} ${['services', ...path].join('.')}`;
+        },
+    };
+}
+function scalarText(node) {
+    return (0,dist/* isScalar */.jn)(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
+}
+/** `[IP:]HOST:CONTAINER[/proto]` or the long form → the published port, its address, the container port. */
+function portOf(node) {
+    if ((0,dist/* isMap */.jh)(node)) {
+        const published = Number(scalarText(node.get('published', true)));
+        const target = Number(scalarText(node.get('target', true)));
+        return { address: scalarText(node.get('host_ip', true)) ?? '', published: Number.isInteger(published) ? published : undefined, target: Number.isInteger(target) ? target : undefined };
+    }
+    const spec = scalarText(node)?.replace(/\/(tcp|udp)$/u, '');
+    if (spec === undefined)
+        return undefined;
+    const parts = spec.split(':');
+    const target = Number(parts.at(-1));
+    if (parts.length === 1)
+        return { address: '', target: Number.isInteger(target) ? target : undefined };
+    const published = Number(parts.at(-2));
+    return { address: parts.slice(0, -2).join(':'), published: Number.isInteger(published) ? published : undefined, target: Number.isInteger(target) ? target : undefined };
+}
+function isLoopback(address) {
+    return address.startsWith('127.') || address === '::1' || address === '[::1]' || address === 'localhost';
+}
+/**
+ * Findings in one compose file: secrets written in plain text, database and queue ports published
+ * on every interface, privileged containers, mounted Docker sockets, and images of services
+ * stack-deploy does not build that are not pinned to a tag. `built` names the services stack.yml
+ * builds (their image is pinned by digest on every deploy).
+ */
+function composeFindings(file, text, built) {
+    const lines = new dist/* LineCounter */.HN();
+    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines });
+    const services = document.get('services', true);
+    if (!(0,dist/* isMap */.jh)(services))
+        return [];
+    const at = locator(file, (path) => document.getIn(['services', ...path], true), lines);
+    const findings = [];
+    for (const pair of services.items) {
+        const name = scalarText(pair.key);
+        const service = pair.value;
+        if (name === undefined || !(0,dist/* isMap */.jh)(service))
+            continue;
+        const image = scalarText(service.get('image', true));
+        const builds = service.has('build') || built.has(name);
+        const environment = service.get('environment', true);
+        const entries = [];
+        if ((0,dist/* isMap */.jh)(environment)) {
+            for (const item of environment.items) {
+                const key = scalarText(item.key);
+                const value = scalarText(item.value);
+                if (key !== undefined && value !== undefined)
+                    entries.push({ key, value, path: [name, 'environment', key] });
+            }
+        }
+        else if ((0,dist/* isSeq */.oP)(environment)) {
+            environment.items.forEach((item, index) => {
+                const pairText = scalarText(item);
+                const eq = pairText?.indexOf('=') ?? -1;
+                if (pairText !== undefined && eq > 0)
+                    entries.push({ key: pairText.slice(0, eq), value: pairText.slice(eq + 1), path: [name, 'environment', index] });
+            });
+        }
+        for (const entry of entries) {
+            const byName = SECRET_KEY.test(entry.key) && isLiteral(entry.value);
+            const byValue = SECRET_VALUE.some((pattern) => pattern.test(entry.value));
+            if (byName || byValue) {
+                findings.push({
+                    severity: 'high',
+                    where: at.where(entry.path),
+                    what: `${entry.key} of "${name}" is written in plain text in the compose file (and in Git)`,
+                    fix: `move the value to the env secret and write ${entry.key}: \${${entry.key}} (or env_file: ["\${STACK_DEPLOY_ENV_FILE}"]); rotate the exposed value`,
+                });
+            }
+        }
+        const ports = service.get('ports', true);
+        const isData = (image !== undefined && DATA_IMAGES.test(image)) || DATA_IMAGES.test(name);
+        if ((0,dist/* isSeq */.oP)(ports)) {
+            ports.items.forEach((item, index) => {
+                const port = portOf(item);
+                if (port === undefined || isLoopback(port.address))
+                    return;
+                if (!isData && (port.target === undefined || !DATA_PORTS.has(port.target)))
+                    return;
+                const shown = port.published ?? port.target;
+                findings.push({
+                    severity: 'high',
+                    where: at.where([name, 'ports', index]),
+                    what: `port ${String(shown)} of "${name}" (a database or queue) is published on all interfaces`,
+                    fix: `bind it to the host's loopback ("127.0.0.1:${String(shown)}:${String(port.target ?? shown)}"), or drop it and reach "${name}" on the Compose network`,
+                });
+            });
+        }
+        if (service.get('privileged') === true) {
+            findings.push({ severity: 'high', where: at.where([name, 'privileged']), what: `"${name}" runs privileged: root on the host if it is compromised`, fix: 'remove privileged: true; grant only the capabilities it needs (cap_add)' });
+        }
+        const volumes = service.get('volumes', true);
+        if ((0,dist/* isSeq */.oP)(volumes)) {
+            volumes.items.forEach((item, index) => {
+                const source = (0,dist/* isMap */.jh)(item) ? scalarText(item.get('source', true)) : scalarText(item)?.split(':')[0];
+                if (source !== undefined && DOCKER_SOCKETS.has(source)) {
+                    findings.push({ severity: 'high', where: at.where([name, 'volumes', index]), what: `"${name}" mounts the Docker socket: full control of the host`, fix: 'remove the mount, or put a filtering socket proxy in front of it (read-only endpoints only)' });
+                }
+            });
+        }
+        if (!builds && image !== undefined) {
+            const withoutDigest = image.includes('@') ? undefined : image;
+            const colon = withoutDigest?.lastIndexOf(':') ?? -1;
+            const tag = withoutDigest !== undefined && colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(colon + 1) : undefined;
+            if (withoutDigest !== undefined && (tag === undefined || tag === 'latest')) {
+                findings.push({
+                    severity: 'medium',
+                    where: at.where([name, 'image']),
+                    what: `"${name}" runs ${image}: ${tag === undefined ? 'no tag, so' : ':latest, so'} each pull may bring another version`,
+                    fix: `pin a version tag (${image.replace(/:latest$/u, '')}:<version>) or a digest`,
+                });
+            }
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/audit/finding.ts
+const ORDER = { high: 0, medium: 1, low: 2 };
+/** High first; otherwise in the order found. */
+function sortFindings(findings) {
+    return findings.map((finding, index) => ({ finding, index })).sort((a, b) => ORDER[a.finding.severity] - ORDER[b.finding.severity] || a.index - b.index).map(({ finding }) => finding);
+}
+function formatFinding(finding) {
+    return `${finding.severity.toUpperCase()} ${finding.where}: ${finding.what} (fix: ${finding.fix})`;
+}
+
+;// CONCATENATED MODULE: ./src/audit/host-audit.ts
+
+/**
+ * One read-only round trip: who the deploy user is, the env file's mode and owner, and the
+ * configuration of the sshd serving this connection (found by walking up from this shell to the
+ * sshd listener and reading its `-f` file, else /etc/ssh/sshd_config), with Include lines
+ * expanded in place.
+ */
+function auditHostCommand(envFile) {
+    return command_command([
+        'sh',
+        '-c',
+        `env_file=$1
+echo "== user"
+id -u; id -un
+echo "== envfile"
+if [ -e "$env_file" ]; then stat -c '%a %U' "$env_file"; else echo missing; fi
+config=/etc/ssh/sshd_config
+pid=$PPID
+while [ "$pid" -gt 1 ] 2>/dev/null; do
+  if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sshd ]; then
+    args=$(tr '\\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)
+    case "$args" in
+      *" -f "*) config=\${args#*" -f "}; config=\${config%% *}; break ;;
+    esac
+  fi
+  pid=$(awk '{ print $4 }' "/proc/$pid/stat" 2>/dev/null) || break
+done
+echo "== sshd $config"
+expand() {
+  [ -r "$1" ] || { echo "# unreadable: $1"; return; }
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      [Ii]nclude\\ *|[Ii]nclude\\	*)
+        for pattern in \${line#* }; do
+          case "$pattern" in /*) ;; *) pattern=/etc/ssh/$pattern ;; esac
+          for f in $pattern; do [ -f "$f" ] && cat "$f"; done
+        done ;;
+      *) printf '%s\\n' "$line" ;;
+    esac
+  done < "$1"
+}
+expand "$config"
+exit 0`,
+        'stack-deploy-audit',
+        envFile,
+    ]);
+}
+function sections(output) {
+    const found = new Map();
+    let current = '';
+    for (const line of output.split('\n')) {
+        if (line.startsWith('== ')) {
+            current = line.slice(3);
+            found.set(current, []);
+        }
+        else {
+            found.get(current)?.push(line);
+        }
+    }
+    return found;
+}
+/** sshd takes the first value of a keyword, outside Match blocks; PasswordAuthentication defaults to yes. */
+function sshdAllowsPasswords(config) {
+    if (config.some((line) => line.startsWith('# unreadable: ')))
+        return undefined;
+    for (const raw of config) {
+        const line = raw.trim();
+        if (/^match\s/iu.test(line))
+            break;
+        const match = /^passwordauthentication[\s=]+(\S+)/iu.exec(line);
+        if (match !== null)
+            return match[1]?.toLowerCase() === 'yes';
+    }
+    return true;
+}
+/** Findings on the host: the deploy user, the env file's mode and owner, sshd's password logins. */
+function hostFindings(output, where) {
+    const parts = sections(output);
+    const findings = [];
+    const [uid, user] = parts.get('user') ?? [];
+    if (uid?.trim() === '0') {
+        findings.push({ severity: 'high', where: where.host, what: 'the deploy user is root', fix: 'deploy as a user of its own in the "docker" group (environments.<name>.user), and disable root logins (PermitRootLogin no)' });
+    }
+    const envFile = (parts.get('envfile') ?? [])[0]?.trim() ?? '';
+    if (envFile === 'missing' || envFile === '') {
+        findings.push({ severity: 'low', where: `${where.host} ${where.envFile}`, what: 'no env file yet (nothing was deployed here)', fix: 'deploy once, then audit again' });
+    }
+    else {
+        const [mode = '', owner = ''] = envFile.split(' ');
+        if ((Number.parseInt(mode, 8) & 0o077) !== 0) {
+            findings.push({ severity: 'high', where: `${where.host} ${where.envFile}`, what: `the env file is readable by others (mode ${mode})`, fix: `chmod 600 ${where.envFile} (every deploy writes it 0600 again)` });
+        }
+        if (user !== undefined && owner !== user.trim()) {
+            findings.push({ severity: 'medium', where: `${where.host} ${where.envFile}`, what: `the env file belongs to ${owner}, not to the deploy user ${user.trim()}`, fix: `chown ${user.trim()} ${where.envFile}` });
+        }
+    }
+    const sshd = [...parts.entries()].find(([name]) => name.startsWith('sshd '));
+    if (sshd !== undefined) {
+        const file = sshd[0].slice('sshd '.length);
+        const allows = sshdAllowsPasswords(sshd[1]);
+        if (allows === undefined) {
+            findings.push({ severity: 'low', where: `${where.host} ${file}`, what: 'the sshd configuration is not readable by the deploy user', fix: 'check by hand that it says PasswordAuthentication no' });
+        }
+        else if (allows) {
+            findings.push({ severity: 'high', where: `${where.host} ${file}`, what: 'sshd allows password logins', fix: 'set PasswordAuthentication no (and KbdInteractiveAuthentication no) and reload sshd; use keys only' });
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/plan.ts
+const BACKUP_TIMEOUT_MS = 30 * 60_000;
+const HOOK_TIMEOUT_MS = 5 * 60_000;
+/** Free space a backup needs at least: twice the previous backup's size, and never under this. */
+const BACKUP_MIN_FREE_BYTES = 100 * 1024 * 1024;
+/** Where things live on the host, all under the environment's `path`. */
+function hostPaths(plan) {
+    const state = `${plan.path}/.stack-deploy`;
+    return {
+        state,
+        lock: `${state}/lock`,
+        envFile: `${state}/stack.env`,
+        images: `${state}/images.yml`,
+        script: `${state}/transaction.sh`,
+        runDir: `${state}/runs/${plan.runId}`,
+        ledger: `${state}/releases.jsonl`,
+        backups: `${state}/backups`,
+        /** Per infrastructure service: its pin's text and the digest it was resolved to. */
+        pins: `${state}/pins`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/audit.ts
+
+
+
+
+
+
+/** The environment's compose files (read here: they are uploaded unchanged) checked for risky settings. */
+async function composeFileFindings(manifestFile, manifest, environment) {
+    const built = new Set(Object.entries(manifest.services).filter(([, service]) => service.build !== undefined).map(([name]) => name));
+    const findings = [];
+    for (const file of environment.config.compose) {
+        let text;
+        try {
+            text = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(manifestFile)), file), 'utf8');
+        }
+        catch (error) {
+            findings.push({ severity: 'medium', where: file, what: `cannot read the compose file: ${error.code ?? String(error)}`, fix: 'run the audit in the checkout that holds stack.yml and its compose files' });
+            continue;
+        }
+        findings.push(...composeFindings(file, text, built));
+    }
+    return findings;
+}
+/**
+ * The production audit: the compose files, and over the open connection the deploy user, the
+ * env file and sshd. Every finding is reported with its severity, where it is and the fix.
+ */
+async function auditEnvironment(executor, manifestFile, manifest, environment, reporter) {
+    const envFile = hostPaths({ path: environment.config.path, runId: '' }).envFile;
+    const output = await executor.run(auditHostCommand(envFile), { step: 'audit' });
+    const findings = sortFindings([...(await composeFileFindings(manifestFile, manifest, environment)), ...hostFindings(output.stdout, { host: executor.host, envFile })]);
+    for (const finding of findings) {
+        if (finding.severity === 'high')
+            reporter.error(formatFinding(finding));
+        else if (finding.severity === 'medium')
+            reporter.warning(formatFinding(finding));
+        else
+            reporter.info(formatFinding(finding));
+    }
+    const high = findings.filter((finding) => finding.severity === 'high').length;
+    reporter.info(findings.length === 0 ? 'audit: no findings' : `audit: ${findings.length} ${findings.length === 1 ? 'finding' : 'findings'}, ${high} high`);
+    return {
+        findings,
+        high,
+        table: { header: ['Severity', 'Where', 'Finding', 'Fix'], rows: findings.map((f) => [f.severity, f.where, f.what, f.fix]) },
+    };
+}
+
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = require("node:stream");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
 // EXTERNAL MODULE: external "fs"
@@ -48720,10 +49240,18 @@ function pinnedKeyTypes(knownHosts, host, port) {
 
 
 
-// Signature algorithms a server may use for each key type written in known_hosts.
+
+// Signature algorithms a server may use for each key type written in known_hosts. An RSA key
+// signs with SHA-2 only: `ssh-rsa` signatures (SHA-1) are refused.
 const HOST_KEY_ALGORITHMS = {
-    'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+    'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256'],
 };
+const DEFAULT_HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256'];
+/** The host key signature algorithms offered for the key types pinned in known_hosts (never SHA-1 `ssh-rsa`). */
+function hostKeyAlgorithms(pinnedTypes) {
+    const algorithms = pinnedTypes.flatMap((type) => HOST_KEY_ALGORITHMS[type] ?? [type]).filter((algorithm) => algorithm !== 'ssh-rsa');
+    return algorithms.length > 0 ? [...new Set(algorithms)] : DEFAULT_HOST_KEY_ALGORITHMS;
+}
 const RETRYABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|Timed out while waiting for handshake/u;
 const sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
@@ -48735,7 +49263,7 @@ async function connectSsh(target, credentials, redactor, options = {}) {
     const sleep = options.sleep ?? sleepFor;
     const name = `${target.user}@${knownHostsName(target.host, target.port)}`;
     const keyTypes = pinnedKeyTypes(credentials.knownHosts, target.host, target.port);
-    const serverHostKey = keyTypes.flatMap((type) => HOST_KEY_ALGORITHMS[type] ?? [type]);
+    const serverHostKey = hostKeyAlgorithms(keyTypes);
     for (let attempt = 1;; attempt += 1) {
         const ssh = new NodeSSH();
         let verdict;
@@ -48751,7 +49279,7 @@ async function connectSsh(target, credentials, redactor, options = {}) {
                 keepaliveCountMax: 6,
                 tryKeyboard: false,
                 // Ask for a key type that is pinned, so a server with several keys shows a pinned one.
-                algorithms: serverHostKey.length > 0 ? { serverHostKey: serverHostKey } : undefined,
+                algorithms: { serverHostKey: serverHostKey },
                 hostVerifier: (key) => {
                     verdict = verifyHostKey(credentials.knownHosts, target.host, target.port, key);
                     return verdict.accepted;
@@ -48824,7 +49352,8 @@ class SshExecutor {
         let response;
         try {
             response = await this.#ssh.execCommand(line, {
-                stdin: cmd.stdin,
+                // Bytes go as they are: node-ssh writes a string as UTF-8 text, so a Buffer is streamed.
+                stdin: Buffer.isBuffer(cmd.stdin) ? external_node_stream_namespaceObject.Readable.from([cmd.stdin]) : cmd.stdin,
                 noTrim: true,
                 encoding: options.onStdoutBytes === undefined ? 'utf8' : 'binary',
                 onStdout: (chunk) => {
@@ -48851,6 +49380,48 @@ class SshExecutor {
         else if (options.timeoutMs !== undefined && exitCode === 124)
             reason = `${cmd.argv[0] ?? 'command'} timed out after ${options.timeoutMs} ms`;
         throw commandFailure(this.host, cmd, this.#redactor, { ...result, reason }, options);
+    }
+    /**
+     * Runs `cmd` on a channel of its own with the caller's input and output attached, streaming
+     * (nothing is kept in memory, so `logs --follow` can run for hours). With `io.pty` the host
+     * gives the command a terminal, as `ssh -t` does.
+     */
+    attach(cmd, io, options = {}) {
+        const line = options.cwd === undefined ? toShellString(cmd.argv) : toShellStringIn(options.cwd, cmd.argv);
+        const connection = this.#ssh.connection;
+        if (connection === null)
+            return Promise.reject(new errors_StackDeployError('the SSH connection is closed', { host: this.host }));
+        this.#commandsSent += 1;
+        const execOptions = io.pty === undefined ? {} : { pty: { rows: io.pty.rows, cols: io.pty.cols, term: io.pty.term } };
+        return new Promise((resolve, reject) => {
+            connection.exec(line, execOptions, (error, channel) => {
+                if (error !== undefined) {
+                    reject(commandFailure(this.host, cmd, this.#redactor, { exitCode: 255, stdout: '', stderr: '', reason: `the SSH connection refused a channel: ${error.message}` }, {}));
+                    return;
+                }
+                let exitCode = 255;
+                channel.on('exit', (code) => {
+                    if (typeof code === 'number')
+                        exitCode = code;
+                });
+                channel.on('data', (chunk) => io.write(chunk, 'stdout'));
+                channel.stderr.on('data', (chunk) => io.write(chunk, 'stderr'));
+                const stdin = io.stdin;
+                if (stdin === undefined)
+                    channel.end();
+                else
+                    stdin.pipe(channel);
+                const stopResizing = io.pty === undefined ? undefined : io.onResize?.(({ rows, cols }) => channel.setWindow(rows, cols, 0, 0));
+                channel.on('close', () => {
+                    stopResizing?.();
+                    if (stdin !== undefined) {
+                        stdin.unpipe(channel);
+                        stdin.pause();
+                    }
+                    resolve(exitCode);
+                });
+            });
+        });
     }
     close() {
         this.#ssh.dispose();
@@ -48924,7 +49495,7 @@ function composeBase(flavor) {
 }
 function requireComposeName(name, what) {
     if (!COMPOSE_NAME.test(name)) {
-        throw new StackDeployError(`${what} name "${name}" is not allowed`, {
+        throw new errors_StackDeployError(`${what} name "${name}" is not allowed`, {
             ...(what === 'service' ? { service: name } : {}),
             hint: `a ${what} name must start with a lower-case letter or digit and contain only a-z, 0-9, "_" and "-"`,
         });
@@ -48933,7 +49504,7 @@ function requireComposeName(name, what) {
 }
 function requireServices(services, subcommand) {
     if (services.length === 0) {
-        throw new StackDeployError(`compose ${subcommand} needs at least one service`, {
+        throw new errors_StackDeployError(`compose ${subcommand} needs at least one service`, {
             hint: 'name the services explicitly: an empty list would act on every service of the project',
         });
     }
@@ -48943,7 +49514,7 @@ function requireServices(services, subcommand) {
 function projectArgv(target) {
     const argv = [...composeBase(target.flavor), '--project-name', requireComposeName(target.project, 'project')];
     if (target.files.length === 0) {
-        throw new StackDeployError(`compose project "${target.project}" has no compose file`, {
+        throw new errors_StackDeployError(`compose project "${target.project}" has no compose file`, {
             hint: 'pass at least one compose file',
         });
     }
@@ -48986,11 +49557,34 @@ function composeStop(opts) {
     argv.push(...services);
     return command(argv);
 }
-/** `... logs --no-color --tail N SERVICE`. */
+/** `... logs --no-color --tail N [--since S] [--follow] SERVICE...`. */
 function composeLogs(opts) {
+    const services = requireServices(opts.services, 'logs');
+    const tail = opts.tail === 'all' ? 'all' : String(requireWholeNumber(opts.tail ?? DEFAULT_LOG_TAIL, 'log tail'));
+    const argv = [...projectArgv(opts), 'logs', '--no-color', '--tail', tail];
+    if (opts.since !== undefined) {
+        if (opts.flavor === 'v1') {
+            throw new errors_StackDeployError('docker-compose v1 cannot select log lines by time', {
+                hint: 'leave out --since (the last lines are shown), or install the Compose v2 plugin ("docker compose") on the host',
+            });
+        }
+        argv.push('--since', requireArgument(opts.since, 'log start time'));
+    }
+    if (opts.follow === true)
+        argv.push('--follow');
+    argv.push(...services);
+    return command_command(argv);
+}
+/** `... exec [-T] SERVICE CMD...`: runs a command in the service's running container. */
+function composeExec(opts) {
     const service = requireComposeName(opts.service, 'service');
-    const tail = requireWholeNumber(opts.tail ?? DEFAULT_LOG_TAIL, 'log tail');
-    return command([...projectArgv(opts), 'logs', '--no-color', '--tail', String(tail), service]);
+    if (opts.argv.length === 0 || opts.argv[0] === '') {
+        throw new errors_StackDeployError(`no command to run in service "${service}"`, {
+            service,
+            hint: 'write the command after "--", e.g. stack-deploy exec -e production api -- sh',
+        });
+    }
+    return command_command([...projectArgv(opts), 'exec', ...(opts.tty ? [] : ['-T']), service, ...opts.argv]);
 }
 /** `... config --quiet`: validates the Compose files without printing them. */
 function composeConfig(opts) {
@@ -48998,7 +49592,7 @@ function composeConfig(opts) {
 }
 function requireWholeNumber(value, what) {
     if (!Number.isSafeInteger(value) || value < 0) {
-        throw new StackDeployError(`${what} ${value} is not a whole number of zero or more`, {
+        throw new errors_StackDeployError(`${what} ${value} is not a whole number of zero or more`, {
             hint: `set ${what} to a whole number such as 10`,
         });
     }
@@ -49053,9 +49647,11 @@ async function readHostFacts(executor) {
 
 
 
+
 /**
  * `check`: validates stack.yml, connects to the environment's host with the pinned host key
- * and reports its Docker engine and Compose. Read only.
+ * and reports its Docker engine and Compose; with `audit`, also the production audit, which
+ * fails the check on a high finding. Read only.
  */
 async function check_check(context) {
     const { settings, reporter } = context;
@@ -49064,10 +49660,12 @@ async function check_check(context) {
         return loaded.result;
     const environment = resolveEnvironment(loaded.manifest, settings.environment);
     const { host, port, user } = environment.config;
-    const facts = await reporter.group(`Connect to ${user}@${host}:${port}`, async () => {
+    const { facts, audit } = await reporter.group(`Connect to ${user}@${host}:${port}`, async () => {
         const executor = await connectToEnvironment(context, environment);
         try {
-            return await readHostFacts(executor);
+            const hostFacts = await readHostFacts(executor);
+            const report = settings.audit === true ? await auditEnvironment(executor, settings.manifest, loaded.manifest, environment, reporter) : undefined;
+            return { facts: hostFacts, audit: report };
         }
         finally {
             await executor.close();
@@ -49076,41 +49674,21 @@ async function check_check(context) {
     const composeName = facts.compose.flavor === 'v2' ? 'docker compose' : 'docker-compose';
     const line = `${user}@${host}:${port} (${environment.name}): Docker ${facts.dockerServerVersion} (API ${facts.dockerApiVersion}), ${composeName} ${facts.compose.version}`;
     reporter.info(line);
+    const failedAudit = audit !== undefined && audit.high > 0;
     return {
-        status: 'success',
-        outputs: {},
+        status: failedAudit ? 'failed' : 'success',
+        outputs: audit === undefined ? {} : { audit: JSON.stringify(audit.findings) },
         summary: {
-            title: `stack-deploy: ${environment.name} is reachable`,
-            lines: [],
+            title: audit === undefined ? `stack-deploy: ${environment.name} is reachable` : `stack-deploy: audit of ${environment.name}: ${audit.findings.length} ${audit.findings.length === 1 ? 'finding' : 'findings'}, ${audit.high} high`,
+            lines: failedAudit ? ['High findings fail the audit: fix them before deploying to production.'] : [],
             tables: [
                 {
                     header: ['Environment', 'Host', 'Docker', 'Compose'],
                     rows: [[environment.name, `${user}@${host}:${port}`, facts.dockerServerVersion, `${composeName} ${facts.compose.version}`]],
                 },
+                ...(audit === undefined || audit.findings.length === 0 ? [] : [audit.table]),
             ],
         },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/deploy/plan.ts
-const BACKUP_TIMEOUT_MS = 30 * 60_000;
-const HOOK_TIMEOUT_MS = 5 * 60_000;
-/** Free space a backup needs at least: twice the previous backup's size, and never under this. */
-const BACKUP_MIN_FREE_BYTES = 100 * 1024 * 1024;
-/** Where things live on the host, all under the environment's `path`. */
-function hostPaths(plan) {
-    const state = `${plan.path}/.stack-deploy`;
-    return {
-        state,
-        lock: `${state}/lock`,
-        envFile: `${state}/stack.env`,
-        images: `${state}/images.yml`,
-        script: `${state}/transaction.sh`,
-        runDir: `${state}/runs/${plan.runId}`,
-        ledger: `${state}/releases.jsonl`,
-        backups: `${state}/backups`,
-        /** Per infrastructure service: its pin's text and the digest it was resolved to. */
-        pins: `${state}/pins`,
     };
 }
 
@@ -49147,6 +49725,35 @@ function backupsTaken(events) {
         const match = /^(.*) \((\d+) bytes\)$/u.exec(event.message);
         return match === null ? [] : [{ name: event.service, path: match[1] ?? '', bytes: Number(match[2]) }];
     });
+}
+
+;// CONCATENATED MODULE: ./src/deploy/local-files.ts
+
+
+
+/**
+ * The real path of `relativePath` under `directory`, refused when it resolves (through a
+ * symlink, its own or a parent directory's) outside `directory`: a link to
+ * `/proc/self/environ` or `~/.ssh` must not be shipped to a host. A path that does not exist
+ * is returned as it is, for the read to report.
+ */
+async function realPathInside(directory, relativePath, what) {
+    const path = (0,external_node_path_namespaceObject.join)(directory, relativePath);
+    let real;
+    let realDirectory;
+    try {
+        [real, realDirectory] = await Promise.all([(0,promises_namespaceObject.realpath)(path), (0,promises_namespaceObject.realpath)(directory)]);
+    }
+    catch {
+        return path;
+    }
+    if (real !== realDirectory && !real.startsWith(`${realDirectory}${external_node_path_namespaceObject.sep}`)) {
+        throw new errors_StackDeployError(`${what} resolves to ${real}, outside the directory of stack.yml (${realDirectory}); it is not uploaded`, {
+            step: 'upload',
+            hint: 'files sent to the host must be inside the directory of stack.yml: copy the file there instead of linking to it',
+        });
+    }
+    return real;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/events.ts
@@ -49243,6 +49850,13 @@ if mkdir -p "$state/runs" "$state/good" 2>/dev/null && [ -w "$state" ]; then ech
 echo "free_kb=$(df -Pk "$path" 2>/dev/null | awk 'NR == 2 { print $4 }')"
 if command -v curl >/dev/null 2>&1; then echo "http_probe=curl"; elif command -v wget >/dev/null 2>&1; then echo "http_probe=wget"; else echo "http_probe=none"; fi
 command -v setsid >/dev/null 2>&1 && echo "setsid=yes"
+# GNU options the transaction and this tool rely on (busybox and BSD versions lack some).
+missing=
+case "$(date +%s%3N 2>/dev/null)" in ''|*[!0-9]*) missing="$missing date" ;; esac
+tail -s 0.1 --pid=$$ -n 0 /dev/null >/dev/null 2>&1 || missing="$missing tail"
+{ timeout -k 1 5 true && timeout --kill-after=1 5 true; } >/dev/null 2>&1 || missing="$missing timeout"
+command -v flock >/dev/null 2>&1 || missing="$missing flock"
+echo "missing_tools=$missing"
 last=$(cat "$state/last-run" 2>/dev/null)
 if [ -n "$last" ]; then
   echo "last_run=$last"
@@ -49259,23 +49873,38 @@ function readRunCommand(runDir) {
     return shell(`cat "$1/events.jsonl" 2>/dev/null; exit 0`, [runDir]);
 }
 /**
- * Takes the deploy lock: atomic `mkdir`. A lock whose lease expired is moved aside (atomic
- * rename, so two runners cannot both take it over) and taken. Prints `acquired`,
- * `taken-over` + the old owner, or `held` + the owner.
+ * Takes the deploy lock: a directory made with `mkdir`. Every decision is made under an
+ * `flock` on the directory that holds the lock (released by the kernel however this program
+ * ends), so of several runners that find the same expired lease exactly one takes it over.
+ * A lock whose files cannot be written is removed again and the program fails. Prints
+ * `acquired`, `taken-over` + the old owner, or `held` + the owner.
  */
 function acquireLockCommand(lockDir, runId, owner, leaseSeconds) {
     return shell(`lock=$1 run=$2 owner=$3 lease=$4
-take() { printf '%s' "$run" > "$lock/run"; printf '%s\\n' "$owner" > "$lock/owner"; echo $(( $(date +%s) + lease )) > "$lock/expires"; }
-if mkdir "$lock" 2>/dev/null; then take; echo acquired; exit 0; fi
-expires=$(cat "$lock/expires" 2>/dev/null)
-if [ -z "$expires" ]; then
-  # Being taken right now, or left half-taken long ago.
-  if [ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( $(date +%s) + 1 )); fi
+if ! command -v flock >/dev/null 2>&1; then echo "flock is not installed on the host (install util-linux)" >&2; exit 3; fi
+exec 9<"\${lock%/*}" || exit 3
+if ! flock -w 30 9; then echo "another runner kept the lock directory busy for 30 s" >&2; exit 3; fi
+now=$(date +%s)
+take() { printf '%s' "$run" > "$lock/run" && printf '%s\\n' "$owner" > "$lock/owner" && echo $(( now + lease )) > "$lock/expires"; }
+cannot_write() { echo "cannot write the deploy lock under $lock" >&2; exit 3; }
+if mkdir "$lock" 2>/dev/null; then
+  if take; then echo acquired; exit 0; fi
+  rm -rf "$lock"; cannot_write
 fi
-if [ "$(date +%s)" -gt "$expires" ]; then
+expires=
+read -r expires 2>/dev/null < "$lock/expires"
+if [ -z "$expires" ]; then
+  # Left half-taken by a runner that died, or being renewed right now.
+  if [ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( now + 1 )); fi
+fi
+if [ "$now" -gt "$expires" ]; then
   stale="$lock.stale.$$"
-  if mv "$lock" "$stale" 2>/dev/null && mkdir "$lock" 2>/dev/null; then
-    take; echo taken-over; cat "$stale/owner" 2>/dev/null; rm -rf "$stale"; exit 0
+  mv "$lock" "$stale" 2>/dev/null
+  if mkdir "$lock" 2>/dev/null; then
+    if take; then echo taken-over; cat "$stale/owner" 2>/dev/null; rm -rf "$stale"; exit 0; fi
+    rm -rf "$lock"
+    [ -d "$stale" ] && mv "$stale" "$lock"
+    cannot_write
   fi
 fi
 echo held
@@ -49594,6 +50223,13 @@ function createTar(files, mtime) {
 
 /** Free space below this on the deploy path fails the preflight: pulls and backups need room. */
 const MIN_FREE_BYTES = 500 * 1024 * 1024;
+/** What each tool the preflight reports missing lacks; the transaction uses every one. */
+const MISSING_TOOL = {
+    date: '`date +%s%3N` does not print milliseconds (GNU date)',
+    tail: '`tail` has no --pid option (GNU tail)',
+    timeout: '`timeout` has no -k/--kill-after option (GNU timeout)',
+    flock: '`flock` is not installed (util-linux)',
+};
 /** One round trip: Docker, Compose, free space, the deploy directory, the previous run. Changes nothing running. */
 async function runPreflight(executor, path, needsHttpProbe, project = { name: '' }) {
     const result = await executor.run(preflightCommand(path, project.name, project.legacy), { step: 'preflight' });
@@ -49634,6 +50270,13 @@ async function runPreflight(executor, path, needsHttpProbe, project = { name: ''
     }
     if (facts.get('setsid') !== 'yes') {
         throw new errors_StackDeployError('setsid is not installed on the host', { ...where, hint: 'install util-linux on the host' });
+    }
+    const missing = (facts.get('missing_tools') ?? '').split(' ').filter((tool) => tool !== '');
+    if (missing.length > 0) {
+        throw new errors_StackDeployError(`the host's ${missing.map((tool) => MISSING_TOOL[tool] ?? tool).join(', ')}`, {
+            ...where,
+            hint: 'install GNU coreutils and util-linux on the host (busybox versions of these tools lack these options)',
+        });
     }
     const lastId = facts.get('last_run');
     return {
@@ -49790,6 +50433,7 @@ function infrastructureAction(service, running, recorded) {
 
 
 
+
 const LEASE_SECONDS = 15 * 60;
 /** Times each phase of the run, for the summary. */
 class PhaseTimer {
@@ -49827,9 +50471,10 @@ async function uploadArchive(context, plan, manifestDir) {
     const relative = (abs) => abs.slice(plan.path.length + 1);
     const files = [];
     for (const file of plan.composeFiles) {
+        const local = await realPathInside(manifestDir, file, `the compose file ${file}`);
         let content;
         try {
-            content = await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(manifestDir, file), 'utf8');
+            content = await (0,promises_namespaceObject.readFile)(local, 'utf8');
         }
         catch {
             throw new errors_StackDeployError(`the compose file ${file} cannot be read`, { step: 'upload', hint: `environments.${plan.environment}.compose names it relative to the directory of stack.yml (${manifestDir})` });
@@ -49841,10 +50486,10 @@ async function uploadArchive(context, plan, manifestDir) {
         const where = { step: 'upload', hint: 'smoke `run:` and hook programs that are paths name files relative to the directory of stack.yml, inside it' };
         if (script.split('/').includes('..'))
             throw new errors_StackDeployError(`the script ${script} leaves the directory of stack.yml`, where);
+        const local = await realPathInside(manifestDir, script, `the script ${script}`);
         let content;
         let mode;
         try {
-            const local = (0,external_node_path_namespaceObject.join)(manifestDir, script);
             [content, mode] = await Promise.all([(0,promises_namespaceObject.readFile)(local), (0,promises_namespaceObject.stat)(local).then((info) => info.mode & 0o777)]);
         }
         catch {
@@ -49853,7 +50498,7 @@ async function uploadArchive(context, plan, manifestDir) {
         files.push({ path: script, content, mode });
     }
     files.push({ path: relative(paths.images), content: renderImagesOverride(plan), mode: 0o600 }, { path: relative(paths.envFile), content: renderEnvFile(context.settings.envFile, plan), mode: 0o600 }, { path: relative(paths.script), content: TRANSACTION_SCRIPT, mode: 0o600 }, { path: `${relative(paths.runDir)}/plan.sh`, content: renderPlanScript(plan), mode: 0o600 });
-    return createTar(files, plan.startedAt).toString('utf8');
+    return createTar(files, plan.startedAt);
 }
 /**
  * `registry<TAB>user<TAB>password` lines for the registries of `refs` that are the stack's own
@@ -50120,6 +50765,446 @@ async function deploy(context) {
             return builder === undefined ? [] : [{ ...builder, service: name, bytes: undefined }];
         })];
     return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets, infrastructure });
+}
+
+;// CONCATENATED MODULE: ./src/engine/service-session.ts
+
+
+
+
+
+
+/**
+ * Loads stack.yml, connects to the environment's host (pinned host key) and asks which Compose it
+ * has: what `logs` and `exec` need to address the deployed project. Takes no lock and changes
+ * nothing. Returns a result instead when stack.yml is invalid.
+ */
+async function openServiceSession(context) {
+    const { settings, reporter } = context;
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    if (!loaded.ok)
+        return loaded;
+    const manifest = loaded.manifest;
+    const environment = resolveEnvironment(manifest, settings.environment);
+    const { host, port, user, path, compose } = environment.config;
+    const { executor, flavor } = await reporter.group(`Connect to ${user}@${host}:${port}`, async () => {
+        const connected = await connectToEnvironment(context, environment);
+        try {
+            return { executor: connected, flavor: (await readHostFacts(connected)).compose.flavor };
+        }
+        catch (error) {
+            await connected.close();
+            throw error;
+        }
+    });
+    const project = {
+        flavor,
+        project: composeProject(manifest, environment.name),
+        files: compose,
+        envFile: hostPaths({ path, runId: '' }).envFile,
+    };
+    return { ok: true, session: { manifest, environment, executor, project, cwd: path } };
+}
+
+;// CONCATENATED MODULE: ./src/engine/exec-in-service.ts
+
+
+
+/**
+ * `exec`: runs a command in a service's running container on the environment's host, with this
+ * terminal attached (a pseudo-terminal when standard input is a TTY, as `ssh -t` does), and ends
+ * with the command's exit code. Takes no lock.
+ */
+async function execInService(context) {
+    const { settings, terminal } = context;
+    const request = settings.exec;
+    if (terminal === undefined || request === undefined) {
+        throw new errors_StackDeployError('exec runs on the command line only: it needs a terminal', {
+            hint: 'run "stack-deploy exec -e ENVIRONMENT SERVICE -- COMMAND" in a terminal',
+        });
+    }
+    const opened = await openServiceSession(context);
+    if (!opened.ok)
+        return opened.result;
+    const { environment, executor, project, cwd } = opened.session;
+    let exitCode;
+    try {
+        const cmd = composeExec({ ...project, service: request.service, argv: request.argv, tty: terminal.tty !== undefined });
+        const restore = terminal.tty === undefined ? () => undefined : terminal.raw();
+        try {
+            exitCode = await executor.attach(cmd, { stdin: terminal.stdin, write: (chunk, stream) => terminal.write(chunk, stream), pty: terminal.tty, onResize: (listener) => terminal.onResize(listener) }, { cwd });
+        }
+        finally {
+            restore();
+        }
+    }
+    finally {
+        await executor.close();
+    }
+    return {
+        status: exitCode === 0 ? 'success' : 'failed',
+        exitCode,
+        outputs: {},
+        summary: { title: `stack-deploy: exec in ${request.service} on ${environment.name}`, lines: [`${request.argv.join(' ')} exited with ${exitCode}.`], tables: [] },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/init/compose-model.ts
+
+function compose_model_isRecord(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+function compose_model_text(value) {
+    return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+/** `build: dir` or `build: { context, dockerfile, target, args (map or KEY=VALUE list), network }`. */
+function buildOf(value) {
+    if (value === undefined || value === null)
+        return undefined;
+    if (typeof value === 'string')
+        return { context: value, args: {} };
+    if (!compose_model_isRecord(value))
+        return undefined;
+    const args = {};
+    if (Array.isArray(value.args)) {
+        for (const item of value.args) {
+            const pair = compose_model_text(item);
+            const at = pair?.indexOf('=') ?? -1;
+            if (pair !== undefined && at > 0)
+                args[pair.slice(0, at)] = pair.slice(at + 1);
+        }
+    }
+    else if (compose_model_isRecord(value.args)) {
+        for (const [key, arg] of Object.entries(value.args)) {
+            const written = compose_model_text(arg);
+            if (written !== undefined)
+                args[key] = written;
+        }
+    }
+    return { context: compose_model_text(value.context) ?? '.', dockerfile: compose_model_text(value.dockerfile), target: compose_model_text(value.target), args, network: compose_model_text(value.network) };
+}
+/**
+ * `healthcheck.test` as an argv: `[CMD, a, b]` → `[a, b]`; `[CMD-SHELL, s]` and a plain string
+ * → `[sh, -c, s]`; `[NONE]` and `disable: true` → none.
+ */
+function healthcheckOf(value) {
+    if (!compose_model_isRecord(value) || value.disable === true)
+        return undefined;
+    const test = value.test;
+    if (typeof test === 'string')
+        return test.trim() === '' ? undefined : ['sh', '-c', test];
+    if (!Array.isArray(test))
+        return undefined;
+    const [kind, ...rest] = test.map((word) => String(word));
+    if (kind === 'CMD' && rest.length > 0)
+        return rest;
+    if (kind === 'CMD-SHELL' && rest.length > 0)
+        return ['sh', '-c', rest.join(' ')];
+    return undefined;
+}
+const ANY_ADDRESS = new Set(['', '0.0.0.0', '::', '[::]']);
+/** The host side of `ports:` entries that publish one fixed port: `[IP:]HOST:CONTAINER[/proto]` or the long form. */
+function publishedPortsOf(value) {
+    if (!Array.isArray(value))
+        return [];
+    const found = [];
+    for (const entry of value) {
+        let address;
+        let published;
+        if (compose_model_isRecord(entry)) {
+            published = compose_model_text(entry.published);
+            address = compose_model_text(entry.host_ip) ?? '';
+        }
+        else {
+            const spec = (compose_model_text(entry) ?? '').replace(/\/(tcp|udp)$/u, '');
+            const colon = spec.lastIndexOf(':');
+            if (colon < 0)
+                continue;
+            const hostSide = spec.slice(0, colon);
+            const split = hostSide.lastIndexOf(':');
+            published = split < 0 ? hostSide : hostSide.slice(split + 1);
+            address = split < 0 ? '' : hostSide.slice(0, split);
+        }
+        if (published === undefined || !/^[0-9]+$/u.test(published))
+            continue;
+        const host = ANY_ADDRESS.has(address) || address.includes(':') ? '127.0.0.1' : address;
+        found.push({ host, port: Number(published) });
+    }
+    return found;
+}
+/** Reads the parts of a compose file (already parsed from YAML) that `init` needs. */
+function readComposeModel(data, file) {
+    if (!compose_model_isRecord(data) || !compose_model_isRecord(data.services) || Object.keys(data.services).length === 0) {
+        throw new errors_StackDeployError(`${file} has no services`, { hint: 'pass the compose file of your stack with -c, e.g. -c compose.yml' });
+    }
+    const services = Object.entries(data.services).map(([name, value]) => {
+        const service = compose_model_isRecord(value) ? value : {};
+        return {
+            name,
+            image: compose_model_text(service.image),
+            build: buildOf(service.build),
+            healthcheck: healthcheckOf(service.healthcheck),
+            publishedPorts: publishedPortsOf(service.ports),
+        };
+    });
+    return { name: compose_model_text(data.name), services };
+}
+
+;// CONCATENATED MODULE: ./src/init/manifest-from-compose.ts
+
+
+
+const manifest_from_compose_SAFE_NAME = /^[a-z0-9][a-z0-9_-]*$/u;
+function stackName(model, fallback) {
+    if (model.name !== undefined && manifest_from_compose_SAFE_NAME.test(model.name))
+        return model.name;
+    const cleaned = fallback.toLowerCase().replace(/[^a-z0-9_-]+/gu, '-').replace(/^[^a-z0-9]+/u, '');
+    return cleaned === '' ? 'stack' : cleaned;
+}
+/** `repo:tag` / `repo@sha256:…` → `{ repo, pinned: true }`; `repo` → `{ repo, pinned: false }`. */
+function splitImage(image) {
+    const at = image.indexOf('@');
+    const withoutDigest = at < 0 ? image : image.slice(0, at);
+    const colon = withoutDigest.lastIndexOf(':');
+    const tagged = colon > withoutDigest.lastIndexOf('/');
+    return { repo: tagged ? withoutDigest.slice(0, colon) : withoutDigest, pinned: at >= 0 || tagged };
+}
+/** A path relative to the compose file's directory, made relative to stack.yml's directory. */
+function fromStackDir(composeDir, path, what) {
+    const joined = external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(composeDir, path));
+    if (external_node_path_namespaceObject.posix.isAbsolute(path) || joined === '..' || joined.startsWith('../')) {
+        throw new errors_StackDeployError(`the ${what} "${path}" is outside the directory of stack.yml`, {
+            hint: 'write stack.yml in a directory that holds the compose file and every build context (-f DIR/stack.yml)',
+        });
+    }
+    return joined;
+}
+function manifest_from_compose_healthOf(service) {
+    if (service.healthcheck !== undefined)
+        return { cmd: [...service.healthcheck] };
+    const port = service.publishedPorts[0];
+    return port === undefined ? undefined : { http: `http://${port.host}:${port.port}/` };
+}
+/**
+ * A stack.yml for a compose file: services Compose builds (`build:`), or whose untagged image has
+ * a Dockerfile directory next to the compose file, become services stack-deploy builds, pins and
+ * health-gates; services on a tagged image are left to Compose (listed only when they have a
+ * healthcheck to gate on). Health comes from healthchecks, else from the first published port.
+ */
+function manifestFromCompose(model, options) {
+    const composeDir = external_node_path_namespaceObject.posix.dirname(options.composeFile);
+    const notes = [];
+    const services = {};
+    for (const service of model.services) {
+        const image = service.image === undefined ? undefined : splitImage(service.image);
+        const entry = {};
+        if (service.build !== undefined) {
+            const build = { context: fromStackDir(composeDir, service.build.context, `build context of "${service.name}"`) };
+            if (service.build.dockerfile !== undefined)
+                build.dockerfile = service.build.dockerfile;
+            if (service.build.target !== undefined)
+                build.target = service.build.target;
+            if (Object.keys(service.build.args).length > 0)
+                build.args = { ...service.build.args };
+            if (service.build.network === 'host' || service.build.network === 'none')
+                build.network = service.build.network;
+            entry.build = build;
+            if (image !== undefined)
+                entry.image = image.repo;
+        }
+        else if (image !== undefined && !image.pinned && ['services', '.'].some((parent) => options.hasDockerfile(external_node_path_namespaceObject.posix.join(composeDir, parent, service.name)))) {
+            const context = ['services', '.'].map((parent) => external_node_path_namespaceObject.posix.join(composeDir, parent, service.name)).find((dir) => options.hasDockerfile(dir)) ?? '';
+            entry.build = { context };
+            entry.image = image.repo;
+            notes.push(`${service.name}: built from ${context}/Dockerfile (its compose image ${service.image ?? ''} has no tag)`);
+        }
+        else if (image !== undefined) {
+            if (!image.pinned)
+                notes.push(`${service.name}: ${service.image ?? ''} has no tag; pin one (image:tag) so every deploy runs the same image`);
+            if (service.healthcheck === undefined) {
+                notes.push(`${service.name}: left to Compose (${service.image ?? ''})`);
+                continue;
+            }
+            notes.push(`${service.name}: left to Compose (${service.image ?? ''}); its healthcheck gates deploys`);
+        }
+        else {
+            notes.push(`${service.name}: skipped: it has neither build nor image`);
+            continue;
+        }
+        const health = manifest_from_compose_healthOf(service);
+        if (health !== undefined)
+            entry.health = health;
+        services[service.name] = entry;
+    }
+    const names = Object.keys(services);
+    if (names.length === 0) {
+        throw new errors_StackDeployError(`${options.composeFile} has no service for stack-deploy to build or health-gate`, {
+            hint: 'give the services you build a "build:" section in the compose file, then run init again',
+        });
+    }
+    const name = stackName(model, options.fallbackName);
+    const { environment } = options;
+    return {
+        manifest: {
+            version: 1,
+            name,
+            services,
+            environments: {
+                [environment.name]: { host: environment.host, user: environment.user, path: environment.path ?? `/opt/${name}`, compose: [options.composeFile] },
+            },
+        },
+        notes,
+    };
+}
+/** stack.yml's text: the schema comment line (editor completion), then the manifest. */
+function manifestText(draft, schemaUrl) {
+    return `# yaml-language-server: $schema=${schemaUrl}\n${(0,dist/* stringify */.As)(draft.manifest, { lineWidth: 0 })}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/init.ts
+
+
+
+
+
+
+
+
+const INIT_DEFAULT_ENVIRONMENT = 'production';
+const PLACEHOLDER_HOST = 'deploy.example.com';
+const DEFAULT_USER = 'deploy';
+async function readCompose(file) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        throw new errors_StackDeployError(`cannot read the compose file ${file}: ${error.code ?? String(error)}`, {
+            hint: 'pass your compose file with -c, e.g. -c compose.yml',
+        });
+    }
+    try {
+        return (0,dist/* parse */.qg)(text);
+    }
+    catch (error) {
+        throw new errors_StackDeployError(`${file} is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+}
+function nextSteps(manifestFile, environment, host, port) {
+    return [
+        `Next steps:`,
+        `1. Read ${manifestFile} (services, health checks, environment "${environment}"), then run: stack-deploy validate -f ${manifestFile}`,
+        `2. Pin the host key. On the server: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`,
+        `   Here: ssh-keyscan -p ${port} -t ed25519 ${host} | ssh-keygen -lf -   (the fingerprints must match)`,
+        `   Store the line of "ssh-keyscan -p ${port} -t ed25519 ${host}" as the repository secret SSH_KNOWN_HOSTS.`,
+        `3. Store the deploy user's private key as the repository secret SSH_PRIVATE_KEY.`,
+        `4. Try the connection: stack-deploy check -e ${environment}`,
+    ];
+}
+/**
+ * `init`: writes a stack.yml for an existing compose file (see manifestFromCompose), checked
+ * against the schema before it is written. Never overwrites a file unless told to.
+ */
+async function init(context) {
+    const { settings, reporter } = context;
+    const request = settings.init;
+    if (request === undefined)
+        throw new errors_StackDeployError('init needs a compose file', { hint: 'run: stack-deploy init -c compose.yml' });
+    const manifestFile = settings.manifest;
+    const stackDir = (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(manifestFile));
+    const composePath = (0,external_node_path_namespaceObject.relative)(stackDir, (0,external_node_path_namespaceObject.resolve)(request.composeFile)).split(external_node_path_namespaceObject.sep).join('/');
+    if (composePath.startsWith('../') || composePath === '..' || composePath.startsWith('/')) {
+        throw new errors_StackDeployError(`the compose file ${request.composeFile} is outside the directory of ${manifestFile}`, {
+            hint: 'stack.yml refers to compose files below its own directory: write it higher up (-f DIR/stack.yml)',
+        });
+    }
+    const model = readComposeModel(await readCompose(request.composeFile), request.composeFile);
+    const environment = settings.environment ?? INIT_DEFAULT_ENVIRONMENT;
+    const host = request.host ?? PLACEHOLDER_HOST;
+    const draft = manifestFromCompose(model, {
+        composeFile: composePath,
+        fallbackName: (0,external_node_path_namespaceObject.basename)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(request.composeFile))),
+        environment: { name: environment, host, user: request.user ?? DEFAULT_USER, path: request.path },
+        hasDockerfile: (dir) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(stackDir, dir, 'Dockerfile')),
+    });
+    const text = manifestText(draft, MANIFEST_SCHEMA_ID);
+    const checked = parseManifest(text, manifestFile);
+    if (!checked.ok) {
+        throw new errors_StackDeployError(`the stack.yml made from ${request.composeFile} is not valid: ${checked.issues.map(formatIssue).join('; ')}`, {
+            hint: 'fix the value named (from --host, --user, --path, -e or the compose file) and run init again',
+        });
+    }
+    try {
+        await (0,promises_namespaceObject.writeFile)(manifestFile, text, { flag: request.force ? 'w' : 'wx' });
+    }
+    catch (error) {
+        if (error.code === 'EEXIST') {
+            throw new errors_StackDeployError(`${manifestFile} already exists; nothing was written`, { hint: 'add --force to replace it, or write elsewhere with -f FILE' });
+        }
+        throw error;
+    }
+    const placeholders = [request.host === undefined ? `environments.${environment}.host (${PLACEHOLDER_HOST})` : undefined, request.user === undefined ? `environments.${environment}.user (${DEFAULT_USER})` : undefined, request.path === undefined ? `environments.${environment}.path` : undefined].filter((item) => item !== undefined);
+    const notes = [...draft.notes, ...(placeholders.length > 0 ? [`defaults to check: ${placeholders.join(', ')}`] : [])];
+    for (const note of notes)
+        reporter.info(note);
+    const services = Object.keys(draft.manifest.services);
+    return {
+        status: 'success',
+        outputs: { services: JSON.stringify(services) },
+        summary: {
+            title: `stack-deploy: wrote ${manifestFile}`,
+            lines: [`${manifestFile}: stack "${String(draft.manifest.name)}", services ${services.join(', ')}, environment "${environment}".`, '', ...nextSteps(manifestFile, environment, host, 22)],
+            tables: [],
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/logs.ts
+
+
+
+/** Lines printed per service when no start time is given. */
+const LOG_LINES = 100;
+/**
+ * `logs`: the services' Compose logs on the environment's host. On the command line one
+ * `compose logs` streams to the terminal (with `--follow` until interrupted); in the action each
+ * service's last lines go into a log group of their own. Read only: takes no lock.
+ */
+async function logs(context) {
+    const { settings, reporter, terminal } = context;
+    const opened = await openServiceSession(context);
+    if (!opened.ok)
+        return opened.result;
+    const { environment, executor, project, cwd, manifest } = opened.session;
+    const services = settings.services.length > 0 ? [...settings.services] : environmentServices(manifest, environment.name);
+    const since = settings.logs?.since;
+    const tail = since === undefined ? LOG_LINES : 'all';
+    const title = `stack-deploy: logs of ${environment.name}`;
+    try {
+        if (terminal !== undefined) {
+            const cmd = composeLogs({ ...project, services, tail, since, follow: settings.logs?.follow === true });
+            const exitCode = await executor.attach(cmd, { write: (chunk, stream) => terminal.write(chunk, stream) }, { cwd });
+            const lines = exitCode === 0 ? [] : [`docker compose logs exited with ${exitCode} on ${executor.host}`];
+            return { status: exitCode === 0 ? 'success' : 'failed', outputs: { services: JSON.stringify(services) }, summary: { title, lines, tables: [] } };
+        }
+        for (const service of services) {
+            await reporter.group(`Logs of ${service}`, async () => {
+                const result = await executor.run(composeLogs({ ...project, services: [service], tail, since }), { cwd, step: 'logs', service });
+                for (const line of `${result.stdout}${result.stderr}`.split('\n'))
+                    if (line !== '')
+                        reporter.info(line);
+            });
+        }
+    }
+    finally {
+        await executor.close();
+    }
+    const what = since === undefined ? `the last ${LOG_LINES} lines` : `the lines since ${since}`;
+    return {
+        status: 'success',
+        outputs: { services: JSON.stringify(services) },
+        summary: { title, lines: [`Printed ${what} of ${services.join(', ')} in the job log.`], tables: [] },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/host-inspect.ts
@@ -50571,6 +51656,9 @@ async function unlock(context) {
 
 
 
+
+
+
 /**
  * Runs one command to its end and never throws: every failure becomes a `failed` result whose
  * summary says where it happened and what to do next.
@@ -50595,6 +51683,12 @@ async function runCommand(context) {
                 return await unlock(context);
             case 'plan':
                 return await plan(context);
+            case 'logs':
+                return await logs(context);
+            case 'exec':
+                return await execInService(context);
+            case 'init':
+                return await init(context);
             default: {
                 const unknown = settings.command;
                 throw new errors_StackDeployError(`the command "${String(unknown)}" is not a command`);
@@ -50664,15 +51758,49 @@ const OPTIONS = {
     'lock-timeout': { type: 'string' },
     json: { type: 'boolean' },
     'no-build': { type: 'boolean' },
+    follow: { type: 'boolean' },
+    since: { type: 'string' },
+    compose: { type: 'string', short: 'c' },
+    host: { type: 'string' },
+    user: { type: 'string' },
+    path: { type: 'string' },
+    force: { type: 'boolean' },
+    audit: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     'tool-version': { type: 'boolean', short: 'V' },
 };
 const EXTRA_COMMANDS = ['schema', 'help'];
+/** argv before the first `--`, and the words after it (exec's command, passed on untouched). */
+function splitAtDoubleDash(argv) {
+    const at = argv.indexOf('--');
+    return at < 0 ? { head: [...argv] } : { head: argv.slice(0, at), rest: argv.slice(at + 1) };
+}
+function initRequest(values) {
+    if (values.compose === undefined) {
+        throw new errors_StackDeployError('init needs the compose file to read', { hint: 'run: stack-deploy init -c compose.yml [--host HOST --user USER --path PATH]' });
+    }
+    return { composeFile: values.compose, host: values.host, user: values.user, path: values.path, force: values.force === true };
+}
+function execRequest(words, rest) {
+    const [service, ...inline] = words;
+    if (service === undefined) {
+        throw new errors_StackDeployError('exec needs a service and a command', { hint: 'write it as: stack-deploy exec -e ENVIRONMENT SERVICE -- COMMAND...' });
+    }
+    const argv = rest ?? inline;
+    if (rest !== undefined && inline.length > 0) {
+        throw new errors_StackDeployError(`unexpected argument "${inline[0]}" before "--"`, { hint: 'write it as: stack-deploy exec -e ENVIRONMENT SERVICE -- COMMAND...' });
+    }
+    if (argv.length === 0) {
+        throw new errors_StackDeployError(`exec needs a command to run in "${service}"`, { hint: `write it after "--", e.g. stack-deploy exec -e production ${service} -- sh` });
+    }
+    return { service, argv };
+}
 /** Parses `stack-deploy <command> [flags]`; throws StackDeployError for a usage error. */
 function parseCli(argv) {
+    const { head, rest: afterDoubleDash } = splitAtDoubleDash(argv);
     let parsed;
     try {
-        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: head, options: OPTIONS, allowPositionals: true, strict: true });
     }
     catch (error) {
         throw new errors_StackDeployError(error instanceof Error ? error.message.replace(/\. To specify.*$/su, '') : String(error), {
@@ -50681,17 +51809,19 @@ function parseCli(argv) {
     }
     const { values, positionals } = parsed;
     const [first, ...rest] = positionals;
-    if (rest.length > 0) {
-        throw new errors_StackDeployError(`unexpected argument "${rest[0]}"`, { hint: 'run "stack-deploy --help" for usage' });
-    }
-    const known = [...COMMANDS, ...EXTRA_COMMANDS];
+    const known = [...COMMANDS, ...CLI_ONLY_COMMANDS, ...EXTRA_COMMANDS];
     if (first !== undefined && !known.includes(first)) {
         throw new errors_StackDeployError(`"${first}" is not a command`, { hint: `use one of: ${known.join(', ')}` });
+    }
+    const takesWords = first === 'logs' || first === 'exec';
+    const stray = takesWords ? (first === 'logs' ? afterDoubleDash?.[0] : undefined) : (rest[0] ?? afterDoubleDash?.[0]);
+    if (stray !== undefined) {
+        throw new errors_StackDeployError(`unexpected argument "${stray}"`, { hint: 'run "stack-deploy --help" for usage' });
     }
     const help = values.help === true;
     return {
         command: (first ?? 'help'),
-        manifest: values.manifest ?? 'stack.yml',
+        manifest: values.manifest,
         environment: values.environment,
         services: values.services,
         version: values.version,
@@ -50704,6 +51834,12 @@ function parseCli(argv) {
         build: values['no-build'] !== true,
         help,
         showToolVersion: values['tool-version'] === true,
+        serviceArgs: first === 'logs' ? rest : [],
+        follow: values.follow === true,
+        audit: values.audit === true,
+        since: values.since,
+        exec: first === 'exec' && !help ? execRequest(rest, afterDoubleDash) : undefined,
+        init: first === 'init' && !help ? initRequest(values) : undefined,
     };
 }
 
@@ -50719,6 +51855,12 @@ const COMMON = `Settings:
       --ref REF            the Git ref being released (default: the checked-out one)
       --lock-timeout DUR   how long to wait for another deploy's lock (default: 10m)
       --no-build           deploy/plan: use the images of --version already in the registry
+      --follow             logs: keep printing new lines until interrupted
+      --since DUR|TIME     logs: the lines since 10m, 2h or 2024-05-01T10:00:00 (not only the last 100)
+  -c, --compose FILE       init: the compose file to read
+      --host, --user, --path  init: the environment's SSH host, user and directory on the host
+      --force              init: replace an existing stack.yml
+      --audit              check: run the production audit too (exit 1 on high findings)
       --json               print the result as JSON on stdout
   -h, --help               this help
   -V, --tool-version       print stack-deploy's own version`;
@@ -50733,6 +51875,9 @@ Commands:
   status     what runs on an environment's host, and its last releases
   plan       what a deploy would do, changing nothing on the host
   unlock     free a deploy lock left by a run that died
+  logs       print (or --follow) the Compose logs of an environment's services
+  exec       run a command in a service's running container, with this terminal attached
+  init       write a stack.yml for an existing compose file
   schema     print the JSON Schema of stack.yml
   help       this text
 
@@ -50746,10 +51891,15 @@ const COMMAND_HELP = {
 Checks stack.yml against the schema and prints every problem as FILE:LINE:COL KEY: MESSAGE.
 Exits 0 with one summary line when the manifest is valid, 1 otherwise.
 `,
-    check: `Usage: stack-deploy check -e ENVIRONMENT [-i KEY] [--known-hosts FILE]
+    check: `Usage: stack-deploy check -e ENVIRONMENT [-i KEY] [--known-hosts FILE] [--audit]
 
 Connects to the environment's host over SSH (the host key must be pinned in known_hosts),
 and reports the Docker engine and Compose found there. Changes nothing.
+With --audit, also the production audit: secrets written in the compose files, database or
+queue ports published on all interfaces, privileged containers, mounted Docker sockets,
+images left to Compose without a tag or on :latest, a root deploy user, the env file's mode
+and owner, sshd password logins. Each finding has a severity, where it is and the fix; any
+high finding exits 1.
 `,
     build: `Usage: stack-deploy build [--ref REF] [--services LIST] [--version VERSION]
 
@@ -50781,6 +51931,28 @@ Shows what a deploy would do: per service the running digest and the one that wo
 which services restart, image sizes, and the backups, migrations, smoke checks and hooks that
 would run. Builds locally without pushing (or reads the registry with --no-build); changes
 nothing on the host.
+`,
+    init: `Usage: stack-deploy init -c COMPOSE_FILE [-f stack.yml] [-e ENVIRONMENT] [--host HOST --user USER --path PATH] [--force]
+
+Reads your compose file and writes stack.yml: services with "build:" (or an untagged image with a
+Dockerfile in services/NAME/) become services stack-deploy builds and health-gates; services on a
+tagged image are left to Compose (listed only when they have a healthcheck). Health checks come
+from compose healthchecks, else from the first published port. One environment (default
+"production") from the flags. Never replaces an existing file without --force. Then prints the
+secrets to create and how to check the host key's fingerprint.
+`,
+    logs: `Usage: stack-deploy logs -e ENVIRONMENT [SERVICE...] [--follow] [--since DUR|TIME]
+
+Prints the Compose logs of the environment's services (or the ones named), the last 100 lines
+of each, or every line since --since; --follow keeps printing new lines until Ctrl-C. Uses the
+environment's Compose project and pinned host key; takes no lock.
+`,
+    exec: `Usage: stack-deploy exec -e ENVIRONMENT SERVICE -- COMMAND [ARG...]
+
+Runs COMMAND in the service's running container on the environment's host (docker compose exec
+in the environment's project). When standard input is a terminal, the command gets one too
+(stack-deploy exec -e production api -- sh opens a shell); otherwise input and output are piped.
+Exits with the command's exit code. Takes no lock.
 `,
     unlock: `Usage: stack-deploy unlock -e ENVIRONMENT
 
@@ -50832,6 +52004,9 @@ function cliReporter(stdout, stderr, clock, quiet) {
 
 
 
+
+/** Commands whose standard output is the remote command's: progress goes to stderr, no summary. */
+const ATTACHED_COMMANDS = ['logs', 'exec'];
 async function readOptionalFile(path, fallbacks, what) {
     if (path !== undefined) {
         try {
@@ -50861,43 +52036,44 @@ async function gitFacts(local) {
     const ref = await local.run(command_command(['git', 'symbolic-ref', '--quiet', 'HEAD']), { allowFailure: true });
     return { sha: sha.stdout.trim(), ref: ref.exitCode === 0 ? ref.stdout.trim() : sha.stdout.trim() };
 }
+/** The CLI's flags, files and environment as RunSettings (defaults applied as for the action). */
 async function settingsFrom(options, env, local) {
     const home = env.HOME ?? (0,external_node_os_namespaceObject.homedir)();
     const sshPrivateKey = await readOptionalFile(options.identity, [(0,external_node_path_namespaceObject.join)(home, '.ssh', 'id_ed25519'), (0,external_node_path_namespaceObject.join)(home, '.ssh', 'id_rsa')], '--identity');
     const sshKnownHosts = await readOptionalFile(options.knownHosts, [(0,external_node_path_namespaceObject.join)(home, '.ssh', 'known_hosts')], '--known-hosts');
     const envFile = await readOptionalFile(options.envFile, [], '--env-file');
-    const lockTimeoutMs = options.lockTimeout === undefined ? 600_000 : parseDuration(options.lockTimeout);
-    if (lockTimeoutMs === undefined) {
-        throw new errors_StackDeployError(`--lock-timeout "${options.lockTimeout}" is not a duration`, { hint: 'write it like "90s", "10m" or "1h"' });
-    }
     const registryPassword = env.STACK_DEPLOY_REGISTRY_PASSWORD;
     const registryUsername = env.STACK_DEPLOY_REGISTRY_USERNAME;
     if (registryPassword !== undefined && registryUsername === undefined) {
         throw new errors_StackDeployError('STACK_DEPLOY_REGISTRY_PASSWORD is set but STACK_DEPLOY_REGISTRY_USERNAME is not', { hint: 'set both, or neither' });
     }
     const git = await gitFacts(local);
-    const secrets = [sshPrivateKey, registryPassword, env.GITHUB_TOKEN, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter((s) => s !== undefined);
-    return {
-        secrets,
-        settings: {
-            command: options.command,
-            manifest: options.manifest,
-            environment: options.environment,
-            services: splitList(options.services ?? ''),
-            version: options.version,
-            ref: options.ref ?? git.ref,
-            sha: git.sha,
-            actor: env.GITHUB_ACTOR ?? env.USER,
-            registryCredentials: registryPassword === undefined || registryUsername === undefined ? undefined : { username: registryUsername, password: registryPassword },
-            githubToken: env.GITHUB_TOKEN,
-            sshPrivateKey,
-            sshKnownHosts,
-            envFile,
-            lockTimeoutMs,
-            buildCache: false,
-            build: options.build,
-        },
-    };
+    const settings = resolveSettings({
+        command: options.command,
+        manifest: options.manifest,
+        environment: options.environment,
+        // SERVICE arguments (logs, exec) add to --services.
+        services: options.serviceArgs.length === 0 ? options.services : [...splitList(options.services ?? ''), ...options.serviceArgs].join(' '),
+        version: options.version,
+        ref: options.ref ?? git.ref,
+        sha: git.sha,
+        actor: env.GITHUB_ACTOR ?? env.USER,
+        registryCredentials: registryPassword === undefined || registryUsername === undefined ? undefined : { username: registryUsername, password: registryPassword },
+        githubToken: env.GITHUB_TOKEN,
+        sshPrivateKey,
+        sshKnownHosts,
+        envFile,
+        lockTimeout: options.lockTimeout,
+        // The GitHub Actions cache service exists only inside a workflow run.
+        buildCache: false,
+        build: options.build,
+        audit: options.audit,
+        logs: { follow: options.follow, since: options.since },
+        exec: options.exec,
+        init: options.init,
+    }, { lockTimeout: '--lock-timeout' });
+    const secrets = [settings.sshPrivateKey?.trim(), registryPassword, env.GITHUB_TOKEN, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter((s) => s !== undefined);
+    return { secrets, settings };
 }
 /** The CLI from parsed argv to exit code. Never calls process.exit. */
 async function runCli(argv, io) {
@@ -50922,8 +52098,9 @@ async function runCli(argv, io) {
         return 0;
     }
     const redactor = new Redactor();
-    const reporter = cliReporter(io.stdout, io.stderr, systemClock, options.json);
-    const local = new LocalExecutor(redactor);
+    const attached = ATTACHED_COMMANDS.includes(options.command);
+    const reporter = cliReporter(io.stdout, io.stderr, systemClock, options.json || attached);
+    const local = new LocalExecutor(redactor, io.env);
     let prepared;
     try {
         prepared = await settingsFrom(options, io.env, local);
@@ -50934,26 +52111,65 @@ async function runCli(argv, io) {
     }
     for (const secret of prepared.secrets)
         redactor.add(secret);
-    const result = await runCommand({
-        settings: prepared.settings,
-        reporter,
-        redactor,
-        clock: systemClock,
-        local,
-        cleanup: noCleanupRecorder,
-        tempDir: (0,external_node_os_namespaceObject.tmpdir)(),
-        env: io.env,
-    });
+    // docker login and logout of this run go to a config of its own, never the user's.
+    const dockerConfig = await createRunDockerConfig((0,external_node_os_namespaceObject.tmpdir)(), io.env);
+    let result;
+    try {
+        const runEnv = { ...io.env, DOCKER_CONFIG: dockerConfig };
+        result = await runCommand({
+            settings: prepared.settings,
+            reporter,
+            redactor,
+            clock: systemClock,
+            local: new LocalExecutor(redactor, runEnv),
+            cleanup: noCleanupRecorder,
+            tempDir: (0,external_node_os_namespaceObject.tmpdir)(),
+            env: runEnv,
+            terminal: io.terminal,
+        });
+    }
+    finally {
+        await removeRunDockerConfig(dockerConfig);
+    }
     if (options.json) {
         io.stdout.write(`${JSON.stringify({ status: result.status, outputs: result.outputs }, null, 2)}\n`);
     }
-    else if (prepared.settings.command !== 'validate') {
+    else if (prepared.settings.command !== 'validate' && !attached) {
         io.stdout.write(`\n${summaryToText(result.summary)}`);
     }
-    return EXIT_CODES[result.status];
+    return result.exitCode ?? EXIT_CODES[result.status];
+}
+
+;// CONCATENATED MODULE: ./src/cli/terminal.ts
+/** This process's terminal: stdin, raw stdout/stderr, and the TTY's size when stdin is one. */
+function processTerminal(env) {
+    const { stdin, stdout, stderr } = process;
+    const tty = stdin.isTTY ? { rows: stdout.rows || 24, cols: stdout.columns || 80, term: env.TERM ?? 'xterm-256color' } : undefined;
+    return {
+        stdin,
+        tty,
+        write: (chunk, stream) => (stream === 'stdout' ? stdout : stderr).write(chunk),
+        onResize: (listener) => {
+            const resized = () => listener({ rows: stdout.rows, cols: stdout.columns });
+            stdout.on('resize', resized);
+            return () => {
+                stdout.off('resize', resized);
+            };
+        },
+        raw: () => {
+            if (!stdin.isTTY)
+                return () => undefined;
+            const was = stdin.isRaw;
+            stdin.setRawMode(true);
+            return () => {
+                stdin.setRawMode(was);
+            };
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/index.ts
+
 
 
 void runCli(process.argv.slice(2), {
@@ -50961,6 +52177,7 @@ void runCli(process.argv.slice(2), {
     stderr: process.stderr,
     env: process.env,
     toolVersion: package_namespaceObject.rE,
+    terminal: processTerminal(process.env),
 }).then((code) => {
     process.exitCode = code;
 });

@@ -80,6 +80,8 @@ export function readInputs(getInput: InputReader, github: GithubContext): Action
       lockTimeout: getInput('lock-timeout'),
       buildCache: parseBoolean('build-cache', getInput('build-cache')),
       build: parseBoolean('build', getInput('build')),
+      audit: parseBoolean('audit', getInput('audit')),
+      logs: { follow: false },
     },
     { lockTimeout: 'the input "lock-timeout"' },
   );

@@ -6,11 +6,11 @@ import { command } from '../commands/command';
 import type { Executor } from '../exec/executor';
 import { LocalExecutor } from '../exec/local';
 import { Redactor } from '../exec/redact';
-import { noCleanupRecorder, systemClock } from '../engine/context';
+import { noCleanupRecorder, systemClock, type Terminal } from '../engine/context';
 import { dotenvValues } from '../engine/dotenv';
 import { EXIT_CODES } from '../engine/result';
 import { runCommand } from '../engine/run';
-import { resolveSettings, type RunSettings } from '../engine/settings';
+import { resolveSettings, type RunSettings, splitList } from '../engine/settings';
 import { summaryToText } from '../engine/summary';
 import { manifestJsonSchema } from '../manifest';
 import { createRunDockerConfig, removeRunDockerConfig } from '../registry/docker-config';
@@ -23,7 +23,12 @@ export interface CliIo {
   readonly stderr: Output;
   readonly env: NodeJS.ProcessEnv;
   readonly toolVersion: string;
+  /** The terminal `exec` and `logs` attach to the remote command. */
+  readonly terminal?: Terminal;
 }
+
+/** Commands whose standard output is the remote command's: progress goes to stderr, no summary. */
+const ATTACHED_COMMANDS: readonly string[] = ['logs', 'exec'];
 
 async function readOptionalFile(path: string | undefined, fallbacks: readonly string[], what: string): Promise<string | undefined> {
   if (path !== undefined) {
@@ -70,7 +75,8 @@ export async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, 
       command: options.command as RunSettings['command'],
       manifest: options.manifest,
       environment: options.environment,
-      services: options.services,
+      // SERVICE arguments (logs, exec) add to --services.
+      services: options.serviceArgs.length === 0 ? options.services : [...splitList(options.services ?? ''), ...options.serviceArgs].join(' '),
       version: options.version,
       ref: options.ref ?? git.ref,
       sha: git.sha,
@@ -84,6 +90,10 @@ export async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, 
       // The GitHub Actions cache service exists only inside a workflow run.
       buildCache: false,
       build: options.build,
+      audit: options.audit,
+      logs: { follow: options.follow, since: options.since },
+      exec: options.exec,
+      init: options.init,
     },
     { lockTimeout: '--lock-timeout' },
   );
@@ -115,7 +125,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   const redactor = new Redactor();
-  const reporter = cliReporter(io.stdout, io.stderr, systemClock, options.json);
+  const attached = ATTACHED_COMMANDS.includes(options.command);
+  const reporter = cliReporter(io.stdout, io.stderr, systemClock, options.json || attached);
   const local = new LocalExecutor(redactor, io.env);
   let prepared;
   try {
@@ -139,14 +150,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       cleanup: noCleanupRecorder,
       tempDir: tmpdir(),
       env: runEnv,
+      terminal: io.terminal,
     });
   } finally {
     await removeRunDockerConfig(dockerConfig);
   }
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ status: result.status, outputs: result.outputs }, null, 2)}\n`);
-  } else if (prepared.settings.command !== 'validate') {
+  } else if (prepared.settings.command !== 'validate' && !attached) {
     io.stdout.write(`\n${summaryToText(result.summary)}`);
   }
-  return EXIT_CODES[result.status];
+  return result.exitCode ?? EXIT_CODES[result.status];
 }

@@ -119,16 +119,52 @@ export function composeStop(opts: ComposeStopOptions): Command {
 }
 
 export interface ComposeLogsOptions extends ComposeProject {
-  readonly service: string;
-  /** Lines from the end; default 50. */
-  readonly tail?: number;
+  /** At least one: an empty list would print every service of the project. */
+  readonly services: readonly string[];
+  /** Lines from the end of each service's log, or `all`; default 50. */
+  readonly tail?: number | 'all';
+  /** Only lines since a time: a duration such as `10m` or a timestamp, as Compose reads it. v2 only. */
+  readonly since?: string;
+  /** Keep printing new lines until interrupted. */
+  readonly follow?: boolean;
 }
 
-/** `... logs --no-color --tail N SERVICE`. */
+/** `... logs --no-color --tail N [--since S] [--follow] SERVICE...`. */
 export function composeLogs(opts: ComposeLogsOptions): Command {
+  const services = requireServices(opts.services, 'logs');
+  const tail = opts.tail === 'all' ? 'all' : String(requireWholeNumber(opts.tail ?? DEFAULT_LOG_TAIL, 'log tail'));
+  const argv = [...projectArgv(opts), 'logs', '--no-color', '--tail', tail];
+  if (opts.since !== undefined) {
+    if (opts.flavor === 'v1') {
+      throw new StackDeployError('docker-compose v1 cannot select log lines by time', {
+        hint: 'leave out --since (the last lines are shown), or install the Compose v2 plugin ("docker compose") on the host',
+      });
+    }
+    argv.push('--since', requireArgument(opts.since, 'log start time'));
+  }
+  if (opts.follow === true) argv.push('--follow');
+  argv.push(...services);
+  return command(argv);
+}
+
+export interface ComposeExecOptions extends ComposeProject {
+  readonly service: string;
+  /** The command to run in the service's running container; at least the program. */
+  readonly argv: readonly string[];
+  /** Give the command a terminal (the caller's standard input is one); otherwise `-T`. */
+  readonly tty: boolean;
+}
+
+/** `... exec [-T] SERVICE CMD...`: runs a command in the service's running container. */
+export function composeExec(opts: ComposeExecOptions): Command {
   const service = requireComposeName(opts.service, 'service');
-  const tail = requireWholeNumber(opts.tail ?? DEFAULT_LOG_TAIL, 'log tail');
-  return command([...projectArgv(opts), 'logs', '--no-color', '--tail', String(tail), service]);
+  if (opts.argv.length === 0 || opts.argv[0] === '') {
+    throw new StackDeployError(`no command to run in service "${service}"`, {
+      service,
+      hint: 'write the command after "--", e.g. stack-deploy exec -e production api -- sh',
+    });
+  }
+  return command([...projectArgv(opts), 'exec', ...(opts.tty ? [] : ['-T']), service, ...opts.argv]);
 }
 
 /** `... config --quiet`: validates the Compose files without printing them. */

@@ -1,3 +1,5 @@
+import type { AuditReport } from './audit';
+import { auditEnvironment } from './audit';
 import { connectToEnvironment } from './connect';
 import type { RunContext } from './context';
 import { resolveEnvironment } from './environment';
@@ -7,7 +9,8 @@ import { loadAndReport } from './validate';
 
 /**
  * `check`: validates stack.yml, connects to the environment's host with the pinned host key
- * and reports its Docker engine and Compose. Read only.
+ * and reports its Docker engine and Compose; with `audit`, also the production audit, which
+ * fails the check on a high finding. Read only.
  */
 export async function check(context: RunContext): Promise<RunResult> {
   const { settings, reporter } = context;
@@ -15,10 +18,12 @@ export async function check(context: RunContext): Promise<RunResult> {
   if (!loaded.ok) return loaded.result;
   const environment = resolveEnvironment(loaded.manifest, settings.environment);
   const { host, port, user } = environment.config;
-  const facts = await reporter.group(`Connect to ${user}@${host}:${port}`, async () => {
+  const { facts, audit } = await reporter.group(`Connect to ${user}@${host}:${port}`, async () => {
     const executor = await connectToEnvironment(context, environment);
     try {
-      return await readHostFacts(executor);
+      const hostFacts = await readHostFacts(executor);
+      const report: AuditReport | undefined = settings.audit === true ? await auditEnvironment(executor, settings.manifest, loaded.manifest, environment, reporter) : undefined;
+      return { facts: hostFacts, audit: report };
     } finally {
       await executor.close();
     }
@@ -26,17 +31,19 @@ export async function check(context: RunContext): Promise<RunResult> {
   const composeName = facts.compose.flavor === 'v2' ? 'docker compose' : 'docker-compose';
   const line = `${user}@${host}:${port} (${environment.name}): Docker ${facts.dockerServerVersion} (API ${facts.dockerApiVersion}), ${composeName} ${facts.compose.version}`;
   reporter.info(line);
+  const failedAudit = audit !== undefined && audit.high > 0;
   return {
-    status: 'success',
-    outputs: {},
+    status: failedAudit ? 'failed' : 'success',
+    outputs: audit === undefined ? {} : { audit: JSON.stringify(audit.findings) },
     summary: {
-      title: `stack-deploy: ${environment.name} is reachable`,
-      lines: [],
+      title: audit === undefined ? `stack-deploy: ${environment.name} is reachable` : `stack-deploy: audit of ${environment.name}: ${audit.findings.length} ${audit.findings.length === 1 ? 'finding' : 'findings'}, ${audit.high} high`,
+      lines: failedAudit ? ['High findings fail the audit: fix them before deploying to production.'] : [],
       tables: [
         {
           header: ['Environment', 'Host', 'Docker', 'Compose'],
           rows: [[environment.name, `${user}@${host}:${port}`, facts.dockerServerVersion, `${composeName} ${facts.compose.version}`]],
         },
+        ...(audit === undefined || audit.findings.length === 0 ? [] : [audit.table]),
       ],
     },
   };

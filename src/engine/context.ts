@@ -38,6 +38,22 @@ export interface HeldLock {
 
 export const noCleanupRecorder: CleanupRecorder = { registryLogin: () => undefined, lockTaken: () => undefined, lockSettled: () => undefined };
 
+/**
+ * The terminal the command line runs in, for commands that attach it to a remote command (`exec`,
+ * `logs`). The action has none.
+ */
+export interface Terminal {
+  readonly stdin: NodeJS.ReadableStream;
+  /** Set when standard input is a TTY: the size and type of the pseudo-terminal to ask for. */
+  readonly tty?: { readonly rows: number; readonly cols: number; readonly term: string };
+  /** Writes a remote command's raw output to this process's stdout or stderr. */
+  write(chunk: Buffer, stream: 'stdout' | 'stderr'): void;
+  /** Puts a TTY into raw mode (keys go to the remote side as typed); returns how to undo it. */
+  raw(): () => void;
+  /** Calls `listener` when the TTY changes size; returns how to stop. */
+  onResize(listener: (size: { readonly rows: number; readonly cols: number }) => void): () => void;
+}
+
 /** What every command runs with. Built by the action or the CLI, never global. */
 export interface RunContext {
   readonly settings: RunSettings;
@@ -51,4 +67,6 @@ export interface RunContext {
   readonly tempDir: string;
   /** This process's environment (read, never changed). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The command line's terminal; absent in the action. */
+  readonly terminal?: Terminal;
 }

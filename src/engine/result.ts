@@ -11,6 +11,8 @@ export interface RunResult {
   /** Action outputs (and the CLI's --json), by output name. */
   readonly outputs: Readonly<Record<string, string>>;
   readonly summary: Summary;
+  /** `exec`: the remote command's own exit code, which the command line exits with. */
+  readonly exitCode?: number;
 }
 
 /** CLI exit codes, documented in README. */

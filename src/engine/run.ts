@@ -2,6 +2,9 @@ import { describeError, StackDeployError } from '../errors';
 import { build } from './build-command';
 import { check } from './check';
 import { deploy } from './deploy';
+import { execInService } from './exec-in-service';
+import { init } from './init';
+import { logs } from './logs';
 import { plan } from './plan';
 import { rollback } from './rollback';
 import { status } from './status';
@@ -34,6 +37,12 @@ export async function runCommand(context: RunContext): Promise<RunResult> {
         return await unlock(context);
       case 'plan':
         return await plan(context);
+      case 'logs':
+        return await logs(context);
+      case 'exec':
+        return await execInService(context);
+      case 'init':
+        return await init(context);
       default: {
         const unknown: never = settings.command;
         throw new StackDeployError(`the command "${String(unknown)}" is not a command`);

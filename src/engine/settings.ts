@@ -2,8 +2,34 @@ import { StackDeployError } from '../errors';
 import { parseDuration } from '../manifest/duration';
 
 /** Everything a run needs, read once from action inputs or CLI flags. `''` never means "set". */
-export const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock'] as const;
-export type CommandName = (typeof COMMANDS)[number];
+export const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'status', 'plan', 'unlock', 'logs'] as const;
+/** Commands of the command line only: they attach a terminal, or write files in the checkout. */
+export const CLI_ONLY_COMMANDS = ['exec', 'init'] as const;
+export type CommandName = (typeof COMMANDS)[number] | (typeof CLI_ONLY_COMMANDS)[number];
+
+/** `logs`: how much to print. */
+export interface LogsSettings {
+  /** Keep printing new lines until interrupted (command line only). */
+  readonly follow: boolean;
+  /** Only lines since this duration (`10m`) or time; otherwise the last lines of each service. */
+  readonly since?: string;
+}
+
+/** `init`: the compose file to read, and the one environment to write. */
+export interface InitSettings {
+  readonly composeFile: string;
+  readonly host?: string;
+  readonly user?: string;
+  readonly path?: string;
+  /** Replace an existing manifest file. */
+  readonly force: boolean;
+}
+
+/** `exec`: the service and the command to run in its running container. */
+export interface ExecSettings {
+  readonly service: string;
+  readonly argv: readonly string[];
+}
 
 export interface RegistryCredentials {
   readonly username: string;
@@ -41,6 +67,11 @@ export interface RunSettings {
   readonly buildCache: boolean;
   /** Build images before deploying; false deploys images already in the registry (promotion). */
   readonly build: boolean;
+  /** check: run the production audit too. */
+  readonly audit?: boolean;
+  readonly logs?: LogsSettings;
+  readonly exec?: ExecSettings;
+  readonly init?: InitSettings;
 }
 
 /**
@@ -69,6 +100,10 @@ export interface SettingsInput {
   readonly lockTimeout?: string;
   readonly buildCache?: boolean;
   readonly build?: boolean;
+  readonly audit?: boolean;
+  readonly logs?: LogsSettings;
+  readonly exec?: ExecSettings;
+  readonly init?: InitSettings;
 }
 
 /** The default of every setting that has one, for the action and the CLI alike. */
@@ -77,6 +112,7 @@ export const SETTING_DEFAULTS = {
   lockTimeout: '10m',
   buildCache: true,
   build: true,
+  audit: false,
 } as const;
 
 /** How each adapter names its inputs in error messages (`the input "lock-timeout"`, `--lock-timeout`). */
@@ -129,6 +165,10 @@ export function resolveSettings(input: SettingsInput, names: InputNames): RunSet
     lockTimeoutMs,
     buildCache: input.buildCache ?? SETTING_DEFAULTS.buildCache,
     build: input.build ?? SETTING_DEFAULTS.build,
+    audit: input.audit ?? SETTING_DEFAULTS.audit,
+    logs: input.logs,
+    exec: input.exec,
+    init: input.init,
   };
 }
 

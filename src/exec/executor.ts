@@ -39,3 +39,21 @@ export interface Executor {
   run(cmd: Command, options?: ExecOptions): Promise<ExecResult>;
   close(): Promise<void>;
 }
+
+/** A person's terminal (or a pipe) attached to one remote command. */
+export interface AttachedIo {
+  /** The caller's standard input, forwarded until the command ends; none sends end-of-file at once. */
+  readonly stdin?: NodeJS.ReadableStream;
+  /** Receives the command's output as it arrives, unchanged (a terminal needs the raw bytes). */
+  readonly write: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
+  /** Ask the host for a pseudo-terminal of this size: the caller's standard input is a TTY. */
+  readonly pty?: { readonly rows: number; readonly cols: number; readonly term: string };
+  /** With a pty: calls `listener` when the caller's terminal changes size; returns how to stop. */
+  readonly onResize?: (listener: (size: { readonly rows: number; readonly cols: number }) => void) => () => void;
+}
+
+/** An executor that can also attach a terminal to a command (SSH). */
+export interface AttachingExecutor extends Executor {
+  /** Runs `cmd` with `io` attached; resolves with its exit code (255 when it has none). */
+  attach(cmd: Command, io: AttachedIo, options?: Pick<ExecOptions, 'cwd'>): Promise<number>;
+}

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
 import type { Command } from '../commands/command';
 import { StackDeployError } from '../errors';
-import type { ExecOptions, ExecResult, Executor } from './executor';
+import type { AttachedIo, AttachingExecutor, ExecOptions, ExecResult } from './executor';
 import { commandFailure } from './failure';
 import { type HostKeyVerdict, knownHostsName, pinnedKeyTypes, verifyHostKey } from './known-hosts';
 import { toShellString, toShellStringIn } from './quote';
@@ -121,7 +121,7 @@ function describeConnectFailure(name: string, error: unknown): StackDeployError 
 }
 
 /** Runs commands as channels of one SSH connection. */
-export class SshExecutor implements Executor {
+export class SshExecutor implements AttachingExecutor {
   readonly host: string;
   readonly #ssh: NodeSSH;
   readonly #redactor: Redactor;
@@ -176,6 +176,45 @@ export class SshExecutor implements Executor {
     if (response.signal !== null && response.signal !== undefined) reason = `${cmd.argv[0] ?? 'command'} was killed by ${response.signal}`;
     else if (options.timeoutMs !== undefined && exitCode === 124) reason = `${cmd.argv[0] ?? 'command'} timed out after ${options.timeoutMs} ms`;
     throw commandFailure(this.host, cmd, this.#redactor, { ...result, reason }, options);
+  }
+
+  /**
+   * Runs `cmd` on a channel of its own with the caller's input and output attached, streaming
+   * (nothing is kept in memory, so `logs --follow` can run for hours). With `io.pty` the host
+   * gives the command a terminal, as `ssh -t` does.
+   */
+  attach(cmd: Command, io: AttachedIo, options: Pick<ExecOptions, 'cwd'> = {}): Promise<number> {
+    const line = options.cwd === undefined ? toShellString(cmd.argv) : toShellStringIn(options.cwd, cmd.argv);
+    const connection = this.#ssh.connection;
+    if (connection === null) return Promise.reject(new StackDeployError('the SSH connection is closed', { host: this.host }));
+    this.#commandsSent += 1;
+    const execOptions = io.pty === undefined ? {} : { pty: { rows: io.pty.rows, cols: io.pty.cols, term: io.pty.term } };
+    return new Promise<number>((resolve, reject) => {
+      connection.exec(line, execOptions, (error, channel) => {
+        if (error !== undefined) {
+          reject(commandFailure(this.host, cmd, this.#redactor, { exitCode: 255, stdout: '', stderr: '', reason: `the SSH connection refused a channel: ${error.message}` }, {}));
+          return;
+        }
+        let exitCode = 255;
+        channel.on('exit', (code: number | null) => {
+          if (typeof code === 'number') exitCode = code;
+        });
+        channel.on('data', (chunk: Buffer) => io.write(chunk, 'stdout'));
+        channel.stderr.on('data', (chunk: Buffer) => io.write(chunk, 'stderr'));
+        const stdin = io.stdin;
+        if (stdin === undefined) channel.end();
+        else stdin.pipe(channel);
+        const stopResizing = io.pty === undefined ? undefined : io.onResize?.(({ rows, cols }) => channel.setWindow(rows, cols, 0, 0));
+        channel.on('close', () => {
+          stopResizing?.();
+          if (stdin !== undefined) {
+            stdin.unpipe(channel);
+            stdin.pause();
+          }
+          resolve(exitCode);
+        });
+      });
+    });
   }
 
   close(): Promise<void> {

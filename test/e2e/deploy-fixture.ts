@@ -18,7 +18,7 @@ export class DeployFixture {
   /** The Compose project of the fixture's environment `lab` on the host. */
   readonly project = `${this.name}-lab`;
 
-  constructor(readonly lab: Lab, options: { healthTimeout?: string; workerHealth?: string } = {}) {
+  constructor(readonly lab: Lab, options: { healthTimeout?: string; workerHealth?: string; webLogsRequests?: boolean } = {}) {
     this.hostPath = `${lab.deployHome}/${this.name}`;
     mkdirSync(join(this.dir, 'services/web'), { recursive: true });
     mkdirSync(join(this.dir, 'services/worker'), { recursive: true });
@@ -33,7 +33,7 @@ export class DeployFixture {
     image: ${repo}/web
     network_mode: host
     init: true
-    command: ["httpd", "-f", "-p", "127.0.0.1:${this.port}", "-h", "/www"]
+    command: ["httpd", "-f",${options.webLogsRequests === true ? ' "-v",' : ''} "-p", "127.0.0.1:${this.port}", "-h", "/www"]
   worker:
     image: ${repo}/worker
     network_mode: host

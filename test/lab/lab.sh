@@ -9,6 +9,8 @@
 # Everything the tests need is written to <repo>/.lab/lab.json (see test/lab/lab.ts).
 # Network: every daemon listens on loopback only; the only outside traffic is package
 # downloads from Debian's archive (apt-get, debootstrap) when something is missing.
+# Output: one line per step. The transcripts of apt-get, debootstrap and docker build go to
+# log files under /var/lib/stack-deploy-lab/logs and are printed (their tail) only on failure.
 set -euo pipefail
 
 # ---------------------------------------------------------------- constants
@@ -123,6 +125,20 @@ wait_for() {
   done
 }
 
+# quietly LOGFILE COMMAND...: run COMMAND with its output appended to LOGFILE instead of the
+# terminal. On failure print the log's last lines and the log's path; return COMMAND's status.
+quietly() {
+  local logfile=$1 rc=0
+  shift
+  printf '\n==> %s: %s\n' "$(date -u +%FT%TZ)" "$*" >>"$logfile"
+  "$@" >>"$logfile" 2>&1 </dev/null || rc=$?
+  if [ "$rc" != 0 ]; then
+    log "$1 failed (exit $rc); last lines of $logfile:"
+    tail -n 30 "$logfile" | sed 's/^/    /' >&2 || true
+  fi
+  return "$rc"
+}
+
 # write_file PATH MODE: write stdin to PATH only if the content differs. Returns 0 if changed.
 write_file() {
   local path=$1 mode=$2 tmp
@@ -179,7 +195,8 @@ ensure_packages() {
     log "packages: all present"
     return 0
   fi
-  log "packages: installing ${missing[*]}"
+  local aptlog="$LOGS/apt-get.log"
+  log "packages: installing ${missing[*]} (about a minute; log: $aptlog)"
   # Keep package scripts from starting services (dockerd, sshd on :22): the lab starts its own.
   local policy_added=0
   if [ ! -e /usr/sbin/policy-rc.d ]; then
@@ -188,9 +205,9 @@ ensure_packages() {
     policy_added=1
   fi
   local rc=0
-  apt-get update -q && apt-get install -y -q --no-install-recommends "${PACKAGES[@]}" </dev/null || rc=$?
+  { quietly "$aptlog" apt-get update -q && quietly "$aptlog" apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"; } || rc=$?
   [ "$policy_added" = 1 ] && rm -f /usr/sbin/policy-rc.d
-  [ "$rc" = 0 ] || die "apt-get failed (exit $rc)"
+  [ "$rc" = 0 ] || die "installing packages failed (exit $rc; log: $aptlog)"
 }
 
 # Compose v2 and buildx as CLI plugins from Debian trixie .debs, without touching the
@@ -213,9 +230,11 @@ ensure_plugins() {
     compgen -G "$tx/debs/${p}_*.deb" >/dev/null || todo+=("$p")
   done
   if [ "${#todo[@]}" -gt 0 ]; then
-    log "plugins: downloading ${todo[*]} from Debian trixie"
-    apt-get "${A[@]}" update -q >/dev/null || die "apt-get update (trixie lists) failed"
-    (cd "$tx/debs" && apt-get "${A[@]}" download "${todo[@]}") || die "apt-get download ${todo[*]} failed"
+    local aptlog="$LOGS/apt-get-trixie.log"
+    log "plugins: downloading ${todo[*]} from Debian trixie (log: $aptlog)"
+    quietly "$aptlog" apt-get "${A[@]}" update -q || die "apt-get update (trixie lists) failed (log: $aptlog)"
+    (cd "$tx/debs" && quietly "$aptlog" apt-get "${A[@]}" download "${todo[@]}") \
+      || die "apt-get download ${todo[*]} failed (log: $aptlog)"
   else
     log "plugins: using cached .debs in $tx/debs"
   fi
@@ -240,7 +259,6 @@ start_runner_engine() {
     return 0
   fi
   if ! pid_alive "$RUNNER_PID" dockerd; then
-    log "runner engine: starting"
     rm -f "$RUNNER_PID"
     setsid nohup dockerd --bridge=none --iptables=false --ip-masq=false \
       --pidfile "$RUNNER_PID" >>"$RUNNER_LOG" 2>&1 </dev/null &
@@ -248,7 +266,7 @@ start_runner_engine() {
     log "runner engine: pid $(pid_of "$RUNNER_PID") not answering yet, waiting"
   fi
   wait_for "runner engine" "$RUNNER_LOG" "$RUNNER_PID" dockerd engine_ok "$RUNNER_HOST"
-  log "runner engine: up"
+  log "runner engine: started"
 }
 
 start_host_engine() {
@@ -270,7 +288,6 @@ EOF
     return 0
   fi
   if ! pid_alive "$HOST_PID" dockerd; then
-    log "host engine: starting"
     rm -f "$HOST_PID"
     mkdir -p "$HOST_DATA" "$HOST_EXEC"
     setsid nohup dockerd -H "$HOST_HOST" --data-root "$HOST_DATA" --exec-root "$HOST_EXEC" \
@@ -280,7 +297,7 @@ EOF
     log "host engine: pid $(pid_of "$HOST_PID") not answering yet, waiting"
   fi
   wait_for "host engine" "$HOST_LOG" "$HOST_PID" dockerd engine_ok "$HOST_HOST"
-  log "host engine: up"
+  log "host engine: started"
 }
 
 # ---------------------------------------------------------------- registry
@@ -334,12 +351,11 @@ EOF
   fi
   if ! pid_alive "$REG_PID" docker-registry; then
     tcp_listening "$REG_PORT" && die "127.0.0.1:$REG_PORT is taken by a process the lab did not start"
-    log "registry: starting"
     setsid nohup docker-registry serve "$REG_CONFIG" >>"$REG_LOG" 2>&1 </dev/null &
     echo $! >"$REG_PID"
   fi
   wait_for "registry" "$REG_LOG" "$REG_PID" docker-registry registry_ready
-  log "registry: up"
+  log "registry: started"
 }
 
 # ---------------------------------------------------------------- sshd + deploy user
@@ -356,7 +372,7 @@ ensure_deploy_user() {
     *) usermod -p '*' "$SSH_USER" ;;
   esac
   mkdir -p "$SSH_HOME/.ssh"
-  cat "$SSH_CLIENTKEY.pub" | write_file "$SSH_HOME/.ssh/authorized_keys" 0600 || true
+  write_file "$SSH_HOME/.ssh/authorized_keys" 0600 <"$SSH_CLIENTKEY.pub" || true
   chown -R "$SSH_USER:$SSH_USER" "$SSH_HOME/.ssh"
   chmod 0700 "$SSH_HOME/.ssh"
 }
@@ -409,13 +425,14 @@ EOF
   fi
   if ! pid_alive "$SSH_PID" sshd; then
     tcp_listening "$SSH_PORT" && die "127.0.0.1:$SSH_PORT is taken by a process the lab did not start"
-    log "sshd: starting"
     rm -f "$SSH_PID"
     # sshd daemonizes itself and writes PidFile; setsid keeps it out of the caller's session.
+    # -E names the log sshd appends to; its own start-up errors are appended there too.
+    # shellcheck disable=SC2094
     setsid /usr/sbin/sshd -f "$SSH_CONFIG" -E "$SSH_LOG" </dev/null >>"$SSH_LOG" 2>&1
   fi
   wait_for "sshd" "$SSH_LOG" "$SSH_PID" sshd sshd_ready
-  log "sshd: up"
+  log "sshd: started"
 }
 
 # ---------------------------------------------------------------- images
@@ -441,8 +458,10 @@ COPY root/ /
 ENV PATH=/bin
 CMD ["sh"]
 EOF
-    drun build --network host -q -t "$IMG_BUSYBOX" "$ctx" >/dev/null
+    local buildlog="$LOGS/build-lab-busybox.log" rc=0
+    quietly "$buildlog" drun build --network host -t "$IMG_BUSYBOX" "$ctx" || rc=$?
     rm -rf "$ctx"
+    [ "$rc" = 0 ] || die "building $IMG_BUSYBOX failed (log: $buildlog)"
   fi
   if dhost image inspect "$IMG_BUSYBOX" >/dev/null 2>&1; then
     log "images: $IMG_BUSYBOX present in host"
@@ -457,7 +476,7 @@ cleanup_debootstrap() {
   local m
   [ -n "$DEBOOTSTRAP_DIR" ] && [ -d "$DEBOOTSTRAP_DIR" ] || return 0
   # debootstrap mounts proc/sys inside the target; never delete through a mount.
-  for m in $(awk -v d="$DEBOOTSTRAP_DIR/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r); do
+  awk -v d="$DEBOOTSTRAP_DIR/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while IFS= read -r m; do
     umount -l "$m" 2>/dev/null || true
   done
   rm -rf --one-file-system "$DEBOOTSTRAP_DIR"
@@ -470,8 +489,8 @@ make_debian_tarball() {
   DEBOOTSTRAP_DIR=$dir
   trap cleanup_debootstrap EXIT
   log "images: debootstrap --variant=minbase bookworm (about a minute)"
-  debootstrap --variant=minbase bookworm "$dir/root" http://deb.debian.org/debian >"$LOGS/debootstrap.log" 2>&1 \
-    || { tail -n 30 "$LOGS/debootstrap.log" >&2; die "debootstrap failed (log: $LOGS/debootstrap.log)"; }
+  quietly "$LOGS/debootstrap.log" debootstrap --variant=minbase bookworm "$dir/root" http://deb.debian.org/debian \
+    || die "debootstrap failed (log: $LOGS/debootstrap.log)"
   rm -rf "$dir/root/var/cache/apt/archives/"*.deb "$dir/root/var/lib/apt/lists/"* 2>/dev/null || true
   tar --numeric-owner -C "$dir/root" -cf "$dir/rootfs.tar" .
   mv -f "$dir/rootfs.tar" "$DEBIAN_TARBALL"
@@ -517,8 +536,7 @@ build_from_debian() {
       echo 'CMD ["/usr/local/bin/lab-postgres"]'
     fi
   } >"$ctx/Dockerfile"
-  if ! drun build --network host -t "$image" "$ctx" >"$buildlog" 2>&1; then
-    tail -n 30 "$buildlog" >&2
+  if ! quietly "$buildlog" drun build --network host -t "$image" "$ctx"; then
     rm -rf "$ctx"
     die "building $image failed (log: $buildlog)"
   fi

@@ -31,6 +31,8 @@ describe('readInputs', () => {
       lockTimeoutMs: 600_000,
       buildCache: true,
       build: true,
+      audit: false,
+      logs: { follow: false },
     });
     expect(secrets).toEqual([]);
   });
@@ -93,8 +95,14 @@ describe('readInputs', () => {
     expect(secrets).toEqual(['ghs_token123', 'pw-1234', 'KEYTEXT', 'postgres://u:p@db/app', 'k-123']);
   });
 
+  test('command: logs prints the last lines, never follows', () => {
+    expect(readInputs(reader({ command: 'logs' }), github).settings).toMatchObject({ command: 'logs', logs: { follow: false } });
+  });
+
   test.each([
     [{ command: 'destroy' }, 'the input "command" is "destroy", which is not a command'],
+    // exec attaches a terminal: the command line's only.
+    [{ command: 'exec' }, 'the input "command" is "exec", which is not a command'],
     [{ 'lock-timeout': 'ten minutes' }, 'the input "lock-timeout" is "ten minutes", which is not a duration'],
     [{ 'build-cache': 'yes' }, 'the input "build-cache" is "yes"; it must be "true" or "false"'],
   ])('%j is refused', (values, message) => {

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { Command } from '../../../src/commands/command';
 import {
   composeConfig,
+  composeExec,
   composeLogs,
   composePs,
   composeStop,
@@ -62,8 +63,17 @@ describe('compose argv', () => {
     ['v1 stop with timeout', () => composeStop({ ...v1, services: ['api'], timeoutSeconds: 30 }), [...V1, 'stop', '--timeout', '30', 'api']],
     ['v2 stop with zero timeout', () => composeStop({ ...v2, services: ['api'], timeoutSeconds: 0 }), [...V2, 'stop', '--timeout', '0', 'api']],
 
-    ['v2 logs default tail', () => composeLogs({ ...v2, service: 'api' }), [...V2, 'logs', '--no-color', '--tail', '50', 'api']],
-    ['v1 logs tail 200', () => composeLogs({ ...v1, service: 'worker_2', tail: 200 }), [...V1, 'logs', '--no-color', '--tail', '200', 'worker_2']],
+    ['v2 logs default tail', () => composeLogs({ ...v2, services: ['api'] }), [...V2, 'logs', '--no-color', '--tail', '50', 'api']],
+    ['v1 logs tail 200', () => composeLogs({ ...v1, services: ['worker_2'], tail: 200 }), [...V1, 'logs', '--no-color', '--tail', '200', 'worker_2']],
+    [
+      'v2 logs of two services, since, follow',
+      () => composeLogs({ ...v2, envFile: '/opt/shop/.stack-deploy/stack.env', services: ['api', 'web'], tail: 'all', since: '10m', follow: true }),
+      [...V2, '--env-file', '/opt/shop/.stack-deploy/stack.env', 'logs', '--no-color', '--tail', 'all', '--since', '10m', '--follow', 'api', 'web'],
+    ],
+    ['v1 logs follow', () => composeLogs({ ...v1, services: ['api'], tail: 5, follow: true }), [...V1, 'logs', '--no-color', '--tail', '5', '--follow', 'api']],
+    ['v2 exec without a terminal', () => composeExec({ ...v2, service: 'web', argv: ['cat', '/www/index.html'], tty: false }), [...V2, 'exec', '-T', 'web', 'cat', '/www/index.html']],
+    ['v2 exec with a terminal', () => composeExec({ ...v2, service: 'web', argv: ['sh'], tty: true }), [...V2, 'exec', 'web', 'sh']],
+    ['v1 exec keeps the command as given', () => composeExec({ ...v1, service: 'api', argv: ['sh', '-c', 'echo "$HOME"; ls -la'], tty: false }), [...V1, 'exec', '-T', 'api', 'sh', '-c', 'echo "$HOME"; ls -la']],
 
     ['v2 config', () => composeConfig(v2), [...V2, 'config', '--quiet']],
     [
@@ -87,12 +97,12 @@ describe('compose refusals', () => {
   test.each<[string, () => Command, RegExp]>([
     ['--privileged as a service (up)', () => composeUp({ ...v2, services: ['api', '--privileged'] }), /service name "--privileged" is not allowed/u],
     ['--privileged as a service (ps)', () => composePs({ ...v1, service: '--privileged' }), /service name "--privileged" is not allowed/u],
-    ['--privileged as a service (logs)', () => composeLogs({ ...v2, service: '--privileged' }), /service name "--privileged" is not allowed/u],
+    ['--privileged as a service (logs)', () => composeLogs({ ...v2, services: ['--privileged'] }), /service name "--privileged" is not allowed/u],
     ['--privileged as a service (stop)', () => composeStop({ ...v2, services: ['--privileged'] }), /service name "--privileged" is not allowed/u],
     ['--privileged as a project', () => composeConfig({ ...v2, project: '--privileged' }), /project name "--privileged" is not allowed/u],
     ['upper-case service', () => composePs({ ...v2, service: 'API' }), /service name "API" is not allowed/u],
     ['service with a space', () => composePs({ ...v2, service: 'api worker' }), /service name "api worker" is not allowed/u],
-    ['service with shell syntax', () => composeLogs({ ...v2, service: 'api;reboot' }), /service name "api;reboot" is not allowed/u],
+    ['service with shell syntax', () => composeLogs({ ...v2, services: ['api;reboot'] }), /service name "api;reboot" is not allowed/u],
     ['service starting with "_"', () => composePs({ ...v2, service: '_api' }), /service name "_api" is not allowed/u],
     ['empty service', () => composePs({ ...v2, service: '' }), /service name "" is not allowed/u],
     ['empty project', () => composeConfig({ ...v2, project: '' }), /project name "" is not allowed/u],
@@ -103,8 +113,13 @@ describe('compose refusals', () => {
     ['empty compose file', () => composeConfig({ ...v2, files: [''] }), /compose file is empty/u],
     ['option as compose file', () => composeConfig({ ...v2, files: ['--verbose'] }), /compose file "--verbose" starts with "-"/u],
     ['option as env file', () => composeConfig({ ...v2, envFile: '-h' }), /env file "-h" starts with "-"/u],
-    ['negative tail', () => composeLogs({ ...v2, service: 'api', tail: -1 }), /log tail -1 is not a whole number/u],
-    ['fractional tail', () => composeLogs({ ...v2, service: 'api', tail: 1.5 }), /log tail 1\.5 is not a whole number/u],
+    ['negative tail', () => composeLogs({ ...v2, services: ['api'], tail: -1 }), /log tail -1 is not a whole number/u],
+    ['fractional tail', () => composeLogs({ ...v2, services: ['api'], tail: 1.5 }), /log tail 1\.5 is not a whole number/u],
+    ['no services for logs', () => composeLogs({ ...v2, services: [] }), /compose logs needs at least one service/u],
+    ['since on Compose v1', () => composeLogs({ ...v1, services: ['api'], since: '10m' }), /docker-compose v1 cannot select log lines by time/u],
+    ['option as since', () => composeLogs({ ...v2, services: ['api'], since: '--follow' }), /log start time "--follow" starts with "-"/u],
+    ['exec without a command', () => composeExec({ ...v2, service: 'api', argv: [], tty: false }), /no command to run in service "api"/u],
+    ['exec in a hostile service', () => composeExec({ ...v2, service: '-T', argv: ['sh'], tty: false }), /service name "-T" is not allowed/u],
     ['NaN timeout', () => composeStop({ ...v2, services: ['api'], timeoutSeconds: Number.NaN }), /stop timeout NaN is not a whole number/u],
   ])('%s', (_name, build, message) => {
     expect(build).toThrow(StackDeployError);

@@ -95,4 +95,8 @@ describe('composeProject and rollbackTag', () => {
     const fromShell = execFileSync('sh', ['-c', `${ROLLBACK_TAG_SH}\nrollback_tag "$1" "$2"`, 'sh', 'shop-staging', 'worker_2'], { encoding: 'utf8' });
     expect(fromShell).toBe(rollbackTag('shop-staging', 'worker_2'));
   });
+
+  it('throws for an unknown environment', () => {
+    expect(() => composeProject(manifest(''), 'prod')).toThrow('stack.yml has no environment "prod"');
+  });
 });

@@ -1,0 +1,51 @@
+import type { ComposeProject } from '../commands/compose';
+import { hostPaths } from '../deploy/plan';
+import type { SshExecutor } from '../exec/ssh';
+import { composeProject, type Manifest } from '../manifest';
+import { connectToEnvironment } from './connect';
+import type { RunContext } from './context';
+import { type ResolvedEnvironment, resolveEnvironment } from './environment';
+import { readHostFacts } from './host-facts';
+import { loadAndReport } from './validate';
+import type { RunResult } from './result';
+
+/** A connection to an environment's host, and how to name its Compose project there. */
+export interface ServiceSession {
+  readonly manifest: Manifest;
+  readonly environment: ResolvedEnvironment;
+  readonly executor: SshExecutor;
+  /** Project name, compose files (relative to `cwd`) and the deployed env file. */
+  readonly project: ComposeProject;
+  /** The environment's `path`: Compose runs there, as during a deploy. */
+  readonly cwd: string;
+}
+
+/**
+ * Loads stack.yml, connects to the environment's host (pinned host key) and asks which Compose it
+ * has: what `logs` and `exec` need to address the deployed project. Takes no lock and changes
+ * nothing. Returns a result instead when stack.yml is invalid.
+ */
+export async function openServiceSession(context: RunContext): Promise<{ ok: true; session: ServiceSession } | { ok: false; result: RunResult }> {
+  const { settings, reporter } = context;
+  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+  if (!loaded.ok) return loaded;
+  const manifest = loaded.manifest;
+  const environment = resolveEnvironment(manifest, settings.environment);
+  const { host, port, user, path, compose } = environment.config;
+  const { executor, flavor } = await reporter.group(`Connect to ${user}@${host}:${port}`, async () => {
+    const connected = await connectToEnvironment(context, environment);
+    try {
+      return { executor: connected, flavor: (await readHostFacts(connected)).compose.flavor };
+    } catch (error) {
+      await connected.close();
+      throw error;
+    }
+  });
+  const project: ComposeProject = {
+    flavor,
+    project: composeProject(manifest, environment.name),
+    files: compose,
+    envFile: hostPaths({ path, runId: '' }).envFile,
+  };
+  return { ok: true, session: { manifest, environment, executor, project, cwd: path } };
+}
