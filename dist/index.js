@@ -79897,7 +79897,8 @@ function composeFilesByEnvironment(text) {
     for (const [name, settings] of Object.entries(environments)) {
         const compose = typeof settings === 'object' && settings !== null ? settings.compose : undefined;
         const files = typeof compose === 'string' ? [compose] : Array.isArray(compose) ? compose.filter((f) => typeof f === 'string') : [];
-        if (files.length > 0 && files.every((f) => f !== '' && !(0,external_node_path_namespaceObject.isAbsolute)(f)))
+        // Paths the schema refuses (absolute, or leaving the directory of stack.yml) are not read.
+        if (files.length > 0 && files.every((f) => f !== '' && !(0,external_node_path_namespaceObject.isAbsolute)(f) && !f.split(/[\\/]/u).includes('..')))
             found[name] = files;
     }
     return found;
@@ -79939,7 +79940,7 @@ async function loadManifest(file, options = {}) {
     const compose = {};
     const composeIssues = [];
     const seen = new Set();
-    for (const [environment, files] of Object.entries(composeFilesByEnvironment(text))) {
+    for (const [environment, files] of Object.entries(options.compose === false ? {} : composeFilesByEnvironment(text))) {
         const model = await readComposeFiles({ dir, files, variables: options.variables });
         compose[environment] = model;
         for (const issue of model.issues) {
@@ -80169,10 +80170,11 @@ function envVariables(envText) {
 }
 /**
  * Loads stack.yml and reports every problem in it (each one also as an annotation on its file
- * and line). Commands that need a manifest start here.
+ * and line). Commands that need a manifest start here. The environments' compose files are read
+ * too, unless `compose` is false: commands that neither deploy nor report what runs need none.
  */
-async function loadAndReport(file, reporter, failedStatus, variables) {
-    const loaded = await loadManifest(file, { variables });
+async function loadAndReport(file, reporter, failedStatus, variables, options = {}) {
+    const loaded = await loadManifest(file, { variables, compose: options.compose });
     if (loaded.ok) {
         for (const warning of loaded.warnings ?? [])
             reporter.warning(warning);
@@ -80225,7 +80227,8 @@ function sizeTable(images) {
 /** `build`: build the selected services' images, check their size budgets, push, read back digests. */
 async function build(context) {
     const { settings, reporter, clock } = context;
-    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    // Building needs no compose file: they are read by the commands that deploy.
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', undefined, { compose: false });
     if (!loaded.ok)
         return loaded.result;
     const plan = planRelease(settings, loaded.manifest, new Date(clock.now()));
@@ -82042,7 +82045,7 @@ async function readHostFacts(executor) {
  */
 async function check_check(context) {
     const { settings, reporter } = context;
-    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', undefined, { compose: false });
     if (!loaded.ok)
         return loaded.result;
     const environment = resolveEnvironment(loaded.manifest, settings.environment);
@@ -83168,7 +83171,7 @@ async function deploy(context) {
  */
 async function openServiceSession(context) {
     const { settings, reporter } = context;
-    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', undefined, { compose: false });
     if (!loaded.ok)
         return loaded;
     const manifest = loaded.manifest;
@@ -83724,18 +83727,7 @@ function serviceRepositories(manifest, names, settings) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/engine/plan.ts
-
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/engine/upstream.ts
 
 
 
@@ -83755,6 +83747,21 @@ async function upstreamDigest(context, image, ownRegistry, clients) {
         return undefined;
     }
 }
+
+;// CONCATENATED MODULE: ./src/engine/plan.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
 function digestOf(ref) {
     return ref === undefined ? '—' : ref.slice(ref.indexOf('@') + 1);
 }
@@ -83874,7 +83881,7 @@ function imagesOfVersion(state, repos, version, environment) {
         return { service: name, image: repo, pinned: record.pinned };
     });
 }
-/** Each service's `:rollback` image, by digest; and the version it carries. */
+/** Each service's rollback image (`<repo>:rollback-<project>-<service>`), by digest; and the version it carries. */
 function rollbackImages(state, repos) {
     const versions = new Set();
     const targets = repos.map(({ name, repo }) => {
@@ -83884,7 +83891,7 @@ function rollbackImages(state, repos) {
             throw new errors_StackDeployError(`there is no previous version of ${name} to roll back to on the host`, {
                 service: name,
                 step: 'select',
-                hint: 'a service gets a :rollback image from its second deploy on; to go to a given release, set the input "version"',
+                hint: 'a service gets a rollback image from its second deploy on; to go to a given release, set the input "version"',
             });
         }
         if (rollback.version !== undefined)
@@ -83895,12 +83902,12 @@ function rollbackImages(state, repos) {
 }
 /**
  * `rollback`: every service of the environment (or the input `services`) back to its
- * `:rollback` image, or with `version`, to the images the ledger records for that release.
+ * rollback image, or with `version`, to the images the ledger records for that release.
  * Same lock, transaction, health gate and ledger as a deploy.
  */
 async function rollback(context) {
     const { settings, reporter, clock } = context;
-    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', undefined, { compose: false });
     if (!loaded.ok)
         return loaded.result;
     const manifest = loaded.manifest;
@@ -83933,6 +83940,8 @@ async function rollback(context) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/status.ts
+
+
 
 
 
@@ -83980,6 +83989,21 @@ async function status_status(context) {
             rollbackVersion: service.rollback?.version ?? null,
         };
     });
+    // A tag pin that moved in its registry: the host stays at the digest it resolved, until the pin changes.
+    const clients = new Map();
+    const ownRegistry = manifest.registry?.host ?? DEFAULT_REGISTRY_HOST;
+    const moved = [];
+    for (const service of infrastructure) {
+        const recorded = recordedPin(state.ledger, service.name);
+        if (recorded === undefined || recorded.pin !== service.image)
+            continue;
+        const upstream = await upstreamDigest(context, service.image, ownRegistry, clients);
+        const current = recorded.pinned.slice(recorded.pinned.indexOf('@') + 1);
+        if (upstream !== undefined && recorded.pinned.includes('@') && upstream !== current)
+            moved.push(`${service.name}: ${service.image} moved upstream to ${upstream}; the host stays at ${current} until the pin changes`);
+    }
+    for (const line of moved)
+        reporter.info(line);
     const recent = state.ledger.slice(-10).reverse();
     const json = { environment: environment.name, project: state.project, lock: state.lockOwner === undefined ? null : JSON.parse(state.lockOwner), services, ledger: recent };
     for (const s of services)
@@ -83989,7 +84013,7 @@ async function status_status(context) {
         outputs: { status: JSON.stringify(json), services: JSON.stringify(names) },
         summary: {
             title: `stack-deploy: status of ${environment.name} (Compose project ${state.project})`,
-            lines: [state.lockOwner === undefined ? 'No deploy is running.' : `A deploy holds the lock: ${state.lockOwner}`],
+            lines: [state.lockOwner === undefined ? 'No deploy is running.' : `A deploy holds the lock: ${state.lockOwner}`, ...moved],
             tables: [
                 { header: ['Service', 'Version', 'Digest', 'Health', 'Since', 'Rollback to'], rows: services.map((s) => [s.service, s.pin === null ? (s.version ?? '—') : `${s.pin} (pinned)`, s.digest ?? '—', s.health, s.since ?? '—', s.kind === 'infrastructure' ? 'stays (infrastructure)' : (s.rollbackVersion ?? '—')]) },
                 { header: ['Time', 'Action', 'Version', 'Result', 'Actor'], rows: recent.map((e) => [e.time, e.action ?? 'deploy', e.version ?? '—', e.result, e.actor ?? '—']) },
@@ -84007,7 +84031,7 @@ async function status_status(context) {
 /** `unlock`: frees a stale deploy lock and writes who did it to the ledger. */
 async function unlock(context) {
     const { settings, reporter, clock } = context;
-    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+    const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', undefined, { compose: false });
     if (!loaded.ok)
         return loaded.result;
     const environment = resolveEnvironment(loaded.manifest, settings.environment);

@@ -72,7 +72,7 @@ Exit codes: 0 deployed, 1 failed (nothing changed, or check the host), 3 failed 
   rollback: `Usage: stack-deploy rollback -e ENVIRONMENT [--services LIST] [--version VERSION]
 
 Without --version, switches every built service of the environment (or --services) back to its
-:rollback image, the release before the current one. With --version, to the images the host's
+rollback image, the release before the current one. With --version, to the images the host's
 ledger records for a successful deploy of that version (an unknown version is refused before the
 lock is taken). Same lock, health gate and ledger as a deploy.
 `,

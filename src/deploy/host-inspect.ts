@@ -15,7 +15,7 @@ export interface ServiceState {
     readonly version?: string;
     readonly repoDigests: readonly string[];
   };
-  /** The `<repo>:rollback` image, if there is one. */
+  /** The rollback image (`<repo>:rollback-<project>-<service>`), if there is one. */
   readonly rollback?: { readonly image: string; readonly repoDigests: readonly string[]; readonly version?: string };
 }
 

@@ -15,7 +15,8 @@ function sizeTable(images: readonly BuiltImage[]): SummaryTable {
 /** `build`: build the selected services' images, check their size budgets, push, read back digests. */
 export async function build(context: RunContext): Promise<RunResult> {
   const { settings, reporter, clock } = context;
-  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+  // Building needs no compose file: they are read by the commands that deploy.
+  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', undefined, { compose: false });
   if (!loaded.ok) return loaded.result;
   const plan = planRelease(settings, loaded.manifest, new Date(clock.now()));
   const services = plan.selection.services;

@@ -14,7 +14,7 @@ import { loadAndReport } from './validate';
  */
 export async function check(context: RunContext): Promise<RunResult> {
   const { settings, reporter } = context;
-  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', undefined, { compose: false });
   if (!loaded.ok) return loaded.result;
   const environment = resolveEnvironment(loaded.manifest, settings.environment);
   const { host, port, user } = environment.config;

@@ -2,9 +2,8 @@ import { formatBytes, formatSizeDelta } from '../build/size';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
 import { dockerTagFor } from '../release/select';
 import { DEFAULT_REGISTRY_HOST, serviceKind } from '../manifest';
-import { RegistryClient } from '../registry/client';
-import { parseImageRef } from '../registry/image-ref';
-import { buildAndMeasure, type BuiltImage, registryClientFor } from './build';
+import type { RegistryClient } from '../registry/client';
+import { buildAndMeasure, type BuiltImage } from './build';
 import { connectToEnvironment } from './connect';
 import type { RunContext } from './context';
 import { promotedImages, type TargetImage } from './deploy';
@@ -13,22 +12,8 @@ import type { RunResult } from './result';
 import { serviceRepositories } from './operations';
 import { planRelease, servicesInEnvironment } from './release-plan';
 import { infrastructureAction, infrastructureOf, recordedPin } from './stack-roles';
+import { upstreamDigest } from './upstream';
 import { loadAndReport } from './validate';
-
-/**
- * The digest a tag pin has in its registry now, to tell that it moved; undefined when it cannot be
- * read (or is pinned by digest). The deploy's credentials go to the stack's own registry only.
- */
-async function upstreamDigest(context: RunContext, image: string, ownRegistry: string, clients: Map<string, RegistryClient>): Promise<string | undefined> {
-  const ref = parseImageRef(image);
-  if (ref.digest !== undefined || ref.tag === undefined) return undefined;
-  try {
-    const client = ref.registry === ownRegistry ? registryClientFor(context, ref.registry, clients) : new RegistryClient(ref.registry, {});
-    return (await client.manifest(ref.repository, ref.tag))?.digest;
-  } catch {
-    return undefined;
-  }
-}
 
 function digestOf(ref: string | undefined): string {
   return ref === undefined ? '—' : ref.slice(ref.indexOf('@') + 1);

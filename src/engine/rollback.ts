@@ -37,7 +37,7 @@ export function imagesOfVersion(state: HostState, repos: readonly { name: string
   });
 }
 
-/** Each service's `:rollback` image, by digest; and the version it carries. */
+/** Each service's rollback image (`<repo>:rollback-<project>-<service>`), by digest; and the version it carries. */
 export function rollbackImages(state: HostState, repos: readonly { name: string; repo: string }[]): { version: string; targets: TargetImage[] } {
   const versions = new Set<string>();
   const targets = repos.map(({ name, repo }) => {
@@ -47,7 +47,7 @@ export function rollbackImages(state: HostState, repos: readonly { name: string;
       throw new StackDeployError(`there is no previous version of ${name} to roll back to on the host`, {
         service: name,
         step: 'select',
-        hint: 'a service gets a :rollback image from its second deploy on; to go to a given release, set the input "version"',
+        hint: 'a service gets a rollback image from its second deploy on; to go to a given release, set the input "version"',
       });
     }
     if (rollback.version !== undefined) versions.add(rollback.version);
@@ -58,12 +58,12 @@ export function rollbackImages(state: HostState, repos: readonly { name: string;
 
 /**
  * `rollback`: every service of the environment (or the input `services`) back to its
- * `:rollback` image, or with `version`, to the images the ledger records for that release.
+ * rollback image, or with `version`, to the images the ledger records for that release.
  * Same lock, transaction, health gate and ledger as a deploy.
  */
 export async function rollback(context: RunContext): Promise<RunResult> {
   const { settings, reporter, clock } = context;
-  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', undefined, { compose: false });
   if (!loaded.ok) return loaded.result;
   const manifest = loaded.manifest;
   const environment = resolveEnvironment(manifest, settings.environment);

@@ -27,7 +27,7 @@ export interface ServiceSession {
  */
 export async function openServiceSession(context: RunContext): Promise<{ ok: true; session: ServiceSession } | { ok: false; result: RunResult }> {
   const { settings, reporter } = context;
-  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', undefined, { compose: false });
   if (!loaded.ok) return loaded;
   const manifest = loaded.manifest;
   const environment = resolveEnvironment(manifest, settings.environment);

@@ -5,7 +5,10 @@ import { projectCandidates, resolveEnvironment } from './environment';
 import { operationServices, serviceRepositories } from './operations';
 import type { RunResult } from './result';
 import { infrastructureOf, recordedPin } from './stack-roles';
+import { upstreamDigest } from './upstream';
 import { loadAndReport } from './validate';
+import { DEFAULT_REGISTRY_HOST } from '../manifest';
+import type { RegistryClient } from '../registry/client';
 
 function shortDigest(refs: readonly string[], repo: string): string {
   const ref = refs.find((r) => r.startsWith(`${repo}@`)) ?? refs[0];
@@ -49,6 +52,18 @@ export async function status(context: RunContext): Promise<RunResult> {
       rollbackVersion: service.rollback?.version ?? null,
     };
   });
+  // A tag pin that moved in its registry: the host stays at the digest it resolved, until the pin changes.
+  const clients = new Map<string, RegistryClient>();
+  const ownRegistry = manifest.registry?.host ?? DEFAULT_REGISTRY_HOST;
+  const moved: string[] = [];
+  for (const service of infrastructure) {
+    const recorded = recordedPin(state.ledger, service.name);
+    if (recorded === undefined || recorded.pin !== service.image) continue;
+    const upstream = await upstreamDigest(context, service.image, ownRegistry, clients);
+    const current = recorded.pinned.slice(recorded.pinned.indexOf('@') + 1);
+    if (upstream !== undefined && recorded.pinned.includes('@') && upstream !== current) moved.push(`${service.name}: ${service.image} moved upstream to ${upstream}; the host stays at ${current} until the pin changes`);
+  }
+  for (const line of moved) reporter.info(line);
   const recent = state.ledger.slice(-10).reverse();
   const json = { environment: environment.name, project: state.project, lock: state.lockOwner === undefined ? null : (JSON.parse(state.lockOwner) as unknown), services, ledger: recent };
   for (const s of services) reporter.info(`${s.service}: ${s.version ?? '—'} ${s.digest ?? ''} ${s.health}${s.since === null ? '' : ` since ${s.since}`}`);
@@ -57,7 +72,7 @@ export async function status(context: RunContext): Promise<RunResult> {
     outputs: { status: JSON.stringify(json), services: JSON.stringify(names) },
     summary: {
       title: `stack-deploy: status of ${environment.name} (Compose project ${state.project})`,
-      lines: [state.lockOwner === undefined ? 'No deploy is running.' : `A deploy holds the lock: ${state.lockOwner}`],
+      lines: [state.lockOwner === undefined ? 'No deploy is running.' : `A deploy holds the lock: ${state.lockOwner}`, ...moved],
       tables: [
         { header: ['Service', 'Version', 'Digest', 'Health', 'Since', 'Rollback to'], rows: services.map((s) => [s.service, s.pin === null ? (s.version ?? '—') : `${s.pin} (pinned)`, s.digest ?? '—', s.health, s.since ?? '—', s.kind === 'infrastructure' ? 'stays (infrastructure)' : (s.rollbackVersion ?? '—')]) },
         { header: ['Time', 'Action', 'Version', 'Result', 'Actor'], rows: recent.map((e) => [e.time, e.action ?? 'deploy', e.version ?? '—', e.result, e.actor ?? '—']) },

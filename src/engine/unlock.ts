@@ -9,7 +9,7 @@ import { loadAndReport } from './validate';
 /** `unlock`: frees a stale deploy lock and writes who did it to the ledger. */
 export async function unlock(context: RunContext): Promise<RunResult> {
   const { settings, reporter, clock } = context;
-  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid');
+  const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', undefined, { compose: false });
   if (!loaded.ok) return loaded.result;
   const environment = resolveEnvironment(loaded.manifest, settings.environment);
   const line = `${JSON.stringify({

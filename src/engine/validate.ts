@@ -15,10 +15,11 @@ export function envVariables(envText: string | undefined): ReadonlyMap<string, s
 
 /**
  * Loads stack.yml and reports every problem in it (each one also as an annotation on its file
- * and line). Commands that need a manifest start here.
+ * and line). Commands that need a manifest start here. The environments' compose files are read
+ * too, unless `compose` is false: commands that neither deploy nor report what runs need none.
  */
-export async function loadAndReport(file: string, reporter: Reporter, failedStatus: 'failed' | 'invalid', variables?: ReadonlyMap<string, string>): Promise<ManifestOutcome> {
-  const loaded = await loadManifest(file, { variables });
+export async function loadAndReport(file: string, reporter: Reporter, failedStatus: 'failed' | 'invalid', variables?: ReadonlyMap<string, string>, options: { compose?: boolean } = {}): Promise<ManifestOutcome> {
+  const loaded = await loadManifest(file, { variables, compose: options.compose });
   if (loaded.ok) {
     for (const warning of loaded.warnings ?? []) reporter.warning(warning);
     return { ok: true, manifest: loaded.manifest, compose: loaded.compose ?? {} };

@@ -31,6 +31,8 @@ function readFailure(file: string, error: unknown): StackDeployError {
 }
 
 export interface LoadOptions {
+  /** Read the environments' compose files too (default true); `build` needs none of them. */
+  readonly compose?: boolean;
   /** The env file's variables, when known (the `env` input): `${VAR:?…}` in compose files is then checked. */
   readonly variables?: ReadonlyMap<string, string>;
 }
@@ -49,7 +51,8 @@ function composeFilesByEnvironment(text: string): Record<string, string[]> {
   for (const [name, settings] of Object.entries(environments as Record<string, unknown>)) {
     const compose = typeof settings === 'object' && settings !== null ? (settings as { compose?: unknown }).compose : undefined;
     const files = typeof compose === 'string' ? [compose] : Array.isArray(compose) ? compose.filter((f): f is string => typeof f === 'string') : [];
-    if (files.length > 0 && files.every((f) => f !== '' && !isAbsolute(f))) found[name] = files;
+    // Paths the schema refuses (absolute, or leaving the directory of stack.yml) are not read.
+    if (files.length > 0 && files.every((f) => f !== '' && !isAbsolute(f) && !f.split(/[\\/]/u).includes('..'))) found[name] = files;
   }
   return found;
 }
@@ -88,7 +91,7 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
   const compose: Record<string, ComposeModel> = {};
   const composeIssues: ManifestIssue[] = [];
   const seen = new Set<string>();
-  for (const [environment, files] of Object.entries(composeFilesByEnvironment(text))) {
+  for (const [environment, files] of Object.entries(options.compose === false ? {} : composeFilesByEnvironment(text))) {
     const model = await readComposeFiles({ dir, files, variables: options.variables });
     compose[environment] = model;
     for (const issue of model.issues) {

@@ -7,6 +7,7 @@ import { runAction, runCliBundle } from './run-action';
 const TEN_MISTAKES = 'test/fixtures/manifests/ten-mistakes.yml';
 const scratch = mkdtempSync(join(tmpdir(), 'validate-e2e-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+writeFileSync(join(scratch, 'compose.yml'), 'services:\n  api: { image: ghcr.io/acme/api }\n  web: { image: ghcr.io/acme/web }\n');
 
 const VALID = `version: 1
 name: shop

@@ -43,7 +43,7 @@ describe('command deploy, from the bundle, to the lab host', () => {
     expect(v2.summary).toContain('| Phase | Seconds |');
   });
 
-  test('v3 fails its health check: rolled back, v2 serves, :rollback is v2, the ledger says so', async () => {
+  test('v3 fails its health check: rolled back, v2 serves, the rollback tag is v2, the ledger says so', async () => {
     const stack = fixture();
     stack.setWeb('v1');
     expect((await stack.deploy('1.0.0')).exitCode).toBe(0);
@@ -56,7 +56,7 @@ describe('command deploy, from the bundle, to the lab host', () => {
     expect(v3.outputs).toMatchObject({ result: 'rolled-back', 'rolled-back': 'true', version: '3.0.0' });
     expect(await stack.serving()).toBe('v2');
     expect(stack.runningImage('web')).toBe(v2Image);
-    expect(stack.hostDocker(['image', 'inspect', '-f', '{{.Id}}', `${lab.registry.host}/${stack.name}/web:rollback`])).toBe(v2Image);
+    expect(stack.hostDocker(['image', 'inspect', '-f', '{{.Id}}', `${lab.registry.host}/${stack.name}/web:rollback-${stack.project}-web`])).toBe(v2Image);
     expect(v3.summary).toContain('failed: not healthy within 6s; rollback ok');
     expect(v3.stdout).toContain('rollback web ok: previous version healthy again');
     const last = stack.ledger().at(-1);

@@ -55,7 +55,7 @@ describe('operations on a deployed environment', () => {
     expect((JSON.parse(printed.outputs.status) as { services: unknown }).services).toEqual(action.services);
   });
 
-  test('rollback goes back to the :rollback image (v1)', async () => {
+  test('rollback goes back to its rollback image (v1)', async () => {
     const run = operate('rollback');
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.outputs).toMatchObject({ result: 'success', version: '1.0.0' });

@@ -300,5 +300,12 @@ describe('a stack with a database, a queue and workers that share the api image'
     expect(postgres?.digest).toMatch(/^sha256:[0-9a-f]{64}$/u);
     expect(status.services.find((s) => s.service === 'queue')).toMatchObject({ kind: 'infrastructure', pin: `${stack.repo}/queue:1.0` });
     expect(status.services.find((s) => s.service === 'worker-a')).toMatchObject({ kind: 'application', pin: null });
+    expect(run.stdout).not.toContain('moved upstream');
+
+    // The tag moves in the registry: status says so, and the host keeps what it resolved.
+    push(lab.images.busybox, `${stack.repo}/postgres:15-b`);
+    const moved = await stack.deploy('6.0.0', { command: 'status' });
+    expect(moved.stdout).toContain(`postgres: ${stack.repo}/postgres:15-b moved upstream to sha256:`);
+    expect(stack.identity('postgres')).not.toBe('');
   });
 });

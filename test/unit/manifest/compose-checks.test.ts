@@ -61,6 +61,13 @@ describe('loadManifest with the compose files', () => {
     expect(messages(await load(manifest(), 'services:\n  api:\n    image: "unclosed\n'))).toEqual(['compose.yml:4:1: the compose file does not parse: missing closing "quote']);
   });
 
+  it('reports a compose file that cannot be read, unless the compose files are not wanted (build)', async () => {
+    await writeFile(join(dir, 'stack.yml'), manifest());
+    const missing = await loadManifest(join(dir, 'stack.yml'));
+    expect(missing.ok ? [] : missing.issues.map((i) => i.message)).toEqual(['the compose file compose.yml cannot be read']);
+    expect((await loadManifest(join(dir, 'stack.yml'), { compose: false })).ok).toBe(true);
+  });
+
   it('reports a variable the compose files require when the env is known, and not otherwise', async () => {
     expect(messages(await load(manifest(), COMPOSE, { OTHER: '1' }))).toEqual([
       "compose.yml:8:12 services.queue.image: set QUEUE_IMAGE to the queue's image (set it in the environment's env (the action's `env` input, or --env-file))",
