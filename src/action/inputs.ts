@@ -1,19 +1,10 @@
 import { StackDeployError } from '../errors';
 import { dotenvValues } from '../engine/dotenv';
-import { COMMANDS, type CommandName, type RunSettings, resolveSettings } from '../engine/settings';
+import { COMMANDS, type CommandName, type GithubContext, type RunSettings, resolveSettings } from '../engine/settings';
 
 /** Reads one input as the runner passes it (`''` when not set). */
 export type InputReader = (name: string) => string;
 
-/** The GitHub context values the action reads from the runner's environment. */
-export interface GithubContext {
-  readonly ref?: string;
-  readonly sha?: string;
-  readonly repositoryOwner?: string;
-  readonly repositoryUrl?: string;
-  readonly runUrl?: string;
-  readonly actor?: string;
-}
 
 export interface ActionInputs {
   readonly settings: RunSettings;

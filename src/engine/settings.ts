@@ -74,23 +74,27 @@ export interface RunSettings {
   readonly init?: InitSettings;
 }
 
-/**
- * The run's settings as the action or the CLI read them, before defaults: a value that is
- * undefined or blank is "not set". Both build their RunSettings through `resolveSettings`.
- */
-export interface SettingsInput {
-  readonly command: CommandName;
-  readonly manifest?: string;
-  readonly environment?: string;
-  /** `a, b`, one per line, or a JSON array. */
-  readonly services?: string;
-  readonly version?: string;
+/** The GitHub context of a run: from the runner's environment (action) or Git and flags (CLI). */
+export interface GithubContext {
   readonly ref?: string;
   readonly sha?: string;
   readonly repositoryOwner?: string;
   readonly repositoryUrl?: string;
   readonly runUrl?: string;
   readonly actor?: string;
+}
+
+/**
+ * The run's settings as the action or the CLI read them, before defaults: a value that is
+ * undefined or blank is "not set". Both build their RunSettings through `resolveSettings`.
+ */
+export interface SettingsInput extends GithubContext {
+  readonly command: CommandName;
+  readonly manifest?: string;
+  readonly environment?: string;
+  /** `a, b`, one per line, or a JSON array. */
+  readonly services?: string;
+  readonly version?: string;
   readonly registryCredentials?: RegistryCredentials;
   readonly githubToken?: string;
   readonly sshPrivateKey?: string;

@@ -33,7 +33,8 @@ describe('the bundled action, command validate', () => {
     expect(run.stdout).toContain('stack.yml is valid: stack "shop", 2 services (api, web), 1 environment (production)');
     expect(run.outputs).toEqual({ services: '["api","web"]', result: 'success', 'rolled-back': 'false' });
     expect(run.summary).toContain('## stack-deploy: manifest is valid');
-    expect(run.state).toEqual({ isPost: 'true' });
+    // The main step removed its private Docker config and says so: the post step has nothing left to remove.
+    expect(run.state).toEqual({ isPost: 'true', dockerConfig: '' });
   });
 
   test('ten mistakes: ten annotations on their lines, a failed run, a summary table', () => {

@@ -174,8 +174,12 @@ describe('staging and production on one host', () => {
   });
 
   test('two deploys at once, one to each environment, both succeed', async () => {
+    // As a release workflow does: one build, then a deploy job per environment.
     stack.setWeb('v5');
-    const [production, staging] = await Promise.all([stack.to(stack.production, '5.0.0').done, stack.to(stack.staging, '5.0.0').done]);
+    const built = await stack.to(stack.production, '5.0.0', { command: 'build' }).done;
+    expect(built.exitCode, built.stdout).toBe(0);
+    const promote = { build: 'false', version: '5.0.0' };
+    const [production, staging] = await Promise.all([stack.to(stack.production, '5.0.0', promote).done, stack.to(stack.staging, '5.0.0', promote).done]);
     expect(production.exitCode, production.stdout).toBe(0);
     expect(staging.exitCode, staging.stdout).toBe(0);
     expect(await stack.answer(stack.production)).toBe('v5');

@@ -291,6 +291,24 @@ describe('a stack with a database, a queue and workers that share the api image'
     expect(stack.identity('postgres')).toBe(restarted);
   });
 
+  test('a new pin that fails its health gate goes back to its previous image, and nothing else changes', async () => {
+    // A "PostgreSQL" that exits at once.
+    push(lab.images.busybox, `${stack.repo}/postgres:broken`);
+    const before = { api: apiImage(), postgres: stack.runningImage('postgres'), queue: stack.identity('queue') };
+    stack.manifest('broken');
+    const run = await stack.deploy('7.0.0', {}, { GITHUB_REF: 'refs/tags/api-v7.0.0' });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.summary).toContain('it is back on its previous image and nothing else changed');
+    expect(run.stdout).not.toContain('migrations api ok');
+    expect(stack.runningImage('postgres')).toBe(before.postgres);
+    expect(stack.hostDocker(['inspect', '-f', '{{index .Config.Labels "org.example.patch"}}', stack.container('postgres')])).toBe('15-b');
+    expect(apiImage()).toBe(before.api);
+    expect(stack.identity('queue')).toBe(before.queue);
+    expect(stack.psql('SELECT count(*) FROM items')).toBe('25');
+    stack.manifest('15-b');
+  });
+
   test('status lists the infrastructure with its pin, digest and health', async () => {
     const run = await stack.deploy('6.0.0', { command: 'status' });
     expect(run.exitCode, run.stdout).toBe(0);

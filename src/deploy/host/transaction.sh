@@ -172,7 +172,8 @@ ledger() {
   done
   for name in $INFRA; do
     from=$(eval "printf '%s' \"\${FROM_$i:-}\"") to=$(running_image "$name")
-    entries="$entries${entries:+,}{\"name\":\"$name\",\"kind\":\"infrastructure\",\"from\":\"$from\",\"to\":\"$to\",\"pinned\":\"$(resolved_pin "$name")\",\"pin\":\"$(svc $i PINNED)\"}"
+    # The pin it runs at now, as recorded (a new pin is recorded once it passed its gate).
+    entries="$entries${entries:+,}{\"name\":\"$name\",\"kind\":\"infrastructure\",\"from\":\"$from\",\"to\":\"$to\",\"pinned\":\"$(sed -n 2p "$PINS_DIR/$name" 2>/dev/null)\",\"pin\":\"$(sed -n 1p "$PINS_DIR/$name" 2>/dev/null)\"}"
     i=$((i + 1))
   done
   printf '{%s,"run":"%s","result":"%s","services":[%s]}\n' "$LEDGER_HEAD" "$RUN_ID" "$1" "$entries" >> "$STATE_DIR/releases.jsonl"
@@ -522,7 +523,10 @@ revert_infrastructure() {
   _rb="$RUN_DIR/infrastructure-rollback.yml"
   echo "services:" > "$_rb"
   for _ri_name in "$@"; do
-    printf '  %s:\n    image: %s\n' "$_ri_name" "$(var "FROM_$(index_of "$_ri_name")")" >> "$_rb"
+    # The pin it ran at (its container config as before), else the image ID it ran.
+    _ri_from=$(var "FROM_$(index_of "$_ri_name")") _ri_pin=$(sed -n 2p "$PINS_DIR/$_ri_name" 2>/dev/null)
+    if [ -n "$_ri_pin" ] && [ "$(docker image inspect -f '{{.Id}}' "$_ri_pin" 2>/dev/null)" = "$_ri_from" ]; then _ri_from=$_ri_pin; fi
+    printf '  %s:\n    image: %s\n' "$_ri_name" "$_ri_from" >> "$_rb"
   done
   if ! _out=$(compose_up "$_rb" -- "$@" 2>&1); then
     emit rollback failed "" "$_out"
