@@ -17,10 +17,11 @@ export default tseslint.config(
   },
   {
     // The engine is shared by the action and the CLI: only src/action/ may speak to the runner.
+    // @actions/exec and @actions/cache work outside a workflow run too (the CLI bundles them).
     files: ['src/**/*.ts'],
     ignores: ['src/action/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@actions/*'], message: 'Only src/action/ may import @actions/*.' }, { group: ['**/action/*'], message: 'The engine and CLI must not depend on the action adapter.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@actions/*', '!@actions/exec', '!@actions/cache'], message: 'Only src/action/ may import @actions/core and @actions/github.' }, { group: ['**/action/*'], message: 'The engine and CLI must not depend on the action adapter.' }] }],
     },
   },
   {

@@ -5,6 +5,7 @@
 // Needs root on Debian (the lab) and a built CLI (`npm run build`). Every request goes to
 // 127.0.0.1 only; every loop is bounded in count and time. BENCH_QUICK=1: sizes 1 and 4,
 // 2 repetitions (for developing this script).
+import { buildCacheMarkdown, measureBuildCache } from './bench-build-cache.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release, tmpdir, hostname } from 'node:os';
@@ -528,6 +529,9 @@ async function main() {
   results.rollback = rollbacks.length
     ? { runs: rollbacks, detectionSeconds: pick('detectionMs'), deadlineToServingSeconds: pick('deadlineToServingMs'), healthFailedToServingSeconds: pick('healthFailedToServingMs'), deadlineToRollbackOkSeconds: pick('deadlineToRollbackOkMs'), deadlineToDoneSeconds: pick('deadlineToDoneMs'), oldVersionUnavailableSeconds: pick('oldVersionUnavailableMs') }
     : null;
+  // ---------------------------------------------------------------- build cache: cold against warm
+  log('build cache: a one-line change, cold (off) against warm (local)');
+  results.buildCache = measureBuildCache({ reps: QUICK ? 1 : 3, log });
   if (overBudget()) results.notes.push(`stopped early: the ${BUDGET_MS / 60000}-minute budget ran out; see the n columns`);
 }
 
@@ -594,6 +598,7 @@ function renderMarkdown() {
     L.push(`- time to roll back ≤ 3 s: ${f(results.rollback.deadlineToServingSeconds.median, 3)} s (max ${f(results.rollback.deadlineToServingSeconds.max, 3)}) — ${yes(results.rollback.deadlineToServingSeconds.max <= 3)}`);
     L.push(`- detection ≤ 1 interval (0.1 s): ${f(results.rollback.detectionSeconds.median, 3)} s (max ${f(results.rollback.detectionSeconds.max, 3)}) — ${yes(results.rollback.detectionSeconds.max <= 0.1)}`);
   }
+  if (results.buildCache) L.push('', buildCacheMarkdown(results.buildCache));
   for (const n of results.notes) L.push(`- note: ${n}`);
   L.push('', `Reproduce: \`npm run build && npm run bench\` (as root on Debian; it starts the lab). Raw numbers: latest.json.`, '');
   return L.join('\n');

@@ -69,12 +69,12 @@ export function readInputs(getInput: InputReader, github: GithubContext): Action
       sshKnownHosts: getInput('ssh-known-hosts'),
       envFile,
       lockTimeout: getInput('lock-timeout'),
-      buildCache: parseBoolean('build-cache', getInput('build-cache')),
+      buildCache: getInput('build-cache'),
       build: parseBoolean('build', getInput('build')),
       audit: parseBoolean('audit', getInput('audit')),
       logs: { follow: false },
     },
-    { lockTimeout: 'the input "lock-timeout"' },
+    { lockTimeout: 'the input "lock-timeout"', buildCache: 'the input "build-cache"' },
   );
   return { secrets, settings };
 }

@@ -32,13 +32,13 @@ export async function buildImages(
       context: build.context,
       dockerfile: build.dockerfile,
       target: build.target,
-      buildArgs: build.buildArgs,
+      buildArgs: { ...build.buildArgs, ...deps.cache?.buildArgs(build) },
       labels: build.labels,
       tags: build.refs,
       platforms: builder === 'buildx' ? build.platforms : undefined,
       network: build.network,
-      cacheFrom: deps.cache?.cacheFrom(build.service),
-      cacheTo: deps.cache?.cacheTo(build.service),
+      cacheFrom: deps.cache?.cacheFrom(build),
+      cacheTo: deps.cache?.cacheTo(build),
     });
     try {
       await executor.run(cmd, {

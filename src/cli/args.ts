@@ -14,6 +14,8 @@ export interface CliOptions {
   readonly envFile?: string;
   readonly ref?: string;
   readonly lockTimeout?: string;
+  /** build, deploy: where builds keep their cache (gha, registry, local, off). */
+  readonly buildCache?: string;
   readonly json: boolean;
   /** deploy: build first (default); --no-build deploys images already in the registry. */
   readonly build: boolean;
@@ -43,6 +45,7 @@ const OPTIONS = {
   'env-file': { type: 'string' },
   ref: { type: 'string' },
   'lock-timeout': { type: 'string' },
+  'build-cache': { type: 'string' },
   json: { type: 'boolean' },
   'no-build': { type: 'boolean' },
   follow: { type: 'boolean' },
@@ -121,6 +124,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     envFile: values['env-file'],
     ref: values.ref,
     lockTimeout: values['lock-timeout'],
+    buildCache: values['build-cache'],
     json: values.json === true,
     build: values['no-build'] !== true,
     help,

@@ -9,6 +9,7 @@ const COMMON = `Settings:
       --ref REF            the Git ref being released (default: the checked-out one)
       --lock-timeout DUR   how long to wait for another deploy's lock (default: 10m)
       --no-build           deploy/plan: use the images of --version already in the registry
+      --build-cache MODE   build cache between runs: gha, registry, local or off (default: gha, off outside Actions)
       --follow             logs: keep printing new lines until interrupted
       --since DUR|TIME     logs: the lines since 10m, 2h or 2024-05-01T10:00:00 (not only the last 100)
   -c, --compose FILE       init: the compose file to read

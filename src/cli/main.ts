@@ -87,15 +87,14 @@ export async function settingsFrom(options: CliOptions, env: NodeJS.ProcessEnv, 
       sshKnownHosts,
       envFile,
       lockTimeout: options.lockTimeout,
-      // The GitHub Actions cache service exists only inside a workflow run.
-      buildCache: false,
+      buildCache: options.buildCache,
       build: options.build,
       audit: options.audit,
       logs: { follow: options.follow, since: options.since },
       exec: options.exec,
       init: options.init,
     },
-    { lockTimeout: '--lock-timeout' },
+    { lockTimeout: '--lock-timeout', buildCache: '--build-cache' },
   );
   const secrets = [settings.sshPrivateKey?.trim(), registryPassword, env.GITHUB_TOKEN, ...(envFile === undefined ? [] : dotenvValues(envFile))].filter(
     (s): s is string => s !== undefined,

@@ -165,6 +165,16 @@ export function saveImage(ref: string): Command {
   return command(['docker', 'image', 'save', requireImageRef(ref)]);
 }
 
+/** Writes the image as a tar archive (`docker save` format) to a file. */
+export function saveImageFile(ref: string, file: string): Command {
+  return command(['docker', 'image', 'save', '--output', requireArgument(file, 'image archive'), requireImageRef(ref)]);
+}
+
+/** Loads images from a tar archive written by `docker save`. */
+export function loadImageFile(file: string): Command {
+  return command(['docker', 'image', 'load', '--input', requireArgument(file, 'image archive')]);
+}
+
 export function inspectImage(ref: string, format: string): Command {
   return command(['docker', 'image', 'inspect', '--format', requireFormat(format), requireImageRef(ref)]);
 }

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { buildImages, detectBuilder } from '../build/build-images';
-import { githubBuildCache } from '../build/cache';
+import { actionsCacheStore } from '../build/actions-cache-store';
+import { chooseBuildCache } from '../build/cache';
 import type { ServiceBuild } from '../build/plan';
 import { pushImages, withRegistryLogins } from '../build/publish';
 import { formatBytes, formatSizeDelta, manifestCompressedSize, measureImageSize } from '../build/size';
@@ -84,12 +85,22 @@ export function sizeRow(image: BuiltImage): string[] {
 export async function buildAndMeasure(context: RunContext, builds: readonly ServiceBuild[], versionTag: string, clients = new Map<string, RegistryClient>()): Promise<BuiltImage[]> {
   const { reporter, local } = context;
   const builder = await detectBuilder(local);
-  const cache = await githubBuildCache(local, builder, context.env, context.settings.buildCache);
+  const cache = await chooseBuildCache(context.settings.buildCache, {
+    executor: local,
+    builder,
+    env: context.env,
+    store: actionsCacheStore,
+    warn: (message) => reporter.warning(message),
+  });
   reporter.info(
     `Building ${builds.map((b) => b.service).join(', ')} with ${builder === 'buildx' ? 'docker buildx' : 'the classic docker builder'}; ` +
-      `build cache ${cache.disabledBecause === undefined ? 'on (GitHub Actions cache)' : `off: ${cache.disabledBecause}`}`,
+      `build cache ${cache.disabledBecause === undefined ? `on (${cache.description ?? context.settings.buildCache})` : `off because ${cache.disabledBecause}`}`,
   );
-  await buildImages(builds, { executor: local, reporter, builder, cache });
+  await cache.restore(builds);
+  // A registry cache is written during the build: the registries' logins must already be there.
+  const build = () => buildImages(builds, { executor: local, reporter, builder, cache });
+  await (cache.writesToRegistry ? withRegistryLogins(local, registryLogins(context, builds), (registry) => context.cleanup.registryLogin(registry), build) : build());
+  await cache.save(builds);
   return reporter.group('Measure image sizes', async () => {
     const results = await settleWithLimit(builds, availableParallelism(), async (build): Promise<BuiltImage> => {
       const client = registryClientFor(context, parseImageRef(build.image).registry, clients);
@@ -101,6 +112,15 @@ export async function buildAndMeasure(context: RunContext, builds: readonly Serv
     const failed = results.find((r) => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
     return results.map((r) => (r as PromiseFulfilledResult<BuiltImage>).value);
+  });
+}
+
+/** The logins a run's registries need: those with credentials in the settings. */
+function registryLogins(context: RunContext, builds: readonly ServiceBuild[]) {
+  const registries = [...new Set(builds.map((b) => parseImageRef(b.image).registry))];
+  return registries.flatMap((registry) => {
+    const credentials = credentialsFor(registry, context.settings);
+    return credentials === undefined ? [] : [{ registry, credentials }];
   });
 }
 
@@ -122,11 +142,7 @@ export async function buildAndPublish(context: RunContext, builds: readonly Serv
     throw new SizeBudgetError(`size budget exceeded: ${details.join('; ')}. Nothing was pushed.`, measured, 'make the image smaller (multi-stage build, slimmer base image, fewer files), or raise services.<name>.size_limit in stack.yml');
   }
 
-  const registries = [...new Set(builds.map((b) => parseImageRef(b.image).registry))];
-  const logins = registries.flatMap((registry) => {
-    const credentials = credentialsFor(registry, context.settings);
-    return credentials === undefined ? [] : [{ registry, credentials }];
-  });
+  const logins = registryLogins(context, builds);
   await reporter.group('Push images', () =>
     withRegistryLogins(local, logins, (registry) => context.cleanup.registryLogin(registry), () => pushImages(local, builds)),
   );

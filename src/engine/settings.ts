@@ -7,6 +7,13 @@ export const COMMANDS = ['validate', 'check', 'build', 'deploy', 'rollback', 'st
 export const CLI_ONLY_COMMANDS = ['exec', 'init'] as const;
 export type CommandName = (typeof COMMANDS)[number] | (typeof CLI_ONLY_COMMANDS)[number];
 
+/**
+ * Where builds keep their cache between runs: buildx's GitHub Actions cache, a `:buildcache` tag
+ * in the registry, a directory (or the last image) on this machine, or nowhere.
+ */
+export const BUILD_CACHE_MODES = ['gha', 'registry', 'local', 'off'] as const;
+export type BuildCacheMode = (typeof BUILD_CACHE_MODES)[number];
+
 /** `logs`: how much to print. */
 export interface LogsSettings {
   /** Keep printing new lines until interrupted (command line only). */
@@ -63,8 +70,8 @@ export interface RunSettings {
   /** dotenv text written to the host as the stack's env file. */
   readonly envFile?: string;
   readonly lockTimeoutMs: number;
-  /** Use the GitHub Actions build cache where it can work. */
-  readonly buildCache: boolean;
+  /** Where builds keep their cache between runs (each mode is off, with a reason, where it cannot work). */
+  readonly buildCache: BuildCacheMode;
   /** Build images before deploying; false deploys images already in the registry (promotion). */
   readonly build: boolean;
   /** check: run the production audit too. */
@@ -102,7 +109,8 @@ export interface SettingsInput extends GithubContext {
   readonly envFile?: string;
   /** A duration such as `90s` or `10m`. */
   readonly lockTimeout?: string;
-  readonly buildCache?: boolean;
+  /** A mode, or `true` (the default mode) or `false` (`off`), as the boolean input was. */
+  readonly buildCache?: string;
   readonly build?: boolean;
   readonly audit?: boolean;
   readonly logs?: LogsSettings;
@@ -114,7 +122,7 @@ export interface SettingsInput extends GithubContext {
 export const SETTING_DEFAULTS = {
   manifest: 'stack.yml',
   lockTimeout: '10m',
-  buildCache: true,
+  buildCache: 'gha',
   build: true,
   audit: false,
 } as const;
@@ -122,6 +130,7 @@ export const SETTING_DEFAULTS = {
 /** How each adapter names its inputs in error messages (`the input "lock-timeout"`, `--lock-timeout`). */
 export interface InputNames {
   readonly lockTimeout: string;
+  readonly buildCache: string;
 }
 
 function isSet(value: string | undefined): value is string {
@@ -167,13 +176,24 @@ export function resolveSettings(input: SettingsInput, names: InputNames): RunSet
     sshKnownHosts: optional(input.sshKnownHosts),
     envFile: isSet(input.envFile) ? input.envFile : undefined,
     lockTimeoutMs,
-    buildCache: input.buildCache ?? SETTING_DEFAULTS.buildCache,
+    buildCache: parseBuildCache(input.buildCache, names.buildCache),
     build: input.build ?? SETTING_DEFAULTS.build,
     audit: input.audit ?? SETTING_DEFAULTS.audit,
     logs: input.logs,
     exec: input.exec,
     init: input.init,
   };
+}
+
+/** A build cache mode; `true` is the default mode and `false` is `off`, as the boolean input was. */
+function parseBuildCache(value: string | undefined, name: string): BuildCacheMode {
+  const text = isSet(value) ? value.trim().toLowerCase() : 'true';
+  if (text === 'true') return SETTING_DEFAULTS.buildCache;
+  if (text === 'false') return 'off';
+  if ((BUILD_CACHE_MODES as readonly string[]).includes(text)) return text as BuildCacheMode;
+  throw new StackDeployError(`${name} is "${value ?? ''}", which is not a build cache mode`, {
+    hint: `use one of: ${BUILD_CACHE_MODES.join(', ')} (true is ${SETTING_DEFAULTS.buildCache}, false is off)`,
+  });
 }
 
 /** `a, b`, one per line, or a JSON array (another step's `services` output) → ['a', 'b']. */

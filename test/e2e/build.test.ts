@@ -33,6 +33,15 @@ beforeAll(() => {
   service('web', `FROM ${lab.images.busybox}\nCOPY index.html /www/index.html\n`, { 'index.html': 'web v1\n' });
   service('fat', `FROM ${lab.images.busybox}\nCOPY blob.bin /blob.bin\n`, { 'blob.bin': randomBytes(3 * 1024 * 1024) });
   service('broken', `FROM ${lab.images.busybox}\nRUN echo "line one of the failure" && echo "the last words" && exit 3\n`);
+  // A dependency step before the file that changes, as in a real app's Dockerfile.
+  service('cached', `FROM ${lab.images.busybox}\nCOPY deps.txt /deps.txt\nRUN cp /deps.txt /deps.installed && echo "dependency step ran"\nCOPY index.html /www/index.html\n`, {
+    'deps.txt': `dependencies ${namespace}\n`,
+    'index.html': 'cached v1\n',
+  });
+  writeFileSync(
+    join(scratch, 'compose.yml'),
+    `services:\n${['api', 'web', 'fat', 'broken', 'cached', 'postgres'].map((name) => `  ${name}:\n    image: ${name === 'postgres' ? 'postgres:15.6' : `${lab.registry.host}/${namespace}/${name}`}\n`).join('')}`,
+  );
   writeFileSync(
     join(scratch, 'stack.yml'),
     `version: 1
@@ -52,6 +61,8 @@ services:
     size_limit: 1MB
   broken:
     build: { context: services/broken, network: host }
+  cached:
+    build: { context: services/cached, network: host }
   postgres: {}
 environments:
   production:
@@ -64,10 +75,10 @@ environments:
 });
 
 afterAll(() => {
-  const host = ['api', 'web', 'fat', 'broken'].map((s) => `${lab.registry.host}/${namespace}/${s}`);
+  const host = ['api', 'web', 'fat', 'broken', 'cached'].map((s) => `${lab.registry.host}/${namespace}/${s}`);
   const refs = execFileSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' })
     .split('\n')
-    .filter((ref) => host.some((repo) => ref.startsWith(`${repo}:`)));
+    .filter((ref) => host.some((repo) => ref.startsWith(`${repo}:`)) && !ref.endsWith(':<none>'));
   if (refs.length > 0) execFileSync('docker', ['image', 'rm', ...refs, ...createdImages], { stdio: 'ignore' });
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -216,5 +227,45 @@ describe('command build, from the bundle, against the lab registry', () => {
     const run = build('refs/tags/release-9');
     expect(run.exitCode).toBe(1);
     expect(run.summary).toContain('"release-9" matches no release tag pattern');
+  });
+
+  test('build-cache local: after the builder cache is gone, a one-line change reuses the dependency step from the last image', () => {
+    const repository = `${lab.registry.host}/${namespace}/cached`;
+    const forgetBuilds = () => {
+      // Only the kept image may carry the cache: no release image, nothing in the builder's own cache.
+      const refs = execFileSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', repository], { encoding: 'utf8' })
+        .split('\n')
+        .filter((ref) => ref !== '' && !ref.endsWith(':stack-deploy-cache') && !ref.endsWith(':<none>'));
+      if (refs.length > 0) execFileSync('docker', ['image', 'rm', ...refs], { stdio: 'ignore' });
+      execFileSync('docker', ['builder', 'prune', '--all', '--force'], { stdio: 'ignore' });
+    };
+    // BuildKit prints `#7 [3/4] RUN …` and, when it reuses the step, `#7 CACHED`; the classic builder says "Using cache".
+    const dependencyStepCached = (log: string) => {
+      const step = /^#(\d+) \[3\/4\] RUN cp/mu.exec(log)?.[1];
+      return step === undefined ? /Step 3\/4 : RUN cp[^\n]*\n\s*---> Using cache/u.test(log) : log.includes(`#${step} CACHED`);
+    };
+    const buildLog = (run: ActionRun) => run.stdout.slice(run.stdout.indexOf('::group::Build cached'), run.stdout.indexOf('::endgroup::', run.stdout.indexOf('::group::Build cached')));
+
+    const first = build('refs/tags/cached-v5.0.0', { 'build-cache': 'local' });
+    expect(first.exitCode, first.stdout).toBe(0);
+    expect(first.stdout).toMatch(/build cache on \(the last image of each service \((inline cache|classic builder)\), kept by this Docker engine\)/u);
+    expect(execFileSync('docker', ['image', 'ls', '--quiet', `${repository}:stack-deploy-cache`], { encoding: 'utf8' }).trim()).not.toBe('');
+    expect(buildLog(first)).toContain('RUN cp /deps.txt');
+    expect(dependencyStepCached(buildLog(first))).toBe(false);
+
+    forgetBuilds();
+    writeFileSync(join(scratch, 'services', 'cached', 'index.html'), 'cached v2\n');
+    const second = build('refs/tags/cached-v5.0.1', { 'build-cache': 'local' });
+    expect(second.exitCode, second.stdout).toBe(0);
+    expect(dependencyStepCached(buildLog(second)), buildLog(second)).toBe(true);
+
+    // The same change with the cache off runs the dependency step again: the kept image was the cache.
+    forgetBuilds();
+    writeFileSync(join(scratch, 'services', 'cached', 'index.html'), 'cached v3\n');
+    const off = build('refs/tags/cached-v5.0.2', { 'build-cache': 'false' });
+    expect(off.exitCode, off.stdout).toBe(0);
+    expect(off.stdout).toContain('build cache off because build-cache is off');
+    expect(buildLog(off)).toContain('RUN cp /deps.txt');
+    expect(dependencyStepCached(buildLog(off))).toBe(false);
   });
 });

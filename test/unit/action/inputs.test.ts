@@ -29,7 +29,7 @@ describe('readInputs', () => {
       sshKnownHosts: undefined,
       envFile: undefined,
       lockTimeoutMs: 600_000,
-      buildCache: true,
+      buildCache: 'gha',
       build: true,
       audit: false,
       logs: { follow: false },
@@ -104,7 +104,7 @@ describe('readInputs', () => {
     // exec attaches a terminal: the command line's only.
     [{ command: 'exec' }, 'the input "command" is "exec", which is not a command'],
     [{ 'lock-timeout': 'ten minutes' }, 'the input "lock-timeout" is "ten minutes", which is not a duration'],
-    [{ 'build-cache': 'yes' }, 'the input "build-cache" is "yes"; it must be "true" or "false"'],
+    [{ 'build-cache': 'yes' }, 'the input "build-cache" is "yes", which is not a build cache mode'],
   ])('%j is refused', (values, message) => {
     expect(() => readInputs(reader(values), github)).toThrow(message);
   });

@@ -25,7 +25,7 @@ function contextFor(init: RunSettings['init'], extra: Partial<RunSettings> = {})
     error: (message) => lines.push(`error: ${message}`),
     group: (_title, work) => work(),
   };
-  const settings = { command: 'init', manifest: path.join(dir, 'stack.yml'), services: [], lockTimeoutMs: 0, buildCache: false, build: true, init, ...extra } as RunSettings;
+  const settings = { command: 'init', manifest: path.join(dir, 'stack.yml'), services: [], lockTimeoutMs: 0, buildCache: 'off', build: true, init, ...extra } as RunSettings;
   return { context: { settings, reporter } as unknown as RunContext, lines };
 }
 

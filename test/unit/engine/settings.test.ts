@@ -34,7 +34,8 @@ describe('the action and the CLI resolve equal inputs to equal settings', () => 
   test('nothing set: the same defaults (lock timeout 10 minutes, stack.yml, build)', async () => {
     const fromAction = actionSettings({});
     const fromCli = await cliSettings(['deploy']);
-    expect(fromCli).toEqual({ ...fromAction, buildCache: false });
+    expect(fromCli).toEqual(fromAction);
+    expect(fromAction.buildCache).toBe('gha');
     expect(fromAction.lockTimeoutMs).toBe(600_000);
     expect(fromAction.manifest).toBe('stack.yml');
   });
@@ -57,14 +58,16 @@ describe('the action and the CLI resolve equal inputs to equal settings', () => 
       'ssh-known-hosts': 'host ssh-ed25519 AAAA\n',
       env: envText,
       'lock-timeout': '2m',
+      'build-cache': 'local',
       build: 'false',
     });
     const fromCli = await cliSettings([
       'deploy',
       ...['-f', 'deploy/stack.yml', '-e', 'production', '--services', 'api, web', '--version', '1.2.3'],
-      ...['-i', join(home, 'key'), '--known-hosts', join(home, 'known_hosts'), '--env-file', join(home, 'app.env'), '--lock-timeout', '2m', '--no-build'],
+      ...['-i', join(home, 'key'), '--known-hosts', join(home, 'known_hosts'), '--env-file', join(home, 'app.env'), '--lock-timeout', '2m', '--build-cache', 'local', '--no-build'],
     ]);
-    expect(fromCli).toEqual({ ...fromAction, buildCache: false });
+    expect(fromCli).toEqual(fromAction);
+    expect(fromAction.buildCache).toBe('local');
     expect(fromAction.sshPrivateKey).toBe('KEY-LINE-1\nKEY-LINE-2\n');
     expect(fromAction.lockTimeoutMs).toBe(120_000);
   });
@@ -82,7 +85,7 @@ describe('the action and the CLI resolve equal inputs to equal settings', () => 
 
 describe('resolveSettings', () => {
   test('applies the defaults', () => {
-    expect(resolveSettings({ command: 'deploy' }, { lockTimeout: 'lock' })).toMatchObject({ manifest: 'stack.yml', lockTimeoutMs: 600_000, buildCache: true, build: true, services: [] });
+    expect(resolveSettings({ command: 'deploy' }, { lockTimeout: 'lock', buildCache: 'cache' })).toMatchObject({ manifest: 'stack.yml', lockTimeoutMs: 600_000, buildCache: 'gha', build: true, services: [] });
   });
 
   test.each([
@@ -92,5 +95,25 @@ describe('resolveSettings', () => {
     ['  KEY\n\n\n', 'KEY\n'],
   ])('normalizePrivateKey(%j) is %j', (key, normalized) => {
     expect(normalizePrivateKey(key)).toBe(normalized);
+  });
+});
+
+describe('build-cache', () => {
+  test.each([
+    ['', 'gha'],
+    ['true', 'gha'],
+    ['false', 'off'],
+    ['gha', 'gha'],
+    ['registry', 'registry'],
+    [' Local ', 'local'],
+    ['off', 'off'],
+  ])('%j is %s', (text, mode) => {
+    expect(resolveSettings({ command: 'build', buildCache: text }, { lockTimeout: 'lock', buildCache: 'the input "build-cache"' }).buildCache).toBe(mode);
+  });
+
+  test('another value names the input and the modes', () => {
+    expect(() => resolveSettings({ command: 'build', buildCache: 'yes' }, { lockTimeout: 'lock', buildCache: '--build-cache' })).toThrow(
+      '--build-cache is "yes", which is not a build cache mode',
+    );
   });
 });

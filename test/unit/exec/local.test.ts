@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import { command } from '../../../src/commands/command';
 import { StackDeployError } from '../../../src/errors';
 import { LocalExecutor } from '../../../src/exec/local';
@@ -82,6 +82,53 @@ describe('LocalExecutor', () => {
     const chunks: string[] = [];
     await new LocalExecutor(redactor).run(command(['echo', 'v=s3cr3t-value']), { onOutput: (chunk) => chunks.push(chunk) });
     expect(chunks.join('')).toBe('v=***\n');
+  });
+});
+
+describe('LocalExecutor through @actions/exec', () => {
+  test('commands that exit at once without reading stdin never break the run', async () => {
+    // Input written to a process that has already exited would be an unhandled EPIPE.
+    const results = await Promise.all(Array.from({ length: 20 }, () => new LocalExecutor().run(command(['sh', '-c', 'exit 4']), { allowFailure: true })));
+    expect(results.map((r) => r.exitCode)).toEqual(Array.from({ length: 20 }, () => 4));
+  });
+
+  test('output streams while the command runs', async () => {
+    // The command waits until the test has seen its first line: it only ends when output is streamed.
+    const signal = join(scratch, 'seen-first-line');
+    const chunks: string[] = [];
+    const script = 'echo first; i=0; while [ ! -e "$1" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; [ -e "$1" ] || exit 9; echo second';
+    const result = await new LocalExecutor().run(command(['sh', '-c', script, 'sh', signal]), {
+      onOutput: (chunk) => {
+        chunks.push(chunk);
+        if (chunk.includes('first')) writeFileSync(signal, '');
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(chunks.join('')).toBe('first\nsecond\n');
+  });
+
+  test('binary stdout reaches onStdoutBytes unchanged and is not kept', async () => {
+    const received: Buffer[] = [];
+    const result = await new LocalExecutor().run(command(['printf', '\\000\\377\\n\\200']), { onStdoutBytes: (chunk) => received.push(chunk) });
+    expect(Buffer.concat(received)).toEqual(Buffer.from([0x00, 0xff, 0x0a, 0x80]));
+    expect(result.stdout).toBe('');
+  });
+
+  test('the command line and its output are never echoed to the log by the toolkit', async () => {
+    const write = vi.spyOn(process.stdout, 'write');
+    try {
+      await new LocalExecutor().run(command(['echo', 'only-through-onOutput']));
+      const written = write.mock.calls.map(([chunk]) => String(chunk)).join('');
+      expect(written).not.toContain('[command]');
+      expect(written).not.toContain('only-through-onOutput');
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  test('a multi-byte character split between chunks is decoded whole', async () => {
+    const result = await new LocalExecutor().run(command(['sh', '-c', "printf '\\342\\202'; sleep 0.1; printf '\\254'"]));
+    expect(result.stdout).toBe('€');
   });
 });
 
