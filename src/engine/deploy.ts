@@ -126,10 +126,10 @@ function registryLogins(context: RunContext, refs: readonly string[], ownRegistr
     .join('');
 }
 
-async function reportPreviousRun(context: RunContext, executor: SshExecutor, stateDir: string, last: { id: string; result: string; running: boolean; reported: boolean } | undefined): Promise<void> {
+async function reportPreviousRun(context: RunContext, executor: SshExecutor, path: string, last: { id: string; result: string; running: boolean; reported: boolean } | undefined): Promise<void> {
   if (last === undefined || last.reported || last.running) return;
   const events = new EventStream(() => undefined);
-  events.push((await executor.run(readRunCommand(`${stateDir}/runs/${last.id}`), { step: 'preflight' })).stdout);
+  events.push((await executor.run(readRunCommand(hostPaths({ path, runId: last.id }).runDir), { step: 'preflight' })).stdout);
   const outcome = outcomeOf(events.events);
   const what = outcome === undefined ? 'ended without a result (the host may have restarted)' : `ended with "${outcome.result}": ${outcome.message}`;
   context.reporter.warning(`the previous deploy (run ${last.id}) lost its connection before it finished; on the host it ${what}`);
@@ -224,7 +224,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       );
     }
     reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
-    await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
+    await reportPreviousRun(context, executor, path, preflight.lastRun);
     if (request.resolveTargets !== undefined) {
       const resolved = await request.resolveTargets(executor, project);
       version = resolved.version;
