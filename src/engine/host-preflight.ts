@@ -9,7 +9,18 @@ export interface Preflight {
   readonly httpProbe: 'curl' | 'wget' | 'none';
   /** The Compose project the environment runs as on this host. */
   readonly project: string;
-  readonly lastRun?: { readonly id: string; readonly result: string; readonly running: boolean; readonly reported: boolean };
+  readonly lastRun?: PreviousRun;
+}
+
+/** The host's last deploy or rollback transaction, as the preflight found it. */
+export interface PreviousRun {
+  readonly id: string;
+  /** What it wrote as its result; empty while it runs, or when it died without one. */
+  readonly result: string;
+  /** It had not written its result yet and its process was alive. */
+  readonly running: boolean;
+  /** A runner saw it to its end, or an earlier preflight already reported it. */
+  readonly reported: boolean;
 }
 
 /** Free space below this on the deploy path fails the preflight: pulls and backups need room. */
@@ -71,6 +82,7 @@ export async function runPreflight(executor: Executor, path: string, needsHttpPr
     });
   }
   const lastId = facts.get('last_run');
+  const lastResult = facts.get('last_result') ?? '';
   return {
     docker,
     compose: { flavor, version },
@@ -80,6 +92,14 @@ export async function runPreflight(executor: Executor, path: string, needsHttpPr
     lastRun:
       lastId === undefined
         ? undefined
-        : { id: lastId, result: facts.get('last_result') ?? '', running: facts.get('last_running') === 'yes', reported: facts.get('last_reported') === 'yes' },
+        : {
+            id: lastId,
+            result: lastResult,
+            // Writing its result is the transaction's last act before it frees the lock and exits: with
+            // a result it has ended, even while its process still shows (a process that outlived its
+            // parent stays until the system's init collects it, and `kill -0` finds it until then).
+            running: facts.get('last_running') === 'yes' && lastResult === '',
+            reported: facts.get('last_reported') === 'yes',
+          },
   };
 }
