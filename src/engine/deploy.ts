@@ -130,6 +130,7 @@ function registryLogins(context: RunContext, refs: readonly string[], ownRegistr
 async function previousOutcome(executor: Executor, path: string, run: PreviousRun): Promise<string> {
   const events = new EventStream(() => undefined);
   events.push((await executor.run(readRunCommand(hostPaths({ path, runId: run.id }).runDir), { step: 'preflight' })).stdout);
+  events.end();
   const outcome = outcomeOf(events.events);
   return outcome === undefined ? 'ended without a result (the host may have restarted)' : `ended with "${outcome.result}": ${outcome.message}`;
 }
@@ -229,7 +230,10 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
   let version = request.version;
   let targets: readonly TargetImage[] = request.targets ?? [];
   const executor = await timer.time('connect', () => reporter.group(`Connect to ${user}@${host}:${port}`, () => openConnection(context, environment)));
-  const stream = new EventStream((event) => reporter.info(describeEvent(event)));
+  const stream = new EventStream(
+    (event) => reporter.info(describeEvent(event)),
+    (line) => reporter.warning(`the host's transaction wrote a progress line that is not an event, so it is left out of this report: ${line}`),
+  );
   let plan: DeployPlan;
   try {
     const needsHttp = [...names, ...infrastructure.map((s) => s.name)].some((name) => manifest.services[name]?.health?.http !== undefined) || (request.kind === 'deploy' && (manifest.smoke ?? []).some((check) => 'http' in check));
@@ -298,6 +302,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
           }),
         ),
       );
+      stream.end();
       context.cleanup.lockSettled();
     } catch (error) {
       if (!started) {

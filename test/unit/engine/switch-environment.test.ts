@@ -174,6 +174,21 @@ describe('switchEnvironment through a fake host', () => {
     expect(run.cleanup).toEqual(['lock taken']);
   });
 
+  test('a progress line that is not an event is warned about, and the run still reads its result', async () => {
+    const broken = '{"t":1,"step":"hook","status":"failed","service":"","message":"C:\\path"}';
+    const run = await rollBack(
+      fakeHost({
+        start: (options) => {
+          const text = `${broken}\n${event('done', 'success', 'deployed').trimEnd()}`;
+          options.onOutput?.(text, 'stdout');
+          return succeeded(text);
+        },
+      }),
+    );
+    expect(run.result.status).toBe('success');
+    expect(run.reporter.warnings).toEqual([`the host's transaction wrote a progress line that is not an event, so it is left out of this report: ${broken}`]);
+  });
+
   test('any other failure during the switch is not rewritten', async () => {
     const run = await rollBack(
       fakeHost({
