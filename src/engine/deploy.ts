@@ -22,7 +22,7 @@ import { buildAndPublish, registryClientFor } from './build';
 import { openConnection } from './connect';
 import type { RunContext } from './context';
 import { projectCandidates, type ResolvedEnvironment, resolveEnvironment } from './environment';
-import { type PreviousRun, runPreflight } from './host-preflight';
+import { needsHttpProbe, type PreviousRun, runPreflight } from './host-preflight';
 import { acquireLock } from './lock';
 import type { RunResult, RunStatus } from './result';
 import { credentialsFor } from './settings';
@@ -236,7 +236,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
   );
   let plan: DeployPlan;
   try {
-    const needsHttp = [...names, ...infrastructure.map((s) => s.name)].some((name) => manifest.services[name]?.health?.http !== undefined) || (request.kind === 'deploy' && (manifest.smoke ?? []).some((check) => 'http' in check));
+    const needsHttp = needsHttpProbe(manifest, [...names, ...infrastructure.map((s) => s.name)], request.kind === 'deploy');
     const candidates = projectCandidates(manifest, environment.name);
     const preflight = await timer.time('preflight', () => runPreflight(executor, path, needsHttp, candidates));
     const project = preflight.project;

@@ -1,6 +1,7 @@
 import { StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
 import { preflightCommand } from '../deploy/remote-commands';
+import type { Manifest } from '../manifest';
 
 export interface Preflight {
   readonly docker: string;
@@ -23,6 +24,14 @@ export interface PreviousRun {
   readonly reported: boolean;
 }
 
+/**
+ * Whether `services` (default: every service) or, for a deploy, a smoke check probe over HTTP,
+ * so that the host needs curl or wget.
+ */
+export function needsHttpProbe(manifest: Manifest, services: readonly string[] = Object.keys(manifest.services), smoke = true): boolean {
+  return services.some((name) => manifest.services[name]?.health?.http !== undefined) || (smoke && (manifest.smoke ?? []).some((check) => 'http' in check));
+}
+
 /** Free space below this on the deploy path fails the preflight: pulls and backups need room. */
 export const MIN_FREE_BYTES = 500 * 1024 * 1024;
 
@@ -34,9 +43,18 @@ const MISSING_TOOL: Readonly<Record<string, string>> = {
   flock: '`flock` is not installed (util-linux)',
 };
 
-/** One round trip: Docker, Compose, free space, the deploy directory, the previous run. Changes nothing running. */
-export async function runPreflight(executor: Executor, path: string, needsHttpProbe: boolean, project: { name: string; legacy?: string } = { name: '' }): Promise<Preflight> {
-  const result = await executor.run(preflightCommand(path, project.name, project.legacy), { step: 'preflight' });
+/**
+ * One round trip: Docker, Compose, free space, the deploy directory, the previous run. Changes
+ * nothing running; with `readOnly` (check) it changes nothing at all.
+ */
+export async function runPreflight(
+  executor: Executor,
+  path: string,
+  needsHttpProbe: boolean,
+  project: { name: string; legacy?: string } = { name: '' },
+  options: { readonly readOnly?: boolean } = {},
+): Promise<Preflight> {
+  const result = await executor.run(preflightCommand(path, project.name, project.legacy, options.readOnly === true), { step: 'preflight' });
   const facts = new Map<string, string>();
   for (const line of result.stdout.split('\n')) {
     const at = line.indexOf('=');

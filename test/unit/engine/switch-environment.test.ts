@@ -105,12 +105,12 @@ interface Rollback {
   readonly cleanup: string[];
 }
 
-async function rollBack(host: FakeExecutor): Promise<Rollback> {
+async function run(command: 'rollback' | 'check', host: FakeExecutor): Promise<Rollback> {
   const reporter = new FakeReporter();
   const cleanup: string[] = [];
   const recorder: CleanupRecorder = { registryLogin: () => undefined, lockTaken: () => cleanup.push('lock taken'), lockSettled: () => cleanup.push('lock settled') };
   const result = await runCommand({
-    settings: resolveSettings({ command: 'rollback', manifest: join(dir, 'stack.yml'), version: '1.0.0', actor: 'alice' }, { lockTimeout: 'lock-timeout' }),
+    settings: resolveSettings({ command, manifest: join(dir, 'stack.yml'), version: '1.0.0', actor: 'alice' }, { lockTimeout: 'lock-timeout' }),
     reporter,
     redactor: new Redactor(),
     clock: new FakeClock(),
@@ -122,6 +122,8 @@ async function rollBack(host: FakeExecutor): Promise<Rollback> {
   });
   return { result, reporter, programs: host.calls.map((call) => programOf({ argv: call.argv })), cleanup };
 }
+
+const rollBack = (host: FakeExecutor) => run('rollback', host);
 
 describe('switchEnvironment through a fake host', () => {
   test('a healthy run: every phase in order, the lock handed to the transaction', async () => {
@@ -241,5 +243,29 @@ describe('the previous run, when no runner saw it end', () => {
     const run = await rollBack(fakeHost({}, [...HEALTHY, ...LAST, 'last_result=success', 'last_reported=yes']));
     expect(run.reporter.warnings).toEqual([]);
     expect(run.programs).not.toContain('readRun');
+  });
+});
+
+describe('check runs the preflight a deploy runs, read only', () => {
+  test('one preflight, the same program as the deploy\'s, marked read-only', async () => {
+    const host = fakeHost();
+    const checked = await run('check', host);
+    expect(checked.result.status).toBe('success');
+    expect(host.calls.map((call) => call.argv)).toEqual([preflightCommand('/srv/shop', 'shop-production', 'shop', true).argv]);
+    const deployHost = fakeHost();
+    await rollBack(deployHost);
+    expect(deployHost.calls[0]?.argv).toEqual(preflightCommand('/srv/shop', 'shop-production', 'shop').argv);
+  });
+
+  test.each([
+    ['missing_tools= tail', 'the host\'s `tail` has no --pid option (GNU tail)'],
+    ['path=unwritable', 'the deploy directory /srv/shop cannot be created or written by the SSH user'],
+  ])('a host that fails the deploy\'s preflight (%s) fails the check with the same message', async (fact, message) => {
+    const broken = [...HEALTHY.filter((line) => !line.startsWith(fact.split('=')[0] ?? '')), fact];
+    const checked = await run('check', fakeHost({}, broken));
+    const deployed = await rollBack(fakeHost({}, broken));
+    expect(checked.result.status).toBe('failed');
+    expect(checked.reporter.errors.join('\n')).toContain(message);
+    expect(deployed.reporter.errors.join('\n')).toContain(message);
   });
 });
