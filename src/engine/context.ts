@@ -75,4 +75,10 @@ export interface RunContext {
    * SSH with the settings' key and pinned host key. Tests answer the host's programs here.
    */
   readonly connect?: (environment: ResolvedEnvironment) => Promise<Executor>;
+  /**
+   * Told the environment a deploy or rollback targets once it is resolved (named, or the
+   * manifest's only one), before anything is built or changed: the action records a GitHub
+   * Deployment of it.
+   */
+  readonly onEnvironment?: (environment: string) => Promise<void>;
 }

@@ -398,6 +398,7 @@ export async function deploy(context: RunContext): Promise<RunResult> {
   const manifest = loaded.manifest;
   const manifestDir = dirname(resolve(settings.manifest));
   const environment = resolveEnvironment(manifest, settings.environment);
+  await context.onEnvironment?.(environment.name);
   const infrastructure = infrastructureOf(manifest, environment.name, loaded.compose[environment.name], settings.repositoryOwner);
   if (!settings.build && settings.version === undefined) {
     throw new StackDeployError('build is "false" but no version says which images to deploy', {
