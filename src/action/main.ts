@@ -8,7 +8,7 @@ import type { RunResult } from '../engine/result';
 import { runCommand } from '../engine/run';
 import { summaryToMarkdown } from '../engine/summary';
 import { createRunDockerConfig, removeRunDockerConfig } from '../registry/docker-config';
-import { startDeployment } from './deployments';
+import { type DeploymentRecord, startDeployment } from './deployments';
 import { readInputs } from './inputs';
 import { actionReporter } from './reporter';
 import { DOCKER_CONFIG_DIR, IS_POST, type StateStore, stateCleanupRecorder } from './state';
@@ -52,17 +52,18 @@ export async function runMain(state: StateStore, env: NodeJS.ProcessEnv = proces
       redactor.add(secret);
     }
     const settings = inputs.settings;
-    const deployment =
-      settings.command === 'deploy' || settings.command === 'rollback'
-        ? await startDeployment({
-            token: settings.githubToken,
-            repository: env.GITHUB_REPOSITORY,
-            sha: settings.sha,
-            environment: settings.environment,
-            description: `stack-deploy ${settings.command}${settings.version === undefined ? '' : ` ${settings.version}`}`,
-            logUrl: settings.runUrl,
-          })
-        : undefined;
+    // Recorded against the environment the engine resolves (the input, or the manifest's only one).
+    let deployment: DeploymentRecord | undefined;
+    const recordDeployment = async (environment: string): Promise<void> => {
+      deployment = await startDeployment({
+        token: settings.githubToken,
+        repository: env.GITHUB_REPOSITORY,
+        sha: settings.sha,
+        environment,
+        description: `stack-deploy ${settings.command}${settings.version === undefined ? '' : ` ${settings.version}`}`,
+        logUrl: settings.runUrl,
+      });
+    };
     const tempDir = env.RUNNER_TEMP ?? tmpdir();
     // docker login and logout of this run go to a config of its own, never the runner's.
     const dockerConfig = await createRunDockerConfig(tempDir, env);
@@ -79,12 +80,14 @@ export async function runMain(state: StateStore, env: NodeJS.ProcessEnv = proces
         cleanup: stateCleanupRecorder(state),
         tempDir,
         env: runEnv,
+        onEnvironment: settings.command === 'deploy' || settings.command === 'rollback' ? recordDeployment : undefined,
       });
     } finally {
       await removeRunDockerConfig(dockerConfig);
       state.set(DOCKER_CONFIG_DIR, '');
     }
-    await deployment?.finish(result.status);
+    // Assigned in recordDeployment, which the engine may have called.
+    await (deployment as DeploymentRecord | undefined)?.finish(result.status);
     await publish(result);
   } catch (error) {
     // Only bad inputs reach here: the engine reports its own failures as results.

@@ -65,59 +65,6 @@ export function composeVersion(flavor: ComposeFlavor): Command {
   return command([...composeBase(flavor), 'version', '--short']);
 }
 
-export type ComposePullPolicy = 'never' | 'missing' | 'always';
-
-export interface ComposeUpOptions extends ComposeProject {
-  readonly services: readonly string[];
-  readonly noDeps?: boolean;
-  /** v2 only: Compose v1 has no `--pull`, so it is left out there. */
-  readonly pull?: ComposePullPolicy;
-  /** Never waits: health is checked by the engine. */
-  readonly wait?: false;
-}
-
-/** `... up --detach --no-build [--no-deps] [--pull P] svc...`. Images are never built on a server. */
-export function composeUp(opts: ComposeUpOptions): Command {
-  const argv = [...projectArgv(opts), 'up', '--detach', '--no-build'];
-  const services = requireServices(opts.services, 'up');
-  if (opts.noDeps === true) argv.push('--no-deps');
-  if (opts.pull !== undefined && opts.flavor === 'v2') argv.push('--pull', opts.pull);
-  argv.push(...services);
-  return command(argv);
-}
-
-export interface ComposePsOptions extends ComposeProject {
-  readonly service: string;
-  /** Include stopped containers. */
-  readonly all?: boolean;
-}
-
-/** Container IDs of one service: `... ps --quiet [--all] SERVICE` (v1: `ps -q`). */
-export function composePs(opts: ComposePsOptions): Command {
-  const argv = [...projectArgv(opts), 'ps', opts.flavor === 'v2' ? '--quiet' : '-q'];
-  const service = requireComposeName(opts.service, 'service');
-  if (opts.all === true) argv.push('--all');
-  argv.push(service);
-  return command(argv);
-}
-
-export interface ComposeStopOptions extends ComposeProject {
-  readonly services: readonly string[];
-  /** Seconds to wait before killing; Compose's default (10) when omitted. */
-  readonly timeoutSeconds?: number;
-}
-
-/** `... stop [--timeout N] svc...`. */
-export function composeStop(opts: ComposeStopOptions): Command {
-  const argv = [...projectArgv(opts), 'stop'];
-  const services = requireServices(opts.services, 'stop');
-  if (opts.timeoutSeconds !== undefined) {
-    argv.push('--timeout', String(requireWholeNumber(opts.timeoutSeconds, 'stop timeout')));
-  }
-  argv.push(...services);
-  return command(argv);
-}
-
 export interface ComposeLogsOptions extends ComposeProject {
   /** At least one: an empty list would print every service of the project. */
   readonly services: readonly string[];
@@ -165,11 +112,6 @@ export function composeExec(opts: ComposeExecOptions): Command {
     });
   }
   return command([...projectArgv(opts), 'exec', ...(opts.tty ? [] : ['-T']), service, ...opts.argv]);
-}
-
-/** `... config --quiet`: validates the Compose files without printing them. */
-export function composeConfig(opts: ComposeProject): Command {
-  return command([...projectArgv(opts), 'config', '--quiet']);
 }
 
 function requireWholeNumber(value: number, what: string): number {

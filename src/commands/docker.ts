@@ -9,10 +9,6 @@ import { command, type Command } from './command';
  * Defense in depth: every value that lands where Docker expects a positional argument (an
  * image ref, a build context, a registry) or a value that names something (a tag, a file) is
  * refused when empty or when it starts with "-", so a value can never turn into an option.
- *
- * Sub-commands: `docker tag|push|pull` (unambiguous short forms), but `docker image rm`,
- * `docker image inspect` and `docker container inspect`, whose short forms (`docker rm`,
- * `docker inspect`) would act on the wrong kind of object or on either kind.
  */
 
 export type Builder = 'buildx' | 'classic';
@@ -143,26 +139,18 @@ function sortedPairs(record: Readonly<Record<string, string>>, what: string): st
     });
 }
 
-export function tagImage(source: string, target: string): Command {
-  return command(['docker', 'tag', requireImageRef(source, 'source image'), requireImageRef(target, 'target image')]);
-}
-
 export function pushImage(ref: string): Command {
   return command(['docker', 'push', requireImageRef(ref)]);
-}
-
-export function pullImage(ref: string): Command {
-  return command(['docker', 'pull', requireImageRef(ref)]);
-}
-
-/** Removes one image reference. Never forced: an image a container still uses stays. */
-export function removeImage(ref: string): Command {
-  return command(['docker', 'image', 'rm', requireImageRef(ref)]);
 }
 
 /** Writes the image as a tar archive (`docker save` format) to standard output. */
 export function saveImage(ref: string): Command {
   return command(['docker', 'image', 'save', requireImageRef(ref)]);
+}
+
+/** Gives an image another name (the local build cache keeps each service's last image so). */
+export function tagImage(source: string, target: string): Command {
+  return command(['docker', 'tag', requireImageRef(source, 'source image'), requireImageRef(target, 'target image')]);
 }
 
 /** Writes the image as a tar archive (`docker save` format) to a file. */
@@ -173,21 +161,6 @@ export function saveImageFile(ref: string, file: string): Command {
 /** Loads images from a tar archive written by `docker save`. */
 export function loadImageFile(file: string): Command {
   return command(['docker', 'image', 'load', '--input', requireArgument(file, 'image archive')]);
-}
-
-export function inspectImage(ref: string, format: string): Command {
-  return command(['docker', 'image', 'inspect', '--format', requireFormat(format), requireImageRef(ref)]);
-}
-
-export function inspectContainer(idOrName: string, format: string): Command {
-  return command(['docker', 'container', 'inspect', '--format', requireFormat(format), requireImageRef(idOrName, 'container')]);
-}
-
-function requireFormat(format: string): string {
-  if (format.trim() === '') {
-    throw new StackDeployError('inspect format is empty', { hint: 'pass a Go template such as {{json .}}' });
-  }
-  return format;
 }
 
 export interface LoginOptions {
@@ -214,22 +187,4 @@ export function loginRegistry(opts: LoginOptions): Command {
 
 export function logoutRegistry(registry: string): Command {
   return command(['docker', 'logout', requireImageRef(registry, 'registry')]);
-}
-
-export type ManifestTool = 'buildx' | 'manifest';
-
-/**
- * The raw registry manifest of an image, for measuring its compressed size:
- * `docker buildx imagetools inspect --raw`, or without buildx `docker manifest inspect --verbose`.
- */
-export function rawManifest(opts: { readonly ref: string; readonly tool: ManifestTool }): Command {
-  const ref = requireImageRef(opts.ref);
-  return opts.tool === 'buildx'
-    ? command(['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref])
-    : command(['docker', 'manifest', 'inspect', '--verbose', ref]);
-}
-
-/** The registry digests of a local image, as a JSON array. */
-export function repoDigests(ref: string): Command {
-  return inspectImage(ref, '{{json .RepoDigests}}');
 }

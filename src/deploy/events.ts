@@ -13,31 +13,53 @@ function isEvent(value: unknown): value is TransactionEvent {
   return typeof v.t === 'number' && typeof v.step === 'string' && typeof v.status === 'string' && typeof v.service === 'string' && typeof v.message === 'string';
 }
 
-/** Splits streamed text into whole lines and parses each event; partial lines wait for more. */
+/**
+ * Splits streamed text into whole lines and parses each event; partial lines wait for more.
+ * A line that is not an event is kept in `invalid` and passed to `onInvalid`, never dropped
+ * silently: a lost `done` line would otherwise read as "no result".
+ */
 export class EventStream {
   #buffer = '';
   readonly events: TransactionEvent[] = [];
+  readonly invalid: string[] = [];
 
-  constructor(private readonly onEvent: (event: TransactionEvent) => void) {}
+  constructor(
+    private readonly onEvent: (event: TransactionEvent) => void,
+    private readonly onInvalid: (line: string) => void = () => undefined,
+  ) {}
 
   push(text: string): void {
     this.#buffer += text;
     let newline = this.#buffer.indexOf('\n');
     while (newline >= 0) {
-      const line = this.#buffer.slice(0, newline).trim();
+      this.#parse(this.#buffer.slice(0, newline));
       this.#buffer = this.#buffer.slice(newline + 1);
-      if (line !== '') {
-        try {
-          const parsed: unknown = JSON.parse(line);
-          if (isEvent(parsed)) {
-            this.events.push(parsed);
-            this.onEvent(parsed);
-          }
-        } catch {
-          // Not an event line: ignore.
-        }
-      }
       newline = this.#buffer.indexOf('\n');
+    }
+  }
+
+  /** The stream ended: a last line without its newline is parsed too. */
+  end(): void {
+    const rest = this.#buffer;
+    this.#buffer = '';
+    this.#parse(rest);
+  }
+
+  #parse(text: string): void {
+    const line = text.trim();
+    if (line === '') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      parsed = undefined;
+    }
+    if (isEvent(parsed)) {
+      this.events.push(parsed);
+      this.onEvent(parsed);
+    } else {
+      this.invalid.push(line);
+      this.onInvalid(line);
     }
   }
 }

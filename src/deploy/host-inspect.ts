@@ -1,5 +1,6 @@
 import { type Command, command } from '../commands/command';
 import { ROLLBACK_TAG_SH } from '../manifest';
+import { hostPaths } from './plan';
 import { CHOOSE_PROJECT_SH } from './remote-commands';
 
 /** What runs on the host for one service, read without changing anything. */
@@ -45,20 +46,21 @@ export interface HostState {
  * Compose labels, so no compose file is needed).
  */
 export function inspectHostCommand(path: string, project: { name: string; legacy?: string }, services: readonly { name: string; repo: string }[]): Command {
+  const paths = hostPaths({ path, runId: '' });
   return command([
     'sh',
     '-c',
-    `path=$1 state="$1/.stack-deploy"
+    `path=$1 lock=$4 ledger=$5
 ${CHOOSE_PROJECT_SH}
 ${ROLLBACK_TAG_SH}
 project=$(choose_project "$path" "$2" "$3")
-shift 3
+shift 5
 echo "== project"
 echo "$project"
 echo "== lock"
-cat "$state/lock/owner" 2>/dev/null
+cat "$lock/owner" 2>/dev/null
 echo "== ledger"
-tail -n 500 "$state/releases.jsonl" 2>/dev/null
+tail -n 500 "$ledger" 2>/dev/null
 for pair in "$@"; do
   name=\${pair%%=*} repo=\${pair#*=}
   echo "== service $name"
@@ -74,6 +76,8 @@ exit 0`,
     path,
     project.name,
     project.legacy ?? '',
+    paths.lock,
+    paths.ledger,
     ...services.map((s) => `${s.name}=${s.repo}`),
   ]);
 }

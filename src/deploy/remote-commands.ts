@@ -26,9 +26,11 @@ export const CHOOSE_PROJECT_SH = `choose_project() {
 
 /**
  * Facts about the host, and the directory made ready. Prints key=value lines, among them the
- * Compose project to use (see CHOOSE_PROJECT_SH). Changes nothing else.
+ * Compose project to use (see CHOOSE_PROJECT_SH). Changes nothing else. `readOnly` (check):
+ * creates nothing and marks no run as reported; the directory counts as writable when its
+ * nearest existing ancestor is.
  */
-export function preflightCommand(path: string, project = '', legacyProject = ''): Command {
+export function preflightCommand(path: string, project = '', legacyProject = '', readOnly = false): Command {
   return shell(
     `path=$1
 ${CHOOSE_PROJECT_SH}
@@ -38,8 +40,15 @@ echo "docker=$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
 if docker compose version --short >/dev/null 2>&1; then echo "compose=v2 $(docker compose version --short)"
 elif docker-compose version --short >/dev/null 2>&1; then echo "compose=v1 $(docker-compose version --short)"
 else echo "compose=none"; fi
-if mkdir -p "$state/runs" "$state/good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; else echo "path=unwritable"; fi
-echo "free_kb=$(df -Pk "$path" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+if [ "$4" = read-only ]; then
+  existing=$state
+  while [ ! -e "$existing" ]; do existing=$(dirname "$existing"); done
+  if [ -d "$existing" ] && [ -w "$existing" ]; then echo "path=ok"; else echo "path=unwritable"; fi
+else
+  existing=$path
+  if mkdir -p "$state/runs" "$state/good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; else echo "path=unwritable"; fi
+fi
+echo "free_kb=$(df -Pk "$existing" 2>/dev/null | awk 'NR == 2 { print $4 }')"
 if command -v curl >/dev/null 2>&1; then echo "http_probe=curl"; elif command -v wget >/dev/null 2>&1; then echo "http_probe=wget"; else echo "http_probe=none"; fi
 command -v setsid >/dev/null 2>&1 && echo "setsid=yes"
 # GNU options the transaction and this tool rely on (busybox and BSD versions lack some).
@@ -56,10 +65,10 @@ if [ -n "$last" ]; then
   pid=$(cat "$state/runs/$last/pid" 2>/dev/null)
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "last_running=yes"; fi
   [ -e "$state/runs/$last/reported" ] && echo "last_reported=yes"
-  touch "$state/runs/$last/reported" 2>/dev/null
+  [ "$4" = read-only ] || touch "$state/runs/$last/reported" 2>/dev/null
 fi
 exit 0`,
-    [path, project, legacyProject],
+    [path, project, legacyProject, readOnly ? 'read-only' : ''],
   );
 }
 

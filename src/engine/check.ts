@@ -1,16 +1,18 @@
 import type { AuditReport } from './audit';
 import { auditEnvironment } from './audit';
-import { connectToEnvironment } from './connect';
+import { formatBytes } from '../build/size';
+import { openConnection } from './connect';
 import type { RunContext } from './context';
-import { resolveEnvironment } from './environment';
-import { readHostFacts } from './host-facts';
+import { projectCandidates, resolveEnvironment } from './environment';
+import { needsHttpProbe, runPreflight } from './host-preflight';
 import type { RunResult } from './result';
 import { loadAndReport } from './validate';
 
 /**
  * `check`: validates stack.yml, connects to the environment's host with the pinned host key
- * and reports its Docker engine and Compose; with `audit`, also the production audit, which
- * fails the check on a high finding. Read only.
+ * and runs the preflight a deploy runs (Docker, Compose, the deploy directory, free space, the
+ * tools the transaction needs), read only: a passing check promises a passing preflight. With
+ * `audit`, also the production audit, which fails the check on a high finding.
  */
 export async function check(context: RunContext): Promise<RunResult> {
   const { settings, reporter } = context;
@@ -19,9 +21,9 @@ export async function check(context: RunContext): Promise<RunResult> {
   const environment = resolveEnvironment(loaded.manifest, settings.environment);
   const { host, port, user } = environment.config;
   const { facts, audit } = await reporter.group(`Connect to ${user}@${host}:${port}`, async () => {
-    const executor = await connectToEnvironment(context, environment);
+    const executor = await openConnection(context, environment);
     try {
-      const hostFacts = await readHostFacts(executor);
+      const hostFacts = await runPreflight(executor, environment.config.path, needsHttpProbe(loaded.manifest), projectCandidates(loaded.manifest, environment.name), { readOnly: true });
       const report: AuditReport | undefined = settings.audit === true ? await auditEnvironment(executor, settings.manifest, loaded.manifest, environment, reporter) : undefined;
       return { facts: hostFacts, audit: report };
     } finally {
@@ -29,7 +31,7 @@ export async function check(context: RunContext): Promise<RunResult> {
     }
   });
   const composeName = facts.compose.flavor === 'v2' ? 'docker compose' : 'docker-compose';
-  const line = `${user}@${host}:${port} (${environment.name}): Docker ${facts.dockerServerVersion} (API ${facts.dockerApiVersion}), ${composeName} ${facts.compose.version}`;
+  const line = `${user}@${host}:${port} (${environment.name}): Docker ${facts.docker}, ${composeName} ${facts.compose.version}, ${formatBytes(facts.freeBytes)} free under ${environment.config.path}`;
   reporter.info(line);
   const failedAudit = audit !== undefined && audit.high > 0;
   return {
@@ -41,7 +43,7 @@ export async function check(context: RunContext): Promise<RunResult> {
       tables: [
         {
           header: ['Environment', 'Host', 'Docker', 'Compose'],
-          rows: [[environment.name, `${user}@${host}:${port}`, facts.dockerServerVersion, `${composeName} ${facts.compose.version}`]],
+          rows: [[environment.name, `${user}@${host}:${port}`, facts.docker, `${composeName} ${facts.compose.version}`]],
         },
         ...(audit === undefined || audit.findings.length === 0 ? [] : [audit.table]),
       ],

@@ -1,4 +1,5 @@
 import { StackDeployError } from '../errors';
+import type { Executor } from '../exec/executor';
 import { connectSsh, type SshExecutor } from '../exec/ssh';
 import type { RunContext } from './context';
 import type { ResolvedEnvironment } from './environment';
@@ -28,4 +29,9 @@ export async function connectToEnvironment(context: RunContext, environment: Res
       onRetry: (attempt, delayMs, error) => reporter.warning(`${error.message}; retrying in ${delayMs} ms (attempt ${attempt + 1})`),
     },
   );
+}
+
+/** The connection a command that only runs programs needs: the context's own, or SSH. */
+export function openConnection(context: RunContext, environment: ResolvedEnvironment): Promise<Executor> {
+  return context.connect === undefined ? connectToEnvironment(context, environment) : context.connect(environment);
 }

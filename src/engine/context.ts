@@ -1,4 +1,5 @@
 import type { Executor } from '../exec/executor';
+import type { ResolvedEnvironment } from './environment';
 import type { Redactor } from '../exec/redact';
 import type { Reporter } from './reporter';
 import type { RunSettings } from './settings';
@@ -69,4 +70,15 @@ export interface RunContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The command line's terminal; absent in the action. */
   readonly terminal?: Terminal;
+  /**
+   * Opens the connection to an environment's host for `deploy`, `rollback` and `check`; absent:
+   * SSH with the settings' key and pinned host key. Tests answer the host's programs here.
+   */
+  readonly connect?: (environment: ResolvedEnvironment) => Promise<Executor>;
+  /**
+   * Told the environment a deploy or rollback targets once it is resolved (named, or the
+   * manifest's only one), before anything is built or changed: the action records a GitHub
+   * Deployment of it.
+   */
+  readonly onEnvironment?: (environment: string) => Promise<void>;
 }

@@ -12,17 +12,17 @@ import { pullImagesCommand, readRunCommand, releaseLockCommand, startTransaction
 import { checkEnvText, renderEnvFile, renderImagesOverride, renderPlanScript } from '../deploy/render';
 import { createTar } from '../deploy/tar-writer';
 import { StackDeployError } from '../errors';
-import type { SshExecutor } from '../exec/ssh';
+import type { Executor } from '../exec/executor';
 import { parseDotenv } from '../compose/dotenv';
 import { DEFAULT_REGISTRY_HOST, type Manifest, rollbackTag, serviceKind } from '../manifest';
 import { dockerTagFor } from '../release/select';
 import { RegistryClient } from '../registry/client';
 import { parseImageRef } from '../registry/image-ref';
 import { buildAndPublish, registryClientFor } from './build';
-import { connectToEnvironment } from './connect';
+import { openConnection } from './connect';
 import type { RunContext } from './context';
 import { projectCandidates, type ResolvedEnvironment, resolveEnvironment } from './environment';
-import { runPreflight } from './host-preflight';
+import { needsHttpProbe, type PreviousRun, runPreflight } from './host-preflight';
 import { acquireLock } from './lock';
 import type { RunResult, RunStatus } from './result';
 import { credentialsFor } from './settings';
@@ -126,13 +126,32 @@ function registryLogins(context: RunContext, refs: readonly string[], ownRegistr
     .join('');
 }
 
-async function reportPreviousRun(context: RunContext, executor: SshExecutor, stateDir: string, last: { id: string; result: string; running: boolean; reported: boolean } | undefined): Promise<void> {
-  if (last === undefined || last.reported || last.running) return;
+/** How an earlier run ended on the host, as its events say. */
+async function previousOutcome(executor: Executor, path: string, run: PreviousRun): Promise<string> {
   const events = new EventStream(() => undefined);
-  events.push((await executor.run(readRunCommand(`${stateDir}/runs/${last.id}`), { step: 'preflight' })).stdout);
+  events.push((await executor.run(readRunCommand(hostPaths({ path, runId: run.id }).runDir), { step: 'preflight' })).stdout);
+  events.end();
   const outcome = outcomeOf(events.events);
-  const what = outcome === undefined ? 'ended without a result (the host may have restarted)' : `ended with "${outcome.result}": ${outcome.message}`;
-  context.reporter.warning(`the previous deploy (run ${last.id}) lost its connection before it finished; on the host it ${what}`);
+  return outcome === undefined ? 'ended without a result (the host may have restarted)' : `ended with "${outcome.result}": ${outcome.message}`;
+}
+
+/**
+ * Reports the host's previous run when no runner saw it end (its connection dropped). A run
+ * still running is reported once this run holds the lock, that is once it has ended: see
+ * `reportRunThatHeldTheLock`.
+ */
+async function reportPreviousRun(context: RunContext, executor: Executor, path: string, last: PreviousRun | undefined): Promise<void> {
+  if (last === undefined || last.reported || last.running) return;
+  context.reporter.warning(`the previous deploy (run ${last.id}) lost its connection before it finished; on the host it ${await previousOutcome(executor, path, last)}`);
+}
+
+/** After the lock: how the run that was still running when this one started ended. */
+async function reportRunThatHeldTheLock(context: RunContext, executor: Executor, path: string, last: PreviousRun | undefined): Promise<void> {
+  if (last === undefined || last.reported || !last.running) return;
+  const how = await previousOutcome(executor, path, last);
+  const message = `the previous deploy (run ${last.id}) was still running on the host when this run started; it ${how}`;
+  if (how.startsWith('ended with "success"')) context.reporter.info(message);
+  else context.reporter.warning(message);
 }
 
 /** One row per service; a service that shares a built image is labelled with it, an infrastructure service with its pin. */
@@ -193,7 +212,7 @@ export interface SwitchRequest {
   /** Pinned and compose-only services the environment runs (deploys only): switched when their pin changes. */
   readonly infrastructure?: readonly InfrastructureService[];
   /** …or decided on the host before the lock is taken (rollbacks). */
-  readonly resolveTargets?: (executor: SshExecutor, project: string) => Promise<{ version: string; targets: TargetImage[] }>;
+  readonly resolveTargets?: (executor: Executor, project: string) => Promise<{ version: string; targets: TargetImage[] }>;
 }
 
 /**
@@ -210,11 +229,14 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
   const paths = hostPaths({ path, runId });
   let version = request.version;
   let targets: readonly TargetImage[] = request.targets ?? [];
-  const executor = await timer.time('connect', () => reporter.group(`Connect to ${user}@${host}:${port}`, () => connectToEnvironment(context, environment)));
-  const stream = new EventStream((event) => reporter.info(describeEvent(event)));
+  const executor = await timer.time('connect', () => reporter.group(`Connect to ${user}@${host}:${port}`, () => openConnection(context, environment)));
+  const stream = new EventStream(
+    (event) => reporter.info(describeEvent(event)),
+    (line) => reporter.warning(`the host's transaction wrote a progress line that is not an event, so it is left out of this report: ${line}`),
+  );
   let plan: DeployPlan;
   try {
-    const needsHttp = [...names, ...infrastructure.map((s) => s.name)].some((name) => manifest.services[name]?.health?.http !== undefined) || (request.kind === 'deploy' && (manifest.smoke ?? []).some((check) => 'http' in check));
+    const needsHttp = needsHttpProbe(manifest, [...names, ...infrastructure.map((s) => s.name)], request.kind === 'deploy');
     const candidates = projectCandidates(manifest, environment.name);
     const preflight = await timer.time('preflight', () => runPreflight(executor, path, needsHttp, candidates));
     const project = preflight.project;
@@ -224,7 +246,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       );
     }
     reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
-    await reportPreviousRun(context, executor, paths.state, preflight.lastRun);
+    await reportPreviousRun(context, executor, path, preflight.lastRun);
     if (request.resolveTargets !== undefined) {
       const resolved = await request.resolveTargets(executor, project);
       version = resolved.version;
@@ -251,6 +273,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
     const owner = { run: runId, actor: plan.actor, url: plan.runUrl, started: startedAt.toISOString() };
     await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
     context.cleanup.lockTaken({ host, port, user, lockDir: paths.lock, runDir: paths.runDir, runId });
+    await reportRunThatHeldTheLock(context, executor, path, preflight.lastRun);
     let started = false;
     try {
       const archive = await uploadArchive(context, plan, request.manifestDir);
@@ -279,6 +302,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
           }),
         ),
       );
+      stream.end();
       context.cleanup.lockSettled();
     } catch (error) {
       if (!started) {
@@ -374,6 +398,7 @@ export async function deploy(context: RunContext): Promise<RunResult> {
   const manifest = loaded.manifest;
   const manifestDir = dirname(resolve(settings.manifest));
   const environment = resolveEnvironment(manifest, settings.environment);
+  await context.onEnvironment?.(environment.name);
   const infrastructure = infrastructureOf(manifest, environment.name, loaded.compose[environment.name], settings.repositoryOwner);
   if (!settings.build && settings.version === undefined) {
     throw new StackDeployError('build is "false" but no version says which images to deploy', {

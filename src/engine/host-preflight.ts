@@ -1,6 +1,7 @@
 import { StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
 import { preflightCommand } from '../deploy/remote-commands';
+import type { Manifest } from '../manifest';
 
 export interface Preflight {
   readonly docker: string;
@@ -9,7 +10,26 @@ export interface Preflight {
   readonly httpProbe: 'curl' | 'wget' | 'none';
   /** The Compose project the environment runs as on this host. */
   readonly project: string;
-  readonly lastRun?: { readonly id: string; readonly result: string; readonly running: boolean; readonly reported: boolean };
+  readonly lastRun?: PreviousRun;
+}
+
+/** The host's last deploy or rollback transaction, as the preflight found it. */
+export interface PreviousRun {
+  readonly id: string;
+  /** What it wrote as its result; empty while it runs, or when it died without one. */
+  readonly result: string;
+  /** It had not written its result yet and its process was alive. */
+  readonly running: boolean;
+  /** A runner saw it to its end, or an earlier preflight already reported it. */
+  readonly reported: boolean;
+}
+
+/**
+ * Whether `services` (default: every service) or, for a deploy, a smoke check probe over HTTP,
+ * so that the host needs curl or wget.
+ */
+export function needsHttpProbe(manifest: Manifest, services: readonly string[] = Object.keys(manifest.services), smoke = true): boolean {
+  return services.some((name) => manifest.services[name]?.health?.http !== undefined) || (smoke && (manifest.smoke ?? []).some((check) => 'http' in check));
 }
 
 /** Free space below this on the deploy path fails the preflight: pulls and backups need room. */
@@ -23,9 +43,18 @@ const MISSING_TOOL: Readonly<Record<string, string>> = {
   flock: '`flock` is not installed (util-linux)',
 };
 
-/** One round trip: Docker, Compose, free space, the deploy directory, the previous run. Changes nothing running. */
-export async function runPreflight(executor: Executor, path: string, needsHttpProbe: boolean, project: { name: string; legacy?: string } = { name: '' }): Promise<Preflight> {
-  const result = await executor.run(preflightCommand(path, project.name, project.legacy), { step: 'preflight' });
+/**
+ * One round trip: Docker, Compose, free space, the deploy directory, the previous run. Changes
+ * nothing running; with `readOnly` (check) it changes nothing at all.
+ */
+export async function runPreflight(
+  executor: Executor,
+  path: string,
+  needsHttpProbe: boolean,
+  project: { name: string; legacy?: string } = { name: '' },
+  options: { readonly readOnly?: boolean } = {},
+): Promise<Preflight> {
+  const result = await executor.run(preflightCommand(path, project.name, project.legacy, options.readOnly === true), { step: 'preflight' });
   const facts = new Map<string, string>();
   for (const line of result.stdout.split('\n')) {
     const at = line.indexOf('=');
@@ -71,6 +100,7 @@ export async function runPreflight(executor: Executor, path: string, needsHttpPr
     });
   }
   const lastId = facts.get('last_run');
+  const lastResult = facts.get('last_result') ?? '';
   return {
     docker,
     compose: { flavor, version },
@@ -80,6 +110,14 @@ export async function runPreflight(executor: Executor, path: string, needsHttpPr
     lastRun:
       lastId === undefined
         ? undefined
-        : { id: lastId, result: facts.get('last_result') ?? '', running: facts.get('last_running') === 'yes', reported: facts.get('last_reported') === 'yes' },
+        : {
+            id: lastId,
+            result: lastResult,
+            // Writing its result is the transaction's last act before it frees the lock and exits: with
+            // a result it has ended, even while its process still shows (a process that outlived its
+            // parent stays until the system's init collects it, and `kill -0` finds it until then).
+            running: facts.get('last_running') === 'yes' && lastResult === '',
+            reported: facts.get('last_reported') === 'yes',
+          },
   };
 }

@@ -67,6 +67,7 @@ export async function rollback(context: RunContext): Promise<RunResult> {
   if (!loaded.ok) return loaded.result;
   const manifest = loaded.manifest;
   const environment = resolveEnvironment(manifest, settings.environment);
+  await context.onEnvironment?.(environment.name);
   const names = operationServices(manifest, environment.name, settings, true);
   const infrastructure = names.filter((name) => !isApplicationService(manifest, name, settings.repositoryOwner));
   if (infrastructure.length > 0) {

@@ -50,8 +50,8 @@ describe('GitHub Deployments', () => {
   afterAll(() => stack.cleanup());
 
   // Asynchronous, so that this process's stand-in API can answer while the action runs.
-  function deploy(version: string) {
-    return stack.deploy(version, { environment: 'lab', 'github-token': 'ghs_fake_token_1234' }, { GITHUB_API_URL: api });
+  function deploy(version: string, inputs: Record<string, string> = { environment: 'lab' }) {
+    return stack.deploy(version, { ...inputs, 'github-token': 'ghs_fake_token_1234' }, { GITHUB_API_URL: api });
   }
 
   test('a deploy is recorded as a deployment of the environment, in progress then successful', async () => {
@@ -80,5 +80,19 @@ describe('GitHub Deployments', () => {
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.stdout).toContain('GitHub Deployments: not recorded (Resource not accessible by integration');
     expect(requests).toHaveLength(1);
+  });
+
+  test('without the environment input, the deployment names the manifest\'s only environment', async () => {
+    requests.length = 0;
+    stack.setWeb('v3');
+    const run = await deploy('3.0.0', {});
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST /repos/acme/shop/deployments',
+      'POST /repos/acme/shop/deployments/77/statuses',
+      'POST /repos/acme/shop/deployments/77/statuses',
+    ]);
+    expect(requests[0]?.body).toMatchObject({ environment: 'lab' });
+    expect(requests[2]?.body).toMatchObject({ state: 'success' });
   });
 });

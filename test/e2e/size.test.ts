@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatBytes, formatSizeDelta, manifestCompressedSize, measureImageSize } from '../../src/build/size';
-import { buildImage, loginRegistry, logoutRegistry, pushImage, removeImage } from '../../src/commands/docker';
+import { command } from '../../src/commands/command';
+import { buildImage, loginRegistry, logoutRegistry, pushImage } from '../../src/commands/docker';
 import { LocalExecutor } from '../../src/exec/local';
 import { Redactor } from '../../src/exec/redact';
 import { readLab, type Lab } from '../lab/lab';
@@ -41,7 +42,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const ref of createdImages) {
-    await executor.run(removeImage(ref), { allowFailure: true, env: dockerEnv, timeoutMs: 60_000 });
+    await executor.run(command(['docker', 'image', 'rm', ref]), { allowFailure: true, env: dockerEnv, timeoutMs: 60_000 });
   }
   for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
 });

@@ -16,6 +16,7 @@ beforeAll(() => {
   lab = readLab();
   privateKey = readFileSync(lab.ssh.identityFile, 'utf8');
   hostDockerVersion = execFileSync('docker', ['-H', lab.hostDockerHost, 'version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).trim();
+  writeFileSync(join(scratch, 'compose.yml'), 'services:\n  web:\n    image: 127.0.0.1:5000/labstack/web\n');
   writeFileSync(
     join(scratch, 'stack.yml'),
     `version: 1

@@ -1,10 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { BUILD_ERROR_TAIL_LINES, buildImages, detectBuilder } from '../../../src/build/build-images';
 import type { ServiceBuild } from '../../../src/build/plan';
-import type { Command } from '../../../src/commands/command';
 import { StackDeployError } from '../../../src/errors';
-import type { ExecOptions, ExecResult, Executor } from '../../../src/exec/executor';
-import { FakeReporter } from '../fakes';
+import { FakeExecutor, FakeReporter, succeeded } from '../fakes';
 import { rejectionOf } from '../helpers';
 
 interface Deferred {
@@ -36,61 +34,51 @@ interface Script {
   readonly gate?: Promise<void>;
 }
 
-interface Call {
-  readonly argv: readonly string[];
-  readonly stdin?: string;
-  readonly options: ExecOptions;
-}
-
-class FakeExecutor implements Executor {
-  readonly host = 'local';
-  readonly calls: Call[] = [];
-  /** Every chunk emitted, in emission order, as `service:chunk`. */
-  readonly emitted: string[] = [];
-  running = 0;
-  maxRunning = 0;
-
-  constructor(
-    private readonly scripts: Readonly<Record<string, Script>> = {},
-    private readonly probeExitCode = 0,
-  ) {}
-
-  async run(cmd: Command, options: ExecOptions = {}): Promise<ExecResult> {
-    this.calls.push({ argv: [...cmd.argv], stdin: cmd.stdin?.toString(), options });
-    if (cmd.argv.join(' ') === 'docker buildx version') {
-      if (this.probeExitCode !== 0 && options.allowFailure !== true) throw new StackDeployError('probe failed', { exitCode: this.probeExitCode });
-      return { exitCode: this.probeExitCode, stdout: '', stderr: this.probeExitCode === 0 ? '' : 'unknown command: buildx' };
-    }
-    const service = options.service ?? '?';
-    const script = this.scripts[service] ?? {};
-    this.running += 1;
-    this.maxRunning = Math.max(this.maxRunning, this.running);
-    try {
-      for (const chunk of script.chunks ?? []) {
-        this.emitted.push(`${service}:${chunk}`);
-        options.onOutput?.(chunk, 'stdout');
-        await Promise.resolve();
+/**
+ * The shared fake executor, answering `docker buildx version` with `probeExitCode` and each
+ * service's build with its script; it counts the builds running at once.
+ */
+function scriptedExecutor(scripts: Readonly<Record<string, Script>> = {}, probeExitCode = 0) {
+  const executor = Object.assign(
+    new FakeExecutor(async (cmd, options) => {
+      if (cmd.argv.join(' ') === 'docker buildx version') {
+        if (probeExitCode !== 0 && options.allowFailure !== true) throw new StackDeployError('probe failed', { exitCode: probeExitCode });
+        return { exitCode: probeExitCode, stdout: '', stderr: probeExitCode === 0 ? '' : 'unknown command: buildx' };
       }
-      if (script.gate !== undefined) await script.gate;
-      if (script.throws !== undefined) throw script.throws;
-      if (script.exitCode !== undefined) {
-        throw new StackDeployError(`command failed with exit code ${script.exitCode}`, {
-          host: this.host,
-          command: cmd.argv.join(' '),
-          exitCode: script.exitCode,
-          outputTail: 'the executor tail',
-          hint: 'the executor hint',
-        });
+      const service = options.service ?? '?';
+      const script = scripts[service] ?? {};
+      executor.running += 1;
+      executor.maxRunning = Math.max(executor.maxRunning, executor.running);
+      try {
+        for (const chunk of script.chunks ?? []) {
+          executor.emitted.push(`${service}:${chunk}`);
+          options.onOutput?.(chunk, 'stdout');
+          await Promise.resolve();
+        }
+        if (script.gate !== undefined) await script.gate;
+        if (script.throws !== undefined) throw script.throws;
+        if (script.exitCode !== undefined) {
+          throw new StackDeployError(`command failed with exit code ${script.exitCode}`, {
+            host: executor.host,
+            command: cmd.argv.join(' '),
+            exitCode: script.exitCode,
+            outputTail: 'the executor tail',
+            hint: 'the executor hint',
+          });
+        }
+        return succeeded();
+      } finally {
+        executor.running -= 1;
       }
-      return { exitCode: 0, stdout: '', stderr: '' };
-    } finally {
-      this.running -= 1;
-    }
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
+    }),
+    {
+      /** Every chunk emitted, in emission order, as `service:chunk`. */
+      emitted: [] as string[],
+      running: 0,
+      maxRunning: 0,
+    },
+  );
+  return executor;
 }
 
 function build(service: string, more: Partial<ServiceBuild> = {}): ServiceBuild {
@@ -145,7 +133,7 @@ describe('detectBuilder', () => {
     [1, 'classic'],
     [125, 'classic'],
   ])('probe exit %i → %s', async (exitCode, builder) => {
-    const executor = new FakeExecutor({}, exitCode);
+    const executor = scriptedExecutor({}, exitCode);
     expect(await detectBuilder(executor)).toBe(builder);
     expect(executor.calls).toHaveLength(1);
     expect(executor.calls[0]?.argv).toEqual(['docker', 'buildx', 'version']);
@@ -158,7 +146,7 @@ describe('buildImages: commands', () => {
     ['buildx', ['docker', 'buildx', 'build', ...FULL_FLAGS, '--platform', 'linux/amd64,linux/arm64', '--network', 'host', '--load', '/repo/api'], { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' }],
     ['classic', ['docker', 'build', ...FULL_FLAGS, '--network', 'host', '/repo/api'], { DOCKER_BUILDKIT: '0' }],
   ] as const)('%s: exact argv and environment', async (builder, argv, env) => {
-    const executor = new FakeExecutor();
+    const executor = scriptedExecutor();
     await buildImages([FULL], { executor, reporter: new FakeReporter(), builder, parallelism: 1 });
     expect(executor.calls).toHaveLength(1);
     const [call] = executor.calls;
@@ -170,7 +158,7 @@ describe('buildImages: commands', () => {
   });
 
   test.each(['buildx', 'classic'] as const)('%s: a minimal build', async (builder) => {
-    const executor = new FakeExecutor();
+    const executor = scriptedExecutor();
     await buildImages([build('web')], { executor, reporter: new FakeReporter(), builder, parallelism: 4 });
     const head = builder === 'buildx' ? ['docker', 'buildx', 'build'] : ['docker', 'build'];
     const tail = builder === 'buildx' ? ['--load', '/repo/web'] : ['/repo/web'];
@@ -178,7 +166,7 @@ describe('buildImages: commands', () => {
   });
 
   test('every build runs once, each with its own command', async () => {
-    const executor = new FakeExecutor();
+    const executor = scriptedExecutor();
     await buildImages([build('a'), build('b'), build('c')], { executor, reporter: new FakeReporter(), builder: 'buildx', parallelism: 3 });
     expect(executor.calls.map((call) => [call.options.service, call.argv.at(-1)])).toEqual([
       ['a', '/repo/a'],
@@ -188,7 +176,7 @@ describe('buildImages: commands', () => {
   });
 
   test('no builds: nothing runs, nothing is reported', async () => {
-    const executor = new FakeExecutor();
+    const executor = scriptedExecutor();
     const reporter = new FakeReporter();
     await buildImages([], { executor, reporter, builder: 'buildx', parallelism: 2 });
     expect(executor.calls).toEqual([]);
@@ -198,7 +186,7 @@ describe('buildImages: commands', () => {
 
 describe('buildImages: logs', () => {
   test('one log group per service, holding only that service\'s output, even when output interleaves', async () => {
-    const executor = new FakeExecutor({
+    const executor = scriptedExecutor({
       api: { chunks: ['api 1\n', 'api 2\n', 'api 3\n'] },
       web: { chunks: ['web 1\n', 'web 2\n', 'web 3\n'] },
     });
@@ -215,14 +203,14 @@ describe('buildImages: logs', () => {
   });
 
   test('chunks that split lines are joined back', async () => {
-    const executor = new FakeExecutor({ api: { chunks: ['#1 [internal] load', ' build definition\n#1 DONE', ' 0.0s\n\n'] } });
+    const executor = scriptedExecutor({ api: { chunks: ['#1 [internal] load', ' build definition\n#1 DONE', ' 0.0s\n\n'] } });
     const reporter = new FakeReporter();
     await buildImages([build('api')], { executor, reporter, builder: 'classic', parallelism: 1 });
     expect(reporter.groups).toEqual([{ title: 'Build api', lines: ['#1 [internal] load build definition\n#1 DONE 0.0s'] }]);
   });
 
   test('a failed build still gets its log group', async () => {
-    const executor = new FakeExecutor({ api: { chunks: ['step 1\n', 'error: no such file\n'], exitCode: 1 } });
+    const executor = scriptedExecutor({ api: { chunks: ['step 1\n', 'error: no such file\n'], exitCode: 1 } });
     const reporter = new FakeReporter();
     await expect(buildImages([build('api')], { executor, reporter, builder: 'buildx', parallelism: 1 })).rejects.toThrow(StackDeployError);
     expect(reporter.groups).toEqual([{ title: 'Build api', lines: ['step 1\nerror: no such file'] }]);
@@ -232,7 +220,7 @@ describe('buildImages: logs', () => {
 describe('buildImages: failures', () => {
   test('a failed build: message with the exit code, service, step, the last 30 lines of its own output, hint', async () => {
     expect(BUILD_ERROR_TAIL_LINES).toBe(30);
-    const executor = new FakeExecutor({
+    const executor = scriptedExecutor({
       api: { chunks: lines('api', 100), exitCode: 2 },
       web: { chunks: lines('web', 100) },
     });
@@ -256,7 +244,7 @@ describe('buildImages: failures', () => {
   });
 
   test('a failure that is not a StackDeployError: no exit code in the message', async () => {
-    const executor = new FakeExecutor({ api: { chunks: ['only line\n'], throws: new Error('spawn docker ENOENT') } });
+    const executor = scriptedExecutor({ api: { chunks: ['only line\n'], throws: new Error('spawn docker ENOENT') } });
     const error = await rejectionOf(() => buildImages([build('api')], { executor, reporter: new FakeReporter(), builder: 'classic', parallelism: 1 }));
     expect(error.message).toBe('the build of api failed');
     expect(error.context.exitCode).toBeUndefined();
@@ -264,14 +252,14 @@ describe('buildImages: failures', () => {
   });
 
   test('fewer than 30 lines: the whole output is the tail', async () => {
-    const executor = new FakeExecutor({ api: { chunks: lines('api', 3), exitCode: 1 } });
+    const executor = scriptedExecutor({ api: { chunks: lines('api', 3), exitCode: 1 } });
     const error = await rejectionOf(() => buildImages([build('api')], { executor, reporter: new FakeReporter(), builder: 'buildx', parallelism: 1 }));
     expect(error.context.outputTail).toBe('api line 1\napi line 2\napi line 3');
   });
 
   test('two failures: the first (in build order) is thrown, the other reported as an error', async () => {
     const webGate = deferred();
-    const executor = new FakeExecutor({
+    const executor = scriptedExecutor({
       api: { chunks: lines('api', 40), exitCode: 3, gate: webGate.promise },
       ok: { chunks: ['fine\n'] },
       web: { chunks: lines('web', 5), exitCode: 4 },
@@ -295,7 +283,7 @@ describe('buildImages: parallelism', () => {
     const services = ['a', 'b', 'c', 'd', 'e'];
     const gates = Object.fromEntries(services.map((service) => [service, deferred()]));
     const scripts = Object.fromEntries(services.map((service) => [service, { chunks: [`${service}\n`], gate: gates[service]?.promise }]));
-    const executor = new FakeExecutor(scripts);
+    const executor = scriptedExecutor(scripts);
     const done = buildImages(
       services.map((service) => build(service)),
       { executor, reporter: new FakeReporter(), builder: 'buildx', parallelism },

@@ -11,9 +11,8 @@ import {
   measureImageSize,
   pickPlatformManifest,
 } from '../../../src/build/size';
-import type { Command } from '../../../src/commands/command';
 import { StackDeployError } from '../../../src/errors';
-import type { ExecOptions, ExecResult, Executor } from '../../../src/exec/executor';
+import { FakeExecutor, succeeded } from '../fakes';
 import { rejectionOf, seededRandom, thrownBy } from '../helpers';
 
 /** Deterministic PRNG (mulberry32). */
@@ -140,35 +139,20 @@ describe('pickPlatformManifest', () => {
   });
 });
 
-/** An Executor that "runs" docker image save by streaming a prepared archive in random chunks. */
-class SavingExecutor implements Executor {
-  readonly host = 'local';
-  readonly commands: Command[] = [];
-  readonly #archive: Buffer;
-  readonly #seed: number;
-
-  constructor(archive: Buffer, seed: number) {
-    this.#archive = archive;
-    this.#seed = seed;
-  }
-
-  async run(cmd: Command, options: ExecOptions = {}): Promise<ExecResult> {
-    this.commands.push(cmd);
+/** The shared fake executor "running" docker image save: it streams `archive` in random chunks. */
+function savingExecutor(archive: Buffer, seed: number): FakeExecutor {
+  return new FakeExecutor(async (_cmd, options) => {
     const onStdoutBytes = options.onStdoutBytes;
     if (onStdoutBytes === undefined) throw new Error('measureImageSize must stream stdout as bytes');
-    const random = seededRandom(this.#seed);
-    for (let offset = 0; offset < this.#archive.length; ) {
+    const random = seededRandom(seed);
+    for (let offset = 0; offset < archive.length; ) {
       const size = 1 + Math.floor(random() * 100_000);
-      onStdoutBytes(this.#archive.subarray(offset, offset + size));
+      onStdoutBytes(archive.subarray(offset, offset + size));
       offset += size;
       if (random() < 0.3) await new Promise((resolve) => setImmediate(resolve));
     }
-    return { exitCode: 0, stdout: '', stderr: '' };
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
+    return succeeded();
+  });
 }
 
 const REF = 'ghcr.io/acme/api:1.2.3';
@@ -223,14 +207,14 @@ describe('measureImageSize', () => {
       'manifest.json': saveManifest('cccc.json', ['aaaa/layer.tar', 'bbbb/layer.tar']),
       repositories: '{}',
     });
-    const executor = new SavingExecutor(archive, seed);
+    const executor = savingExecutor(archive, seed);
     const size = await measureImageSize(executor, REF);
     expect(size).toEqual({
       compressedBytes: gzipped(LAYER_A) + gzipped(LAYER_B) + CONFIG.length,
       uncompressedBytes: LAYER_A.length + LAYER_B.length + CONFIG.length,
       layers: 2,
     });
-    expect(executor.commands.map((cmd) => cmd.argv)).toEqual([['docker', 'image', 'save', REF]]);
+    expect(executor.calls.map((call) => call.argv)).toEqual([['docker', 'image', 'save', REF]]);
   });
 
   test('docker 25+ (blobs/sha256/<hex>): a repeated, an empty and an already-gzipped layer', async () => {
@@ -248,7 +232,7 @@ describe('measureImageSize', () => {
         'blobs/sha256/gggg',
       ]),
     });
-    const size = await measureImageSize(new SavingExecutor(archive, 4), REF);
+    const size = await measureImageSize(savingExecutor(archive, 4), REF);
     expect(size).toEqual({
       compressedBytes: gzipped(LAYER_A) + gzipped(EMPTY_LAYER) + GZIPPED_LAYER.length + CONFIG.length,
       uncompressedBytes: LAYER_A.length + EMPTY_LAYER.length + GZIPPED_LAYER.length + CONFIG.length,
@@ -266,7 +250,7 @@ describe('measureImageSize', () => {
       },
       { 'bbbb/layer.tar': '../aaaa/layer.tar' },
     );
-    const size = await measureImageSize(new SavingExecutor(archive, 5), REF);
+    const size = await measureImageSize(savingExecutor(archive, 5), REF);
     expect(size).toEqual({ compressedBytes: gzipped(LAYER_A) + CONFIG.length, uncompressedBytes: LAYER_A.length + CONFIG.length, layers: 1 });
   });
 
@@ -277,18 +261,16 @@ describe('measureImageSize', () => {
       'cccc.json': CONFIG,
       'manifest.json': saveManifest('cccc.json', ['aaaa/layer.tar']),
     });
-    const size = await measureImageSize(new SavingExecutor(archive, 8), REF);
+    const size = await measureImageSize(savingExecutor(archive, 8), REF);
     const expected = gzipped(bigLayer) + CONFIG.length;
     expect(Math.abs(size.compressedBytes - expected) / expected).toBeLessThan(0.002);
     expect(size.uncompressedBytes).toBe(bigLayer.length + CONFIG.length);
   });
 
   test('a failing docker image save is reported as the size step of the service', async () => {
-    const failing: Executor = {
-      host: 'local',
-      run: () => Promise.reject(new StackDeployError('docker exited with code 1', { host: 'local', exitCode: 1, outputTail: 'No such image' })),
-      close: () => Promise.resolve(),
-    };
+    const failing = new FakeExecutor(() => {
+      throw new StackDeployError('docker exited with code 1', { host: 'local', exitCode: 1, outputTail: 'No such image' });
+    });
     const error = await rejectionOf(() => measureImageSize(failing, REF, { service: 'api' }));
     expect(error.message).toBe('docker exited with code 1');
     expect(error.context).toMatchObject({ host: 'local', service: 'api', step: 'size', exitCode: 1, outputTail: 'No such image' });
@@ -313,7 +295,7 @@ describe('measureImageSize', () => {
       /truncated/u,
     ],
   ])('refuses %s', async (_case, archive, message) => {
-    const error = await rejectionOf(() => measureImageSize(new SavingExecutor(archive(), 6), REF, { service: 'api' }));
+    const error = await rejectionOf(() => measureImageSize(savingExecutor(archive(), 6), REF, { service: 'api' }));
     expect(error.message).toMatch(message);
     expect(error.context).toMatchObject({ service: 'api', step: 'size', host: 'local' });
   });

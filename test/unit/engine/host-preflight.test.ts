@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -70,5 +70,40 @@ describe('the preflight program through a real sh', () => {
     const error = await rejectionOf(() => runPreflight(executor(), join(dir, 'app'), false));
     expect(error.message).toContain('`date +%s%3N` does not print milliseconds');
     expect(error.message).toContain('`timeout` has no -k/--kill-after option');
+  });
+
+  test('read-only (check): the same facts as a deploy\'s preflight, and nothing created', async () => {
+    const app = join(dir, 'app', 'shop');
+    const checked = await runPreflight(executor(), app, false, { name: 'shop-production' }, { readOnly: true });
+    expect(existsSync(app)).toBe(false);
+    const deployed = await runPreflight(executor(), app, false, { name: 'shop-production' });
+    expect(existsSync(join(app, '.stack-deploy', 'runs'))).toBe(true);
+    expect({ ...checked, freeBytes: 0 }).toEqual({ ...deployed, freeBytes: 0 });
+  });
+
+  // root may write anywhere: the mode bits prove nothing then.
+  test.skipIf(process.getuid?.() === 0)('read-only (check): a directory that cannot be created is reported as a deploy would', async () => {
+    chmodSync(join(dir, 'app'), 0o500);
+    try {
+      const checked = await rejectionOf(() => runPreflight(executor(), join(dir, 'app', 'shop'), false, { name: '' }, { readOnly: true }));
+      const deployed = await rejectionOf(() => runPreflight(executor(), join(dir, 'app', 'shop'), false));
+      expect(checked.message).toContain('cannot be created or written');
+      expect(checked.message).toBe(deployed.message);
+    } finally {
+      chmodSync(join(dir, 'app'), 0o755);
+    }
+  });
+
+  test('read-only (check): the last run is read, not marked as reported', async () => {
+    const state = join(dir, 'app', '.stack-deploy');
+    mkdirSync(join(state, 'runs', 'run-1'), { recursive: true });
+    writeFileSync(join(state, 'last-run'), 'run-1\n');
+    writeFileSync(join(state, 'runs', 'run-1', 'result'), 'success\n');
+    const checked = await runPreflight(executor(), join(dir, 'app'), false, { name: '' }, { readOnly: true });
+    expect(checked.lastRun).toEqual({ id: 'run-1', result: 'success', running: false, reported: false });
+    expect(existsSync(join(state, 'runs', 'run-1', 'reported'))).toBe(false);
+    const deployed = await runPreflight(executor(), join(dir, 'app'), false);
+    expect(deployed.lastRun?.reported).toBe(false);
+    expect(existsSync(join(state, 'runs', 'run-1', 'reported'))).toBe(true);
   });
 });
