@@ -41,10 +41,19 @@ cd "$DEPLOY_PATH" || exit 70
 now_ms() { date +%s%3N; }
 
 json_string() {
-  # JSON string literal of $1 (quotes, backslashes and control characters escaped).
-  printf '%s' "$1" | awk 'BEGIN { ORS = ""; print "\"" }
-    { if (NR > 1) print "\\n"; gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "\\r");
-      gsub(/[\001-\037]/, " "); print }
+  # JSON string literal of $1, the same in every POSIX awk (mawk, gawk, busybox): each character is
+  # looked up in a table, so no gsub replacement text (whose backslash rules differ) is involved.
+  printf '%s' "$1" | awk 'BEGIN {
+      ORS = ""
+      for (i = 1; i < 32; i++) esc[sprintf("%c", i)] = sprintf("\\u%04x", i)
+      esc["\\"] = "\\\\"; esc["\""] = "\\\""; esc["\t"] = "\\t"; esc["\r"] = "\\r"
+      print "\""
+    }
+    {
+      if (NR > 1) print "\\n"
+      n = length($0)
+      for (i = 1; i <= n; i++) { c = substr($0, i, 1); if (c in esc) print esc[c]; else print c }
+    }
     END { print "\"" }'
 }
 
