@@ -31,6 +31,7 @@ export const CHOOSE_PROJECT_SH = `choose_project() {
 export function preflightCommand(path: string, project = '', legacyProject = ''): Command {
   return shell(
     `path=$1
+umask 077
 ${CHOOSE_PROJECT_SH}
 echo "project=$(choose_project "$path" "$2" "$3")"
 state="$path/.stack-deploy"
@@ -39,6 +40,8 @@ if docker compose version --short >/dev/null 2>&1; then echo "compose=v2 $(docke
 elif docker-compose version --short >/dev/null 2>&1; then echo "compose=v1 $(docker-compose version --short)"
 else echo "compose=none"; fi
 if mkdir -p "$state/runs" "$state/good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; else echo "path=unwritable"; fi
+# State written by earlier versions with the user's umask: nothing under it is for others.
+chmod -R go= "$state" 2>/dev/null
 echo "free_kb=$(df -Pk "$path" 2>/dev/null | awk 'NR == 2 { print $4 }')"
 if command -v curl >/dev/null 2>&1; then echo "http_probe=curl"; elif command -v wget >/dev/null 2>&1; then echo "http_probe=wget"; else echo "http_probe=none"; fi
 command -v setsid >/dev/null 2>&1 && echo "setsid=yes"
@@ -78,6 +81,7 @@ export function readRunCommand(runDir: string): Command {
 export function acquireLockCommand(lockDir: string, runId: string, owner: string, leaseSeconds: number): Command {
   return shell(
     `lock=$1 run=$2 owner=$3 lease=$4
+umask 077
 if ! command -v flock >/dev/null 2>&1; then echo "flock is not installed on the host (install util-linux)" >&2; exit 3; fi
 exec 9<"\${lock%/*}" || exit 3
 if ! flock -w 30 9; then echo "another runner kept the lock directory busy for 30 s" >&2; exit 3; fi
@@ -169,6 +173,7 @@ export function pullImagesCommand(stateDir: string, runId: string, refs: readonl
   return shell(
     `state=$1 run=$2
 shift 2
+umask 077
 cfg="$state/docker-config.$run"
 resolved="$state/runs/$run/pins"
 rm -rf "$cfg"
@@ -229,6 +234,7 @@ exit $status`,
 export function startTransactionCommand(stateDir: string, runDir: string, runId: string): Command {
   return shell(
     `state=$1 run_dir=$2
+umask 077
 printf '%s\\n' "$3" > "$state/last-run"
 : > "$run_dir/events.jsonl"
 setsid nohup sh "$state/transaction.sh" "$run_dir" > "$run_dir/script.log" 2>&1 < /dev/null &
@@ -254,6 +260,7 @@ touch "$run_dir/reported"`,
 export function forceUnlockCommand(stateDir: string, ledgerLine: string): Command {
   return shell(
     `state=$1
+umask 077
 if [ ! -d "$state/lock" ]; then echo not-locked; exit 0; fi
 stale="$state/lock.unlocked.$$"
 mv "$state/lock" "$stale" || exit 1

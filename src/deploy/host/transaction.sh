@@ -33,6 +33,8 @@
 # and BACKUPS_DIR/<name>/<name>-<run id>.(dump|sqlite) (mode 0600, the newest RETAIN kept).
 
 set -u
+# Events, step logs, smoke bodies, the ledger, backups: nothing under .stack-deploy is for others.
+umask 077
 RUN_DIR=$1
 . "$RUN_DIR/plan.sh"
 EVENTS="$RUN_DIR/events.jsonl"
@@ -561,6 +563,8 @@ if [ "$BACKUP_COUNT" -gt 0 ] || [ -n "$MIGRATE_SERVICE" ] || [ "$SMOKE_COUNT" -g
   LEASE_KEEPER=$!
 fi
 mkdir -p "$STATE_DIR/good"
+# Backups a killed run left half-written (the lock says no other run is writing one now).
+rm -f "$BACKUPS_DIR"/*/*.partial
 PULL_NEVER=""
 [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRANSACTION_SCRIPT } from '../../../src/deploy/host/scripts.generated';
@@ -36,4 +36,66 @@ export function awkBin(program: string): string | undefined {
   mkdirSync(join(bin, 'bin'));
   symlinkSync(path, join(bin, 'bin', 'awk'));
   return join(bin, 'bin');
+}
+
+/**
+ * A fake `docker` for running the real transaction.sh: every call is appended to `$FAKE_DIR/calls`;
+ * `ps` finds one running container per service ("c-<service>") unless `$FAKE_DIR/down` exists,
+ * every container is running and healthy and runs "sha256:<service>"; `compose up` fails when
+ * `$FAKE_DIR/up-fails` exists.
+ */
+export const FAKE_DOCKER = `#!/bin/sh
+printf '%s\\n' "$*" >> "$FAKE_DIR/calls"
+case "$1" in
+  compose)
+    case " $* " in
+      *" up --help "*) echo '      --pull string' ;;
+      *" up "*) [ -e "$FAKE_DIR/up-fails" ] && { echo 'compose up failed' >&2; exit 1; } ;;
+    esac ;;
+  ps)
+    [ -e "$FAKE_DIR/down" ] && exit 0
+    for a in "$@"; do case "$a" in label=com.docker.compose.service=*) echo "c-\${a#label=com.docker.compose.service=}" ;; esac; done ;;
+  inspect)
+    case "$3" in
+      *State.Status*) echo 'running 0 none' ;;
+      *State.Running*) echo true ;;
+      *'.Image'*) echo "sha256:\${4#c-}" ;;
+    esac ;;
+  image) exit 0 ;;
+  tag) exit 0 ;;
+  info) echo "$FAKE_DIR/docker-root" ;;
+esac
+exit 0
+`;
+
+export interface TransactionRun {
+  readonly status: number | null;
+  readonly stderr: string;
+  readonly events: { step: string; status: string; service: string; message: string }[];
+  readonly calls: string[];
+}
+
+/** Runs transaction.sh (with `plan` as plan.sh) through a real sh, with FAKE_DOCKER first on PATH. */
+export function runTransaction(root: string, planScript: string, runId: string, options: { umask?: string } = {}): TransactionRun {
+  const state = join(root, 'app', '.stack-deploy');
+  const runDir = join(state, 'runs', runId);
+  mkdirSync(runDir, { recursive: true });
+  mkdirSync(join(state, 'lock'), { recursive: true });
+  writeFileSync(join(state, 'lock', 'run'), runId);
+  mkdirSync(join(root, 'bin'), { recursive: true });
+  writeFileSync(join(root, 'bin', 'docker'), FAKE_DOCKER, { mode: 0o755 });
+  writeFileSync(join(state, 'transaction.sh'), TRANSACTION_SCRIPT);
+  writeFileSync(join(runDir, 'plan.sh'), planScript);
+  const result = spawnSync('sh', ['-c', `umask ${options.umask ?? '022'}; exec sh "$1" "$2"`, 'run', join(state, 'transaction.sh'), runDir], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}`, FAKE_DIR: root },
+    timeout: 30_000,
+  });
+  const read = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+  return {
+    status: result.status,
+    stderr: result.stderr,
+    events: read(join(runDir, 'events.jsonl')).split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as TransactionRun['events'][number]),
+    calls: read(join(root, 'calls')).split('\n').filter((line) => line !== ''),
+  };
 }
