@@ -40,6 +40,13 @@ if docker compose version --short >/dev/null 2>&1; then echo "compose=v2 $(docke
 elif docker-compose version --short >/dev/null 2>&1; then echo "compose=v1 $(docker-compose version --short)"
 else echo "compose=none"; fi
 if mkdir -p "$state/runs" "$state/good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; else echo "path=unwritable"; fi
+# Registry logins of pull programs that were killed (SIGKILL, a host crash): kept only while their run holds the lock.
+holder=$(cat "$state/lock/run" 2>/dev/null)
+for cfg in "$state"/docker-config.*; do
+  [ -d "$cfg" ] || continue
+  [ -n "$holder" ] && [ "\${cfg##*/docker-config.}" = "$holder" ] && continue
+  rm -rf "$cfg"
+done
 # State written by earlier versions with the user's umask: nothing under it is for others.
 chmod -R go= "$state" 2>/dev/null
 echo "free_kb=$(df -Pk "$path" 2>/dev/null | awk 'NR == 2 { print $4 }')"
@@ -167,7 +174,8 @@ rm -rf "$staging"`,
  * once and that digest is reused while the pin's text stays the same (STATE/pins/<service>); the
  * resolution goes to RUN_DIR/pins as `service<TAB>ref` lines for the transaction. Registry logins
  * arrive on stdin as `registry<TAB>user<TAB>password` lines into a private DOCKER_CONFIG that is
- * removed after.
+ * removed when the program ends, on any signal that ends it too (the preflight sweeps the ones a
+ * SIGKILL left).
  */
 export function pullImagesCommand(stateDir: string, runId: string, refs: readonly string[], logins: string, pins: readonly { service: string; image: string }[] = []): Command {
   return shell(
@@ -179,7 +187,12 @@ resolved="$state/runs/$run/pins"
 rm -rf "$cfg"
 mkdir -m 700 "$cfg" || exit 1
 [ -d "$HOME/.docker/cli-plugins" ] && ln -s "$HOME/.docker/cli-plugins" "$cfg/cli-plugins"
+# The logins go with the program however it ends: a dropped connection (HUP, PIPE), a signal.
 trap 'rm -rf "$cfg"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 141' PIPE
+trap 'exit 143' TERM
 while IFS="$(printf '\t')" read -r registry user password; do
   [ -n "$registry" ] || continue
   if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null 2>"$cfg/login.err"; then

@@ -42,7 +42,7 @@ export function awkBin(program: string): string | undefined {
  * A fake `docker` for running the real transaction.sh: every call is appended to `$FAKE_DIR/calls`;
  * `ps` finds one running container per service ("c-<service>") unless `$FAKE_DIR/down` exists,
  * every container is running and healthy and runs "sha256:<service>"; `compose up` fails when
- * `$FAKE_DIR/up-fails` exists.
+ * `$FAKE_DIR/up-fails` exists; `pull` takes a second when `$FAKE_DIR/pull-sleeps` exists.
  */
 export const FAKE_DOCKER = `#!/bin/sh
 printf '%s\\n' "$*" >> "$FAKE_DIR/calls"
@@ -61,6 +61,8 @@ case "$1" in
       *State.Running*) echo true ;;
       *'.Image'*) echo "sha256:\${4#c-}" ;;
     esac ;;
+  login) cat > /dev/null ;;
+  pull) [ -e "$FAKE_DIR/pull-sleeps" ] && sleep 1 ;;
   image) exit 0 ;;
   tag) exit 0 ;;
   info) echo "$FAKE_DIR/docker-root" ;;
@@ -98,4 +100,11 @@ export function runTransaction(root: string, planScript: string, runId: string, 
     events: read(join(runDir, 'events.jsonl')).split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as TransactionRun['events'][number]),
     calls: read(join(root, 'calls')).split('\n').filter((line) => line !== ''),
   };
+}
+
+/** PATH and FAKE_DIR for a host program run with FAKE_DOCKER (written to `root`/bin). */
+export function fakeDockerEnv(root: string): NodeJS.ProcessEnv {
+  mkdirSync(join(root, 'bin'), { recursive: true });
+  writeFileSync(join(root, 'bin', 'docker'), FAKE_DOCKER, { mode: 0o755 });
+  return { ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}`, FAKE_DIR: root };
 }
