@@ -193,16 +193,25 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 141' PIPE
 trap 'exit 143' TERM
-while IFS="$(printf '\t')" read -r registry user password; do
-  [ -n "$registry" ] || continue
-  if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null 2>"$cfg/login.err"; then
-    echo "docker login to $registry as $user failed: $(tail -n 3 "$cfg/login.err")" >&2; exit 3
-  fi
-done
+cat > "$cfg/logins"
+# Logs in before the first pull only: a run whose images are all on the host (a rollback) needs no registry.
+login_once() {
+  [ -e "$cfg/logins" ] || return 0
+  while IFS="$(printf '\t')" read -r registry user password; do
+    [ -n "$registry" ] || continue
+    if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null 2>"$cfg/login.err"; then
+      echo "docker login to $registry as $user failed: $(tail -n 3 "$cfg/login.err")" >&2; exit 3
+    fi
+  done < "$cfg/logins"
+  rm -f "$cfg/logins"
+}
 status=0
 while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
   ref=$1
   shift
+  # A digest names exact content: when the host has it, that is the image.
+  case "$ref" in *@sha256:*) if docker image inspect "$ref" >/dev/null 2>&1; then echo "present $ref (on the host: not pulled)"; continue; fi ;; esac
+  login_once
   if DOCKER_CONFIG="$cfg" docker pull -q "$ref" >/dev/null 2>"$cfg/pull.err"; then echo "pulled $ref"
   else echo "failed to pull $ref: $(tail -n 3 "$cfg/pull.err")" >&2; status=4; fi
 done
@@ -218,6 +227,7 @@ for pair in "$@"; do
   fi
   repo=\${image%@*}
   case "\${repo##*/}" in *:*) repo=\${repo%:*} ;; esac
+  login_once
   if DOCKER_CONFIG="$cfg" docker pull -q "$image" >/dev/null 2>"$cfg/pull.err"; then
     how=pulled
   elif docker image inspect "$image" >/dev/null 2>&1; then

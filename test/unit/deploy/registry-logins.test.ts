@@ -25,6 +25,7 @@ describe('the pull program', () => {
   test.each(['HUP', 'INT', 'PIPE', 'TERM'] as const)('killed by SIG%s mid-pull, it removes the registry logins', async (signal) => {
     const env = fakeDockerEnv(root);
     writeFileSync(join(root, 'pull-sleeps'), '');
+    writeFileSync(join(root, 'no-images'), '');
     const { argv, stdin } = pullImagesCommand(state, 'run-1', ['127.0.0.1:5000/acme/api@sha256:aaaa'], 'registry.example\tuser\tsecret\n');
     const [program = '', ...args] = argv;
     const child = spawn(program, args, { env, stdio: ['pipe', 'ignore', 'ignore'] });
@@ -36,6 +37,31 @@ describe('the pull program', () => {
     child.kill(`SIG${signal}`);
     await exited;
     expect(configs()).toEqual([]);
+  });
+});
+
+describe('images already on the host', () => {
+  function pull(refs: string[]): { status: number | null; stdout: string; calls: string[] } {
+    const { argv, stdin } = pullImagesCommand(state, 'run-1', refs, 'registry.example\tuser\tsecret\n');
+    const [program = '', ...args] = argv;
+    const result = spawnSync(program, args, { encoding: 'utf8', input: stdin, env: fakeDockerEnv(root) });
+    const calls = existsSync(join(root, 'calls')) ? readFileSync(join(root, 'calls'), 'utf8').trim().split('\n') : [];
+    return { status: result.status, stdout: result.stdout, calls };
+  }
+
+  test('a digest the host has is not pulled, and no registry is logged in to', () => {
+    const run = pull(['registry.example/acme/api@sha256:aaaa']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('present registry.example/acme/api@sha256:aaaa');
+    expect(run.calls.filter((call) => /^(pull|login)/u.test(call))).toEqual([]);
+    expect(configs()).toEqual([]);
+  });
+
+  test('a digest the host lacks is pulled, after the login', () => {
+    writeFileSync(join(root, 'no-images'), '');
+    const run = pull(['registry.example/acme/api@sha256:aaaa']);
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((call) => /^(pull|login)/u.test(call))).toEqual(['login registry.example --username user --password-stdin', 'pull -q registry.example/acme/api@sha256:aaaa']);
   });
 });
 

@@ -42,7 +42,8 @@ export function awkBin(program: string): string | undefined {
  * A fake `docker` for running the real transaction.sh: every call is appended to `$FAKE_DIR/calls`;
  * `ps` finds one running container per service ("c-<service>") unless `$FAKE_DIR/down` exists,
  * every container is running and healthy and runs "sha256:<service>"; `compose up` fails when
- * `$FAKE_DIR/up-fails` exists; `pull` takes a second when `$FAKE_DIR/pull-sleeps` exists.
+ * `$FAKE_DIR/up-fails` exists; `pull` takes a second when `$FAKE_DIR/pull-sleeps` exists; `image inspect` finds every image unless
+ * `$FAKE_DIR/no-images` exists.
  */
 export const FAKE_DOCKER = `#!/bin/sh
 printf '%s\\n' "$*" >> "$FAKE_DIR/calls"
@@ -63,7 +64,7 @@ case "$1" in
     esac ;;
   login) cat > /dev/null ;;
   pull) [ -e "$FAKE_DIR/pull-sleeps" ] && sleep 1 ;;
-  image) exit 0 ;;
+  image) [ -e "$FAKE_DIR/no-images" ] && exit 1; exit 0 ;;
   tag) exit 0 ;;
   info) echo "$FAKE_DIR/docker-root" ;;
 esac
