@@ -50,6 +50,12 @@ done
 # State written by earlier versions with the user's umask: nothing under it is for others.
 chmod -R go= "$state" 2>/dev/null
 echo "free_kb=$(df -Pk "$path" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+# Pulls and new containers fill Docker's data root, often another filesystem than the path.
+docker_root=$(docker info -f '{{.DockerRootDir}}' 2>/dev/null)
+if [ -n "$docker_root" ]; then
+  echo "docker_root=$docker_root"
+  echo "docker_free_kb=$(df -Pk "$docker_root" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+fi
 if command -v curl >/dev/null 2>&1; then echo "http_probe=curl"; elif command -v wget >/dev/null 2>&1; then echo "http_probe=wget"; else echo "http_probe=none"; fi
 command -v setsid >/dev/null 2>&1 && echo "setsid=yes"
 # GNU options the transaction and this tool rely on (busybox and BSD versions lack some).

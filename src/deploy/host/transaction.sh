@@ -570,8 +570,7 @@ PULL_NEVER=""
 
 # 1. Record: what runs now, and the image to come back to (the last good release first).
 emit record start "" ""
-: > "$STATE_DIR/rollback.yml.tmp"
-echo "services:" >> "$STATE_DIR/rollback.yml.tmp"
+ROLLBACK_YML="services:"
 i=0
 WITH_TARGET="" WITHOUT_TARGET=""
 for name in $SERVICES; do
@@ -584,8 +583,10 @@ for name in $SERVICES; do
   eval "FROM_$i=\$running"
   eval "TARGET_$i=\$target"
   if [ -n "$target" ]; then
-    docker tag "$target" "$(svc $i ROLLBACK_REF)"
-    printf '  %s:\n    image: %s\n' "$name" "$(svc $i ROLLBACK_REF)" >> "$STATE_DIR/rollback.yml.tmp"
+    docker tag "$target" "$(svc $i ROLLBACK_REF)" || abort_unchanged "tagging $name's rollback image $(svc $i ROLLBACK_REF) failed"
+    ROLLBACK_YML="$ROLLBACK_YML
+  $name:
+    image: $(svc $i ROLLBACK_REF)"
     WITH_TARGET="$WITH_TARGET $name"
     emit record ok "$name" "$running"
     emit target ok "$name" "$target"
@@ -596,14 +597,18 @@ for name in $SERVICES; do
   fi
   i=$((i + 1))
 done
-mv -f "$STATE_DIR/rollback.yml.tmp" "$STATE_DIR/rollback.yml"
+# A rollback reads this file: if it cannot be written whole (a full disk), nothing may change.
+if ! { printf '%s\n' "$ROLLBACK_YML" > "$STATE_DIR/rollback.yml.tmp" && [ -s "$STATE_DIR/rollback.yml.tmp" ] &&
+  mv -f "$STATE_DIR/rollback.yml.tmp" "$STATE_DIR/rollback.yml"; }; then
+  abort_unchanged "the recorded state $STATE_DIR/rollback.yml cannot be written (is the disk full?)"
+fi
 for name in $INFRA; do
   image=$(running_image "$name")
   eval "FROM_$i=\$image"
   emit record ok "$name" "$image"
   i=$((i + 1))
 done
-write_pins_override
+write_pins_override || abort_unchanged "the resolved pins $PINS_OVERRIDE cannot be written (is the disk full?)"
 
 roll_back() {
   # roll_back REASON
@@ -720,7 +725,9 @@ i=0
 for name in $SERVICES; do
   cid=$(container_of "$name")
   image=$(docker inspect -f '{{.Image}}' "$cid")
-  echo "$image" > "$STATE_DIR/good/$name.tmp" && mv -f "$STATE_DIR/good/$name.tmp" "$STATE_DIR/good/$name"
+  if ! { echo "$image" > "$STATE_DIR/good/$name.tmp" && mv -f "$STATE_DIR/good/$name.tmp" "$STATE_DIR/good/$name"; }; then
+    emit warning state "$name" "$STATE_DIR/good/$name cannot be written (is the disk full?): the next rollback of $name goes to the image it runs before that deploy"
+  fi
   eval "TO_$i=\$image"
   emit final ok "$name" "$image"
   i=$((i + 1))

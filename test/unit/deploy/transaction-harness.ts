@@ -50,6 +50,7 @@ printf '%s\\n' "$*" >> "$FAKE_DIR/calls"
 case "$1" in
   compose)
     case " $* " in
+      *" version "*) echo 2.26.1 ;;
       *" up --help "*) echo '      --pull string' ;;
       *" up "*) [ -e "$FAKE_DIR/up-fails" ] && { echo 'compose up failed' >&2; exit 1; } ;;
     esac ;;
@@ -67,6 +68,7 @@ case "$1" in
   image) [ -e "$FAKE_DIR/no-images" ] && exit 1; exit 0 ;;
   tag) exit 0 ;;
   info) echo "$FAKE_DIR/docker-root" ;;
+  version) echo 24.0.7 ;;
 esac
 exit 0
 `;

@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { DeployPlan } from '../../../src/deploy/plan';
 import { renderPlanScript } from '../../../src/deploy/render';
 import { preflightCommand } from '../../../src/deploy/remote-commands';
-import { FAKE_DOCKER, runTransaction } from './transaction-harness';
+import { runPreflight } from '../../../src/engine/host-preflight';
+import { rejectionOf } from '../helpers';
+import { FAKE_DOCKER, fakeDockerEnv, runTransaction } from './transaction-harness';
 
 // The real transaction.sh through a real sh, with a fake docker on PATH.
 
@@ -86,5 +88,35 @@ describe('the preflight program', () => {
     const result = spawnSync('sh', ['-c', 'umask 022; exec "$@"', 'preflight', program, ...args], { encoding: 'utf8', env: { ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}`, FAKE_DIR: root } });
     expect(result.stdout).toContain('path=ok');
     expect(openToOthers(state)).toEqual([]);
+  });
+});
+
+describe('a full disk', () => {
+  test('the recorded state cannot be written: the run fails before anything changes, instead of a later rollback-failed', () => {
+    const state = join(root, 'app', '.stack-deploy');
+    mkdirSync(state, { recursive: true });
+    // Every write to /dev/full fails with "No space left on device".
+    symlinkSync('/dev/full', join(state, 'rollback.yml.tmp'));
+    const run = runTransaction(root, renderPlanScript(plan()), RUN_ID);
+    expect(run.events.at(-1)).toMatchObject({ step: 'done', status: 'failed' });
+    expect(run.events.at(-1)?.message).toMatch(/rollback\.yml cannot be written \(is the disk full\?\); nothing running was changed$/u);
+    expect(run.calls.filter((call) => call.includes(' up -d'))).toEqual([]);
+  });
+
+  test('the preflight checks the free space of Docker\'s data root, not only of the path', async () => {
+    const env = fakeDockerEnv(root);
+    mkdirSync(join(root, 'docker-root'));
+    // df reports 100 MiB free under Docker's data root, the truth elsewhere.
+    writeFileSync(join(root, 'bin', 'df'), `#!/bin/sh\neval "last=\\\${$#}"\nif [ "$last" = "$FAKE_DIR/docker-root" ]; then printf 'Filesystem 1024-blocks Used Available Capacity Mounted on\\n/dev/sdb 1000000 900000 102400 90%% /var/lib/docker\\n'; else exec /bin/df "$@"; fi\n`, { mode: 0o755 });
+    const executor = {
+      host: 'host',
+      run: async (command: { argv: readonly string[] }) => {
+        const [program = '', ...args] = command.argv;
+        const result = spawnSync(program, args, { encoding: 'utf8', env });
+        return { exitCode: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+      },
+    };
+    const error = await rejectionOf(() => runPreflight(executor as never, join(root, 'app'), false));
+    expect(error.message).toBe(`only 100 MiB are free on the host under Docker's data root ${join(root, 'docker-root')}`);
   });
 });
