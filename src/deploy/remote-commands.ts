@@ -183,18 +183,27 @@ rm -rf "$staging"`,
  * removed when the program ends, on any signal that ends it too (the preflight sweeps the ones a
  * SIGKILL left).
  */
-export function pullImagesCommand(stateDir: string, runId: string, refs: readonly string[], logins: string, pins: readonly { service: string; image: string }[] = []): Command {
+export function pullImagesCommand(stateDir: string, runId: string, refs: readonly string[], logins: string, pins: readonly { service: string; image: string }[] = [], leaseSeconds = 15 * 60): Command {
   return shell(
-    `state=$1 run=$2
-shift 2
+    `state=$1 run=$2 lease=$3
+shift 3
 umask 077
+# A pull may outlast the lease: renew it while this program runs and the lock is this run's.
+(
+  while sleep 10; do
+    kill -0 $$ 2>/dev/null || exit 0
+    [ "$(cat "$state/lock/run" 2>/dev/null)" = "$run" ] || exit 0
+    echo $(( $(date +%s) + lease )) > "$state/lock/expires.tmp" && mv -f "$state/lock/expires.tmp" "$state/lock/expires"
+  done
+) > /dev/null 2>&1 < /dev/null &
+keeper=$!
 cfg="$state/docker-config.$run"
 resolved="$state/runs/$run/pins"
 rm -rf "$cfg"
 mkdir -m 700 "$cfg" || exit 1
 [ -d "$HOME/.docker/cli-plugins" ] && ln -s "$HOME/.docker/cli-plugins" "$cfg/cli-plugins"
 # The logins go with the program however it ends: a dropped connection (HUP, PIPE), a signal.
-trap 'rm -rf "$cfg"' EXIT
+trap 'rm -rf "$cfg"; kill "$keeper" 2>/dev/null' EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 141' PIPE
@@ -251,7 +260,7 @@ for pair in "$@"; do
 done
 mv -f "$resolved.tmp" "$resolved"
 exit $status`,
-    [stateDir, runId, ...refs, '--', ...pins.map((pin) => `${pin.service}=${pin.image}`)],
+    [stateDir, runId, String(leaseSeconds), ...refs, '--', ...pins.map((pin) => `${pin.service}=${pin.image}`)],
     { text: logins, secret: true },
   );
 }

@@ -551,17 +551,19 @@ REVERT_FAILED=0
 
 emit transaction start "" "run $RUN_ID on $(hostname)"
 renew_lease
-# Backups and migrations may outlast the lease: renew it every minute while this run holds the lock.
+# The lease is renewed for the whole run, whatever it waits for (compose up, health, backups), by
+# a keeper that stops when this shell is gone (a SIGKILL) or the lock is no longer this run's: then
+# the lease runs out and the next deploy can take the lock over.
 LEASE_KEEPER=""
-if [ "$BACKUP_COUNT" -gt 0 ] || [ -n "$MIGRATE_SERVICE" ] || [ "$SMOKE_COUNT" -gt 0 ] || [ "$PRE_HOOK_COUNT" -gt 0 ] || [ "$POST_HOOK_COUNT" -gt 0 ]; then
-  (
-    while sleep 60; do
-      [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" = "$RUN_ID" ] || exit 0
-      renew_lease
-    done
-  ) > /dev/null 2>&1 < /dev/null &
-  LEASE_KEEPER=$!
-fi
+(
+  # In a subshell, $$ is still the pid of the transaction's main shell.
+  while sleep "${LEASE_RENEW_SECONDS:-10}"; do
+    kill -0 "$$" 2>/dev/null || exit 0
+    [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" = "$RUN_ID" ] || exit 0
+    renew_lease
+  done
+) > /dev/null 2>&1 < /dev/null &
+LEASE_KEEPER=$!
 mkdir -p "$STATE_DIR/good"
 # Backups a killed run left half-written (the lock says no other run is writing one now).
 rm -f "$BACKUPS_DIR"/*/*.partial

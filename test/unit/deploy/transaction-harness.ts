@@ -42,7 +42,7 @@ export function awkBin(program: string): string | undefined {
  * A fake `docker` for running the real transaction.sh: every call is appended to `$FAKE_DIR/calls`;
  * `ps` finds one running container per service ("c-<service>") unless `$FAKE_DIR/down` exists,
  * every container is running and healthy and runs "sha256:<service>"; `compose up` fails when
- * `$FAKE_DIR/up-fails` exists; `pull` takes a second when `$FAKE_DIR/pull-sleeps` exists; `image inspect` finds every image unless
+ * `$FAKE_DIR/up-fails` exists, and takes 30 s when `$FAKE_DIR/up-sleeps` exists; `pull` takes a second when `$FAKE_DIR/pull-sleeps` exists; `image inspect` finds every image unless
  * `$FAKE_DIR/no-images` exists.
  */
 export const FAKE_DOCKER = `#!/bin/sh
@@ -52,7 +52,9 @@ case "$1" in
     case " $* " in
       *" version "*) echo 2.26.1 ;;
       *" up --help "*) echo '      --pull string' ;;
-      *" up "*) [ -e "$FAKE_DIR/up-fails" ] && { echo 'compose up failed' >&2; exit 1; } ;;
+      *" up "*)
+        [ -e "$FAKE_DIR/up-sleeps" ] && sleep 30
+        [ -e "$FAKE_DIR/up-fails" ] && { echo 'compose up failed' >&2; exit 1; } ;;
     esac ;;
   ps)
     [ -e "$FAKE_DIR/down" ] && exit 0
@@ -81,7 +83,8 @@ export interface TransactionRun {
 }
 
 /** Runs transaction.sh (with `plan` as plan.sh) through a real sh, with FAKE_DOCKER first on PATH. */
-export function runTransaction(root: string, planScript: string, runId: string, options: { umask?: string } = {}): TransactionRun {
+/** Lays out the host's state for a run that holds the lock; returns the run directory. */
+export function prepareTransaction(root: string, planScript: string, runId: string): string {
   const state = join(root, 'app', '.stack-deploy');
   const runDir = join(state, 'runs', runId);
   mkdirSync(runDir, { recursive: true });
@@ -91,6 +94,12 @@ export function runTransaction(root: string, planScript: string, runId: string, 
   writeFileSync(join(root, 'bin', 'docker'), FAKE_DOCKER, { mode: 0o755 });
   writeFileSync(join(state, 'transaction.sh'), TRANSACTION_SCRIPT);
   writeFileSync(join(runDir, 'plan.sh'), planScript);
+  return runDir;
+}
+
+export function runTransaction(root: string, planScript: string, runId: string, options: { umask?: string } = {}): TransactionRun {
+  const state = join(root, 'app', '.stack-deploy');
+  const runDir = prepareTransaction(root, planScript, runId);
   const result = spawnSync('sh', ['-c', `umask ${options.umask ?? '022'}; exec sh "$1" "$2"`, 'run', join(state, 'transaction.sh'), runDir], {
     encoding: 'utf8',
     env: { ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}`, FAKE_DIR: root },
