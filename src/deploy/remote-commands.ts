@@ -135,7 +135,9 @@ export function releaseLockCommand(lockDir: string, runId: string): Command {
 
 /**
  * For a run that was cut short: frees its lock unless its transaction is running on the host
- * (which frees the lock itself when it ends). Prints `released`, `transaction-running` or `not-held`.
+ * (which frees the lock itself when it ends). A transaction that was killed is recovered first
+ * (transaction.sh `recover`). Prints `released`, `transaction-running`, `not-held`, or
+ * `transaction-crashed` then `recovered: RESULT`.
  */
 export function releaseAbandonedLockCommand(lockDir: string, runDir: string, runId: string): Command {
   return shell(
@@ -143,7 +145,13 @@ export function releaseAbandonedLockCommand(lockDir: string, runDir: string, run
 if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo not-held; exit 0; fi
 pid=$(cat "$run_dir/pid" 2>/dev/null)
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; exit 0; fi
-if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then echo "transaction-crashed" ; fi
+if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then
+  # Killed mid-run: the previous release comes back if the switch had started; the lock is freed.
+  echo transaction-crashed
+  sh "\${lock%/lock}/transaction.sh" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null
+  echo "recovered: $(cat "$run_dir/result" 2>/dev/null)"
+  exit 0
+fi
 rm -rf "$lock"
 echo released`,
     [lockDir, runDir, runId],
@@ -281,9 +289,19 @@ echo "$pid" > "$run_dir/pid"
 # -s 0.1: notice the end of the transaction within 0.1 s (tail's default check is every second).
 tail -s 0.1 --pid="$pid" -n +1 -f "$run_dir/events.jsonl"
 if [ ! -s "$run_dir/result" ]; then
+  # Killed (SIGKILL, OOM): bring the previous release back if its switch had started, free the
+  # lock, and stream what that did. Detached too, so a dropped connection does not stop it.
   echo "transaction ended without a result; its log:" >&2
   tail -n 30 "$run_dir/script.log" >&2
-  exit 5
+  seen=$(wc -l < "$run_dir/events.jsonl")
+  setsid nohup sh "$state/transaction.sh" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null &
+  pid=$!
+  echo "$pid" > "$run_dir/pid"
+  tail -s 0.1 --pid="$pid" -n +$((seen + 1)) -f "$run_dir/events.jsonl"
+  if [ ! -s "$run_dir/result" ]; then
+    echo "bringing the previous release back ended without a result too: the stack may be down. Check it on the host (docker ps), then run stack-deploy rollback; the lock expires by itself or goes with stack-deploy unlock" >&2
+    exit 5
+  fi
 fi
 # Seen to the end by this run: the next run need not report it.
 touch "$run_dir/reported"`,

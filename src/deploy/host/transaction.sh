@@ -548,70 +548,8 @@ revert_infrastructure() {
 
 MIGRATED=0
 REVERT_FAILED=0
-
-emit transaction start "" "run $RUN_ID on $(hostname)"
-renew_lease
-# The lease is renewed for the whole run, whatever it waits for (compose up, health, backups), by
-# a keeper that stops when this shell is gone (a SIGKILL) or the lock is no longer this run's: then
-# the lease runs out and the next deploy can take the lock over.
-LEASE_KEEPER=""
-(
-  # In a subshell, $$ is still the pid of the transaction's main shell.
-  while sleep "${LEASE_RENEW_SECONDS:-10}"; do
-    kill -0 "$$" 2>/dev/null || exit 0
-    [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" = "$RUN_ID" ] || exit 0
-    renew_lease
-  done
-) > /dev/null 2>&1 < /dev/null &
-LEASE_KEEPER=$!
-mkdir -p "$STATE_DIR/good"
-# Backups a killed run left half-written (the lock says no other run is writing one now).
-rm -f "$BACKUPS_DIR"/*/*.partial
 PULL_NEVER=""
-[ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
-
-# 1. Record: what runs now, and the image to come back to (the last good release first).
-emit record start "" ""
-ROLLBACK_YML="services:"
-i=0
-WITH_TARGET="" WITHOUT_TARGET=""
-for name in $SERVICES; do
-  cid=$(container_of "$name")
-  running=""
-  [ -n "$cid" ] && running=$(docker inspect -f '{{.Image}}' "$cid" 2>/dev/null)
-  good=$(cat "$STATE_DIR/good/$name" 2>/dev/null)
-  target=""
-  if [ -n "$good" ] && docker image inspect "$good" >/dev/null 2>&1; then target=$good; else target=$running; fi
-  eval "FROM_$i=\$running"
-  eval "TARGET_$i=\$target"
-  if [ -n "$target" ]; then
-    docker tag "$target" "$(svc $i ROLLBACK_REF)" || abort_unchanged "tagging $name's rollback image $(svc $i ROLLBACK_REF) failed"
-    ROLLBACK_YML="$ROLLBACK_YML
-  $name:
-    image: $(svc $i ROLLBACK_REF)"
-    WITH_TARGET="$WITH_TARGET $name"
-    emit record ok "$name" "$running"
-    emit target ok "$name" "$target"
-  else
-    WITHOUT_TARGET="$WITHOUT_TARGET $name"
-    emit record ok "$name" "$running"
-    emit target none "$name" "first deploy: nothing to roll back to"
-  fi
-  i=$((i + 1))
-done
-# A rollback reads this file: if it cannot be written whole (a full disk), nothing may change.
-if ! { printf '%s\n' "$ROLLBACK_YML" > "$STATE_DIR/rollback.yml.tmp" && [ -s "$STATE_DIR/rollback.yml.tmp" ] &&
-  mv -f "$STATE_DIR/rollback.yml.tmp" "$STATE_DIR/rollback.yml"; }; then
-  abort_unchanged "the recorded state $STATE_DIR/rollback.yml cannot be written (is the disk full?)"
-fi
-for name in $INFRA; do
-  image=$(running_image "$name")
-  eval "FROM_$i=\$image"
-  emit record ok "$name" "$image"
-  i=$((i + 1))
-done
-write_pins_override || abort_unchanged "the resolved pins $PINS_OVERRIDE cannot be written (is the disk full?)"
-
+STARTED_INFRA=""
 roll_back() {
   # roll_back REASON
   if [ "$MIGRATED" = 1 ]; then
@@ -657,6 +595,108 @@ roll_back() {
   ledger "$outcome"
   finish "$outcome" "$1"
 }
+
+# event_services STEP STATUS: the services of this run's events with that step and status.
+event_services() {
+  grep -o "\"step\":\"$1\",\"status\":\"$2\",\"service\":\"[^\"]*\"" "$EVENTS" 2>/dev/null | sed 's/.*"service":"\([^"]*\)"$/\1/'
+}
+
+# recorded_image NAME: the image the service ran when this run recorded it.
+recorded_image() {
+  sed -n "s/.*\"step\":\"record\",\"status\":\"ok\",\"service\":\"$1\",\"message\":\"\\([^\"]*\\)\".*/\\1/p" "$EVENTS" | head -n 1
+}
+
+# recover: this run's transaction was killed (it left no result) while its runner was still
+# connected. When its switch had started, the previous release comes back as in a rollback;
+# before that nothing running was changed, unless a service stopped. Frees the lock either way.
+recover() {
+  if [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" != "$RUN_ID" ]; then
+    emit done failed "" "the transaction was killed, and the lock is no longer this run's: check the host (docker compose -p $PROJECT ps)"
+    exit 0
+  fi
+  [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
+  emit recover start "" "the transaction was killed before it ended"
+  WITH_TARGET=" $(event_services target ok | tr '\n' ' ')" WITHOUT_TARGET=" $(event_services target none | tr '\n' ' ')"
+  _rc_i=0
+  for _rc_name in $SERVICES; do
+    eval "FROM_$_rc_i=\$(recorded_image \"\$_rc_name\")"
+    _rc_i=$((_rc_i + 1))
+  done
+  if grep -q '"step":"switch","status":"start"' "$EVENTS" && [ -s "$STATE_DIR/rollback.yml" ]; then
+    roll_back "the transaction was killed after its switch had started; the previous release was brought back"
+  fi
+  _rc_down=""
+  for _rc_name in $SERVICES $INFRA; do
+    [ -n "$(running_image "$_rc_name")" ] || _rc_down="$_rc_down $_rc_name"
+  done
+  abort_unchanged "the transaction was killed before its switch${_rc_down:+; not running:$_rc_down (start them with: docker compose -p $PROJECT up -d$_rc_down)}"
+}
+
+if [ "${2:-}" = recover ]; then recover; fi
+
+
+emit transaction start "" "run $RUN_ID on $(hostname)"
+renew_lease
+# The lease is renewed for the whole run, whatever it waits for (compose up, health, backups), by
+# a keeper that stops when this shell is gone (a SIGKILL) or the lock is no longer this run's: then
+# the lease runs out and the next deploy can take the lock over.
+LEASE_KEEPER=""
+(
+  # In a subshell, $$ is still the pid of the transaction's main shell.
+  while sleep "${LEASE_RENEW_SECONDS:-10}"; do
+    kill -0 "$$" 2>/dev/null || exit 0
+    [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" = "$RUN_ID" ] || exit 0
+    renew_lease
+  done
+) > /dev/null 2>&1 < /dev/null &
+LEASE_KEEPER=$!
+mkdir -p "$STATE_DIR/good"
+# Backups a killed run left half-written (the lock says no other run is writing one now).
+rm -f "$BACKUPS_DIR"/*/*.partial
+[ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
+
+# 1. Record: what runs now, and the image to come back to (the last good release first).
+emit record start "" ""
+ROLLBACK_YML="services:"
+i=0
+WITH_TARGET="" WITHOUT_TARGET=""
+for name in $SERVICES; do
+  cid=$(container_of "$name")
+  running=""
+  [ -n "$cid" ] && running=$(docker inspect -f '{{.Image}}' "$cid" 2>/dev/null)
+  good=$(cat "$STATE_DIR/good/$name" 2>/dev/null)
+  target=""
+  if [ -n "$good" ] && docker image inspect "$good" >/dev/null 2>&1; then target=$good; else target=$running; fi
+  eval "FROM_$i=\$running"
+  eval "TARGET_$i=\$target"
+  if [ -n "$target" ]; then
+    docker tag "$target" "$(svc $i ROLLBACK_REF)" || abort_unchanged "tagging $name's rollback image $(svc $i ROLLBACK_REF) failed"
+    ROLLBACK_YML="$ROLLBACK_YML
+  $name:
+    image: $(svc $i ROLLBACK_REF)"
+    WITH_TARGET="$WITH_TARGET $name"
+    emit record ok "$name" "$running"
+    emit target ok "$name" "$target"
+  else
+    WITHOUT_TARGET="$WITHOUT_TARGET $name"
+    emit record ok "$name" "$running"
+    emit target none "$name" "first deploy: nothing to roll back to"
+  fi
+  i=$((i + 1))
+done
+# A rollback reads this file: if it cannot be written whole (a full disk), nothing may change.
+if ! { printf '%s\n' "$ROLLBACK_YML" > "$STATE_DIR/rollback.yml.tmp" && [ -s "$STATE_DIR/rollback.yml.tmp" ] &&
+  mv -f "$STATE_DIR/rollback.yml.tmp" "$STATE_DIR/rollback.yml"; }; then
+  abort_unchanged "the recorded state $STATE_DIR/rollback.yml cannot be written (is the disk full?)"
+fi
+for name in $INFRA; do
+  image=$(running_image "$name")
+  eval "FROM_$i=\$image"
+  emit record ok "$name" "$image"
+  i=$((i + 1))
+done
+write_pins_override || abort_unchanged "the resolved pins $PINS_OVERRIDE cannot be written (is the disk full?)"
+
 
 # 2. Before the switch (nothing running changes here): pre_deploy hooks, backups, migrations.
 if ! run_hooks PRE pre_deploy; then abort_unchanged "$HOOK_REASON"; fi

@@ -42,7 +42,7 @@ export function awkBin(program: string): string | undefined {
  * A fake `docker` for running the real transaction.sh: every call is appended to `$FAKE_DIR/calls`;
  * `ps` finds one running container per service ("c-<service>") unless `$FAKE_DIR/down` exists,
  * every container is running and healthy and runs "sha256:<service>"; `compose up` fails when
- * `$FAKE_DIR/up-fails` exists, and takes 30 s when `$FAKE_DIR/up-sleeps` exists; `pull` takes a second when `$FAKE_DIR/pull-sleeps` exists; `image inspect` finds every image unless
+ * `$FAKE_DIR/up-fails` exists, and takes 30 s once when `$FAKE_DIR/up-sleeps` exists; `pull` takes a second when `$FAKE_DIR/pull-sleeps` exists; `image inspect` finds every image unless
  * `$FAKE_DIR/no-images` exists.
  */
 export const FAKE_DOCKER = `#!/bin/sh
@@ -53,7 +53,7 @@ case "$1" in
       *" version "*) echo 2.26.1 ;;
       *" up --help "*) echo '      --pull string' ;;
       *" up "*)
-        [ -e "$FAKE_DIR/up-sleeps" ] && sleep 30
+        [ -e "$FAKE_DIR/up-sleeps" ] && rm -f "$FAKE_DIR/up-sleeps" && sleep 30
         [ -e "$FAKE_DIR/up-fails" ] && { echo 'compose up failed' >&2; exit 1; } ;;
     esac ;;
   ps)
