@@ -36,6 +36,7 @@ set -u
 # Events, step logs, smoke bodies, the ledger, backups: nothing under .stack-deploy is for others.
 umask 077
 RUN_DIR=$1
+# shellcheck source=/dev/null # written by stack-deploy for each run
 . "$RUN_DIR/plan.sh"
 EVENTS="$RUN_DIR/events.jsonl"
 cd "$DEPLOY_PATH" || exit 70
@@ -136,6 +137,7 @@ probe_http() {
 check_once() {
   n=$1 cid=$2
   state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$cid" 2>/dev/null) || return 1
+  # shellcheck disable=SC2086 # split into its three words
   set -- $state
   status=$1 restarts=$2 health=$3
   case "$status" in exited|dead) return 2 ;; esac
@@ -191,7 +193,7 @@ ledger() {
 
 finish() {
   echo "$1" > "$RUN_DIR/result"
-  emit done "$1" "" "$2"
+  emit "done" "$1" "" "$2"
   [ -n "${LEASE_KEEPER:-}" ] && kill "$LEASE_KEEPER" 2>/dev/null
   release_lock
   exit 0
@@ -385,6 +387,7 @@ smoke_http() {
 }
 
 # run_smoke: every check in order; 1 (SMOKE_REASON set) at the first failure.
+# shellcheck disable=SC2120 # "$@" is each check's own argv (eval set --)
 run_smoke() {
   _s=0
   while [ "$_s" -lt "$SMOKE_COUNT" ]; do
@@ -611,7 +614,7 @@ recorded_image() {
 # before that nothing running was changed, unless a service stopped. Frees the lock either way.
 recover() {
   if [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" != "$RUN_ID" ]; then
-    emit done failed "" "the transaction was killed, and the lock is no longer this run's: check the host (docker compose -p $PROJECT ps)"
+    emit "done" failed "" "the transaction was killed, and the lock is no longer this run's: check the host (docker compose -p $PROJECT ps)"
     exit 0
   fi
   [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
@@ -619,7 +622,8 @@ recover() {
   WITH_TARGET=" $(event_services target ok | tr '\n' ' ')" WITHOUT_TARGET=" $(event_services target none | tr '\n' ' ')"
   _rc_i=0
   for _rc_name in $SERVICES; do
-    eval "FROM_$_rc_i=\$(recorded_image \"\$_rc_name\")"
+    _rc_from=$(recorded_image "$_rc_name")
+    eval "FROM_$_rc_i=\$_rc_from"
     _rc_i=$((_rc_i + 1))
   done
   if grep -q '"step":"switch","status":"start"' "$EVENTS" && [ -s "$STATE_DIR/rollback.yml" ]; then
