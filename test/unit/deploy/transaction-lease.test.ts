@@ -67,19 +67,19 @@ async function startSlowSwitch(preDeploy: string[][] = []): Promise<{ pid: numbe
   const child = spawn('sh', [script, runDir], { env: fakeDockerEnv(root), detached: true, stdio: 'ignore' });
   group = child.pid;
   // Wait until the switch's `compose up` runs.
-  for (let i = 0; i < 200 && !readFileSync(join(runDir, 'events.jsonl'), { encoding: 'utf8', flag: 'a+' }).includes('"step":"switch","status":"start"'); i += 1) await sleep(50);
+  for (let i = 0; i < 1_200 && !readFileSync(join(runDir, 'events.jsonl'), { encoding: 'utf8', flag: 'a+' }).includes('"step":"switch","status":"start"'); i += 1) await sleep(50);
   return { pid: child.pid ?? 0, script };
 }
 
 describe('the lease', () => {
-  test('is renewed while compose up runs, in a run without data steps', { timeout: 20_000 }, async () => {
+  test('is renewed while compose up runs, in a run without data steps', { timeout: 90_000 }, async () => {
     await startSlowSwitch();
     writeFileSync(join(root, 'app/.stack-deploy/lock/expires'), '0\n');
     await sleep(2_500);
     expect(expires()).toBeGreaterThan(now() + 800);
   });
 
-  test('after a SIGKILL of the main shell alone, the keeper stops renewing and exits', { timeout: 20_000 }, async () => {
+  test('after a SIGKILL of the main shell alone, the keeper stops renewing and exits', { timeout: 90_000 }, async () => {
     // A pre_deploy hook: earlier versions started a keeper only for runs with data steps.
     const { pid, script } = await startSlowSwitch([['true']]);
     process.kill(pid, 'SIGKILL');
