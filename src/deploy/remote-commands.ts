@@ -287,7 +287,9 @@ setsid nohup sh "$state/transaction.sh" "$run_dir" > "$run_dir/script.log" 2>&1 
 pid=$!
 echo "$pid" > "$run_dir/pid"
 # -s 0.1: notice the end of the transaction within 0.1 s (tail's default check is every second).
-tail -s 0.1 --pid="$pid" -n +1 -f "$run_dir/events.jsonl"
+tail -s 0.1 --pid="$pid" -n +1 -f "$run_dir/events.jsonl" || exit $?
+# tail ends with an error when the connection dropped: the transaction then goes on by itself.
+if kill -0 "$pid" 2>/dev/null; then exit 6; fi
 if [ ! -s "$run_dir/result" ]; then
   # Killed (SIGKILL, OOM): bring the previous release back if its switch had started, free the
   # lock, and stream what that did. Detached too, so a dropped connection does not stop it.
