@@ -48,7 +48,7 @@ function openToOthers(dir: string): string[] {
     .filter((path) => (statSync(path).mode & 0o077) !== 0);
 }
 
-describe('transaction.sh with a fake docker', () => {
+describe('transaction.sh with a fake docker', { timeout: 60_000 }, () => {
   test('a deploy succeeds and writes its result, ledger and last good release', () => {
     const run = runTransaction(root, renderPlanScript(plan()), RUN_ID);
     expect(run.stderr).toBe('');
@@ -91,7 +91,7 @@ describe('the preflight program', () => {
   });
 });
 
-describe('a full disk', () => {
+describe('a full disk', { timeout: 60_000 }, () => {
   test('the recorded state cannot be written: the run fails before anything changes, instead of a later rollback-failed', () => {
     const state = join(root, 'app', '.stack-deploy');
     mkdirSync(state, { recursive: true });
