@@ -33,6 +33,7 @@ export const CHOOSE_PROJECT_SH = `choose_project() {
 export function preflightCommand(path: string, project = '', legacyProject = '', readOnly = false): Command {
   return shell(
     `path=$1
+umask 077
 ${CHOOSE_PROJECT_SH}
 echo "project=$(choose_project "$path" "$2" "$3")"
 state="$path/.stack-deploy"
@@ -47,8 +48,23 @@ if [ "$4" = read-only ]; then
 else
   existing=$path
   if mkdir -p "$state/runs" "$state/good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; else echo "path=unwritable"; fi
+  # Registry logins of pull programs that were killed (SIGKILL, a host crash): kept only while their run holds the lock.
+  holder=$(cat "$state/lock/run" 2>/dev/null)
+  for cfg in "$state"/docker-config.*; do
+    [ -d "$cfg" ] || continue
+    [ -n "$holder" ] && [ "\${cfg##*/docker-config.}" = "$holder" ] && continue
+    rm -rf "$cfg"
+  done
+  # State written by earlier versions with the user's umask: nothing under it is for others.
+  chmod -R go= "$state" 2>/dev/null
 fi
 echo "free_kb=$(df -Pk "$existing" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+# Pulls and new containers fill Docker's data root, often another filesystem than the path.
+docker_root=$(docker info -f '{{.DockerRootDir}}' 2>/dev/null)
+if [ -n "$docker_root" ]; then
+  echo "docker_root=$docker_root"
+  echo "docker_free_kb=$(df -Pk "$docker_root" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+fi
 if command -v curl >/dev/null 2>&1; then echo "http_probe=curl"; elif command -v wget >/dev/null 2>&1; then echo "http_probe=wget"; else echo "http_probe=none"; fi
 command -v setsid >/dev/null 2>&1 && echo "setsid=yes"
 # GNU options the transaction and this tool rely on (busybox and BSD versions lack some).
@@ -87,6 +103,7 @@ export function readRunCommand(runDir: string): Command {
 export function acquireLockCommand(lockDir: string, runId: string, owner: string, leaseSeconds: number): Command {
   return shell(
     `lock=$1 run=$2 owner=$3 lease=$4
+umask 077
 if ! command -v flock >/dev/null 2>&1; then echo "flock is not installed on the host (install util-linux)" >&2; exit 3; fi
 exec 9<"\${lock%/*}" || exit 3
 if ! flock -w 30 9; then echo "another runner kept the lock directory busy for 30 s" >&2; exit 3; fi
@@ -127,7 +144,9 @@ export function releaseLockCommand(lockDir: string, runId: string): Command {
 
 /**
  * For a run that was cut short: frees its lock unless its transaction is running on the host
- * (which frees the lock itself when it ends). Prints `released`, `transaction-running` or `not-held`.
+ * (which frees the lock itself when it ends). A transaction that was killed is recovered first
+ * (transaction.sh `recover`). Prints `released`, `transaction-running`, `not-held`, or
+ * `transaction-crashed` then `recovered: RESULT`.
  */
 export function releaseAbandonedLockCommand(lockDir: string, runDir: string, runId: string): Command {
   return shell(
@@ -135,7 +154,13 @@ export function releaseAbandonedLockCommand(lockDir: string, runDir: string, run
 if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo not-held; exit 0; fi
 pid=$(cat "$run_dir/pid" 2>/dev/null)
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; exit 0; fi
-if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then echo "transaction-crashed" ; fi
+if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then
+  # Killed mid-run: the previous release comes back if the switch had started; the lock is freed.
+  echo transaction-crashed
+  sh "\${lock%/lock}/transaction.sh" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null
+  echo "recovered: $(cat "$run_dir/result" 2>/dev/null)"
+  exit 0
+fi
 rm -rf "$lock"
 echo released`,
     [lockDir, runDir, runId],
@@ -172,28 +197,53 @@ rm -rf "$staging"`,
  * once and that digest is reused while the pin's text stays the same (STATE/pins/<service>); the
  * resolution goes to RUN_DIR/pins as `service<TAB>ref` lines for the transaction. Registry logins
  * arrive on stdin as `registry<TAB>user<TAB>password` lines into a private DOCKER_CONFIG that is
- * removed after.
+ * removed when the program ends, on any signal that ends it too (the preflight sweeps the ones a
+ * SIGKILL left).
  */
-export function pullImagesCommand(stateDir: string, runId: string, refs: readonly string[], logins: string, pins: readonly { service: string; image: string }[] = []): Command {
+export function pullImagesCommand(stateDir: string, runId: string, refs: readonly string[], logins: string, pins: readonly { service: string; image: string }[] = [], leaseSeconds = 15 * 60): Command {
   return shell(
-    `state=$1 run=$2
-shift 2
+    `state=$1 run=$2 lease=$3
+shift 3
+umask 077
+# A pull may outlast the lease: renew it while this program runs and the lock is this run's.
+(
+  while sleep 10; do
+    kill -0 $$ 2>/dev/null || exit 0
+    [ "$(cat "$state/lock/run" 2>/dev/null)" = "$run" ] || exit 0
+    echo $(( $(date +%s) + lease )) > "$state/lock/expires.tmp" && mv -f "$state/lock/expires.tmp" "$state/lock/expires"
+  done
+) > /dev/null 2>&1 < /dev/null &
+keeper=$!
 cfg="$state/docker-config.$run"
 resolved="$state/runs/$run/pins"
 rm -rf "$cfg"
 mkdir -m 700 "$cfg" || exit 1
 [ -d "$HOME/.docker/cli-plugins" ] && ln -s "$HOME/.docker/cli-plugins" "$cfg/cli-plugins"
-trap 'rm -rf "$cfg"' EXIT
-while IFS="$(printf '\t')" read -r registry user password; do
-  [ -n "$registry" ] || continue
-  if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null 2>"$cfg/login.err"; then
-    echo "docker login to $registry as $user failed: $(tail -n 3 "$cfg/login.err")" >&2; exit 3
-  fi
-done
+# The logins go with the program however it ends: a dropped connection (HUP, PIPE), a signal.
+trap 'rm -rf "$cfg"; kill "$keeper" 2>/dev/null' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 141' PIPE
+trap 'exit 143' TERM
+cat > "$cfg/logins"
+# Logs in before the first pull only: a run whose images are all on the host (a rollback) needs no registry.
+login_once() {
+  [ -e "$cfg/logins" ] || return 0
+  while IFS="$(printf '\t')" read -r registry user password; do
+    [ -n "$registry" ] || continue
+    if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null 2>"$cfg/login.err"; then
+      echo "docker login to $registry as $user failed: $(tail -n 3 "$cfg/login.err")" >&2; exit 3
+    fi
+  done < "$cfg/logins"
+  rm -f "$cfg/logins"
+}
 status=0
 while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
   ref=$1
   shift
+  # A digest names exact content: when the host has it, that is the image.
+  case "$ref" in *@sha256:*) if docker image inspect "$ref" >/dev/null 2>&1; then echo "present $ref (on the host: not pulled)"; continue; fi ;; esac
+  login_once
   if DOCKER_CONFIG="$cfg" docker pull -q "$ref" >/dev/null 2>"$cfg/pull.err"; then echo "pulled $ref"
   else echo "failed to pull $ref: $(tail -n 3 "$cfg/pull.err")" >&2; status=4; fi
 done
@@ -209,6 +259,7 @@ for pair in "$@"; do
   fi
   repo=\${image%@*}
   case "\${repo##*/}" in *:*) repo=\${repo%:*} ;; esac
+  login_once
   if DOCKER_CONFIG="$cfg" docker pull -q "$image" >/dev/null 2>"$cfg/pull.err"; then
     how=pulled
   elif docker image inspect "$image" >/dev/null 2>&1; then
@@ -226,7 +277,7 @@ for pair in "$@"; do
 done
 mv -f "$resolved.tmp" "$resolved"
 exit $status`,
-    [stateDir, runId, ...refs, '--', ...pins.map((pin) => `${pin.service}=${pin.image}`)],
+    [stateDir, runId, String(leaseSeconds), ...refs, '--', ...pins.map((pin) => `${pin.service}=${pin.image}`)],
     { text: logins, secret: true },
   );
 }
@@ -238,17 +289,30 @@ exit $status`,
 export function startTransactionCommand(stateDir: string, runDir: string, runId: string): Command {
   return shell(
     `state=$1 run_dir=$2
+umask 077
 printf '%s\\n' "$3" > "$state/last-run"
 : > "$run_dir/events.jsonl"
 setsid nohup sh "$state/transaction.sh" "$run_dir" > "$run_dir/script.log" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$run_dir/pid"
 # -s 0.1: notice the end of the transaction within 0.1 s (tail's default check is every second).
-tail -s 0.1 --pid="$pid" -n +1 -f "$run_dir/events.jsonl"
+tail -s 0.1 --pid="$pid" -n +1 -f "$run_dir/events.jsonl" || exit $?
+# tail ends with an error when the connection dropped: the transaction then goes on by itself.
+if kill -0 "$pid" 2>/dev/null; then exit 6; fi
 if [ ! -s "$run_dir/result" ]; then
+  # Killed (SIGKILL, OOM): bring the previous release back if its switch had started, free the
+  # lock, and stream what that did. Detached too, so a dropped connection does not stop it.
   echo "transaction ended without a result; its log:" >&2
   tail -n 30 "$run_dir/script.log" >&2
-  exit 5
+  seen=$(wc -l < "$run_dir/events.jsonl")
+  setsid nohup sh "$state/transaction.sh" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null &
+  pid=$!
+  echo "$pid" > "$run_dir/pid"
+  tail -s 0.1 --pid="$pid" -n +$((seen + 1)) -f "$run_dir/events.jsonl"
+  if [ ! -s "$run_dir/result" ]; then
+    echo "bringing the previous release back ended without a result too: the stack may be down. Check it on the host (docker ps), then run stack-deploy rollback; the lock expires by itself or goes with stack-deploy unlock" >&2
+    exit 5
+  fi
 fi
 # Seen to the end by this run: the next run need not report it.
 touch "$run_dir/reported"`,
@@ -263,6 +327,7 @@ touch "$run_dir/reported"`,
 export function forceUnlockCommand(stateDir: string, ledgerLine: string): Command {
   return shell(
     `state=$1
+umask 077
 if [ ! -d "$state/lock" ]; then echo not-locked; exit 0; fi
 stale="$state/lock.unlocked.$$"
 mv "$state/lock" "$stale" || exit 1

@@ -283,7 +283,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       if (refs.length > 0 || pins.length > 0) {
         await timer.time('pull', () =>
           reporter.group('Pull new images on the host', () =>
-            executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, [...refs, ...pins.map((p) => p.image)], [manifest.registry?.host ?? DEFAULT_REGISTRY_HOST, ...refs.map((ref) => parseImageRef(ref).registry)]), pins), {
+            executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, [...refs, ...pins.map((p) => p.image)], [manifest.registry?.host ?? DEFAULT_REGISTRY_HOST, ...refs.map((ref) => parseImageRef(ref).registry)]), pins, LEASE_SECONDS), {
               step: 'pull',
               onOutput: (chunk) => reporter.info(chunk.trimEnd()),
             }),

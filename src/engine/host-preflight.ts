@@ -32,7 +32,7 @@ export function needsHttpProbe(manifest: Manifest, services: readonly string[] =
   return services.some((name) => manifest.services[name]?.health?.http !== undefined) || (smoke && (manifest.smoke ?? []).some((check) => 'http' in check));
 }
 
-/** Free space below this on the deploy path fails the preflight: pulls and backups need room. */
+/** Free space below this on the deploy path or Docker's data root fails the preflight: pulls and backups need room. */
 export const MIN_FREE_BYTES = 500 * 1024 * 1024;
 
 /** What each tool the preflight reports missing lacks; the transaction uses every one. */
@@ -83,6 +83,14 @@ export async function runPreflight(
     throw new StackDeployError(`only ${Math.round(freeBytes / 1024 / 1024)} MiB are free on the host under ${path}`, {
       ...where,
       hint: 'free disk space on the host (docker image prune removes unused images; stack-deploy never removes rollback images)',
+    });
+  }
+  const dockerRoot = facts.get('docker_root') ?? '';
+  const dockerFree = facts.get('docker_free_kb') ?? '';
+  if (dockerRoot !== '' && dockerFree !== '' && Number(dockerFree) * 1024 < MIN_FREE_BYTES) {
+    throw new StackDeployError(`only ${Math.round((Number(dockerFree) * 1024) / 1024 / 1024)} MiB are free on the host under Docker's data root ${dockerRoot}`, {
+      ...where,
+      hint: 'free disk space there (docker image prune removes unused images; stack-deploy never removes rollback images): pulls and new containers need it',
     });
   }
   const httpProbe = (facts.get('http_probe') ?? 'none') as Preflight['httpProbe'];

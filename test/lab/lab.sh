@@ -5,6 +5,7 @@
 #   bash test/lab/lab.sh up      # install what is missing, start what is not running (idempotent)
 #   bash test/lab/lab.sh down    # stop what `up` started (keeps caches, images, keys)
 #   bash test/lab/lab.sh status  # show what runs
+#   bash test/lab/lab.sh registry-stop|registry-start  # a registry outage, for tests
 #
 # Everything the tests need is written to <repo>/.lab/lab.json (see test/lab/lab.ts).
 # Network: every daemon listens on loopback only; the only outside traffic is package
@@ -708,5 +709,8 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  # For tests of a registry outage: stop only the registry, and start it again.
+  registry-stop) need_root; stop_pidfile registry "$REG_PID" docker-registry 15 ;;
+  registry-start) need_root; mkdir -p "$RUN" "$LOGS"; start_registry ;;
+  *) echo "usage: $0 up|down|status|registry-stop|registry-start" >&2; exit 2 ;;
 esac

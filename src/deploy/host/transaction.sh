@@ -33,7 +33,10 @@
 # and BACKUPS_DIR/<name>/<name>-<run id>.(dump|sqlite) (mode 0600, the newest RETAIN kept).
 
 set -u
+# Events, step logs, smoke bodies, the ledger, backups: nothing under .stack-deploy is for others.
+umask 077
 RUN_DIR=$1
+# shellcheck source=/dev/null # written by stack-deploy for each run
 . "$RUN_DIR/plan.sh"
 EVENTS="$RUN_DIR/events.jsonl"
 cd "$DEPLOY_PATH" || exit 70
@@ -41,10 +44,19 @@ cd "$DEPLOY_PATH" || exit 70
 now_ms() { date +%s%3N; }
 
 json_string() {
-  # JSON string literal of $1 (quotes, backslashes and control characters escaped).
-  printf '%s' "$1" | awk 'BEGIN { ORS = ""; print "\"" }
-    { if (NR > 1) print "\\n"; gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "\\r");
-      gsub(/[\001-\037]/, " "); print }
+  # JSON string literal of $1, the same in every POSIX awk (mawk, gawk, busybox): each character is
+  # looked up in a table, so no gsub replacement text (whose backslash rules differ) is involved.
+  printf '%s' "$1" | awk 'BEGIN {
+      ORS = ""
+      for (i = 1; i < 32; i++) esc[sprintf("%c", i)] = sprintf("\\u%04x", i)
+      esc["\\"] = "\\\\"; esc["\""] = "\\\""; esc["\t"] = "\\t"; esc["\r"] = "\\r"
+      print "\""
+    }
+    {
+      if (NR > 1) print "\\n"
+      n = length($0)
+      for (i = 1; i <= n; i++) { c = substr($0, i, 1); if (c in esc) print esc[c]; else print c }
+    }
     END { print "\"" }'
 }
 
@@ -64,16 +76,16 @@ release_lock() {
 
 compose() {
   # compose EXTRA_FILE... -- ARGS...
-  files=""
-  for f in $COMPOSE_FILES; do files="$files -f $f"; done
-  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do files="$files -f $1"; shift; done
+  _c_files=""
+  for _c_f in $COMPOSE_FILES; do _c_files="$_c_files -f $_c_f"; done
+  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do _c_files="$_c_files -f $1"; shift; done
   [ "$#" -gt 0 ] && shift
   if [ "$FLAVOR" = v2 ]; then
     # shellcheck disable=SC2086
-    docker compose -p "$PROJECT" $files --env-file "$ENV_FILE" "$@"
+    docker compose -p "$PROJECT" $_c_files --env-file "$ENV_FILE" "$@"
   else
     # shellcheck disable=SC2086
-    docker-compose -p "$PROJECT" $files --env-file "$ENV_FILE" "$@"
+    docker-compose -p "$PROJECT" $_c_files --env-file "$ENV_FILE" "$@"
   fi
 }
 
@@ -123,19 +135,20 @@ probe_http() {
 
 # check_once N CONTAINER: 0 healthy, 1 not yet, 2 failed for good (exited or restarting)
 check_once() {
-  n=$1 cid=$2
-  state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$cid" 2>/dev/null) || return 1
-  set -- $state
-  status=$1 restarts=$2 health=$3
-  case "$status" in exited|dead) return 2 ;; esac
-  [ "$restarts" -gt 0 ] && return 2
-  [ "$status" = running ] || return 1
-  case "$(svc "$n" HEALTH)" in
+  _co_n=$1 _co_cid=$2
+  _co_state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$_co_cid" 2>/dev/null) || return 1
+  # shellcheck disable=SC2086 # split into its three words
+  set -- $_co_state
+  _co_status=$1 _co_restarts=$2 _co_health=$3
+  case "$_co_status" in exited|dead) return 2 ;; esac
+  [ "$_co_restarts" -gt 0 ] && return 2
+  [ "$_co_status" = running ] || return 1
+  case "$(svc "$_co_n" HEALTH)" in
     # Any failing probe means "not yet" (pg_isready, for one, exits 2 while the server starts).
-    http) probe_http "$(svc "$n" URL)" || return 1 ;;
-    cmd) eval "set -- $(svc "$n" CMD)"; docker exec "$cid" "$@" >/dev/null 2>&1 || return 1 ;;
+    http) probe_http "$(svc "$_co_n" URL)" || return 1 ;;
+    cmd) eval "set -- $(svc "$_co_n" CMD)"; docker exec "$_co_cid" "$@" >/dev/null 2>&1 || return 1 ;;
     *)
-      case "$health" in
+      case "$_co_health" in
         healthy) return 0 ;;
         unhealthy) return 2 ;;
         none) [ "$STABLE_CHECKS" -ge 2 ] && return 0; STABLE_CHECKS=$((STABLE_CHECKS + 1)); return 1 ;;
@@ -146,42 +159,42 @@ check_once() {
 
 # wait_healthy N: polls at the service's interval until its timeout; 0 healthy, 1 not.
 wait_healthy() {
-  n=$1 name=$(svc "$1" NAME)
-  interval_ms=$(svc "$n" INTERVAL_MS) deadline=$(( $(now_ms) + $(svc "$n" TIMEOUT_MS) ))
+  _wh_n=$1 _wh_name=$(svc "$1" NAME)
+  _wh_interval_ms=$(svc "$_wh_n" INTERVAL_MS) _wh_deadline=$(( $(now_ms) + $(svc "$_wh_n" TIMEOUT_MS) ))
   STABLE_CHECKS=0
   while :; do
-    cid=$(container_of "$name")
-    if [ -n "$cid" ]; then
-      check_once "$n" "$cid"; rc=$?
-      [ "$rc" -eq 0 ] && return 0
-      [ "$rc" -eq 2 ] && { HEALTH_REASON="the container exited or restarted"; return 1; }
+    _wh_cid=$(container_of "$_wh_name")
+    if [ -n "$_wh_cid" ]; then
+      check_once "$_wh_n" "$_wh_cid"; _wh_rc=$?
+      [ "$_wh_rc" -eq 0 ] && return 0
+      [ "$_wh_rc" -eq 2 ] && { HEALTH_REASON="the container exited or restarted"; return 1; }
     fi
-    [ "$(now_ms)" -ge "$deadline" ] && { HEALTH_REASON="not healthy within $(( $(svc "$n" TIMEOUT_MS) / 1000 ))s"; return 1; }
-    sleep "$(awk "BEGIN { print $interval_ms / 1000 }")"
+    [ "$(now_ms)" -ge "$_wh_deadline" ] && { HEALTH_REASON="not healthy within $(( $(svc "$_wh_n" TIMEOUT_MS) / 1000 ))s"; return 1; }
+    sleep "$(awk "BEGIN { print $_wh_interval_ms / 1000 }")"
   done
 }
 
 ledger() {
   # ledger RESULT: one JSON line per deploy or rollback
-  entries=""
-  i=0
-  for name in $SERVICES; do
-    from=$(eval "printf '%s' \"\${FROM_$i:-}\"") to=$(eval "printf '%s' \"\${TO_$i:-}\"")
-    entries="$entries${entries:+,}{\"name\":\"$name\",\"from\":\"$from\",\"to\":\"$to\",\"pinned\":\"$(svc $i PINNED)\"}"
-    i=$((i + 1))
+  _l_entries=""
+  _l_i=0
+  for _l_name in $SERVICES; do
+    _l_from=$(eval "printf '%s' \"\${FROM_$_l_i:-}\"") _l_to=$(eval "printf '%s' \"\${TO_$_l_i:-}\"")
+    _l_entries="$_l_entries${_l_entries:+,}{\"name\":\"$_l_name\",\"from\":\"$_l_from\",\"to\":\"$_l_to\",\"pinned\":\"$(svc $_l_i PINNED)\"}"
+    _l_i=$((_l_i + 1))
   done
-  for name in $INFRA; do
-    from=$(eval "printf '%s' \"\${FROM_$i:-}\"") to=$(running_image "$name")
+  for _l_name in $INFRA; do
+    _l_from=$(eval "printf '%s' \"\${FROM_$_l_i:-}\"") _l_to=$(running_image "$_l_name")
     # The pin it runs at now, as recorded (a new pin is recorded once it passed its gate).
-    entries="$entries${entries:+,}{\"name\":\"$name\",\"kind\":\"infrastructure\",\"from\":\"$from\",\"to\":\"$to\",\"pinned\":\"$(sed -n 2p "$PINS_DIR/$name" 2>/dev/null)\",\"pin\":\"$(sed -n 1p "$PINS_DIR/$name" 2>/dev/null)\"}"
-    i=$((i + 1))
+    _l_entries="$_l_entries${_l_entries:+,}{\"name\":\"$_l_name\",\"kind\":\"infrastructure\",\"from\":\"$_l_from\",\"to\":\"$_l_to\",\"pinned\":\"$(sed -n 2p "$PINS_DIR/$_l_name" 2>/dev/null)\",\"pin\":\"$(sed -n 1p "$PINS_DIR/$_l_name" 2>/dev/null)\"}"
+    _l_i=$((_l_i + 1))
   done
-  printf '{%s,"run":"%s","result":"%s","services":[%s]}\n' "$LEDGER_HEAD" "$RUN_ID" "$1" "$entries" >> "$STATE_DIR/releases.jsonl"
+  printf '{%s,"run":"%s","result":"%s","services":[%s]}\n' "$LEDGER_HEAD" "$RUN_ID" "$1" "$_l_entries" >> "$STATE_DIR/releases.jsonl"
 }
 
 finish() {
   echo "$1" > "$RUN_DIR/result"
-  emit done "$1" "" "$2"
+  emit "done" "$1" "" "$2"
   [ -n "${LEASE_KEEPER:-}" ] && kill "$LEASE_KEEPER" 2>/dev/null
   release_lock
   exit 0
@@ -375,6 +388,7 @@ smoke_http() {
 }
 
 # run_smoke: every check in order; 1 (SMOKE_REASON set) at the first failure.
+# shellcheck disable=SC2120 # "$@" is each check's own argv (eval set --)
 run_smoke() {
   _s=0
   while [ "$_s" -lt "$SMOKE_COUNT" ]; do
@@ -405,10 +419,10 @@ run_smoke() {
 
 # abort_unchanged REASON: a step before the switch failed; nothing running changed.
 abort_unchanged() {
-  i=0
-  for name in $SERVICES; do
-    eval "TO_$i=\${FROM_$i:-}"
-    i=$((i + 1))
+  _au_i=0
+  for _au_name in $SERVICES; do
+    eval "TO_$_au_i=\${FROM_$_au_i:-}"
+    _au_i=$((_au_i + 1))
   done
   ledger failed
   if [ -n "$STARTED_INFRA" ]; then
@@ -541,61 +555,8 @@ revert_infrastructure() {
 
 MIGRATED=0
 REVERT_FAILED=0
-
-emit transaction start "" "run $RUN_ID on $(hostname)"
-renew_lease
-# Backups and migrations may outlast the lease: renew it every minute while this run holds the lock.
-LEASE_KEEPER=""
-if [ "$BACKUP_COUNT" -gt 0 ] || [ -n "$MIGRATE_SERVICE" ] || [ "$SMOKE_COUNT" -gt 0 ] || [ "$PRE_HOOK_COUNT" -gt 0 ] || [ "$POST_HOOK_COUNT" -gt 0 ]; then
-  (
-    while sleep 60; do
-      [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" = "$RUN_ID" ] || exit 0
-      renew_lease
-    done
-  ) > /dev/null 2>&1 < /dev/null &
-  LEASE_KEEPER=$!
-fi
-mkdir -p "$STATE_DIR/good"
 PULL_NEVER=""
-[ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
-
-# 1. Record: what runs now, and the image to come back to (the last good release first).
-emit record start "" ""
-: > "$STATE_DIR/rollback.yml.tmp"
-echo "services:" >> "$STATE_DIR/rollback.yml.tmp"
-i=0
-WITH_TARGET="" WITHOUT_TARGET=""
-for name in $SERVICES; do
-  cid=$(container_of "$name")
-  running=""
-  [ -n "$cid" ] && running=$(docker inspect -f '{{.Image}}' "$cid" 2>/dev/null)
-  good=$(cat "$STATE_DIR/good/$name" 2>/dev/null)
-  target=""
-  if [ -n "$good" ] && docker image inspect "$good" >/dev/null 2>&1; then target=$good; else target=$running; fi
-  eval "FROM_$i=\$running"
-  eval "TARGET_$i=\$target"
-  if [ -n "$target" ]; then
-    docker tag "$target" "$(svc $i ROLLBACK_REF)"
-    printf '  %s:\n    image: %s\n' "$name" "$(svc $i ROLLBACK_REF)" >> "$STATE_DIR/rollback.yml.tmp"
-    WITH_TARGET="$WITH_TARGET $name"
-    emit record ok "$name" "$running"
-    emit target ok "$name" "$target"
-  else
-    WITHOUT_TARGET="$WITHOUT_TARGET $name"
-    emit record ok "$name" "$running"
-    emit target none "$name" "first deploy: nothing to roll back to"
-  fi
-  i=$((i + 1))
-done
-mv -f "$STATE_DIR/rollback.yml.tmp" "$STATE_DIR/rollback.yml"
-for name in $INFRA; do
-  image=$(running_image "$name")
-  eval "FROM_$i=\$image"
-  emit record ok "$name" "$image"
-  i=$((i + 1))
-done
-write_pins_override
-
+STARTED_INFRA=""
 roll_back() {
   # roll_back REASON
   if [ "$MIGRATED" = 1 ]; then
@@ -606,120 +567,247 @@ roll_back() {
   fi
   emit rollback start "" "$1"
   renew_lease
-  outcome=rolled-back
+  _rb_outcome=rolled-back
   if [ -n "$WITH_TARGET" ]; then
     # shellcheck disable=SC2086
-    if ! out=$(compose_up "$STATE_DIR/rollback.yml" -- $WITH_TARGET 2>&1); then
-      emit rollback failed "" "$out"
-      outcome=rollback-failed
+    if ! _rb_out=$(compose_up "$STATE_DIR/rollback.yml" -- $WITH_TARGET 2>&1); then
+      emit rollback failed "" "$_rb_out"
+      _rb_outcome=rollback-failed
     else
-      i=0
-      for name in $SERVICES; do
-        case " $WITH_TARGET " in *" $name "*)
-          if wait_healthy "$i"; then emit rollback ok "$name" "previous version healthy again"
-          else emit rollback failed "$name" "$HEALTH_REASON"; outcome=rollback-failed; fi ;;
+      _rb_i=0
+      for _rb_name in $SERVICES; do
+        case " $WITH_TARGET " in *" $_rb_name "*)
+          if wait_healthy "$_rb_i"; then emit rollback ok "$_rb_name" "previous version healthy again"
+          else emit rollback failed "$_rb_name" "$HEALTH_REASON"; _rb_outcome=rollback-failed; fi ;;
         esac
-        i=$((i + 1))
+        _rb_i=$((_rb_i + 1))
       done
     fi
   fi
-  for name in $WITHOUT_TARGET; do
+  for _rb_name in $WITHOUT_TARGET; do
     # shellcheck disable=SC2046
-    compose $(overrides) -- stop "$name" >/dev/null 2>&1
-    emit rollback ok "$name" "stopped: it had no previous version"
+    compose $(overrides) -- stop "$_rb_name" >/dev/null 2>&1
+    emit rollback ok "$_rb_name" "stopped: it had no previous version"
   done
-  i=0
-  for name in $SERVICES; do
-    cid=$(container_of "$name")
-    now=""
-    [ -n "$cid" ] && now=$(docker inspect -f '{{.Image}}' "$cid" 2>/dev/null)
-    eval "TO_$i=\$now"
-    emit final ok "$name" "$now"
-    i=$((i + 1))
+  _rb_i=0
+  for _rb_name in $SERVICES; do
+    _rb_cid=$(container_of "$_rb_name")
+    _rb_now=""
+    [ -n "$_rb_cid" ] && _rb_now=$(docker inspect -f '{{.Image}}' "$_rb_cid" 2>/dev/null)
+    eval "TO_$_rb_i=\$_rb_now"
+    emit final ok "$_rb_name" "$_rb_now"
+    _rb_i=$((_rb_i + 1))
   done
-  for name in $INFRA; do emit final ok "$name" "$(running_image "$name")"; done
-  ledger "$outcome"
-  finish "$outcome" "$1"
+  for _rb_name in $INFRA; do emit final ok "$_rb_name" "$(running_image "$_rb_name")"; done
+  ledger "$_rb_outcome"
+  finish "$_rb_outcome" "$1"
 }
 
-# 2. Before the switch (nothing running changes here): pre_deploy hooks, backups, migrations.
-if ! run_hooks PRE pre_deploy; then abort_unchanged "$HOOK_REASON"; fi
-start_missing_infrastructure || abort_unchanged "$INFRA_REASON"
-if [ "$BACKUP_COUNT" -gt 0 ]; then
-  if has_successful_release; then
-    take_backups || abort_unchanged "$BACKUP_REASON; the migrations did not run"
-  else
-    _b=0
-    while [ "$_b" -lt "$BACKUP_COUNT" ]; do
-      emit backup skipped "$(var "BACKUP_${_b}_NAME")" "no release of this environment succeeded yet: nothing to protect"
-      _b=$((_b + 1))
-    done
+# event_services STEP STATUS: the services of this run's events with that step and status.
+event_services() {
+  grep -o "\"step\":\"$1\",\"status\":\"$2\",\"service\":\"[^\"]*\"" "$EVENTS" 2>/dev/null | sed 's/.*"service":"\([^"]*\)"$/\1/'
+}
+
+# recorded_image NAME: the image the service ran when this run recorded it.
+recorded_image() {
+  sed -n "s/.*\"step\":\"record\",\"status\":\"ok\",\"service\":\"$1\",\"message\":\"\\([^\"]*\\)\".*/\\1/p" "$EVENTS" | head -n 1
+}
+
+# recover: this run's transaction was killed (it left no result) while its runner was still
+# connected. When its switch had started, the previous release comes back as in a rollback;
+# before that nothing running was changed, unless a service stopped. Frees the lock either way.
+recover() {
+  if [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" != "$RUN_ID" ]; then
+    emit "done" failed "" "the transaction was killed, and the lock is no longer this run's: check the host (docker compose -p $PROJECT ps)"
+    exit 0
   fi
-fi
-if ! switch_infrastructure; then
-  if [ "$REVERT_FAILED" = 1 ]; then
-    ledger rollback-failed
-    finish rollback-failed "$INFRA_REASON; going back to the previous image did not finish cleanly: check the host"
+  [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
+  emit recover start "" "the transaction was killed before it ended"
+  WITH_TARGET=" $(event_services target ok | tr '\n' ' ')" WITHOUT_TARGET=" $(event_services target none | tr '\n' ' ')"
+  _rc_i=0
+  for _rc_name in $SERVICES; do
+    _rc_from=$(recorded_image "$_rc_name")
+    eval "FROM_$_rc_i=\$_rc_from"
+    _rc_i=$((_rc_i + 1))
+  done
+  if grep -q '"step":"switch","status":"start"' "$EVENTS" && [ -s "$STATE_DIR/rollback.yml" ]; then
+    roll_back "the transaction was killed after its switch had started; the previous release was brought back"
   fi
-  abort_unchanged "$INFRA_REASON; it is back on its previous image and nothing else changed"
-fi
-[ -n "$INFRA" ] && record_pins
-if [ -n "$MIGRATE_SERVICE" ]; then
-  emit migrations start "$MIGRATE_SERVICE" "$MIGRATE_CMD"
+  _rc_down=""
+  for _rc_name in $SERVICES $INFRA; do
+    [ -n "$(running_image "$_rc_name")" ] || _rc_down="$_rc_down $_rc_name"
+  done
+  abort_unchanged "the transaction was killed before its switch${_rc_down:+; not running:$_rc_down (start them with: docker compose -p $PROJECT up -d$_rc_down)}"
+}
+
+# start_run: the lease keeper, and what every step needs.
+start_run() {
+  emit transaction start "" "run $RUN_ID on $(hostname)"
   renew_lease
-  if run_migrations; then
-    MIGRATED=1
-    emit migrations ok "$MIGRATE_SERVICE" ""
-  else
-    emit migrations failed "$MIGRATE_SERVICE" "$MIGRATE_REASON; backups kept: ${BACKUPS_TAKEN:-none}"
-    abort_unchanged "migrations failed ($MIGRATE_REASON); backups kept: ${BACKUPS_TAKEN:-none}"
+  # The lease is renewed for the whole run, whatever it waits for (compose up, health, backups), by
+  # a keeper that stops when this shell is gone (a SIGKILL) or the lock is no longer this run's: then
+  # the lease runs out and the next deploy can take the lock over.
+  # A program of its own (named stack-deploy-lease-keeper in the process list); a main shell that
+  # is gone, or a zombie nobody reaped yet, stops it.
+  # shellcheck disable=SC2016
+  sh -c 'main=$1 lock=$2 run=$3 lease=$4
+    alive() { kill -0 "$1" 2>/dev/null && ! grep -qs "^State:[[:space:]]*Z" "/proc/$1/status"; }
+    while sleep "$5"; do
+      alive "$main" || exit 0
+      [ "$(cat "$lock/run" 2>/dev/null)" = "$run" ] || exit 0
+      echo $(( $(date +%s) + lease )) > "$lock/expires.tmp" && mv -f "$lock/expires.tmp" "$lock/expires"
+    done' stack-deploy-lease-keeper "$$" "$LOCK_DIR" "$RUN_ID" "$LEASE_SECONDS" "${LEASE_RENEW_SECONDS:-10}" > /dev/null 2>&1 < /dev/null &
+  LEASE_KEEPER=$!
+  mkdir -p "$STATE_DIR/good"
+  # Backups a killed run left half-written (the lock says no other run is writing one now).
+  rm -f "$BACKUPS_DIR"/*/*.partial
+  [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
+}
+
+# record: what runs now, and the image to come back to (the last good release first), in
+# FROM_<i>, TARGET_<i>, WITH_TARGET, WITHOUT_TARGET and STATE_DIR/rollback.yml.
+record() {
+  emit record start "" ""
+  _rec_yml="services:"
+  _rec_i=0
+  WITH_TARGET="" WITHOUT_TARGET=""
+  for _rec_name in $SERVICES; do
+    _rec_cid=$(container_of "$_rec_name")
+    _rec_running=""
+    [ -n "$_rec_cid" ] && _rec_running=$(docker inspect -f '{{.Image}}' "$_rec_cid" 2>/dev/null)
+    _rec_good=$(cat "$STATE_DIR/good/$_rec_name" 2>/dev/null)
+    _rec_target=""
+    if [ -n "$_rec_good" ] && docker image inspect "$_rec_good" >/dev/null 2>&1; then _rec_target=$_rec_good; else _rec_target=$_rec_running; fi
+    eval "FROM_$_rec_i=\$_rec_running"
+    eval "TARGET_$_rec_i=\$_rec_target"
+    if [ -n "$_rec_target" ]; then
+      docker tag "$_rec_target" "$(svc $_rec_i ROLLBACK_REF)" || abort_unchanged "tagging $_rec_name's rollback image $(svc $_rec_i ROLLBACK_REF) failed"
+      _rec_yml="$_rec_yml
+  $_rec_name:
+    image: $(svc $_rec_i ROLLBACK_REF)"
+      WITH_TARGET="$WITH_TARGET $_rec_name"
+      emit record ok "$_rec_name" "$_rec_running"
+      emit target ok "$_rec_name" "$_rec_target"
+    else
+      WITHOUT_TARGET="$WITHOUT_TARGET $_rec_name"
+      emit record ok "$_rec_name" "$_rec_running"
+      emit target none "$_rec_name" "first deploy: nothing to roll back to"
+    fi
+    _rec_i=$((_rec_i + 1))
+  done
+  # A rollback reads this file: if it cannot be written whole (a full disk), nothing may change.
+  if ! { printf '%s\n' "$_rec_yml" > "$STATE_DIR/rollback.yml.tmp" && [ -s "$STATE_DIR/rollback.yml.tmp" ] &&
+    mv -f "$STATE_DIR/rollback.yml.tmp" "$STATE_DIR/rollback.yml"; }; then
+    abort_unchanged "the recorded state $STATE_DIR/rollback.yml cannot be written (is the disk full?)"
   fi
-fi
+  for _rec_name in $INFRA; do
+    _rec_image=$(running_image "$_rec_name")
+    eval "FROM_$_rec_i=\$_rec_image"
+    emit record ok "$_rec_name" "$_rec_image"
+    _rec_i=$((_rec_i + 1))
+  done
+  write_pins_override || abort_unchanged "the resolved pins $PINS_OVERRIDE cannot be written (is the disk full?)"
+}
 
-# 3. Switch.
-emit switch start "" "$SERVICES"
-renew_lease
-# shellcheck disable=SC2086
-if ! out=$(compose_up -- $SERVICES 2>&1); then
-  emit switch failed "" "$out"
-  roll_back "docker compose up failed"
-fi
-emit switch ok "" ""
-
-# 4. Verify: every service healthy within its timeout.
-i=0
-for name in $SERVICES; do
-  emit health start "$name" ""
-  if wait_healthy "$i"; then
-    emit health ok "$name" ""
-  else
-    emit health failed "$name" "$HEALTH_REASON"
-    # shellcheck disable=SC2046
-    emit logs failed "$name" "$(compose $(overrides) -- logs --no-color --tail 50 "$name" 2>&1 | tail -n 50)"
-    roll_back "$name: $HEALTH_REASON"
+# prepare: before the switch (nothing running changes here): pre_deploy hooks, missing
+# infrastructure, backups, changed infrastructure, migrations.
+prepare() {
+  if ! run_hooks PRE pre_deploy; then abort_unchanged "$HOOK_REASON"; fi
+  start_missing_infrastructure || abort_unchanged "$INFRA_REASON"
+  if [ "$BACKUP_COUNT" -gt 0 ]; then
+    if has_successful_release; then
+      take_backups || abort_unchanged "$BACKUP_REASON; the migrations did not run"
+    else
+      _b=0
+      while [ "$_b" -lt "$BACKUP_COUNT" ]; do
+        emit backup skipped "$(var "BACKUP_${_b}_NAME")" "no release of this environment succeeded yet: nothing to protect"
+        _b=$((_b + 1))
+      done
+    fi
   fi
-  i=$((i + 1))
-done
+  if ! switch_infrastructure; then
+    if [ "$REVERT_FAILED" = 1 ]; then
+      ledger rollback-failed
+      finish rollback-failed "$INFRA_REASON; going back to the previous image did not finish cleanly: check the host"
+    fi
+    abort_unchanged "$INFRA_REASON; it is back on its previous image and nothing else changed"
+  fi
+  [ -n "$INFRA" ] && record_pins
+  if [ -n "$MIGRATE_SERVICE" ]; then
+    emit migrations start "$MIGRATE_SERVICE" "$MIGRATE_CMD"
+    renew_lease
+    if run_migrations; then
+      MIGRATED=1
+      emit migrations ok "$MIGRATE_SERVICE" ""
+    else
+      emit migrations failed "$MIGRATE_SERVICE" "$MIGRATE_REASON; backups kept: ${BACKUPS_TAKEN:-none}"
+      abort_unchanged "migrations failed ($MIGRATE_REASON); backups kept: ${BACKUPS_TAKEN:-none}"
+    fi
+  fi
+}
 
-# 5. Smoke checks against the whole stack; a failure rolls back like a failed health check.
-if [ "$SMOKE_COUNT" -gt 0 ]; then
-  run_smoke || roll_back "$SMOKE_REASON"
-fi
+# switch: the application services to the release's images.
+switch() {
+  emit switch start "" "$SERVICES"
+  renew_lease
+  # shellcheck disable=SC2086
+  if ! _sw_out=$(compose_up -- $SERVICES 2>&1); then
+    emit switch failed "" "$_sw_out"
+    roll_back "docker compose up failed"
+  fi
+  emit switch ok "" ""
+}
 
-# 6. Commit: these images are now the last good release.
-i=0
-for name in $SERVICES; do
-  cid=$(container_of "$name")
-  image=$(docker inspect -f '{{.Image}}' "$cid")
-  echo "$image" > "$STATE_DIR/good/$name.tmp" && mv -f "$STATE_DIR/good/$name.tmp" "$STATE_DIR/good/$name"
-  eval "TO_$i=\$image"
-  emit final ok "$name" "$image"
-  i=$((i + 1))
-done
-for name in $INFRA; do emit final ok "$name" "$(running_image "$name")"; done
-# 7. post_deploy hooks: the release stays; a failing hook is a warning.
-if ! run_hooks POST post_deploy; then
-  emit warning hooks "" "$HOOK_REASON; the deploy stays (it is healthy and passed its smoke checks)"
-fi
-ledger success
-finish success "deployed"
+# verify: every service healthy within its timeout, then the smoke checks; a failure rolls back.
+verify() {
+  _ver_i=0
+  for _ver_name in $SERVICES; do
+    emit health start "$_ver_name" ""
+    if wait_healthy "$_ver_i"; then
+      emit health ok "$_ver_name" ""
+    else
+      emit health failed "$_ver_name" "$HEALTH_REASON"
+      # shellcheck disable=SC2046
+      emit logs failed "$_ver_name" "$(compose $(overrides) -- logs --no-color --tail 50 "$_ver_name" 2>&1 | tail -n 50)"
+      roll_back "$_ver_name: $HEALTH_REASON"
+    fi
+    _ver_i=$((_ver_i + 1))
+  done
+  # Smoke checks against the whole stack; a failure rolls back like a failed health check.
+  if [ "$SMOKE_COUNT" -gt 0 ]; then
+    run_smoke || roll_back "$SMOKE_REASON"
+  fi
+}
+
+# commit: these images are now the last good release; post_deploy hooks; the ledger.
+commit() {
+  _com_i=0
+  for _com_name in $SERVICES; do
+    _com_cid=$(container_of "$_com_name")
+    _com_image=$(docker inspect -f '{{.Image}}' "$_com_cid")
+    if ! { echo "$_com_image" > "$STATE_DIR/good/$_com_name.tmp" && mv -f "$STATE_DIR/good/$_com_name.tmp" "$STATE_DIR/good/$_com_name"; }; then
+      emit warning state "$_com_name" "$STATE_DIR/good/$_com_name cannot be written (is the disk full?): the next rollback of $_com_name goes to the image it runs before that deploy"
+    fi
+    eval "TO_$_com_i=\$_com_image"
+    emit final ok "$_com_name" "$_com_image"
+    _com_i=$((_com_i + 1))
+  done
+  for _com_name in $INFRA; do emit final ok "$_com_name" "$(running_image "$_com_name")"; done
+  # post_deploy hooks: the release stays; a failing hook is a warning.
+  if ! run_hooks POST post_deploy; then
+    emit warning hooks "" "$HOOK_REASON; the deploy stays (it is healthy and passed its smoke checks)"
+  fi
+  ledger success
+  finish success "deployed"
+}
+
+main() {
+  start_run
+  record
+  prepare
+  switch
+  verify
+  commit
+}
+
+if [ "${2:-}" = recover ]; then recover; else main; fi
