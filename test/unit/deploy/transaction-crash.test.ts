@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { renderPlanScript } from '../../../src/deploy/render';
 import { releaseAbandonedLockCommand, startTransactionCommand } from '../../../src/deploy/remote-commands';
-import { fakeDockerEnv, prepareTransaction } from './transaction-harness';
+import { fakeDockerEnv, prepareTransaction, testPlan } from './transaction-harness';
 
 // A transaction killed with SIGKILL (its whole process group) mid `compose up` of the switch.
 
@@ -24,21 +24,7 @@ const runDir = (): string => join(state(), 'runs', RUN_ID);
 const read = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8') : '');
 
 function prepare(): NodeJS.ProcessEnv {
-  const plan = renderPlanScript({
-    runId: RUN_ID,
-    environment: 'production',
-    version: '1.2.3',
-    project: 'shop-production',
-    path: join(root, 'app'),
-    flavor: 'v2',
-    composeFiles: ['compose.yml'],
-    services: [{ name: 'api', rollbackRef: 'acme/api:rollback-shop-production-api', pinned: `acme/api@sha256:${'a'.repeat(64)}`, health: { kind: 'auto' }, timeoutMs: 2_000, intervalMs: 10 }],
-    actor: 'octocat',
-    runUrl: '',
-    leaseSeconds: 900,
-    startedAt: new Date(),
-    action: 'deploy',
-  });
+  const plan = renderPlanScript(testPlan(root, RUN_ID, { startedAt: new Date() }));
   prepareTransaction(root, plan, RUN_ID);
   writeFileSync(join(root, 'up-sleeps'), '');
   return fakeDockerEnv(root);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRANSACTION_SCRIPT } from '../../../src/deploy/host/scripts.generated';
+import type { DeployPlan } from '../../../src/deploy/plan';
 
 /** The text of the named shell functions of transaction.sh, to source in a test's own `sh`. */
 export function transactionFunctions(...names: string[]): string {
@@ -119,4 +120,24 @@ export function fakeDockerEnv(root: string): NodeJS.ProcessEnv {
   mkdirSync(join(root, 'bin'), { recursive: true });
   writeFileSync(join(root, 'bin', 'docker'), FAKE_DOCKER, { mode: 0o755 });
   return { ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}`, FAKE_DIR: root };
+}
+
+/** A one-service deploy plan (api, health "auto", 2 s timeout) for the transaction under `root/app`. */
+export function testPlan(root: string, runId: string, overrides: Partial<DeployPlan> = {}): DeployPlan {
+  return {
+    runId,
+    environment: 'production',
+    version: '1.2.3',
+    project: 'shop-production',
+    path: join(root, 'app'),
+    flavor: 'v2',
+    composeFiles: ['compose.yml'],
+    services: [{ name: 'api', rollbackRef: 'acme/api:rollback-shop-production-api', pinned: `acme/api@sha256:${'a'.repeat(64)}`, health: { kind: 'auto' }, timeoutMs: 2_000, intervalMs: 10 }],
+    actor: 'octocat',
+    runUrl: '',
+    leaseSeconds: 900,
+    startedAt: new Date('2026-12-01T12:00:00Z'),
+    action: 'deploy',
+    ...overrides,
+  };
 }

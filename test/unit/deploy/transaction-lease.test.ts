@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { renderPlanScript } from '../../../src/deploy/render';
-import { fakeDockerEnv, prepareTransaction } from './transaction-harness';
+import { fakeDockerEnv, prepareTransaction, testPlan } from './transaction-harness';
 
 // The lease of the deploy lock while the real transaction.sh waits on a slow `compose up`.
 
@@ -46,22 +46,7 @@ function leaseKeepers(): number[] {
 }
 
 async function startSlowSwitch(preDeploy: string[][] = []): Promise<{ pid: number; script: string }> {
-  const plan = renderPlanScript({
-    runId: RUN_ID,
-    environment: 'production',
-    version: '1.2.3',
-    project: 'shop-production',
-    path: join(root, 'app'),
-    flavor: 'v2',
-    composeFiles: ['compose.yml'],
-    services: [{ name: 'api', rollbackRef: 'acme/api:rollback-shop-production-api', pinned: `acme/api@sha256:${'a'.repeat(64)}`, health: { kind: 'auto' }, timeoutMs: 2_000, intervalMs: 10 }],
-    actor: 'octocat',
-    runUrl: '',
-    leaseSeconds: 900,
-    startedAt: new Date(),
-    action: 'deploy',
-    steps: { backups: [], smoke: [], preDeploy, postDeploy: [] },
-  });
+  const plan = renderPlanScript(testPlan(root, RUN_ID, { startedAt: new Date(), steps: { backups: [], smoke: [], preDeploy, postDeploy: [] } }));
   const runDir = prepareTransaction(root, `${plan}LEASE_RENEW_SECONDS=1\n`, RUN_ID);
   writeFileSync(join(root, 'up-sleeps'), '');
   const script = join(root, 'app/.stack-deploy/transaction.sh');

@@ -8,7 +8,7 @@ import { renderPlanScript } from '../../../src/deploy/render';
 import { preflightCommand } from '../../../src/deploy/remote-commands';
 import { runPreflight } from '../../../src/engine/host-preflight';
 import { rejectionOf } from '../helpers';
-import { FAKE_DOCKER, fakeDockerEnv, runTransaction } from './transaction-harness';
+import { FAKE_DOCKER, fakeDockerEnv, runTransaction, testPlan } from './transaction-harness';
 
 // The real transaction.sh through a real sh, with a fake docker on PATH.
 
@@ -22,24 +22,7 @@ afterEach(() => {
 
 const RUN_ID = '20261201T120000Z-abc123';
 
-function plan(overrides: Partial<DeployPlan> = {}): DeployPlan {
-  return {
-    runId: RUN_ID,
-    environment: 'production',
-    version: '1.2.3',
-    project: 'shop-production',
-    path: join(root, 'app'),
-    flavor: 'v2',
-    composeFiles: ['compose.yml'],
-    services: [{ name: 'api', rollbackRef: 'acme/api:rollback-shop-production-api', pinned: `acme/api@sha256:${'a'.repeat(64)}`, health: { kind: 'auto' }, timeoutMs: 2_000, intervalMs: 10 }],
-    actor: 'octocat',
-    runUrl: '',
-    leaseSeconds: 900,
-    startedAt: new Date('2026-12-01T12:00:00Z'),
-    action: 'deploy',
-    ...overrides,
-  };
-}
+const plan = (overrides: Partial<DeployPlan> = {}): DeployPlan => testPlan(root, RUN_ID, overrides);
 
 /** Every file and directory under `dir` whose mode lets the group or others in. */
 function openToOthers(dir: string): string[] {
