@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Lab, readLab } from '../lab/lab';
@@ -50,12 +50,6 @@ class DataStack extends DeployFixture {
     fixtures.push(this);
   }
 
-  write(path: string, content: string, mode = 0o644): void {
-    mkdirSync(join(this.dir, path, '..'), { recursive: true });
-    writeFileSync(join(this.dir, path), content);
-    chmodSync(join(this.dir, path), mode);
-  }
-
   /** stack.yml: `services` and then top-level sections, with the lab environment. */
   stack(services: string, sections: string): void {
     this.write(
@@ -66,13 +60,7 @@ registry: { host: ${this.lab.registry.host}, namespace: ${this.name} }
 services:
 ${services}
 environments:
-  lab:
-    host: ${this.lab.ssh.host}
-    port: ${this.lab.ssh.port}
-    user: ${this.lab.ssh.user}
-    path: ${this.hostPath}
-    compose: [compose.yml]
-${sections}`,
+${this.labEnvironment()}${sections}`,
     );
   }
 

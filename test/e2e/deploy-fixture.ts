@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from '../lab/lab';
@@ -54,14 +54,26 @@ services:
     build: { context: services/worker, network: host }
     health: ${options.workerHealth ?? '{ timeout: 6s, interval: 200ms }'}
 environments:
-  lab:
-    host: ${lab.ssh.host}
-    port: ${lab.ssh.port}
-    user: ${lab.ssh.user}
+${this.labEnvironment()}`,
+    );
+  }
+
+  /** Writes a file of the fixture's repository, making its directories. */
+  write(path: string, content: string, mode = 0o644): void {
+    mkdirSync(join(this.dir, path, '..'), { recursive: true });
+    writeFileSync(join(this.dir, path), content);
+    chmodSync(join(this.dir, path), mode);
+  }
+
+  /** stack.yml's environment `lab`, under `environments:`. */
+  labEnvironment(): string {
+    return `  lab:
+    host: ${this.lab.ssh.host}
+    port: ${this.lab.ssh.port}
+    user: ${this.lab.ssh.user}
     path: ${this.hostPath}
     compose: [compose.yml]
-`,
-    );
+`;
   }
 
   /** The web image serves `text` at /, or (broken) serves nothing there. */

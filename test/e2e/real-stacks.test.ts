@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -33,12 +33,6 @@ class RealStack extends DeployFixture {
   readonly repo = `${this.lab.registry.host}/${this.name}`;
   readonly pgPort = 30_000 + Math.floor(Math.random() * 20_000);
   readonly apiPort = this.port + 1;
-
-  write(path: string, content: string, mode = 0o644): void {
-    mkdirSync(join(this.dir, path, '..'), { recursive: true });
-    writeFileSync(join(this.dir, path), content);
-    chmodSync(join(this.dir, path), mode);
-  }
 
   /** api's image: busybox httpd serving `text`, psql, the migration and the workers' script. */
   setApi(text: string, migration: string, worker = 'while sleep 1; do :; done'): void {
@@ -89,13 +83,7 @@ services:
     image: ${this.repo}/postgres:${postgresTag}
     health: { cmd: [pg_isready, -h, 127.0.0.1, -U, app], timeout: 60s, interval: 300ms }
 environments:
-  lab:
-    host: ${this.lab.ssh.host}
-    port: ${this.lab.ssh.port}
-    user: ${this.lab.ssh.user}
-    path: ${this.hostPath}
-    compose: [compose.yml]
-backup:
+${this.labEnvironment()}backup:
   - name: db
     service: postgres
     command: [pg_dump, -U, app, -Fc, shop]
