@@ -12,7 +12,7 @@ import type { RunResult } from './result';
 import { serviceRepositories } from './operations';
 import { planRelease, servicesInEnvironment } from './release-plan';
 import { infrastructureAction, infrastructureOf, recordedPin } from './stack-roles';
-import { upstreamDigest } from './upstream';
+import { movedUpstream } from './upstream';
 import { loadAndReport } from './validate';
 
 function digestOf(ref: string | undefined): string {
@@ -73,8 +73,8 @@ export async function plan(context: RunContext): Promise<RunResult> {
   for (const service of infrastructure) {
     const running = state.services.find((s) => s.name === service.name)?.container;
     const recorded = recordedPin(state.ledger, service.name);
-    const upstream = await upstreamDigest(context, service.image, ownRegistry, clients);
-    const moved = recorded !== undefined && recorded.pin === service.image && upstream !== undefined && digestOf(recorded.pinned) !== upstream ? `; the tag moved upstream to ${upstream}, the host stays at ${digestOf(recorded.pinned)} until the pin changes` : '';
+    const tag = await movedUpstream(context, service.image, recorded, ownRegistry, clients);
+    const moved = tag === undefined ? '' : `; the tag moved upstream to ${tag.upstream}, the host stays at ${tag.current} until the pin changes`;
     rows.push([`${service.name} (pinned ${service.image})`, running === undefined ? 'not running' : running.status, recorded === undefined ? '—' : digestOf(recorded.pinned), service.image, `${infrastructureAction(service, running?.status === 'running', recorded)}${moved}`, '—']);
   }
   const steps = [

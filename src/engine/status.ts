@@ -5,7 +5,7 @@ import { projectCandidates, resolveEnvironment } from './environment';
 import { operationServices, serviceRepositories } from './operations';
 import type { RunResult } from './result';
 import { infrastructureOf, recordedPin } from './stack-roles';
-import { upstreamDigest } from './upstream';
+import { movedUpstream } from './upstream';
 import { loadAndReport } from './validate';
 import { DEFAULT_REGISTRY_HOST } from '../manifest';
 import type { RegistryClient } from '../registry/client';
@@ -57,11 +57,8 @@ export async function status(context: RunContext): Promise<RunResult> {
   const ownRegistry = manifest.registry?.host ?? DEFAULT_REGISTRY_HOST;
   const moved: string[] = [];
   for (const service of infrastructure) {
-    const recorded = recordedPin(state.ledger, service.name);
-    if (recorded === undefined || recorded.pin !== service.image) continue;
-    const upstream = await upstreamDigest(context, service.image, ownRegistry, clients);
-    const current = recorded.pinned.slice(recorded.pinned.indexOf('@') + 1);
-    if (upstream !== undefined && recorded.pinned.includes('@') && upstream !== current) moved.push(`${service.name}: ${service.image} moved upstream to ${upstream}; the host stays at ${current} until the pin changes`);
+    const tag = await movedUpstream(context, service.image, recordedPin(state.ledger, service.name), ownRegistry, clients);
+    if (tag !== undefined) moved.push(`${service.name}: ${service.image} moved upstream to ${tag.upstream}; the host stays at ${tag.current} until the pin changes`);
   }
   for (const line of moved) reporter.info(line);
   const recent = state.ledger.slice(-10).reverse();
