@@ -143,6 +143,23 @@ export function releaseLockCommand(lockDir: string, runId: string): Command {
 }
 
 /**
+ * `end_session SID`: kills what a killed transaction left running. It ran in a session of its
+ * own (setsid), and each step's command outlives it there, in a process group of its own
+ * (`timeout` makes one): a `compose up`, a migration, a hook. Recovery starts after them, never
+ * beside them.
+ */
+const END_SESSION = `end_session() {
+    # A few passes: a process may fork while the first one reads /proc.
+    for pass in 1 2 3 4 5; do
+      found=
+      for p in /proc/[0-9]*; do
+        [ "$(sed 's/^.*) //' "$p/stat" 2>/dev/null | cut -d ' ' -f 4)" = "$1" ] && kill -KILL "\${p#/proc/}" 2>/dev/null && found=$pass
+      done
+      [ -n "$found" ] || break
+    done
+  }`;
+
+/**
  * For a run that was cut short: frees its lock unless its transaction is running on the host
  * (which frees the lock itself when it ends). A transaction that was killed is recovered first
  * (transaction.sh `recover`). Prints `released`, `transaction-running`, `not-held`, or
@@ -157,6 +174,8 @@ if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; e
 if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then
   # Killed mid-run: the previous release comes back if the switch had started; the lock is freed.
   echo transaction-crashed
+  ${END_SESSION}
+  end_session "$pid"
   sh "\${lock%/lock}/transaction.sh" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null
   echo "recovered: $(cat "$run_dir/result" 2>/dev/null)"
   exit 0
@@ -304,6 +323,8 @@ if [ ! -s "$run_dir/result" ]; then
   # lock, and stream what that did. Detached too, so a dropped connection does not stop it.
   echo "transaction ended without a result; its log:" >&2
   tail -n 30 "$run_dir/script.log" >&2
+  ${END_SESSION}
+  end_session "$pid"
   seen=$(wc -l < "$run_dir/events.jsonl")
   setsid nohup sh "$state/transaction.sh" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null &
   pid=$!

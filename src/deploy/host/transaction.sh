@@ -613,9 +613,11 @@ recorded_image() {
   sed -n "s/.*\"step\":\"record\",\"status\":\"ok\",\"service\":\"$1\",\"message\":\"\\([^\"]*\\)\".*/\\1/p" "$EVENTS" | head -n 1
 }
 
-# recover: this run's transaction was killed (it left no result) while its runner was still
-# connected. When its switch had started, the previous release comes back as in a rollback;
-# before that nothing running was changed, unless a service stopped. Frees the lock either way.
+# recover: this run's transaction was killed (it left no result), and whatever it had started is
+# gone too (the caller killed the rest of its session). A run that had written its ledger line
+# ends as that line says; one that had passed its checks and begun to commit is finished; when
+# its switch had started, the previous release comes back as in a rollback; before that nothing
+# running was changed, unless a service stopped. Frees the lock in every case.
 recover() {
   if [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" != "$RUN_ID" ]; then
     emit "done" failed "" "the transaction was killed, and the lock is no longer this run's: check the host (docker compose -p $PROJECT ps)"
@@ -623,6 +625,10 @@ recover() {
   fi
   [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
   emit recover start "" "the transaction was killed before it ended"
+  _rc_ledger=$(grep -F "\"run\":\"$RUN_ID\"" "$STATE_DIR/releases.jsonl" 2>/dev/null | tail -n 1 | sed -n 's/.*"result":"\([a-z-]*\)".*/\1/p')
+  if [ -n "$_rc_ledger" ]; then
+    finish "$_rc_ledger" "the transaction was killed after it had recorded its result ($_rc_ledger) in the ledger"
+  fi
   WITH_TARGET=" $(event_services target ok | tr '\n' ' ')" WITHOUT_TARGET=" $(event_services target none | tr '\n' ' ')"
   _rc_i=0
   for _rc_name in $SERVICES; do
@@ -630,6 +636,15 @@ recover() {
     eval "FROM_$_rc_i=\$_rc_from"
     _rc_i=$((_rc_i + 1))
   done
+  _rc_backups=$(event_services backup ok | tr '\n' ' ')
+  if grep -q '"step":"migrations","status":"start"' "$EVENTS" && ! grep -Eq '"step":"migrations","status":"(ok|failed)"' "$EVENTS"; then
+    emit warning migrations "" "the migrations were running when the transaction was killed: the database may be partly migrated; backups taken before them:${_rc_backups:- none}"
+  fi
+  if grep -q '"step":"commit","status":"start"' "$EVENTS"; then
+    COMMIT_REASON="the transaction was killed after the release had passed its health and smoke checks; it was finished (post_deploy hooks may not have run)"
+    SKIP_POST_HOOKS=1
+    commit
+  fi
   if grep -q '"step":"switch","status":"start"' "$EVENTS" && [ -s "$STATE_DIR/rollback.yml" ]; then
     roll_back "the transaction was killed after its switch had started; the previous release was brought back"
   fi
@@ -781,6 +796,7 @@ verify() {
 
 # commit: these images are now the last good release; post_deploy hooks; the ledger.
 commit() {
+  emit commit start "" ""
   _com_i=0
   for _com_name in $SERVICES; do
     _com_cid=$(container_of "$_com_name")
@@ -794,11 +810,11 @@ commit() {
   done
   for _com_name in $INFRA; do emit final ok "$_com_name" "$(running_image "$_com_name")"; done
   # post_deploy hooks: the release stays; a failing hook is a warning.
-  if ! run_hooks POST post_deploy; then
+  if [ -z "${SKIP_POST_HOOKS:-}" ] && ! run_hooks POST post_deploy; then
     emit warning hooks "" "$HOOK_REASON; the deploy stays (it is healthy and passed its smoke checks)"
   fi
   ledger success
-  finish success "deployed"
+  finish success "${COMMIT_REASON:-deployed}"
 }
 
 main() {
