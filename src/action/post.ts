@@ -35,7 +35,7 @@ async function releaseAbandonedLock(state: StateStore, getInput: InputReader, co
     }
     const executor = await connect({ host: lock.host, port: lock.port, user: lock.user }, { privateKey: sshPrivateKey, knownHosts: sshKnownHosts }, redactor, { attempts: 2 });
     try {
-      const result = await executor.run(releaseAbandonedLockCommand(lock.lockDir, lock.runDir, lock.runId), { step: 'post' });
+      const result = await executor.run(releaseAbandonedLockCommand(lock), { step: 'post' });
       const verdict = result.stdout.trim().split('\n').at(-1);
       if (verdict === 'released') core.warning(`stack-deploy: the run stopped while it held the deploy lock on ${where}; the lock is released (nothing had been switched)`);
       else if (verdict === 'transaction-running') core.info(`stack-deploy: the deploy transaction still runs on ${where}; it releases the lock when it ends`);

@@ -145,25 +145,25 @@ export function releaseLockCommand(lockDir: string, runId: string): Command {
 /**
  * For a run that was cut short: frees its lock unless its transaction is running on the host
  * (which frees the lock itself when it ends). A transaction that was killed is recovered first
- * (transaction.sh `recover`). Prints `released`, `transaction-running`, `not-held`, or
- * `transaction-crashed` then `recovered: RESULT`.
+ * (`script`, transaction.sh, `recover`). Prints `released`, `transaction-running`, `not-held`,
+ * or `transaction-crashed` then `recovered: RESULT`.
  */
-export function releaseAbandonedLockCommand(lockDir: string, runDir: string, runId: string): Command {
+export function releaseAbandonedLockCommand(held: { readonly lockDir: string; readonly script: string; readonly runDir: string; readonly runId: string }): Command {
   return shell(
-    `lock=$1 run_dir=$2 run=$3
+    `lock=$1 run_dir=$2 run=$3 script=$4
 if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo not-held; exit 0; fi
 pid=$(cat "$run_dir/pid" 2>/dev/null)
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; exit 0; fi
 if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then
   # Killed mid-run: the previous release comes back if the switch had started; the lock is freed.
   echo transaction-crashed
-  sh "\${lock%/lock}/transaction.sh" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null
+  sh "$script" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null
   echo "recovered: $(cat "$run_dir/result" 2>/dev/null)"
   exit 0
 fi
 rm -rf "$lock"
 echo released`,
-    [lockDir, runDir, runId],
+    [held.lockDir, held.runDir, held.runId, held.script],
   );
 }
 

@@ -272,7 +272,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
     };
     const owner = { run: runId, actor: plan.actor, url: plan.runUrl, started: startedAt.toISOString() };
     await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
-    context.cleanup.lockTaken({ host, port, user, lockDir: paths.lock, runDir: paths.runDir, runId });
+    context.cleanup.lockTaken({ host, port, user, lockDir: paths.lock, runDir: paths.runDir, runId, script: paths.script });
     await reportRunThatHeldTheLock(context, executor, path, preflight.lastRun);
     let started = false;
     try {

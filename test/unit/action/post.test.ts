@@ -16,7 +16,7 @@ const { runPost } = await import('../../../src/action/post');
 const { LOCK } = await import('../../../src/action/state');
 const { releaseAbandonedLockCommand } = await import('../../../src/deploy/remote-commands');
 
-const HELD = { host: 'h', port: 22, user: 'deploy', lockDir: '/srv/.stack-deploy/lock', runDir: '/srv/.stack-deploy/runs/r1', runId: 'r1' };
+const HELD = { host: 'h', port: 22, user: 'deploy', lockDir: '/srv/.stack-deploy/lock', runDir: '/srv/.stack-deploy/runs/r1', runId: 'r1', script: '/srv/.stack-deploy/transaction.sh' };
 const KNOWN_HOSTS = 'h ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample';
 
 function stateWith(values: Record<string, string>) {
@@ -75,7 +75,7 @@ describe('runPost', () => {
     // Masked and redacted as the main step masks it: every line of the key.
     expect(connections[0]?.redactor.redact('b3BlbnNzaC1rZXk')).toBe('***');
     expect(logged.secrets).toContain('b3BlbnNzaC1rZXk');
-    expect(executor.calls.map((call) => call.argv)).toEqual([releaseAbandonedLockCommand(HELD.lockDir, HELD.runDir, HELD.runId).argv]);
+    expect(executor.calls.map((call) => call.argv)).toEqual([releaseAbandonedLockCommand(HELD).argv]);
     expect(logged.warning).toEqual(['stack-deploy: the run stopped while it held the deploy lock on deploy@h:22; the lock is released (nothing had been switched)']);
   });
 

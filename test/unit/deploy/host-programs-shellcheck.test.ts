@@ -19,7 +19,7 @@ const PROGRAMS = [
   ['read run', readRunCommand('/srv/app/.stack-deploy/runs/r')],
   ['acquire lock', acquireLockCommand('/srv/app/.stack-deploy/lock', 'r', '{}', 900)],
   ['release lock', releaseLockCommand('/srv/app/.stack-deploy/lock', 'r')],
-  ['release abandoned lock', releaseAbandonedLockCommand('/srv/app/.stack-deploy/lock', '/srv/app/.stack-deploy/runs/r', 'r')],
+  ['release abandoned lock', releaseAbandonedLockCommand({ lockDir: '/srv/app/.stack-deploy/lock', script: '/srv/app/.stack-deploy/transaction.sh', runDir: '/srv/app/.stack-deploy/runs/r', runId: 'r' })],
   ['upload', uploadFilesCommand('/srv/app', 'r', Buffer.alloc(0))],
   ['pull', pullImagesCommand('/srv/app/.stack-deploy', 'r', ['a@sha256:00'], '', [{ service: 'db', image: 'postgres:15' }])],
   ['start transaction', startTransactionCommand('/srv/app/.stack-deploy', '/srv/app/.stack-deploy/runs/r', 'r')],

@@ -65,7 +65,7 @@ describe('a transaction killed during the switch', () => {
     writeFileSync(join(runDir(), 'pid'), `${transaction.pid}\n`);
     await killDuringSwitch();
     await new Promise((resolve) => transaction.on('exit', resolve));
-    const [program = '', ...args] = releaseAbandonedLockCommand(join(state(), 'lock'), runDir(), RUN_ID).argv;
+    const [program = '', ...args] = releaseAbandonedLockCommand({ lockDir: join(state(), 'lock'), script: join(state(), 'transaction.sh'), runDir: runDir(), runId: RUN_ID }).argv;
     const result = spawnSync(program, args, { encoding: 'utf8', env });
     expect(result.stdout).toBe('transaction-crashed\nrecovered: rolled-back\n');
     expect(existsSync(join(state(), 'lock'))).toBe(false);
