@@ -1,7 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { hostPaths } from '../../../src/deploy/plan';
+import { forceUnlockCommand } from '../../../src/deploy/remote-commands';
 
-// hostPaths is the one place that names the host's layout.
+// hostPaths is the one place that names the host's layout: the programs sent to the host get
+// every path as an argument.
 
 const PATHS = hostPaths({ path: '/srv/app', runId: 'r1' });
 
@@ -26,5 +32,25 @@ describe('hostPaths', () => {
       dockerConfig: '/srv/app/.stack-deploy/docker-config.r1',
       dockerConfigPrefix: '/srv/app/.stack-deploy/docker-config.',
     });
+  });
+});
+
+describe('paths as arguments reach the same files', () => {
+  test('force unlock frees STATE/lock and appends to STATE/releases.jsonl', () => {
+    const root = mkdtempSync(join(tmpdir(), 'host-paths-'));
+    try {
+      const state = join(root, 'app', '.stack-deploy');
+      mkdirSync(join(state, 'lock'), { recursive: true });
+      writeFileSync(join(state, 'lock', 'owner'), '{"run":"stuck"}\n');
+      writeFileSync(join(state, 'releases.jsonl'), '{"result":"success"}\n');
+      const { argv, stdin } = forceUnlockCommand(hostPaths({ path: join(root, 'app'), runId: '' }), '{"action":"unlock"}\n');
+      const [program = '', ...args] = argv;
+      const result = spawnSync(program, args, { encoding: 'utf8', input: stdin });
+      expect(result.stdout).toBe('released\n{"run":"stuck"}\n');
+      expect(existsSync(join(state, 'lock'))).toBe(false);
+      expect(readFileSync(join(state, 'releases.jsonl'), 'utf8')).toBe('{"result":"success"}\n{"action":"unlock"}\n');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
