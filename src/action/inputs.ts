@@ -1,10 +1,27 @@
+import * as core from '@actions/core';
 import { StackDeployError } from '../errors';
 import { dotenvValues } from '../engine/dotenv';
 import { COMMANDS, type CommandName, type GithubContext, type RunSettings, resolveSettings } from '../engine/settings';
+import type { Redactor } from '../exec/redact';
 
 /** Reads one input as the runner passes it (`''` when not set). */
 export type InputReader = (name: string) => string;
 
+/** The run's GitHub context, from the runner's environment. */
+export function githubContext(env: NodeJS.ProcessEnv): GithubContext {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  return {
+    repositoryUrl: env.GITHUB_REPOSITORY === undefined ? undefined : `${server}/${env.GITHUB_REPOSITORY}`,
+    runUrl:
+      env.GITHUB_REPOSITORY === undefined || env.GITHUB_RUN_ID === undefined
+        ? undefined
+        : `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${env.GITHUB_RUN_ATTEMPT === undefined ? '' : `/attempts/${env.GITHUB_RUN_ATTEMPT}`}`,
+    ref: env.GITHUB_REF,
+    sha: env.GITHUB_SHA,
+    repositoryOwner: env.GITHUB_REPOSITORY_OWNER ?? env.GITHUB_REPOSITORY?.split('/')[0],
+    actor: env.GITHUB_ACTOR,
+  };
+}
 
 export interface ActionInputs {
   readonly settings: RunSettings;
@@ -77,4 +94,13 @@ export function readInputs(getInput: InputReader, github: GithubContext): Action
     { lockTimeout: 'the input "lock-timeout"', buildCache: 'the input "build-cache"' },
   );
   return { secrets, settings };
+}
+
+/** Masks every secret of the inputs in the runner's log, and registers it with `redactor`. */
+export function maskSecrets(inputs: ActionInputs, redactor: Redactor): void {
+  for (const secret of inputs.secrets) {
+    // The runner masks a multi-line value only line by line: register each line too.
+    for (const part of new Set([secret, ...secret.split(/\r?\n/u)])) if (part.trim().length >= 4) core.setSecret(part.trim());
+    redactor.add(secret);
+  }
 }

@@ -9,24 +9,9 @@ import { runCommand } from '../engine/run';
 import { summaryToMarkdown } from '../engine/summary';
 import { createRunDockerConfig, removeRunDockerConfig } from '../registry/docker-config';
 import { type DeploymentRecord, startDeployment } from './deployments';
-import { readInputs } from './inputs';
+import { githubContext, maskSecrets, readInputs } from './inputs';
 import { actionReporter } from './reporter';
 import { DOCKER_CONFIG_DIR, IS_POST, type StateStore, stateCleanupRecorder } from './state';
-
-function githubContext(env: NodeJS.ProcessEnv) {
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  return {
-    repositoryUrl: env.GITHUB_REPOSITORY === undefined ? undefined : `${server}/${env.GITHUB_REPOSITORY}`,
-    runUrl:
-      env.GITHUB_REPOSITORY === undefined || env.GITHUB_RUN_ID === undefined
-        ? undefined
-        : `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${env.GITHUB_RUN_ATTEMPT === undefined ? '' : `/attempts/${env.GITHUB_RUN_ATTEMPT}`}`,
-    ref: env.GITHUB_REF,
-    sha: env.GITHUB_SHA,
-    repositoryOwner: env.GITHUB_REPOSITORY_OWNER ?? env.GITHUB_REPOSITORY?.split('/')[0],
-    actor: env.GITHUB_ACTOR,
-  };
-}
 
 async function publish(result: RunResult): Promise<void> {
   const outputs: Record<string, string> = {
@@ -46,11 +31,7 @@ export async function runMain(state: StateStore, env: NodeJS.ProcessEnv = proces
   const redactor = new Redactor();
   try {
     const inputs = readInputs((name) => core.getInput(name), githubContext(env));
-    for (const secret of inputs.secrets) {
-      // The runner masks a multi-line value only line by line: register each line too.
-      for (const part of new Set([secret, ...secret.split(/\r?\n/u)])) if (part.trim().length >= 4) core.setSecret(part.trim());
-      redactor.add(secret);
-    }
+    maskSecrets(inputs, redactor);
     const settings = inputs.settings;
     // Recorded against the environment the engine resolves (the input, or the manifest's only one).
     let deployment: DeploymentRecord | undefined;

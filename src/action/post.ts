@@ -1,10 +1,11 @@
 import * as core from '@actions/core';
 import { releaseAbandonedLockCommand } from '../deploy/remote-commands';
-import { describeError } from '../errors';
+import { describeError, StackDeployError } from '../errors';
+import type { Executor } from '../exec/executor';
 import { Redactor } from '../exec/redact';
-import { connectSsh } from '../exec/ssh';
+import { type ConnectOptions, connectSsh, type SshCredentials, type SshTarget } from '../exec/ssh';
 import { removeRunDockerConfig } from '../registry/docker-config';
-import type { InputReader } from './inputs';
+import { githubContext, type InputReader, maskSecrets, readInputs } from './inputs';
 import { DOCKER_CONFIG_DIR, lockToRelease, registriesToLogOut, type StateStore } from './state';
 
 /** The main step's private Docker config, left behind when it was cut short: its logins go with it. */
@@ -16,18 +17,25 @@ async function removeDockerConfig(state: StateStore): Promise<void> {
   core.info(`stack-deploy: removed this run's Docker config${registries.length > 0 ? ` and its logins to ${registries.join(', ')}` : ''}`);
 }
 
-async function releaseAbandonedLock(state: StateStore, getInput: InputReader): Promise<void> {
+/** Opens the SSH connection to the host of the lock (injected in tests). */
+export type SshConnector = (target: SshTarget, credentials: SshCredentials, redactor: Redactor, options: ConnectOptions) => Promise<Executor>;
+
+async function releaseAbandonedLock(state: StateStore, getInput: InputReader, connect: SshConnector): Promise<void> {
   const lock = lockToRelease(state);
   if (lock === undefined) return;
-  const privateKey = getInput('ssh-private-key').trim();
-  const knownHosts = getInput('ssh-known-hosts').trim();
   const redactor = new Redactor();
-  redactor.add(privateKey);
   const where = `${lock.user}@${lock.host}:${lock.port}`;
   try {
-    const executor = await connectSsh({ host: lock.host, port: lock.port, user: lock.user }, { privateKey: `${privateKey}\n`, knownHosts }, redactor, { attempts: 2 });
+    // The SSH key and known_hosts as the main step read them: the same inputs, the same normalisation.
+    const inputs = readInputs(getInput, githubContext(process.env));
+    maskSecrets(inputs, redactor);
+    const { sshPrivateKey, sshKnownHosts } = inputs.settings;
+    if (sshPrivateKey === undefined || sshKnownHosts === undefined) {
+      throw new StackDeployError(`the input "${sshPrivateKey === undefined ? 'ssh-private-key' : 'ssh-known-hosts'}" is not set`);
+    }
+    const executor = await connect({ host: lock.host, port: lock.port, user: lock.user }, { privateKey: sshPrivateKey, knownHosts: sshKnownHosts }, redactor, { attempts: 2 });
     try {
-      const result = await executor.run(releaseAbandonedLockCommand(lock.lockDir, lock.runDir, lock.runId), { step: 'post' });
+      const result = await executor.run(releaseAbandonedLockCommand(lock), { step: 'post' });
       const verdict = result.stdout.trim().split('\n').at(-1);
       if (verdict === 'released') core.warning(`stack-deploy: the run stopped while it held the deploy lock on ${where}; the lock is released (nothing had been switched)`);
       else if (verdict === 'transaction-running') core.info(`stack-deploy: the deploy transaction still runs on ${where}; it releases the lock when it ends`);
@@ -50,11 +58,11 @@ async function releaseAbandonedLock(state: StateStore, getInput: InputReader): P
  * cancelled, and undoes what the main step may have left behind: its private Docker config (with
  * its registry logins) on the runner and a deploy lock on a host that no transaction owns.
  */
-export async function runPost(state: StateStore, getInput: InputReader = (name) => core.getInput(name)): Promise<void> {
+export async function runPost(state: StateStore, getInput: InputReader = (name) => core.getInput(name), connect: SshConnector = connectSsh): Promise<void> {
   if (state.get(DOCKER_CONFIG_DIR) === '' && lockToRelease(state) === undefined) {
     core.info('stack-deploy: nothing to clean up');
     return;
   }
   await removeDockerConfig(state);
-  await releaseAbandonedLock(state, getInput);
+  await releaseAbandonedLock(state, getInput, connect);
 }

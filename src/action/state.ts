@@ -46,7 +46,7 @@ export function lockToRelease(state: StateStore): HeldLock | undefined {
   try {
     const parsed = JSON.parse(text) as Partial<HeldLock>;
     if (typeof parsed.host !== 'string' || typeof parsed.port !== 'number' || typeof parsed.user !== 'string') return undefined;
-    if (typeof parsed.lockDir !== 'string' || typeof parsed.runDir !== 'string' || typeof parsed.runId !== 'string') return undefined;
+    if (typeof parsed.lockDir !== 'string' || typeof parsed.runDir !== 'string' || typeof parsed.runId !== 'string' || typeof parsed.script !== 'string') return undefined;
     return parsed as HeldLock;
   } catch {
     return undefined;

@@ -1,6 +1,6 @@
 import { type Command, command } from '../commands/command';
 import { ROLLBACK_TAG_SH } from '../manifest';
-import { hostPaths } from './plan';
+import type { HostPaths } from './plan';
 import { CHOOSE_PROJECT_SH } from './remote-commands';
 
 /** What runs on the host for one service, read without changing anything. */
@@ -45,8 +45,7 @@ export interface HostState {
  * owner, the ledger, and per service its running container and its rollback image (found by
  * Compose labels, so no compose file is needed).
  */
-export function inspectHostCommand(path: string, project: { name: string; legacy?: string }, services: readonly { name: string; repo: string }[]): Command {
-  const paths = hostPaths({ path, runId: '' });
+export function inspectHostCommand(paths: Pick<HostPaths, 'root' | 'lock' | 'ledger'>, project: { name: string; legacy?: string }, services: readonly { name: string; repo: string }[]): Command {
   return command([
     'sh',
     '-c',
@@ -73,7 +72,7 @@ for pair in "$@"; do
 done
 exit 0`,
     'stack-deploy',
-    path,
+    paths.root,
     project.name,
     project.legacy ?? '',
     paths.lock,

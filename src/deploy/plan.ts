@@ -67,19 +67,44 @@ export interface DeployPlan {
   readonly steps?: PlanDataSteps;
 }
 
-/** Where things live on the host, all under the environment's `path`. */
+/**
+ * Where things live on the host, all under the environment's `path`: the one place that names
+ * them. Programs sent to the host receive these paths as arguments, never spelled in their text.
+ * Entries of one run (`runDir`, `runPins`, `incoming`, `dockerConfig`) are those of `runId`.
+ */
 export function hostPaths(plan: Pick<DeployPlan, 'path' | 'runId'>) {
   const state = `${plan.path}/.stack-deploy`;
+  const runs = `${state}/runs`;
+  const runDir = `${runs}/${plan.runId}`;
+  const dockerConfigPrefix = `${state}/docker-config.`;
   return {
+    /** The environment's directory: the compose files, and the files the stack's steps run. */
+    root: plan.path,
     state,
     lock: `${state}/lock`,
     envFile: `${state}/stack.env`,
     images: `${state}/images.yml`,
     script: `${state}/transaction.sh`,
-    runDir: `${state}/runs/${plan.runId}`,
+    /** Every run's directory, named by its id. */
+    runs,
+    runDir,
+    /** Written by the pull phase: `service<TAB>ref` per infrastructure service, for the transaction. */
+    runPins: `${runDir}/pins`,
+    /** The id of the last run whose transaction was started. */
+    lastRun: `${state}/last-run`,
     ledger: `${state}/releases.jsonl`,
     backups: `${state}/backups`,
     /** Per infrastructure service: its pin's text and the digest it was resolved to. */
     pins: `${state}/pins`,
+    /** Per service: the image of its last good release (written by the transaction). */
+    good: `${state}/good`,
+    /** The run's uploaded files, staged here before each is moved into place. */
+    incoming: `${state}/incoming.${plan.runId}`,
+    /** The private Docker config (registry logins) of the run's pulls. */
+    dockerConfig: `${dockerConfigPrefix}${plan.runId}`,
+    /** What every run's Docker config starts with: the preflight sweeps those that killed pulls left. */
+    dockerConfigPrefix,
   };
 }
+
+export type HostPaths = ReturnType<typeof hostPaths>;

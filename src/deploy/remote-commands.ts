@@ -1,9 +1,10 @@
 import { type Command, command } from '../commands/command';
+import type { HostPaths } from './plan';
 
 /**
  * Short POSIX sh programs run on the host as `sh -c PROGRAM stack-deploy ARGS…`. Values only
  * ever arrive as positional arguments (quoted by the executor) or on stdin, never pasted into
- * the program text.
+ * the program text; so do the paths of the host's layout, which `hostPaths` names.
  */
 function shell(program: string, args: readonly string[], stdin?: { text: string | Buffer; secret?: boolean }): Command {
   return command(['sh', '-c', program, 'stack-deploy', ...args], stdin);
@@ -24,19 +25,21 @@ export const CHOOSE_PROJECT_SH = `choose_project() {
   fi
 }`;
 
+/** The host paths the preflight reads and makes ready. */
+export type PreflightPaths = Pick<HostPaths, 'root' | 'state' | 'runs' | 'good' | 'lock' | 'lastRun' | 'dockerConfigPrefix'>;
+
 /**
  * Facts about the host, and the directory made ready. Prints key=value lines, among them the
  * Compose project to use (see CHOOSE_PROJECT_SH). Changes nothing else. `readOnly` (check):
  * creates nothing and marks no run as reported; the directory counts as writable when its
  * nearest existing ancestor is.
  */
-export function preflightCommand(path: string, project = '', legacyProject = '', readOnly = false): Command {
+export function preflightCommand(paths: PreflightPaths, project = '', legacyProject = '', readOnly = false): Command {
   return shell(
-    `path=$1
+    `path=$1 state=$5 runs=$6 good=$7 lock=$8 configs=$9 last_run=\${10}
 umask 077
 ${CHOOSE_PROJECT_SH}
 echo "project=$(choose_project "$path" "$2" "$3")"
-state="$path/.stack-deploy"
 echo "docker=$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
 if docker compose version --short >/dev/null 2>&1; then echo "compose=v2 $(docker compose version --short)"
 elif docker-compose version --short >/dev/null 2>&1; then echo "compose=v1 $(docker-compose version --short)"
@@ -47,12 +50,12 @@ if [ "$4" = read-only ]; then
   if [ -d "$existing" ] && [ -w "$existing" ]; then echo "path=ok"; else echo "path=unwritable"; fi
 else
   existing=$path
-  if mkdir -p "$state/runs" "$state/good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; else echo "path=unwritable"; fi
+  if mkdir -p "$runs" "$good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; else echo "path=unwritable"; fi
   # Registry logins of pull programs that were killed (SIGKILL, a host crash): kept only while their run holds the lock.
-  holder=$(cat "$state/lock/run" 2>/dev/null)
-  for cfg in "$state"/docker-config.*; do
+  holder=$(cat "$lock/run" 2>/dev/null)
+  for cfg in "$configs"*; do
     [ -d "$cfg" ] || continue
-    [ -n "$holder" ] && [ "\${cfg##*/docker-config.}" = "$holder" ] && continue
+    [ -n "$holder" ] && [ "$cfg" = "$configs$holder" ] && continue
     rm -rf "$cfg"
   done
   # State written by earlier versions with the user's umask: nothing under it is for others.
@@ -74,17 +77,17 @@ tail -s 0.1 --pid=$$ -n 0 /dev/null >/dev/null 2>&1 || missing="$missing tail"
 { timeout -k 1 5 true && timeout --kill-after=1 5 true; } >/dev/null 2>&1 || missing="$missing timeout"
 command -v flock >/dev/null 2>&1 || missing="$missing flock"
 echo "missing_tools=$missing"
-last=$(cat "$state/last-run" 2>/dev/null)
+last=$(cat "$last_run" 2>/dev/null)
 if [ -n "$last" ]; then
   echo "last_run=$last"
-  echo "last_result=$(cat "$state/runs/$last/result" 2>/dev/null)"
-  pid=$(cat "$state/runs/$last/pid" 2>/dev/null)
+  echo "last_result=$(cat "$runs/$last/result" 2>/dev/null)"
+  pid=$(cat "$runs/$last/pid" 2>/dev/null)
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "last_running=yes"; fi
-  [ -e "$state/runs/$last/reported" ] && echo "last_reported=yes"
-  [ "$4" = read-only ] || touch "$state/runs/$last/reported" 2>/dev/null
+  [ -e "$runs/$last/reported" ] && echo "last_reported=yes"
+  [ "$4" = read-only ] || touch "$runs/$last/reported" 2>/dev/null
 fi
 exit 0`,
-    [path, project, legacyProject, readOnly ? 'read-only' : ''],
+    [paths.root, project, legacyProject, readOnly ? 'read-only' : '', paths.state, paths.runs, paths.good, paths.lock, paths.dockerConfigPrefix, paths.lastRun],
   );
 }
 
@@ -162,12 +165,12 @@ const END_SESSION = `end_session() {
 /**
  * For a run that was cut short: frees its lock unless its transaction is running on the host
  * (which frees the lock itself when it ends). A transaction that was killed is recovered first
- * (transaction.sh `recover`). Prints `released`, `transaction-running`, `not-held`, or
- * `transaction-crashed` then `recovered: RESULT`.
+ * (`script`, transaction.sh, `recover`). Prints `released`, `transaction-running`, `not-held`,
+ * or `transaction-crashed` then `recovered: RESULT`.
  */
-export function releaseAbandonedLockCommand(lockDir: string, runDir: string, runId: string): Command {
+export function releaseAbandonedLockCommand(held: { readonly lockDir: string; readonly script: string; readonly runDir: string; readonly runId: string }): Command {
   return shell(
-    `lock=$1 run_dir=$2 run=$3
+    `lock=$1 run_dir=$2 run=$3 script=$4
 if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo not-held; exit 0; fi
 pid=$(cat "$run_dir/pid" 2>/dev/null)
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; exit 0; fi
@@ -176,25 +179,25 @@ if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then
   echo transaction-crashed
   ${END_SESSION}
   end_session "$pid"
-  sh "\${lock%/lock}/transaction.sh" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null
+  sh "$script" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null
   echo "recovered: $(cat "$run_dir/result" 2>/dev/null)"
   exit 0
 fi
 rm -rf "$lock"
 echo released`,
-    [lockDir, runDir, runId],
+    [held.lockDir, held.runDir, held.runId, held.script],
   );
 }
 
 /**
- * Writes every file of a tar archive (on stdin) under `path`: extracted into a private
- * staging directory, then each file renamed into place (atomic on one filesystem).
+ * Writes every file of a tar archive (on stdin) under `root`: extracted into the run's private
+ * staging directory (`incoming`), then each file renamed into place (atomic on one filesystem).
  */
-export function uploadFilesCommand(path: string, runId: string, archive: Buffer): Command {
+export function uploadFilesCommand(paths: Pick<HostPaths, 'root' | 'incoming'>, archive: Buffer): Command {
   return shell(
     `set -e
 umask 077
-path=$1 staging="$1/.stack-deploy/incoming.$2"
+path=$1 staging=$2
 rm -rf "$staging"
 mkdir -p "$staging"
 tar -x -f - -C "$staging"
@@ -205,7 +208,7 @@ find . -type f | while IFS= read -r file; do
 done
 cd /
 rm -rf "$staging"`,
-    [path, runId],
+    [paths.root, paths.incoming],
     { text: archive, secret: true },
   );
 }
@@ -213,28 +216,33 @@ rm -rf "$staging"`,
 /**
  * Pulls every image the switch needs before anything changes: the release's digests (`refs`),
  * and each infrastructure service's pin (`pins`, `service=image`). A pin is resolved to a digest
- * once and that digest is reused while the pin's text stays the same (STATE/pins/<service>); the
- * resolution goes to RUN_DIR/pins as `service<TAB>ref` lines for the transaction. Registry logins
- * arrive on stdin as `registry<TAB>user<TAB>password` lines into a private DOCKER_CONFIG that is
- * removed when the program ends, on any signal that ends it too (the preflight sweeps the ones a
- * SIGKILL left).
+ * once and that digest is reused while the pin's text stays the same (`paths.pins`/<service>);
+ * the resolution goes to `paths.runPins` as `service<TAB>ref` lines for the transaction. Registry
+ * logins arrive on stdin as `registry<TAB>user<TAB>password` lines into a private DOCKER_CONFIG
+ * (`paths.dockerConfig`) that is removed when the program ends, on any signal that ends it too
+ * (the preflight sweeps the ones a SIGKILL left).
  */
-export function pullImagesCommand(stateDir: string, runId: string, refs: readonly string[], logins: string, pins: readonly { service: string; image: string }[] = [], leaseSeconds = 15 * 60): Command {
+export function pullImagesCommand(
+  paths: Pick<HostPaths, 'lock' | 'dockerConfig' | 'runPins' | 'pins'>,
+  runId: string,
+  refs: readonly string[],
+  logins: string,
+  pins: readonly { service: string; image: string }[] = [],
+  leaseSeconds = 15 * 60,
+): Command {
   return shell(
-    `state=$1 run=$2 lease=$3
-shift 3
+    `lock=$1 cfg=$2 resolved=$3 pins_dir=$4 run=$5 lease=$6
+shift 6
 umask 077
 # A pull may outlast the lease: renew it while this program runs and the lock is this run's.
 (
   while sleep 10; do
     kill -0 $$ 2>/dev/null || exit 0
-    [ "$(cat "$state/lock/run" 2>/dev/null)" = "$run" ] || exit 0
-    echo $(( $(date +%s) + lease )) > "$state/lock/expires.tmp" && mv -f "$state/lock/expires.tmp" "$state/lock/expires"
+    [ "$(cat "$lock/run" 2>/dev/null)" = "$run" ] || exit 0
+    echo $(( $(date +%s) + lease )) > "$lock/expires.tmp" && mv -f "$lock/expires.tmp" "$lock/expires"
   done
 ) > /dev/null 2>&1 < /dev/null &
 keeper=$!
-cfg="$state/docker-config.$run"
-resolved="$state/runs/$run/pins"
 rm -rf "$cfg"
 mkdir -m 700 "$cfg" || exit 1
 [ -d "$HOME/.docker/cli-plugins" ] && ln -s "$HOME/.docker/cli-plugins" "$cfg/cli-plugins"
@@ -270,7 +278,7 @@ done
 : > "$resolved.tmp"
 for pair in "$@"; do
   service=\${pair%%=*} image=\${pair#*=}
-  recorded_image=$(sed -n 1p "$state/pins/$service" 2>/dev/null) recorded_ref=$(sed -n 2p "$state/pins/$service" 2>/dev/null)
+  recorded_image=$(sed -n 1p "$pins_dir/$service" 2>/dev/null) recorded_ref=$(sed -n 2p "$pins_dir/$service" 2>/dev/null)
   if [ "$recorded_image" = "$image" ] && [ -n "$recorded_ref" ] && docker image inspect "$recorded_ref" >/dev/null 2>&1; then
     printf '%s\t%s\n' "$service" "$recorded_ref" >> "$resolved.tmp"
     echo "kept $service at $recorded_ref ($image)"
@@ -296,22 +304,23 @@ for pair in "$@"; do
 done
 mv -f "$resolved.tmp" "$resolved"
 exit $status`,
-    [stateDir, runId, String(leaseSeconds), ...refs, '--', ...pins.map((pin) => `${pin.service}=${pin.image}`)],
+    [paths.lock, paths.dockerConfig, paths.runPins, paths.pins, runId, String(leaseSeconds), ...refs, '--', ...pins.map((pin) => `${pin.service}=${pin.image}`)],
     { text: logins, secret: true },
   );
 }
 
 /**
- * Starts the transaction detached from this connection (it finishes even if the connection
- * drops) and streams its events until it ends.
+ * Starts the transaction (`paths.script`) of the run in `paths.runDir` detached from this
+ * connection (it finishes even if the connection drops), records it as the host's last run,
+ * and streams its events until it ends.
  */
-export function startTransactionCommand(stateDir: string, runDir: string, runId: string): Command {
+export function startTransactionCommand(paths: Pick<HostPaths, 'lastRun' | 'script' | 'runDir'>, runId: string): Command {
   return shell(
-    `state=$1 run_dir=$2
+    `last_run=$1 script=$2 run_dir=$3
 umask 077
-printf '%s\\n' "$3" > "$state/last-run"
+printf '%s\\n' "$4" > "$last_run"
 : > "$run_dir/events.jsonl"
-setsid nohup sh "$state/transaction.sh" "$run_dir" > "$run_dir/script.log" 2>&1 < /dev/null &
+setsid nohup sh "$script" "$run_dir" > "$run_dir/script.log" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$run_dir/pid"
 # -s 0.1: notice the end of the transaction within 0.1 s (tail's default check is every second).
@@ -326,7 +335,7 @@ if [ ! -s "$run_dir/result" ]; then
   ${END_SESSION}
   end_session "$pid"
   seen=$(wc -l < "$run_dir/events.jsonl")
-  setsid nohup sh "$state/transaction.sh" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null &
+  setsid nohup sh "$script" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$run_dir/pid"
   tail -s 0.1 --pid="$pid" -n +$((seen + 1)) -f "$run_dir/events.jsonl"
@@ -337,7 +346,7 @@ if [ ! -s "$run_dir/result" ]; then
 fi
 # Seen to the end by this run: the next run need not report it.
 touch "$run_dir/reported"`,
-    [stateDir, runDir, runId],
+    [paths.lastRun, paths.script, paths.runDir, runId],
   );
 }
 
@@ -345,18 +354,18 @@ touch "$run_dir/reported"`,
  * Frees the lock whoever holds it and appends `ledgerLine` (stdin) to the ledger. Prints
  * `released` + the old owner, or `not-locked`.
  */
-export function forceUnlockCommand(stateDir: string, ledgerLine: string): Command {
+export function forceUnlockCommand(paths: Pick<HostPaths, 'lock' | 'ledger'>, ledgerLine: string): Command {
   return shell(
-    `state=$1
+    `lock=$1 ledger=$2
 umask 077
-if [ ! -d "$state/lock" ]; then echo not-locked; exit 0; fi
-stale="$state/lock.unlocked.$$"
-mv "$state/lock" "$stale" || exit 1
+if [ ! -d "$lock" ]; then echo not-locked; exit 0; fi
+stale="$lock.unlocked.$$"
+mv "$lock" "$stale" || exit 1
 echo released
 cat "$stale/owner" 2>/dev/null
 rm -rf "$stale"
-cat >> "$state/releases.jsonl"`,
-    [stateDir],
+cat >> "$ledger"`,
+    [paths.lock, paths.ledger],
     { text: ledgerLine },
   );
 }

@@ -35,6 +35,8 @@ export interface HeldLock {
   readonly lockDir: string;
   readonly runDir: string;
   readonly runId: string;
+  /** The host's transaction.sh, which recovers the run's transaction if it was killed. */
+  readonly script: string;
 }
 
 export const noCleanupRecorder: CleanupRecorder = { registryLogin: () => undefined, lockTaken: () => undefined, lockSettled: () => undefined };

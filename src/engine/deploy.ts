@@ -272,18 +272,18 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
     };
     const owner = { run: runId, actor: plan.actor, url: plan.runUrl, started: startedAt.toISOString() };
     await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
-    context.cleanup.lockTaken({ host, port, user, lockDir: paths.lock, runDir: paths.runDir, runId });
+    context.cleanup.lockTaken({ host, port, user, lockDir: paths.lock, runDir: paths.runDir, runId, script: paths.script });
     await reportRunThatHeldTheLock(context, executor, path, preflight.lastRun);
     let started = false;
     try {
       const archive = await uploadArchive(context, plan, request.manifestDir);
-      await timer.time('upload', () => executor.run(uploadFilesCommand(path, runId, archive), { step: 'upload' }));
+      await timer.time('upload', () => executor.run(uploadFilesCommand(paths, archive), { step: 'upload' }));
       const refs = [...new Set(targets.map((t) => t.pinned))];
       const pins = infrastructure.map((s) => ({ service: s.name, image: s.image }));
       if (refs.length > 0 || pins.length > 0) {
         await timer.time('pull', () =>
           reporter.group('Pull new images on the host', () =>
-            executor.run(pullImagesCommand(paths.state, runId, refs, registryLogins(context, [...refs, ...pins.map((p) => p.image)], [manifest.registry?.host ?? DEFAULT_REGISTRY_HOST, ...refs.map((ref) => parseImageRef(ref).registry)]), pins, LEASE_SECONDS), {
+            executor.run(pullImagesCommand(paths, runId, refs, registryLogins(context, [...refs, ...pins.map((p) => p.image)], [manifest.registry?.host ?? DEFAULT_REGISTRY_HOST, ...refs.map((ref) => parseImageRef(ref).registry)]), pins, LEASE_SECONDS), {
               step: 'pull',
               onOutput: (chunk) => reporter.info(chunk.trimEnd()),
             }),
@@ -294,7 +294,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       // From here the host-side transaction owns the lock and frees it when it ends.
       await timer.time('switch', () =>
         reporter.group(`Switch ${names.join(', ')} to ${version}`, () =>
-          executor.run(startTransactionCommand(paths.state, paths.runDir, runId), {
+          executor.run(startTransactionCommand(paths, runId), {
             step: 'switch',
             onOutput: (chunk, stream_) => {
               if (stream_ === 'stdout') stream.push(chunk);

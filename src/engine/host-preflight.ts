@@ -1,5 +1,6 @@
 import { StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
+import { hostPaths } from '../deploy/plan';
 import { preflightCommand } from '../deploy/remote-commands';
 import type { Manifest } from '../manifest';
 
@@ -54,7 +55,7 @@ export async function runPreflight(
   project: { name: string; legacy?: string } = { name: '' },
   options: { readonly readOnly?: boolean } = {},
 ): Promise<Preflight> {
-  const result = await executor.run(preflightCommand(path, project.name, project.legacy, options.readOnly === true), { step: 'preflight' });
+  const result = await executor.run(preflightCommand(hostPaths({ path, runId: '' }), project.name, project.legacy, options.readOnly === true), { step: 'preflight' });
   const facts = new Map<string, string>();
   for (const line of result.stdout.split('\n')) {
     const at = line.indexOf('=');

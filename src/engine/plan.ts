@@ -1,5 +1,6 @@
 import { formatBytes, formatSizeDelta } from '../build/size';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
+import { hostPaths } from '../deploy/plan';
 import { dockerTagFor } from '../release/select';
 import { DEFAULT_REGISTRY_HOST, serviceKind } from '../manifest';
 import type { RegistryClient } from '../registry/client';
@@ -51,7 +52,7 @@ export async function plan(context: RunContext): Promise<RunResult> {
   const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => connectToEnvironment(context, environment));
   let output: string;
   try {
-    output = (await executor.run(inspectHostCommand(environment.config.path, projectCandidates(manifest, environment.name), repos), { step: 'plan' })).stdout;
+    output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }), projectCandidates(manifest, environment.name), repos), { step: 'plan' })).stdout;
   } finally {
     await executor.close();
   }

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { inspectHostCommand, type HostState, parseHostState } from '../deploy/host-inspect';
+import { hostPaths } from '../deploy/plan';
 import { StackDeployError } from '../errors';
 import { dockerTagFor } from '../release/select';
 import type { RunContext } from './context';
@@ -86,7 +87,7 @@ export async function rollback(context: RunContext): Promise<RunResult> {
     kind: 'rollback',
     timer: new PhaseTimer(() => clock.now()),
     resolveTargets: async (executor, project) => {
-      const output = await executor.run(inspectHostCommand(environment.config.path, { name: project }, repos), { step: 'select' });
+      const output = await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }), { name: project }, repos), { step: 'select' });
       const state = parseHostState(output.stdout, names);
       const chosen = settings.version === undefined ? rollbackImages(state, repos) : { version: settings.version, targets: imagesOfVersion(state, repos, settings.version, environment.name) };
       reporter.info(`Rolling back ${names.join(', ')} to ${chosen.version}: ${chosen.targets.map((t) => t.pinned).join(', ')}`);

@@ -1,4 +1,5 @@
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
+import { hostPaths } from '../deploy/plan';
 import { connectToEnvironment } from './connect';
 import type { RunContext } from './context';
 import { projectCandidates, resolveEnvironment } from './environment';
@@ -30,7 +31,7 @@ export async function status(context: RunContext): Promise<RunResult> {
   );
   let output: string;
   try {
-    output = (await executor.run(inspectHostCommand(environment.config.path, projectCandidates(manifest, environment.name), repos), { step: 'status' })).stdout;
+    output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }), projectCandidates(manifest, environment.name), repos), { step: 'status' })).stdout;
   } finally {
     await executor.close();
   }

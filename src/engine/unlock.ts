@@ -23,7 +23,7 @@ export async function unlock(context: RunContext): Promise<RunResult> {
   const executor = await connectToEnvironment(context, environment);
   let output: string;
   try {
-    output = (await executor.run(forceUnlockCommand(hostPaths({ path: environment.config.path, runId: '' }).state, line), { step: 'unlock' })).stdout;
+    output = (await executor.run(forceUnlockCommand(hostPaths({ path: environment.config.path, runId: '' }), line), { step: 'unlock' })).stdout;
   } finally {
     await executor.close();
   }

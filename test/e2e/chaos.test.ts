@@ -78,7 +78,7 @@ async function transaction(release: Release, kill?: KillPoint): Promise<{ runId:
   let stdout = '';
   let finished = false;
   const running = executor
-    .run(startTransactionCommand(paths.state, paths.runDir, runId), { step: 'switch', allowFailure: true, onOutput: (chunk, stream) => (stream === 'stdout' ? (stdout += chunk) : undefined) })
+    .run(startTransactionCommand(paths, runId), { step: 'switch', allowFailure: true, onOutput: (chunk, stream) => (stream === 'stdout' ? (stdout += chunk) : undefined) })
     .finally(() => (finished = true));
   let killed = false;
   if (kill !== undefined) {

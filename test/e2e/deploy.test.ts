@@ -122,7 +122,7 @@ describe('the post step after a run that was cut short', () => {
     stack.setWeb('v1');
     expect((await stack.deploy('1.0.0')).exitCode).toBe(0);
     const state = `${stack.hostPath}/.stack-deploy`;
-    const lock = { host: lab.ssh.host, port: lab.ssh.port, user: lab.ssh.user, lockDir: `${state}/lock`, runDir: `${state}/runs/cut-short`, runId: 'cut-short' };
+    const lock = { host: lab.ssh.host, port: lab.ssh.port, user: lab.ssh.user, lockDir: `${state}/lock`, runDir: `${state}/runs/cut-short`, runId: 'cut-short', script: `${state}/transaction.sh` };
     const asDeploy = (script: string) => execFileSync('runuser', ['-u', 'deploy', '--', 'sh', '-c', script], { encoding: 'utf8' }).trim();
     asDeploy(`mkdir -p ${lock.lockDir} ${lock.runDir} && printf cut-short > ${lock.lockDir}/run && echo 9999999999 > ${lock.lockDir}/expires`);
     const post = (cwd: string) =>

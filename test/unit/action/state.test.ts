@@ -6,7 +6,7 @@ function memoryState(): StateStore & { values: Map<string, string> } {
   return { values, get: (key) => values.get(key) ?? '', set: (key, value) => values.set(key, value) };
 }
 
-const LOCK = { host: 'h', port: 22, user: 'deploy', lockDir: '/srv/.stack-deploy/lock', runDir: '/srv/.stack-deploy/runs/r1', runId: 'r1' };
+const LOCK = { host: 'h', port: 22, user: 'deploy', lockDir: '/srv/.stack-deploy/lock', runDir: '/srv/.stack-deploy/runs/r1', runId: 'r1', script: '/srv/.stack-deploy/transaction.sh' };
 
 describe('state handed to the post step', () => {
   test('registries are recorded once each, in order', () => {
@@ -28,7 +28,7 @@ describe('state handed to the post step', () => {
     expect(lockToRelease(state)).toBeUndefined();
   });
 
-  test.each(['not json', '{"host":"h"}', '[]'])('unreadable lock state %j is ignored', (text) => {
+  test.each(['not json', '{"host":"h"}', '[]', JSON.stringify({ ...LOCK, script: undefined })])('unreadable lock state %j is ignored', (text) => {
     const state = memoryState();
     state.set('lock', text);
     expect(lockToRelease(state)).toBeUndefined();

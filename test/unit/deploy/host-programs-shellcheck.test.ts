@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
+import { hostPaths } from '../../../src/deploy/plan';
 import {
   acquireLockCommand,
   forceUnlockCommand,
@@ -14,16 +15,18 @@ import {
 
 // Every `sh -c` program stack-deploy sends to hosts passes shellcheck, like transaction.sh (npm run lint).
 
+const PATHS = hostPaths({ path: '/srv/app', runId: 'r' });
+
 const PROGRAMS = [
-  ['preflight', preflightCommand('/srv/app', 'shop', 'legacy')],
-  ['read run', readRunCommand('/srv/app/.stack-deploy/runs/r')],
-  ['acquire lock', acquireLockCommand('/srv/app/.stack-deploy/lock', 'r', '{}', 900)],
-  ['release lock', releaseLockCommand('/srv/app/.stack-deploy/lock', 'r')],
-  ['release abandoned lock', releaseAbandonedLockCommand('/srv/app/.stack-deploy/lock', '/srv/app/.stack-deploy/runs/r', 'r')],
-  ['upload', uploadFilesCommand('/srv/app', 'r', Buffer.alloc(0))],
-  ['pull', pullImagesCommand('/srv/app/.stack-deploy', 'r', ['a@sha256:00'], '', [{ service: 'db', image: 'postgres:15' }])],
-  ['start transaction', startTransactionCommand('/srv/app/.stack-deploy', '/srv/app/.stack-deploy/runs/r', 'r')],
-  ['force unlock', forceUnlockCommand('/srv/app/.stack-deploy', '{}\n')],
+  ['preflight', preflightCommand(PATHS, 'shop', 'legacy')],
+  ['read run', readRunCommand(PATHS.runDir)],
+  ['acquire lock', acquireLockCommand(PATHS.lock, 'r', '{}', 900)],
+  ['release lock', releaseLockCommand(PATHS.lock, 'r')],
+  ['release abandoned lock', releaseAbandonedLockCommand({ lockDir: PATHS.lock, script: PATHS.script, runDir: PATHS.runDir, runId: 'r' })],
+  ['upload', uploadFilesCommand(PATHS, Buffer.alloc(0))],
+  ['pull', pullImagesCommand(PATHS, 'r', ['a@sha256:00'], '', [{ service: 'db', image: 'postgres:15' }])],
+  ['start transaction', startTransactionCommand(PATHS, 'r')],
+  ['force unlock', forceUnlockCommand(PATHS, '{}\n')],
 ] as const;
 
 describe('host programs pass shellcheck', () => {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { hostPaths } from '../../../src/deploy/plan';
 import { preflightCommand, pullImagesCommand } from '../../../src/deploy/remote-commands';
 import { fakeDockerEnv } from './transaction-harness';
 
@@ -26,7 +27,7 @@ describe('the pull program', () => {
     const env = fakeDockerEnv(root);
     writeFileSync(join(root, 'pull-sleeps'), '');
     writeFileSync(join(root, 'no-images'), '');
-    const { argv, stdin } = pullImagesCommand(state, 'run-1', ['127.0.0.1:5000/acme/api@sha256:aaaa'], 'registry.example\tuser\tsecret\n');
+    const { argv, stdin } = pullImagesCommand(hostPaths({ path: join(root, 'app'), runId: 'run-1' }), 'run-1', ['127.0.0.1:5000/acme/api@sha256:aaaa'], 'registry.example\tuser\tsecret\n');
     const [program = '', ...args] = argv;
     const child = spawn(program, args, { env, stdio: ['pipe', 'ignore', 'ignore'] });
     child.stdin.end(stdin);
@@ -42,7 +43,7 @@ describe('the pull program', () => {
 
 describe('images already on the host', () => {
   function pull(refs: string[]): { status: number | null; stdout: string; calls: string[] } {
-    const { argv, stdin } = pullImagesCommand(state, 'run-1', refs, 'registry.example\tuser\tsecret\n');
+    const { argv, stdin } = pullImagesCommand(hostPaths({ path: join(root, 'app'), runId: 'run-1' }), 'run-1', refs, 'registry.example\tuser\tsecret\n');
     const [program = '', ...args] = argv;
     const result = spawnSync(program, args, { encoding: 'utf8', input: stdin, env: fakeDockerEnv(root) });
     const calls = existsSync(join(root, 'calls')) ? readFileSync(join(root, 'calls'), 'utf8').trim().split('\n') : [];
@@ -72,7 +73,7 @@ describe('the preflight program', () => {
     mkdirSync(join(state, 'docker-config.live-run'), { mode: 0o700 });
     mkdirSync(join(state, 'lock'));
     writeFileSync(join(state, 'lock', 'run'), 'live-run');
-    const [program = '', ...args] = preflightCommand(join(root, 'app')).argv;
+    const [program = '', ...args] = preflightCommand(hostPaths({ path: join(root, 'app'), runId: '' })).argv;
     const result = spawnSync(program, args, { encoding: 'utf8', env: fakeDockerEnv(root) });
     expect(result.stdout).toContain('path=ok');
     expect(configs()).toEqual(['docker-config.live-run']);
@@ -80,7 +81,7 @@ describe('the preflight program', () => {
 
   test('with no lock held, every stale login goes', () => {
     mkdirSync(join(state, 'docker-config.dead-run'), { mode: 0o700 });
-    const [program = '', ...args] = preflightCommand(join(root, 'app')).argv;
+    const [program = '', ...args] = preflightCommand(hostPaths({ path: join(root, 'app'), runId: '' })).argv;
     spawnSync(program, args, { encoding: 'utf8', env: fakeDockerEnv(root) });
     expect(configs()).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { hostPaths } from '../../../src/deploy/plan';
 import { renderPlanScript } from '../../../src/deploy/render';
 import { releaseAbandonedLockCommand, startTransactionCommand } from '../../../src/deploy/remote-commands';
 import { fakeDockerEnv, prepareTransaction, testPlan } from './transaction-harness';
@@ -41,13 +42,14 @@ async function killDuringSwitch(): Promise<void> {
 describe('a transaction killed during the switch', () => {
   test('the connected runner brings the previous release back, says so, and frees the lock', { timeout: 90_000 }, async () => {
     const env = prepare();
-    const [program = '', ...args] = startTransactionCommand(state(), runDir(), RUN_ID).argv;
+    const [program = '', ...args] = startTransactionCommand(hostPaths({ path: join(root, 'app'), runId: RUN_ID }), RUN_ID).argv;
     const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await killDuringSwitch();
     expect(await exited).toBe(0);
+    expect(read(join(state(), 'last-run'))).toBe(`${RUN_ID}\n`);
     expect(read(join(runDir(), 'result')).trim()).toBe('rolled-back');
     const done = stdout.trim().split('\n').map((line) => JSON.parse(line) as { step: string; status: string; message: string }).at(-1);
     expect(done).toMatchObject({ step: 'done', status: 'rolled-back' });
@@ -65,7 +67,7 @@ describe('a transaction killed during the switch', () => {
     writeFileSync(join(runDir(), 'pid'), `${transaction.pid}\n`);
     await killDuringSwitch();
     await new Promise((resolve) => transaction.on('exit', resolve));
-    const [program = '', ...args] = releaseAbandonedLockCommand(join(state(), 'lock'), runDir(), RUN_ID).argv;
+    const [program = '', ...args] = releaseAbandonedLockCommand({ lockDir: join(state(), 'lock'), script: join(state(), 'transaction.sh'), runDir: runDir(), runId: RUN_ID }).argv;
     const result = spawnSync(program, args, { encoding: 'utf8', env });
     expect(result.stdout).toBe('transaction-crashed\nrecovered: rolled-back\n');
     expect(existsSync(join(state(), 'lock'))).toBe(false);

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { DeployPlan } from '../../../src/deploy/plan';
+import { type DeployPlan, hostPaths } from '../../../src/deploy/plan';
 import { renderPlanScript } from '../../../src/deploy/render';
 import { preflightCommand } from '../../../src/deploy/remote-commands';
 import { runPreflight } from '../../../src/engine/host-preflight';
@@ -67,7 +67,7 @@ describe('the preflight program', () => {
     writeFileSync(join(state, 'runs', 'old', 'events.jsonl'), '{}\n', { mode: 0o644 });
     mkdirSync(join(root, 'bin'));
     writeFileSync(join(root, 'bin', 'docker'), FAKE_DOCKER, { mode: 0o755 });
-    const [program = '', ...args] = preflightCommand(join(root, 'app')).argv;
+    const [program = '', ...args] = preflightCommand(hostPaths({ path: join(root, 'app'), runId: '' })).argv;
     const result = spawnSync('sh', ['-c', 'umask 022; exec "$@"', 'preflight', program, ...args], { encoding: 'utf8', env: { ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}`, FAKE_DIR: root } });
     expect(result.stdout).toContain('path=ok');
     expect(openToOthers(state)).toEqual([]);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { realPathInside } from '../../../src/deploy/local-files';
+import { hostPaths } from '../../../src/deploy/plan';
 import { uploadFilesCommand } from '../../../src/deploy/remote-commands';
 import { createTar } from '../../../src/deploy/tar-writer';
 import { LocalExecutor } from '../../../src/exec/local';
@@ -27,7 +28,7 @@ describe('uploading files to the host', () => {
     const target = join(dir, 'stack');
     mkdirSync(join(target, '.stack-deploy'), { recursive: true });
     const archive = createTar([{ path: 'hooks/notify', content: BINARY, mode: 0o755 }, { path: 'compose.yml', content: 'services: {}\n', mode: 0o600 }], new Date());
-    await new LocalExecutor().run(uploadFilesCommand(target, 'run-1', archive));
+    await new LocalExecutor().run(uploadFilesCommand(hostPaths({ path: target, runId: 'run-1' }), archive));
     expect(readFileSync(join(target, 'hooks/notify')).equals(BINARY)).toBe(true);
     expect(readFileSync(join(target, 'compose.yml'), 'utf8')).toBe('services: {}\n');
   });
@@ -46,7 +47,7 @@ describe('uploading files to the host', () => {
       },
     };
     const executor = new SshExecutor('deploy@host:22', ssh as never, new Redactor());
-    await executor.run(uploadFilesCommand('/srv/app', 'run-1', BINARY));
+    await executor.run(uploadFilesCommand(hostPaths({ path: '/srv/app', runId: 'run-1' }), BINARY));
     expect(sent?.equals(BINARY)).toBe(true);
   });
 });

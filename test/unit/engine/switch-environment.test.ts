@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Command } from '../../../src/commands/command';
 import { inspectHostCommand } from '../../../src/deploy/host-inspect';
+import { hostPaths } from '../../../src/deploy/plan';
 import {
   acquireLockCommand,
   preflightCommand,
@@ -25,14 +26,15 @@ import { FakeClock, FakeExecutor, FakeReporter, succeeded } from '../fakes';
 // A rollback to a recorded version runs every phase of switchEnvironment (preflight, inspection,
 // lock, upload, pull, transaction) against a fake host that answers each host program by its text.
 
+const ANY_PATHS = hostPaths({ path: '', runId: '' });
 const PROGRAMS = {
-  preflight: preflightCommand(''),
-  inspect: inspectHostCommand('', { name: '' }, []),
+  preflight: preflightCommand(ANY_PATHS),
+  inspect: inspectHostCommand(ANY_PATHS, { name: '' }, []),
   lock: acquireLockCommand('', '', '', 0),
-  upload: uploadFilesCommand('', '', Buffer.alloc(0)),
-  pull: pullImagesCommand('', '', [], ''),
+  upload: uploadFilesCommand(ANY_PATHS, Buffer.alloc(0)),
+  pull: pullImagesCommand(ANY_PATHS, '', [], ''),
   readRun: readRunCommand(''),
-  start: startTransactionCommand('', '', ''),
+  start: startTransactionCommand(ANY_PATHS, ''),
   release: releaseLockCommand('', ''),
 } satisfies Record<string, Command>;
 type Program = keyof typeof PROGRAMS;
@@ -251,10 +253,10 @@ describe('check runs the preflight a deploy runs, read only', () => {
     const host = fakeHost();
     const checked = await run('check', host);
     expect(checked.result.status).toBe('success');
-    expect(host.calls.map((call) => call.argv)).toEqual([preflightCommand('/srv/shop', 'shop-production', 'shop', true).argv]);
+    expect(host.calls.map((call) => call.argv)).toEqual([preflightCommand(hostPaths({ path: '/srv/shop', runId: '' }), 'shop-production', 'shop', true).argv]);
     const deployHost = fakeHost();
     await rollBack(deployHost);
-    expect(deployHost.calls[0]?.argv).toEqual(preflightCommand('/srv/shop', 'shop-production', 'shop').argv);
+    expect(deployHost.calls[0]?.argv).toEqual(preflightCommand(hostPaths({ path: '/srv/shop', runId: '' }), 'shop-production', 'shop').argv);
   });
 
   test.each([
