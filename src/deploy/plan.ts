@@ -41,6 +41,14 @@ export interface PlanDataSteps {
 
 export const BACKUP_TIMEOUT_MS = 30 * 60_000;
 export const HOOK_TIMEOUT_MS = 5 * 60_000;
+/**
+ * Deadlines of the phases that wait on the network or on Docker. The upload's is well under the
+ * lease the lock is taken with (nothing renews it then); the pull renews the lease itself.
+ */
+export const UPLOAD_TIMEOUT_MS = 5 * 60_000;
+export const PULL_TIMEOUT_MS = 30 * 60_000;
+/** Each `docker compose` call of the transaction (up, stop, logs); it stops containers within their grace periods. */
+export const COMPOSE_TIMEOUT_MS = 10 * 60_000;
 /** Free space a backup needs at least: twice the previous backup's size, and never under this. */
 export const BACKUP_MIN_FREE_BYTES = 100 * 1024 * 1024;
 

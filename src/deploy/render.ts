@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { StackDeployError } from '../errors';
 import { quoteArg, toShellString } from '../exec/quote';
-import { BACKUP_MIN_FREE_BYTES, BACKUP_TIMEOUT_MS, type DeployPlan, HOOK_TIMEOUT_MS, hostPaths, type PlanDataSteps } from './plan';
+import { BACKUP_MIN_FREE_BYTES, BACKUP_TIMEOUT_MS, COMPOSE_TIMEOUT_MS, type DeployPlan, HOOK_TIMEOUT_MS, hostPaths, type PlanDataSteps } from './plan';
 
 /** Whole seconds for the host's `timeout` command (at least 1). */
 function seconds(ms: number): string {
@@ -14,6 +14,7 @@ function dataStepVars(steps: PlanDataSteps | undefined): [string, string][] {
     ['BACKUPS_DIR_MIN_FREE', String(BACKUP_MIN_FREE_BYTES)],
     ['BACKUP_TIMEOUT_S', seconds(BACKUP_TIMEOUT_MS)],
     ['HOOK_TIMEOUT_S', seconds(HOOK_TIMEOUT_MS)],
+    ['COMPOSE_TIMEOUT_S', seconds(COMPOSE_TIMEOUT_MS)],
   ];
   const backups = steps?.backups ?? [];
   vars.push(['BACKUP_COUNT', String(backups.length)]);

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ServiceBuild } from '../build/plan';
 import { formatBytes } from '../build/size';
-import { type DeployPlan, type DeployService, hostPaths } from '../deploy/plan';
+import { type DeployPlan, type DeployService, hostPaths, PULL_TIMEOUT_MS, UPLOAD_TIMEOUT_MS } from '../deploy/plan';
 import { backupsTaken, hostScripts, NO_DATA_STEPS, planDataSteps } from '../deploy/data-steps';
 import { realPathInside } from '../deploy/local-files';
 import { describeEvent, EventStream, outcomeOf, type TransactionEvent } from '../deploy/events';
@@ -45,6 +45,21 @@ export class PhaseTimer {
     } finally {
       this.phases.push([phase, this.now() - started]);
     }
+  }
+}
+
+/**
+ * Frees this run's lock after a failure before the switch. Freeing it can fail too (the connection
+ * that just broke, say): that is a warning, and the original error is the one the run reports.
+ */
+async function releaseLockAfterFailure(context: RunContext, executor: Executor, lockDir: string, runId: string): Promise<void> {
+  try {
+    await executor.run(releaseLockCommand(lockDir, runId), { step: 'unlock', allowFailure: true });
+    context.cleanup.lockSettled();
+  } catch (error) {
+    context.reporter.warning(
+      `could not free the deploy lock on ${executor.host} (${error instanceof Error ? error.message : String(error)}). It expires by itself within ${LEASE_SECONDS / 60} minutes, or run the unlock command`,
+    );
   }
 }
 
@@ -277,7 +292,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
     let started = false;
     try {
       const archive = await uploadArchive(context, plan, request.manifestDir);
-      await timer.time('upload', () => executor.run(uploadFilesCommand(paths, archive), { step: 'upload' }));
+      await timer.time('upload', () => executor.run(uploadFilesCommand(paths, archive), { step: 'upload', timeoutMs: UPLOAD_TIMEOUT_MS }));
       const refs = [...new Set(targets.map((t) => t.pinned))];
       const pins = infrastructure.map((s) => ({ service: s.name, image: s.image }));
       if (refs.length > 0 || pins.length > 0) {
@@ -285,6 +300,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
           reporter.group('Pull new images on the host', () =>
             executor.run(pullImagesCommand(paths, runId, refs, registryLogins(context, [...refs, ...pins.map((p) => p.image)], [manifest.registry?.host ?? DEFAULT_REGISTRY_HOST, ...refs.map((ref) => parseImageRef(ref).registry)]), pins, LEASE_SECONDS), {
               step: 'pull',
+              timeoutMs: PULL_TIMEOUT_MS,
               onOutput: (chunk) => reporter.info(chunk.trimEnd()),
             }),
           ),
@@ -306,8 +322,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       context.cleanup.lockSettled();
     } catch (error) {
       if (!started) {
-        await executor.run(releaseLockCommand(paths.lock, runId), { step: 'unlock', allowFailure: true });
-        context.cleanup.lockSettled();
+        await releaseLockAfterFailure(context, executor, paths.lock, runId);
         throw error instanceof StackDeployError ? new StackDeployError(`${error.message}; nothing running was changed`, error.context) : error;
       }
       if (error instanceof StackDeployError && error.context.exitCode === 255) {

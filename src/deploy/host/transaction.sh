@@ -13,7 +13,7 @@
 #   application service's digest; an infrastructure service's pin as written) SVC_N_HEALTH
 #   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS
 #   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)
-#   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S
+#   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S COMPOSE_TIMEOUT_S (each docker compose call)
 #   BACKUP_COUNT, per backup N: BACKUP_N_NAME BACKUP_N_SERVICE BACKUP_N_KIND (command|sqlite)
 #   BACKUP_N_CMD (shell-quoted argv) BACKUP_N_FILE (sqlite path in the container) BACKUP_N_RETAIN
 #   MIGRATE_SERVICE ('' = no migrations) MIGRATE_CMD (shell-quoted argv) MIGRATE_TIMEOUT_S
@@ -80,12 +80,13 @@ compose() {
   for _c_f in $COMPOSE_FILES; do _c_files="$_c_files -f $_c_f"; done
   while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do _c_files="$_c_files -f $1"; shift; done
   [ "$#" -gt 0 ] && shift
+  # Every Compose call has a deadline (a plan written before there was one gets the default).
   if [ "$FLAVOR" = v2 ]; then
     # shellcheck disable=SC2086
-    docker compose -p "$PROJECT" $_c_files --env-file "$ENV_FILE" "$@"
+    timeout -k 10 "${COMPOSE_TIMEOUT_S:-600}" docker compose -p "$PROJECT" $_c_files --env-file "$ENV_FILE" "$@"
   else
     # shellcheck disable=SC2086
-    docker-compose -p "$PROJECT" $_c_files --env-file "$ENV_FILE" "$@"
+    timeout -k 10 "${COMPOSE_TIMEOUT_S:-600}" docker-compose -p "$PROJECT" $_c_files --env-file "$ENV_FILE" "$@"
   fi
 }
 
@@ -766,9 +767,11 @@ switch() {
   emit switch start "" "$SERVICES"
   renew_lease
   # shellcheck disable=SC2086
-  if ! _sw_out=$(compose_up -- $SERVICES 2>&1); then
+  _sw_out=$(compose_up -- $SERVICES 2>&1)
+  _sw_rc=$?
+  if [ "$_sw_rc" -ne 0 ]; then
     emit switch failed "" "$_sw_out"
-    roll_back "docker compose up failed"
+    roll_back "docker compose up $(rc_text "$_sw_rc" "${COMPOSE_TIMEOUT_S:-600}")"
   fi
   emit switch ok "" ""
 }

@@ -59,6 +59,17 @@ describe('transaction.sh with a fake docker', { timeout: 60_000 }, () => {
   });
 });
 
+describe('deadlines', { timeout: 60_000 }, () => {
+  test('a compose up that outlives its deadline is stopped, and the release rolls back saying so', () => {
+    writeFileSync(join(root, 'up-sleeps'), '');
+    const script = renderPlanScript(plan()).replace(/^COMPOSE_TIMEOUT_S=.*$/mu, 'COMPOSE_TIMEOUT_S=1');
+    expect(script).toContain('COMPOSE_TIMEOUT_S=1');
+    const run = runTransaction(root, script, RUN_ID);
+    expect(run.events.find((e) => e.step === 'rollback' && e.status === 'start')?.message).toBe('docker compose up timed out after 1s');
+    expect(run.events.at(-1)).toMatchObject({ step: 'done', status: 'rolled-back' });
+  });
+});
+
 describe('the preflight program', () => {
   test('makes state that earlier versions left readable by others private (umask 022 on the host)', () => {
     const state = join(root, 'app', '.stack-deploy');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Command } from '../../../src/commands/command';
 import { inspectHostCommand } from '../../../src/deploy/host-inspect';
-import { hostPaths } from '../../../src/deploy/plan';
+import { hostPaths, PULL_TIMEOUT_MS, UPLOAD_TIMEOUT_MS } from '../../../src/deploy/plan';
 import {
   acquireLockCommand,
   preflightCommand,
@@ -148,6 +148,35 @@ describe('switchEnvironment through a fake host', () => {
     expect(run.reporter.errors.join('\n')).toContain('tar failed; nothing running was changed');
     expect(run.programs).toEqual(['preflight', 'inspect', 'lock', 'upload', 'release']);
     expect(run.cleanup).toEqual(['lock taken', 'lock settled']);
+  });
+
+  test('freeing the lock fails too (the connection broke): a warning, and the run reports the original error', async () => {
+    const broken = (step: string) => () => {
+      throw new StackDeployError('connection lost', { host: 'deploy@host:22', step, exitCode: 255 });
+    };
+    const run = await rollBack(
+      fakeHost({
+        upload: () => {
+          throw new StackDeployError('upload timed out after 300000 ms', { host: 'deploy@host:22', step: 'upload', exitCode: 124 });
+        },
+        release: broken('unlock'),
+      }),
+    );
+    expect(run.result.status).toBe('failed');
+    expect(run.reporter.errors.join('\n')).toContain('upload timed out after 300000 ms; nothing running was changed');
+    expect(run.reporter.errors.join('\n')).not.toContain('connection lost');
+    expect(run.reporter.warnings.join('\n')).toMatch(/could not free the deploy lock on deploy@host:22 \(connection lost\)\. It expires by itself within 15 minutes, or run the unlock command/u);
+    // The post step is left to free it.
+    expect(run.cleanup).toEqual(['lock taken']);
+  });
+
+  test('the upload and the pull have deadlines', async () => {
+    const host = fakeHost();
+    await rollBack(host);
+    const deadline = (program: Program) => host.calls.find((call) => programOf({ argv: call.argv }) === program)?.options.timeoutMs;
+    expect(deadline('upload')).toBe(UPLOAD_TIMEOUT_MS);
+    expect(deadline('pull')).toBe(PULL_TIMEOUT_MS);
+    expect(UPLOAD_TIMEOUT_MS).toBeLessThan(15 * 60_000);
   });
 
   test('a failed pull is rewritten the same way', async () => {
