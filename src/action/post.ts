@@ -41,7 +41,7 @@ async function releaseAbandonedLock(state: StateStore, getInput: InputReader, co
       else if (verdict === 'transaction-running') core.info(`stack-deploy: the deploy transaction still runs on ${where}; it releases the lock when it ends`);
       else if (verdict?.startsWith('recovered: ') === true) {
         const outcome = verdict.slice('recovered: '.length).trim();
-        const how = outcome === 'rolled-back' ? 'the previous release serves again' : outcome === 'failed' ? 'nothing had been switched' : outcome === '' ? 'the recovery ended without a result: the stack may be down; run status, then deploy or rollback' : `it ended with "${outcome}": check the host with the status command`;
+        const how = outcome === 'rolled-back' ? 'the previous release serves again' : outcome === 'success' ? 'it had passed its checks, and the new release was finished' : outcome === 'failed' ? 'nothing had been switched' : outcome === '' ? 'the recovery ended without a result: the stack may be down; run status, then deploy or rollback' : `it ended with "${outcome}": check the host with the status command`;
         core.warning(`stack-deploy: the deploy transaction on ${where} was killed before it finished; it was recovered (${how}), and the lock is released`);
       }
       else core.info(`stack-deploy: the deploy lock on ${where} is no longer this run's`);

@@ -146,17 +146,21 @@ export function releaseLockCommand(lockDir: string, runId: string): Command {
 }
 
 /**
- * `end_session SID`: kills what a killed transaction left running. It ran in a session of its
- * own (setsid), and each step's command outlives it there, in a process group of its own
- * (`timeout` makes one): a `compose up`, a migration, a hook. Recovery starts after them, never
- * beside them.
+ * `end_session RUN_DIR`: kills what a killed transaction left running. It ran in a session of
+ * its own (setsid, the session's ID is its pid), and each step's command outlives it there, in a
+ * process group of its own (`timeout` makes one): a `compose up`, a migration, a hook. Recovery
+ * starts after them, never beside them. A pid that now belongs to another process (its start
+ * time differs from the one recorded) is left alone.
  */
 const END_SESSION = `end_session() {
+    sid=$(cat "$1/pid" 2>/dev/null)
+    [ -n "$sid" ] || return 0
+    if [ -d "/proc/$sid" ] && [ "$(sed 's/^.*) //' "/proc/$sid/stat" 2>/dev/null | cut -d ' ' -f 20)" != "$(cat "$1/pid-start" 2>/dev/null)" ]; then return 0; fi
     # A few passes: a process may fork while the first one reads /proc.
     for pass in 1 2 3 4 5; do
       found=
       for p in /proc/[0-9]*; do
-        [ "$(sed 's/^.*) //' "$p/stat" 2>/dev/null | cut -d ' ' -f 4)" = "$1" ] && kill -KILL "\${p#/proc/}" 2>/dev/null && found=$pass
+        [ "$(sed 's/^.*) //' "$p/stat" 2>/dev/null | cut -d ' ' -f 4)" = "$sid" ] && kill -KILL "\${p#/proc/}" 2>/dev/null && found=$pass
       done
       [ -n "$found" ] || break
     done
@@ -175,10 +179,12 @@ if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo not-held; exit 0; f
 pid=$(cat "$run_dir/pid" 2>/dev/null)
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; exit 0; fi
 if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then
+  # Another program recovers it already (the runner that started it): that one frees the lock.
+  if ! mkdir "$run_dir/recovering" 2>/dev/null; then echo transaction-running; exit 0; fi
   # Killed mid-run: the previous release comes back if the switch had started; the lock is freed.
   echo transaction-crashed
   ${END_SESSION}
-  end_session "$pid"
+  end_session "$run_dir"
   sh "$script" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null
   echo "recovered: $(cat "$run_dir/result" 2>/dev/null)"
   exit 0
@@ -314,15 +320,17 @@ exit $status`,
  * connection (it finishes even if the connection drops), records it as the host's last run,
  * and streams its events until it ends.
  */
-export function startTransactionCommand(paths: Pick<HostPaths, 'lastRun' | 'script' | 'runDir'>, runId: string): Command {
+export function startTransactionCommand(paths: Pick<HostPaths, 'lastRun' | 'script' | 'runDir' | 'lock'>, runId: string): Command {
   return shell(
-    `last_run=$1 script=$2 run_dir=$3
+    `last_run=$1 script=$2 run_dir=$3 run=$4 lock=$5
 umask 077
-printf '%s\\n' "$4" > "$last_run"
+printf '%s\\n' "$run" > "$last_run"
 : > "$run_dir/events.jsonl"
 setsid nohup sh "$script" "$run_dir" > "$run_dir/script.log" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$run_dir/pid"
+# Its start time, so that a recovery never takes another process that got the same pid for it.
+sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d ' ' -f 20 > "$run_dir/pid-start"
 # -s 0.1: notice the end of the transaction within 0.1 s (tail's default check is every second).
 tail -s 0.1 --pid="$pid" -n +1 -f "$run_dir/events.jsonl" || exit $?
 # tail ends with an error when the connection dropped: the transaction then goes on by itself.
@@ -332,21 +340,30 @@ if [ ! -s "$run_dir/result" ]; then
   # lock, and stream what that did. Detached too, so a dropped connection does not stop it.
   echo "transaction ended without a result; its log:" >&2
   tail -n 30 "$run_dir/script.log" >&2
-  ${END_SESSION}
-  end_session "$pid"
   seen=$(wc -l < "$run_dir/events.jsonl")
-  setsid nohup sh "$script" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null &
-  pid=$!
-  echo "$pid" > "$run_dir/pid"
-  tail -s 0.1 --pid="$pid" -n +$((seen + 1)) -f "$run_dir/events.jsonl"
+  if mkdir "$run_dir/recovering" 2>/dev/null; then
+    ${END_SESSION}
+    end_session "$run_dir"
+    setsid nohup sh "$script" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null &
+    pid=$!
+    echo "$pid" > "$run_dir/pid"
+    tail -s 0.1 --pid="$pid" -n +$((seen + 1)) -f "$run_dir/events.jsonl"
+  else
+    # The post step of a cancelled run found it first: wait for its result (bounded: 20 minutes).
+    i=0
+    while [ ! -s "$run_dir/result" ] && [ "$i" -lt 12000 ]; do sleep 0.1; i=$((i + 1)); done
+    tail -n +$((seen + 1)) "$run_dir/events.jsonl"
+  fi
   if [ ! -s "$run_dir/result" ]; then
     echo "bringing the previous release back ended without a result too: the stack may be down. Check it on the host (docker ps), then run stack-deploy rollback; the lock expires by itself or goes with stack-deploy unlock" >&2
     exit 5
   fi
 fi
+# Killed between writing its result and freeing the lock: free it now.
+[ "$(cat "$lock/run" 2>/dev/null)" = "$run" ] && rm -rf "$lock"
 # Seen to the end by this run: the next run need not report it.
 touch "$run_dir/reported"`,
-    [paths.lastRun, paths.script, paths.runDir, runId],
+    [paths.lastRun, paths.script, paths.runDir, runId, paths.lock],
   );
 }
 

@@ -49,6 +49,16 @@ function serving(): Release | undefined {
   return releases.find((release) => release.web === web && release.worker === worker);
 }
 
+/** Processes of the session the transaction ran in (its ID is the transaction's pid): its steps' commands too. */
+function sessionMembers(sid: number): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/u.test(name))) {
+    const fields = read(`/proc/${pid}/stat`).replace(/^.*\) /su, '').split(' ');
+    if (Number(fields[3]) === sid) found.push(`${pid}: ${read(`/proc/${pid}/cmdline`).replaceAll('\0', ' ')}`);
+  }
+  return found;
+}
+
 /** Processes whose command line names the run (its transaction, recovery, lease keeper, steps). */
 function processesOf(runId: string): string[] {
   const found: string[] = [];
@@ -61,7 +71,7 @@ function processesOf(runId: string): string[] {
 
 let runs = 0;
 /** Runs one transaction of `release` the way a deploy does after its upload and pull; kills it at `kill`. */
-async function transaction(release: Release, kill?: KillPoint): Promise<{ runId: string; result: string; done: { status: string; message: string }; killed: boolean }> {
+async function transaction(release: Release, kill?: KillPoint): Promise<{ runId: string; result: string; done: { status: string; message: string }; killed: boolean; pid: number }> {
   runs += 1;
   const runId = `20261201T000000Z-chaos${String(runs).padStart(3, '0')}`;
   const paths = hostPaths({ path: fixture.hostPath, runId });
@@ -81,6 +91,7 @@ async function transaction(release: Release, kill?: KillPoint): Promise<{ runId:
     .run(startTransactionCommand(paths, runId), { step: 'switch', allowFailure: true, onOutput: (chunk, stream) => (stream === 'stdout' ? (stdout += chunk) : undefined) })
     .finally(() => (finished = true));
   let killed = false;
+  let pid = 0;
   if (kill !== undefined) {
     // Bounded by count; a few ms per turn, so the kill lands close to the event it follows.
     for (let i = 0; i < 20_000 && !finished; i += 1) {
@@ -88,7 +99,7 @@ async function transaction(release: Release, kill?: KillPoint): Promise<{ runId:
       await sleep(2);
     }
     if (kill.delayMs > 0) await sleep(kill.delayMs);
-    const pid = Number(read(join(paths.runDir, 'pid')).trim());
+    pid = Number(read(join(paths.runDir, 'pid')).trim());
     if (!finished && !existsSync(join(paths.runDir, 'result')) && pid > 0) {
       try {
         process.kill(kill.target === 'process group' ? -pid : pid, 'SIGKILL');
@@ -103,7 +114,7 @@ async function transaction(release: Release, kill?: KillPoint): Promise<{ runId:
   const done = JSON.parse(lines.at(-1) ?? '{}') as { step: string; status: string; message: string };
   expect(outcome.exitCode, `${runId}: ${outcome.stderr}`).toBe(0);
   expect(done.step).toBe('done');
-  return { runId, result: read(join(paths.runDir, 'result')).trim(), done, killed };
+  return { runId, result: read(join(paths.runDir, 'result')).trim(), done, killed, pid };
 }
 
 beforeAll(async () => {
@@ -172,6 +183,7 @@ describe('a deploy transaction killed with SIGKILL at any point', () => {
       expect(await fixture.serving(), where).toBe(`v${serving()?.version}`);
       expect(existsSync(join(state(), 'lock')), `${where}: the lock is free`).toBe(false);
       expect(processesOf(run.runId), `${where}: nothing of the run is left running`).toEqual([]);
+      if (run.killed) expect(sessionMembers(run.pid), `${where}: nothing of the killed run's session is left`).toEqual([]);
 
       // The next deploy goes through.
       const after = serving() as Release;

@@ -147,7 +147,8 @@ check_once() {
   case "$(svc "$_co_n" HEALTH)" in
     # Any failing probe means "not yet" (pg_isready, for one, exits 2 while the server starts).
     http) probe_http "$(svc "$_co_n" URL)" || return 1 ;;
-    cmd) eval "set -- $(svc "$_co_n" CMD)"; docker exec "$_co_cid" "$@" >/dev/null 2>&1 || return 1 ;;
+    # A probe that hangs is stopped at the service's health timeout.
+    cmd) eval "set -- $(svc "$_co_n" CMD)"; timeout -k 2 "$(( ($(svc "$_co_n" TIMEOUT_MS) + 999) / 1000 ))" docker exec "$_co_cid" "$@" >/dev/null 2>&1 || return 1 ;;
     *)
       case "$_co_health" in
         healthy) return 0 ;;
@@ -338,6 +339,13 @@ take_backups() {
 }
 
 # run_migrations: a one-off container of MIGRATE_SERVICE from the new (pinned) image; 1 when it fails.
+# remove_migration_containers: the one-off containers of the migration service (`compose run`):
+# the daemon keeps one running when the compose client that started it is gone.
+remove_migration_containers() {
+  docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$MIGRATE_SERVICE" \
+    --filter "label=com.docker.compose.oneoff=True" | xargs -r docker rm -f > /dev/null 2>&1
+}
+
 run_migrations() {
   eval "set -- $MIGRATE_CMD"
   _files=""
@@ -355,8 +363,7 @@ run_migrations() {
   [ "$_rc" -eq 0 ] && return 0
   if [ "$_rc" -eq 124 ] || [ "$_rc" -eq 137 ]; then
     # The compose client is gone; its one-off container may still run.
-    docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$MIGRATE_SERVICE" \
-      --filter "label=com.docker.compose.oneoff=True" | xargs -r docker rm -f > /dev/null 2>&1
+    remove_migration_containers
   fi
   MIGRATE_REASON=$(rc_text "$_rc" "$MIGRATE_TIMEOUT_S")
   output_event "migrations" "$_out"
@@ -626,20 +633,24 @@ recover() {
   fi
   [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
   emit recover start "" "the transaction was killed before it ended"
+  start_lease_keeper
   _rc_ledger=$(grep -F "\"run\":\"$RUN_ID\"" "$STATE_DIR/releases.jsonl" 2>/dev/null | tail -n 1 | sed -n 's/.*"result":"\([a-z-]*\)".*/\1/p')
   if [ -n "$_rc_ledger" ]; then
     finish "$_rc_ledger" "the transaction was killed after it had recorded its result ($_rc_ledger) in the ledger"
   fi
   WITH_TARGET=" $(event_services target ok | tr '\n' ' ')" WITHOUT_TARGET=" $(event_services target none | tr '\n' ' ')"
   _rc_i=0
-  for _rc_name in $SERVICES; do
+  for _rc_name in $SERVICES $INFRA; do
     _rc_from=$(recorded_image "$_rc_name")
     eval "FROM_$_rc_i=\$_rc_from"
     _rc_i=$((_rc_i + 1))
   done
   _rc_backups=$(event_services backup ok | tr '\n' ' ')
+  grep -q '"step":"migrations","status":"ok"' "$EVENTS" && MIGRATED=1
   if grep -q '"step":"migrations","status":"start"' "$EVENTS" && ! grep -Eq '"step":"migrations","status":"(ok|failed)"' "$EVENTS"; then
-    emit warning migrations "" "the migrations were running when the transaction was killed: the database may be partly migrated; backups taken before them:${_rc_backups:- none}"
+    # Its container outlives the killed compose client: stop it before anything else runs.
+    remove_migration_containers
+    emit warning migrations "" "the migrations were running when the transaction was killed and were stopped: the database may be partly migrated; backups taken before them:${_rc_backups:- none}"
   fi
   if grep -q '"step":"commit","status":"start"' "$EVENTS"; then
     COMMIT_REASON="the transaction was killed after the release had passed its health and smoke checks; it was finished (post_deploy hooks may not have run)"
@@ -659,12 +670,20 @@ recover() {
 # start_run: the lease keeper, and what every step needs.
 start_run() {
   emit transaction start "" "run $RUN_ID on $(hostname)"
+  start_lease_keeper
+  mkdir -p "$STATE_DIR/good"
+  # Backups a killed run left half-written (the lock says no other run is writing one now).
+  rm -f "$BACKUPS_DIR"/*/*.partial
+  [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
+}
+
+# start_lease_keeper: the lease is renewed for the whole run (or recovery), whatever it waits for
+# (compose up, health, backups), by a keeper that stops when this shell is gone (a SIGKILL) or the
+# lock is no longer this run's: then the lease runs out and the next deploy can take the lock over.
+# A program of its own (named stack-deploy-lease-keeper in the process list); a main shell that
+# is gone, or a zombie nobody reaped yet, stops it.
+start_lease_keeper() {
   renew_lease
-  # The lease is renewed for the whole run, whatever it waits for (compose up, health, backups), by
-  # a keeper that stops when this shell is gone (a SIGKILL) or the lock is no longer this run's: then
-  # the lease runs out and the next deploy can take the lock over.
-  # A program of its own (named stack-deploy-lease-keeper in the process list); a main shell that
-  # is gone, or a zombie nobody reaped yet, stops it.
   # shellcheck disable=SC2016
   sh -c 'main=$1 lock=$2 run=$3 lease=$4
     alive() { kill -0 "$1" 2>/dev/null && ! grep -qs "^State:[[:space:]]*Z" "/proc/$1/status"; }
@@ -674,10 +693,6 @@ start_run() {
       echo $(( $(date +%s) + lease )) > "$lock/expires.tmp" && mv -f "$lock/expires.tmp" "$lock/expires"
     done' stack-deploy-lease-keeper "$$" "$LOCK_DIR" "$RUN_ID" "$LEASE_SECONDS" "${LEASE_RENEW_SECONDS:-10}" > /dev/null 2>&1 < /dev/null &
   LEASE_KEEPER=$!
-  mkdir -p "$STATE_DIR/good"
-  # Backups a killed run left half-written (the lock says no other run is writing one now).
-  rm -f "$BACKUPS_DIR"/*/*.partial
-  [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
 }
 
 # record: what runs now, and the image to come back to (the last good release first), in
