@@ -146,25 +146,30 @@ export function releaseLockCommand(lockDir: string, runId: string): Command {
 }
 
 /**
- * `end_session RUN_DIR`: kills what a killed transaction left running. It ran in a session of
- * its own (setsid, the session's ID is its pid), and each step's command outlives it there, in a
- * process group of its own (`timeout` makes one): a `compose up`, a migration, a hook. Recovery
- * starts after them, never beside them. A pid that now belongs to another process (its start
- * time differs from the one recorded) is left alone.
+ * The session a transaction runs in (setsid: the session's ID is its pid), in two functions.
+ * `start_time PID`: when the process started (field 22 of /proc/PID/stat), recorded with the
+ * pid so that a recovery never takes another process that got the same pid since.
+ * `end_session RUN_DIR`: kills what a killed transaction left running. Each step's command
+ * outlives it in its session, in a process group of its own (`timeout` makes one): a `compose
+ * up`, a migration, a hook. Recovery starts after them, never beside them. A pid that now
+ * belongs to another process (its start time differs from the one recorded) is left alone.
  */
-const END_SESSION = `end_session() {
-    sid=$(cat "$1/pid" 2>/dev/null)
-    [ -n "$sid" ] || return 0
-    if [ -d "/proc/$sid" ] && [ "$(sed 's/^.*) //' "/proc/$sid/stat" 2>/dev/null | cut -d ' ' -f 20)" != "$(cat "$1/pid-start" 2>/dev/null)" ]; then return 0; fi
-    # A few passes: a process may fork while the first one reads /proc.
-    for pass in 1 2 3 4 5; do
-      found=
-      for p in /proc/[0-9]*; do
-        [ "$(sed 's/^.*) //' "$p/stat" 2>/dev/null | cut -d ' ' -f 4)" = "$sid" ] && kill -KILL "\${p#/proc/}" 2>/dev/null && found=$pass
-      done
-      [ -n "$found" ] || break
+const RUN_SESSION = `# stat_field PID N: field N of /proc/PID/stat after the command name (4: session, 20: start time).
+stat_field() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f "$2"; }
+start_time() { stat_field "$1" 20; }
+end_session() {
+  sid=$(cat "$1/pid" 2>/dev/null)
+  [ -n "$sid" ] || return 0
+  if [ -d "/proc/$sid" ] && [ "$(start_time "$sid")" != "$(cat "$1/pid-start" 2>/dev/null)" ]; then return 0; fi
+  # A few passes: a process may fork while the first one reads /proc.
+  for pass in 1 2 3 4 5; do
+    found=
+    for p in /proc/[0-9]*; do
+      [ "$(stat_field "\${p#/proc/}" 4)" = "$sid" ] && kill -KILL "\${p#/proc/}" 2>/dev/null && found=$pass
     done
-  }`;
+    [ -n "$found" ] || break
+  done
+}`;
 
 /**
  * For a run that was cut short: frees its lock unless its transaction is running on the host
@@ -175,6 +180,7 @@ const END_SESSION = `end_session() {
 export function releaseAbandonedLockCommand(held: { readonly lockDir: string; readonly script: string; readonly runDir: string; readonly runId: string }): Command {
   return shell(
     `lock=$1 run_dir=$2 run=$3 script=$4
+${RUN_SESSION}
 if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo not-held; exit 0; fi
 pid=$(cat "$run_dir/pid" 2>/dev/null)
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; exit 0; fi
@@ -183,7 +189,6 @@ if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then
   if ! mkdir "$run_dir/recovering" 2>/dev/null; then echo transaction-running; exit 0; fi
   # Killed mid-run: the previous release comes back if the switch had started; the lock is freed.
   echo transaction-crashed
-  ${END_SESSION}
   end_session "$run_dir"
   sh "$script" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null
   echo "recovered: $(cat "$run_dir/result" 2>/dev/null)"
@@ -324,13 +329,13 @@ export function startTransactionCommand(paths: Pick<HostPaths, 'lastRun' | 'scri
   return shell(
     `last_run=$1 script=$2 run_dir=$3 run=$4 lock=$5
 umask 077
+${RUN_SESSION}
 printf '%s\\n' "$run" > "$last_run"
 : > "$run_dir/events.jsonl"
 setsid nohup sh "$script" "$run_dir" > "$run_dir/script.log" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$run_dir/pid"
-# Its start time, so that a recovery never takes another process that got the same pid for it.
-sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d ' ' -f 20 > "$run_dir/pid-start"
+start_time "$pid" > "$run_dir/pid-start"
 # -s 0.1: notice the end of the transaction within 0.1 s (tail's default check is every second).
 tail -s 0.1 --pid="$pid" -n +1 -f "$run_dir/events.jsonl" || exit $?
 # tail ends with an error when the connection dropped: the transaction then goes on by itself.
@@ -342,7 +347,6 @@ if [ ! -s "$run_dir/result" ]; then
   tail -n 30 "$run_dir/script.log" >&2
   seen=$(wc -l < "$run_dir/events.jsonl")
   if mkdir "$run_dir/recovering" 2>/dev/null; then
-    ${END_SESSION}
     end_session "$run_dir"
     setsid nohup sh "$script" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null &
     pid=$!

@@ -611,6 +611,14 @@ roll_back() {
   finish "$_rb_outcome" "$1"
 }
 
+# detect_pull_never: PULL_NEVER is "--pull never" where Compose's up knows the option.
+detect_pull_never() {
+  [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
+}
+
+# seen STEP STATUS: this run's events have one with that step and status.
+seen() { grep -q "\"step\":\"$1\",\"status\":\"$2\"" "$EVENTS"; }
+
 # event_services STEP STATUS: the services of this run's events with that step and status.
 event_services() {
   grep -o "\"step\":\"$1\",\"status\":\"$2\",\"service\":\"[^\"]*\"" "$EVENTS" 2>/dev/null | sed 's/.*"service":"\([^"]*\)"$/\1/'
@@ -631,7 +639,7 @@ recover() {
     emit "done" failed "" "the transaction was killed, and the lock is no longer this run's: check the host (docker compose -p $PROJECT ps)"
     exit 0
   fi
-  [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
+  detect_pull_never
   emit recover start "" "the transaction was killed before it ended"
   start_lease_keeper
   _rc_ledger=$(grep -F "\"run\":\"$RUN_ID\"" "$STATE_DIR/releases.jsonl" 2>/dev/null | tail -n 1 | sed -n 's/.*"result":"\([a-z-]*\)".*/\1/p')
@@ -646,18 +654,18 @@ recover() {
     _rc_i=$((_rc_i + 1))
   done
   _rc_backups=$(event_services backup ok | tr '\n' ' ')
-  grep -q '"step":"migrations","status":"ok"' "$EVENTS" && MIGRATED=1
-  if grep -q '"step":"migrations","status":"start"' "$EVENTS" && ! grep -Eq '"step":"migrations","status":"(ok|failed)"' "$EVENTS"; then
+  seen migrations ok && MIGRATED=1
+  if seen migrations start && ! seen migrations ok && ! seen migrations failed; then
     # Its container outlives the killed compose client: stop it before anything else runs.
     remove_migration_containers
     emit warning migrations "" "the migrations were running when the transaction was killed and were stopped: the database may be partly migrated; backups taken before them:${_rc_backups:- none}"
   fi
-  if grep -q '"step":"commit","status":"start"' "$EVENTS"; then
+  if seen commit start; then
     COMMIT_REASON="the transaction was killed after the release had passed its health and smoke checks; it was finished (post_deploy hooks may not have run)"
     SKIP_POST_HOOKS=1
     commit
   fi
-  if grep -q '"step":"switch","status":"start"' "$EVENTS" && [ -s "$STATE_DIR/rollback.yml" ]; then
+  if seen switch start && [ -s "$STATE_DIR/rollback.yml" ]; then
     roll_back "the transaction was killed after its switch had started; the previous release was brought back"
   fi
   _rc_down=""
@@ -674,7 +682,7 @@ start_run() {
   mkdir -p "$STATE_DIR/good"
   # Backups a killed run left half-written (the lock says no other run is writing one now).
   rm -f "$BACKUPS_DIR"/*/*.partial
-  [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
+  detect_pull_never
 }
 
 # start_lease_keeper: the lease is renewed for the whole run (or recovery), whatever it waits for
