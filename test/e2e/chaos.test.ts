@@ -5,7 +5,7 @@
 // line and a final event that say what happened, nothing of it left running, and the next deploy
 // must succeed. Real Docker, Compose and sshd (the lab); the runner's part is the same command the
 // deploy runs over SSH.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync, chownSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hostPaths } from '../../src/deploy/plan';
@@ -13,6 +13,7 @@ import { acquireLockCommand, startTransactionCommand } from '../../src/deploy/re
 import { Redactor } from '../../src/exec/redact';
 import { connectSsh, type SshExecutor } from '../../src/exec/ssh';
 import { type Lab, readLab } from '../lab/lab';
+import { processes, sessionMembers } from '../processes';
 import { DeployFixture } from './deploy-fixture';
 
 interface Release {
@@ -47,26 +48,6 @@ function serving(): Release | undefined {
   const web = fixture.runningImage('web');
   const worker = fixture.runningImage('worker');
   return releases.find((release) => release.web === web && release.worker === worker);
-}
-
-/** Processes of the session the transaction ran in (its ID is the transaction's pid): its steps' commands too. */
-function sessionMembers(sid: number): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/u.test(name))) {
-    const fields = read(`/proc/${pid}/stat`).replace(/^.*\) /su, '').split(' ');
-    if (Number(fields[3]) === sid) found.push(`${pid}: ${read(`/proc/${pid}/cmdline`).replaceAll('\0', ' ')}`);
-  }
-  return found;
-}
-
-/** Processes whose command line names the run (its transaction, recovery, lease keeper, steps). */
-function processesOf(runId: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/u.test(name))) {
-    const cmdline = read(`/proc/${pid}/cmdline`).replaceAll('\0', ' ');
-    if (cmdline.includes(runId)) found.push(`${pid}: ${cmdline}`);
-  }
-  return found;
 }
 
 let runs = 0;
@@ -182,7 +163,7 @@ describe('a deploy transaction killed with SIGKILL at any point', () => {
       expect(serving()?.version, where).toBe(run.result === 'success' ? target.version : before?.version);
       expect(await fixture.serving(), where).toBe(`v${serving()?.version}`);
       expect(existsSync(join(state(), 'lock')), `${where}: the lock is free`).toBe(false);
-      expect(processesOf(run.runId), `${where}: nothing of the run is left running`).toEqual([]);
+      expect(processes((p) => p.cmdline.includes(run.runId)), `${where}: nothing of the run is left running`).toEqual([]);
       if (run.killed) expect(sessionMembers(run.pid), `${where}: nothing of the killed run's session is left`).toEqual([]);
 
       // The next deploy goes through.

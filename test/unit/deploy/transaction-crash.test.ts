@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { hostPaths } from '../../../src/deploy/plan';
 import { renderPlanScript } from '../../../src/deploy/render';
 import { releaseAbandonedLockCommand, startTransactionCommand } from '../../../src/deploy/remote-commands';
+import { sessionMembers } from '../../processes';
 import { fakeDockerEnv, prepareTransaction, testPlan } from './transaction-harness';
 
 // A transaction killed with SIGKILL (its whole process group) mid `compose up` of the switch.
@@ -39,14 +40,6 @@ async function killDuringSwitch(target: 'process group' | 'main shell' = 'proces
   const pid = Number(read(join(runDir(), 'pid')).trim());
   process.kill(target === 'process group' ? -pid : pid, 'SIGKILL');
   return pid;
-}
-
-/** Processes of the session `sid` (the transaction's session: its ID is the transaction's pid). */
-function sessionMembers(sid: number): string[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/u.test(name))
-    .filter((pid) => Number(read(`/proc/${pid}/stat`).replace(/^.*\) /su, '').split(' ')[3]) === sid)
-    .map((pid) => `${pid}: ${read(`/proc/${pid}/cmdline`).replaceAll('\0', ' ')}`);
 }
 
 describe('a transaction killed during the switch', () => {

@@ -52,6 +52,13 @@ function event(step: string, status: string, message = ''): string {
   return `${JSON.stringify({ t: 1, step, status, service: '', message })}\n`;
 }
 
+/** A host program that fails as the SSH executor reports a failure of `step`. */
+function failing(message: string, step: string, exitCode: number): () => never {
+  return () => {
+    throw new StackDeployError(message, { host: 'deploy@host:22', step, exitCode });
+  };
+}
+
 type Answers = Partial<Record<Program, (options: ExecOptions) => ExecResult>>;
 
 /** A host that answers every program of a healthy run, with `answers` instead where given. */
@@ -139,9 +146,7 @@ describe('switchEnvironment through a fake host', () => {
   test('a failure before the switch says nothing running was changed, and frees the lock', async () => {
     const run = await rollBack(
       fakeHost({
-        upload: () => {
-          throw new StackDeployError('tar failed', { host: 'deploy@host:22', step: 'upload', exitCode: 2 });
-        },
+        upload: failing('tar failed', 'upload', 2),
       }),
     );
     expect(run.result.status).toBe('failed');
@@ -151,15 +156,10 @@ describe('switchEnvironment through a fake host', () => {
   });
 
   test('freeing the lock fails too (the connection broke): a warning, and the run reports the original error', async () => {
-    const broken = (step: string) => () => {
-      throw new StackDeployError('connection lost', { host: 'deploy@host:22', step, exitCode: 255 });
-    };
     const run = await rollBack(
       fakeHost({
-        upload: () => {
-          throw new StackDeployError('upload timed out after 300000 ms', { host: 'deploy@host:22', step: 'upload', exitCode: 124 });
-        },
-        release: broken('unlock'),
+        upload: failing('upload timed out after 300000 ms', 'upload', 124),
+        release: failing('connection lost', 'unlock', 255),
       }),
     );
     expect(run.result.status).toBe('failed');
@@ -182,9 +182,7 @@ describe('switchEnvironment through a fake host', () => {
   test('a failed pull is rewritten the same way', async () => {
     const run = await rollBack(
       fakeHost({
-        pull: () => {
-          throw new StackDeployError(`failed to pull ${PINNED}`, { host: 'deploy@host:22', step: 'pull', exitCode: 4 });
-        },
+        pull: failing(`failed to pull ${PINNED}`, 'pull', 4),
       }),
     );
     expect(run.reporter.errors.join('\n')).toContain(`failed to pull ${PINNED}; nothing running was changed`);
@@ -194,9 +192,7 @@ describe('switchEnvironment through a fake host', () => {
   test('a connection lost during the switch: the transaction goes on, the lock is left to it', async () => {
     const run = await rollBack(
       fakeHost({
-        start: () => {
-          throw new StackDeployError('the connection closed', { host: 'deploy@host:22', step: 'switch', exitCode: 255 });
-        },
+        start: failing('the connection closed', 'switch', 255),
       }),
     );
     expect(run.result.status).toBe('failed');
@@ -225,9 +221,7 @@ describe('switchEnvironment through a fake host', () => {
   test('any other failure during the switch is not rewritten', async () => {
     const run = await rollBack(
       fakeHost({
-        start: () => {
-          throw new StackDeployError('transaction ended without a result', { host: 'deploy@host:22', step: 'switch', exitCode: 5 });
-        },
+        start: failing('transaction ended without a result', 'switch', 5),
       }),
     );
     expect(run.reporter.errors.join('\n')).toContain('transaction ended without a result');
