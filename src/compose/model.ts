@@ -24,6 +24,8 @@ export interface ComposePort {
   /** Published host port (or range), undefined when Compose chooses one. */
   readonly published?: string;
   readonly target: string;
+  /** `tcp` unless the entry says otherwise (`/udp`, `protocol: udp`). */
+  readonly protocol: string;
 }
 
 /** What stack-deploy needs to know of one compose service, after merging, profiles and `${VAR}`. */
@@ -38,6 +40,8 @@ export interface ComposeService {
   readonly ports: readonly ComposePort[];
   readonly networkMode?: string;
   readonly containerName?: string;
+  /** The named volumes it mounts (`dbdata:/var/lib/x`, `type: volume` with a source), not bind mounts nor anonymous volumes. */
+  readonly namedVolumes: readonly string[];
   readonly profiles: readonly string[];
   /** Where the service is first defined. */
   readonly where: ComposeLocation;
@@ -66,17 +70,57 @@ function ports(value: unknown): ComposePort[] {
   return value.flatMap((entry: unknown): ComposePort[] => {
     if (isRecord(entry)) {
       const target = text(entry.target);
-      return target === undefined ? [] : [{ target, published: text(entry.published), hostIp: text(entry.host_ip) }];
+      const published = text(entry.published);
+      const hostIp = text(entry.host_ip);
+      return target === undefined ? [] : [{ target, published: published === '' ? undefined : published, hostIp: hostIp === '' ? undefined : hostIp, protocol: text(entry.protocol) ?? 'tcp' }];
     }
     const spec = text(entry);
     if (spec === undefined) return [];
+    const protocol = /\/(tcp|udp|sctp)$/u.exec(spec)?.[1] ?? 'tcp';
     const withoutProtocol = spec.replace(/\/(?:tcp|udp|sctp)$/u, '');
     // [ip:][published:]target, where ip may be [v6].
     const match = /^(?:(\[[^\]]*\]|[^:]*):)??(?:([^:]*):)?([^:]+)$/u.exec(withoutProtocol);
     if (match === null) return [];
     const [, hostIp, published, target] = match;
-    return [{ hostIp: hostIp === '' ? undefined : hostIp, published: published === '' ? undefined : published, target: target ?? '' }];
+    return [{ hostIp: hostIp === '' ? undefined : hostIp, published: published === '' ? undefined : published, target: target ?? '', protocol }];
   });
+}
+
+interface Mount {
+  /** Where it is mounted in the container: Compose merges the `volumes` of several files by it. */
+  readonly target: string;
+  /** The named volume, when it is one (not a bind mount, an anonymous volume or a tmpfs). */
+  readonly volume?: string;
+}
+
+/** A short-syntax source that is a path on the host (a bind mount), not a volume name. */
+function isHostPath(source: string): boolean {
+  return source.startsWith('/') || source.startsWith('.') || source.startsWith('~');
+}
+
+function mounts(value: unknown): Mount[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown): Mount[] => {
+    if (isRecord(entry)) {
+      const target = text(entry.target);
+      const source = text(entry.source);
+      if (target === undefined) return [];
+      const named = (entry.type === undefined || entry.type === 'volume') && source !== undefined && source !== '' && !isHostPath(source);
+      return [named ? { target, volume: source } : { target }];
+    }
+    const spec = text(entry);
+    if (spec === undefined) return [];
+    // source:target[:mode], or target alone (an anonymous volume).
+    const [source = '', target] = spec.split(':');
+    if (target === undefined) return [{ target: spec }];
+    return [source === '' || isHostPath(source) ? { target } : { target, volume: source }];
+  });
+}
+
+function mergeMounts(previous: readonly Mount[], next: readonly Mount[]): Mount[] {
+  const byTarget = new Map(previous.map((mount) => [mount.target, mount]));
+  for (const mount of next) byTarget.set(mount.target, mount);
+  return [...byTarget.values()];
 }
 
 function dependsOn(value: unknown): string[] {
@@ -111,6 +155,7 @@ interface Merged {
   ports: ComposePort[];
   networkMode?: string;
   containerName?: string;
+  mounts: Mount[];
   profiles: string[];
   where: ComposeLocation;
 }
@@ -182,13 +227,18 @@ export async function readComposeFiles(options: ReadComposeOptions): Promise<Com
         ports: [...(previous?.ports ?? []), ...ports(raw.ports)],
         networkMode: text(raw.network_mode) ?? previous?.networkMode,
         containerName: text(raw.container_name) ?? previous?.containerName,
+        mounts: mergeMounts(previous?.mounts ?? [], mounts(raw.volumes)),
         profiles: Array.isArray(raw.profiles) ? raw.profiles.filter((p): p is string => typeof p === 'string') : (previous?.profiles ?? []),
         where: previous?.where ?? where,
       });
     }
   }
   const enabled = new Set((variables.get('COMPOSE_PROFILES') ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''));
-  const all = [...merged].map(([name, service]): ComposeService => ({ name, ...service }));
+  const all = [...merged].map(([name, { mounts: used, ...service }]): ComposeService => ({
+    name,
+    ...service,
+    namedVolumes: [...new Set(used.flatMap((mount) => (mount.volume === undefined ? [] : [mount.volume])))],
+  }));
   const services = all.filter((service) => service.profiles.length === 0 || enabled.has('*') || service.profiles.some((p) => enabled.has(p)));
   return { services, all, issues };
 }

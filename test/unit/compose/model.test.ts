@@ -66,6 +66,40 @@ describe('readComposeFiles', () => {
     expect(dependencyClosure(model, ['api'])).toEqual(['api', 'db', 'queue']);
   });
 
+  it('reads ports in the short and the long syntax: host address, fixed or chosen host port, protocol', async () => {
+    const ports = ['"8080:80"', '"127.0.0.1:8081:81"', '"82"', '"127.0.0.1::83"', '"[::1]:8084:84"', '"5353:53/udp"', '"8000-8001:90-91"', '{ target: 95, published: 9095 }', '{ target: 96, host_ip: 127.0.0.1, published: "9096", protocol: udp }', '{ target: 97 }'];
+    await writeFile(join(dir, 'p.yml'), `services:\n  api:\n    image: a\n    ports:\n${ports.map((p) => `      - ${p}\n`).join('')}`);
+    const model = await readComposeFiles({ dir, files: ['p.yml'] });
+    expect(model.services[0]?.ports).toEqual([
+      { published: '8080', target: '80', protocol: 'tcp' },
+      { hostIp: '127.0.0.1', published: '8081', target: '81', protocol: 'tcp' },
+      { target: '82', protocol: 'tcp' },
+      { hostIp: '127.0.0.1', target: '83', protocol: 'tcp' },
+      { hostIp: '[::1]', published: '8084', target: '84', protocol: 'tcp' },
+      { published: '5353', target: '53', protocol: 'udp' },
+      { published: '8000-8001', target: '90-91', protocol: 'tcp' },
+      { published: '9095', target: '95', protocol: 'tcp' },
+      { hostIp: '127.0.0.1', published: '9096', target: '96', protocol: 'udp' },
+      { target: '97', protocol: 'tcp' },
+    ]);
+  });
+
+  it('tells named volumes from bind mounts, anonymous volumes and tmpfs, merged by target across files', async () => {
+    const volumes = ['"./data:/data"', '"/srv/x:/x:ro"', '"~/cache:/cache"', '"../shared:/shared"', '"dbdata:/var/lib/db"', '"logs:/logs:rw"', '"/anonymous"', '{ type: volume, source: uploads, target: /uploads }', '{ type: bind, source: ./conf, target: /conf }', '{ type: volume, target: /scratch }', '{ type: tmpfs, target: /tmp }', '"replaced:/replaced"'];
+    await writeFile(join(dir, 'v1.yml'), `services:\n  db:\n    image: postgres:15\n    volumes:\n${volumes.map((v) => `      - ${v}\n`).join('')}  app:\n    image: a\n    volumes: ["./src:/src"]\n`);
+    await writeFile(join(dir, 'v2.yml'), 'services:\n  db:\n    volumes: ["./host:/replaced", "dbdata:/again"]\n');
+    const model = await readComposeFiles({ dir, files: ['v1.yml', 'v2.yml'] });
+    expect(model.all.find((s) => s.name === 'db')?.namedVolumes).toEqual(['dbdata', 'logs', 'uploads']);
+    expect(model.all.find((s) => s.name === 'app')?.namedVolumes).toEqual([]);
+  });
+
+  it('reads container_name and network_mode, the last file winning', async () => {
+    await writeFile(join(dir, 'n1.yml'), 'services:\n  api:\n    image: a\n    container_name: shop-api\n    network_mode: bridge\n');
+    await writeFile(join(dir, 'n2.yml'), 'services:\n  api:\n    network_mode: host\n');
+    const model = await readComposeFiles({ dir, files: ['n1.yml', 'n2.yml'] });
+    expect(model.services[0]).toMatchObject({ containerName: 'shop-api', networkMode: 'host' });
+  });
+
   it('keeps only the services of the enabled profiles', async () => {
     await writeFile(join(dir, 'c.yml'), 'services:\n  api: { image: a }\n  debug: { image: b, profiles: [debug] }\n  admin: { image: c, profiles: [ops, admin] }\n');
     const names = async (profiles?: string) => (await readComposeFiles({ dir, files: ['c.yml'], variables: vars(profiles === undefined ? {} : { COMPOSE_PROFILES: profiles }) })).services.map((s) => s.name);
