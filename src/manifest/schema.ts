@@ -30,6 +30,9 @@ export const DEFAULT_SSH_PORT = 22;
 export const DEFAULT_BACKUP_RETAIN = 7;
 export const DEFAULT_EXPECTED_STATUS = 200;
 
+/** How a service moves from its old container to its new one; `auto` chooses one from what the service is. */
+export const SWITCH_CHOICES = ['auto', 'proxy', 'start-first', 'stop-first'] as const;
+
 const buildSchema = z
   .strictObject({
     context: repositoryPath('build context')
@@ -114,6 +117,19 @@ const serviceSchema = z
       .optional()
       .describe('Git tag glob that releases this service, with exactly one `*`. Default: `<service>-v*`. Only built services have one.'),
     health: healthSchema.optional(),
+    switch: z
+      .enum(SWITCH_CHOICES)
+      // Unset is `auto`; the JSON Schema shows it as the default.
+      .optional()
+      .meta({
+        default: 'auto',
+        description:
+          'How a deploy replaces the service\'s container. `proxy` (HTTP services): a reverse proxy on the host owns the published ports, the new container starts next to the old one and takes the traffic once healthy, the old one drains, then stops. `start-first` (services without a fixed host port, e.g. workers): the new container starts, becomes healthy, then the old one stops. `stop-first`: the old container stops, then the new one starts (singletons such as a database). `auto` (default): `stop-first` for pinned and compose-only services and for services with `container_name`, named volumes, `network_mode: host` or a fixed UDP host port; `proxy` for the other built services (and those sharing their image) that publish a fixed host port; `start-first` for the rest.',
+      }),
+    drain_timeout: duration()
+      // No default here: a drain_timeout that is written is refused where the proxy does not switch.
+      .optional()
+      .describe('With `switch: proxy`: how long the old container may finish the requests it has before it is stopped, e.g. `30s`. Default: `30s`. Only for services switched through the proxy.'),
   })
   .superRefine(serviceKindRules, evenAfterOtherIssues)
   .describe('A service of the stack, named as in the compose files: built (`build`), sharing a built image (`image_from`), pinned (`image` with a tag or digest), or configured only (neither: the compose file says what it runs).');

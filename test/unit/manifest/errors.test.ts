@@ -123,6 +123,14 @@ describe('schema problems', () => {
     ]);
   });
 
+  it('lists the switch strategies, and reads drain_timeout as a duration', () => {
+    expect(messages(withLineReplaced(4, '  api: { build: {}, switch: blue-green, drain_timeout: 30 }'))).toEqual([
+      'stack.yml:4:29 services.api.switch: expected one of: auto, proxy, start-first, stop-first',
+      'stack.yml:4:56 services.api.drain_timeout: expected a duration like "60s", got 30 (add a unit, like "30s")',
+    ]);
+    expect(messages(withLineReplaced(4, '  api: { build: {}, switch: proxy, drain_timeout: 45s }'))).toEqual([]);
+  });
+
   it('reports a bad image reference with the reason', () => {
     expect(
       messages(

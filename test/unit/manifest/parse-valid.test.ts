@@ -27,10 +27,13 @@ describe('parseManifest on a valid manifest', () => {
             size_limit: 20_000_000,
             release_tag: 'api-v*',
             health: { http: 'http://127.0.0.1:8080/health', timeout: 90_000, interval: 500 },
+            switch: 'proxy',
+            drain_timeout: 45_000,
           },
           worker: {
             build: { context: 'services/worker' },
             size_limit: 1_610_612_736,
+            switch: 'start-first',
             health: { cmd: ['wget', '-q', '-O-', 'http://127.0.0.1:8081/health'], timeout: 60_000, interval: 1_000 },
           },
           postgres: {},
