@@ -101,8 +101,9 @@ export async function loadManifest(file: string, options: LoadOptions = {}): Pro
       seen.add(key);
     }
   }
-  const readable = Object.fromEntries(Object.entries(compose).filter(([, model]) => !model.issues.some((i) => i.path === '')).map(([environment, model]) => [environment, model.all.map((s) => s.name)]));
-  const result = parseManifest(text, file, readable);
+  const readableModels = Object.fromEntries(Object.entries(compose).filter(([, model]) => !model.issues.some((i) => i.path === '')));
+  const readable = Object.fromEntries(Object.entries(readableModels).map(([environment, model]) => [environment, model.all.map((s) => s.name)]));
+  const result = parseManifest(text, file, readable, readableModels);
   if (!result.ok) return { ...result, issues: [...result.issues, ...composeIssues] };
   if (composeIssues.length > 0) return { ok: false, file, issues: composeIssues };
   return { ...result, compose, warnings: healthPortWarnings(result.manifest, compose) };

@@ -2,7 +2,7 @@ import type { ComposeModel } from '../compose/model';
 import type { ManifestIssue } from './issues';
 import { compareIssuePositions } from './issues';
 import type { Manifest } from './schema';
-import { type ComposeNames, validateManifestData } from './validate';
+import { type ComposeModels, type ComposeNames, validateManifestData } from './validate';
 import { type LocatedIssue, locateIssue, readYaml } from './yaml-source';
 
 export type LoadResult =
@@ -25,8 +25,12 @@ function failure(file: string, issues: readonly LocatedIssue[]): LoadResult {
   return { ok: false, file, issues: withFile.sort(compareIssuePositions) };
 }
 
-/** Parses and validates manifest text. `file` is only used to label issues, exactly as given. */
-export function parseManifest(text: string, file: string, compose: ComposeNames = {}): LoadResult {
+/**
+ * Parses and validates manifest text. `file` is only used to label issues, exactly as given.
+ * `compose`: the services each environment's compose files define; `models`: those files as read,
+ * for the checks of `switch` and `drain_timeout`.
+ */
+export function parseManifest(text: string, file: string, compose: ComposeNames = {}, models: ComposeModels = {}): LoadResult {
   const yaml = readYaml(text);
   if (!yaml.ok) return failure(file, yaml.issues);
   if (yaml.isEmpty) return failure(file, [{ line: 1, column: 1, path: '', message: EMPTY_FILE_MESSAGE }]);
@@ -39,7 +43,7 @@ export function parseManifest(text: string, file: string, compose: ComposeNames 
     return failure(file, [...yaml.duplicateKeys, { line: 1, column: 1, path: '', message: `invalid YAML: ${reason}` }]);
   }
 
-  const validation = validateManifestData(data, compose);
+  const validation = validateManifestData(data, compose, models);
   if (validation.ok && yaml.duplicateKeys.length === 0) return { ok: true, file, manifest: validation.manifest };
   const located = validation.ok ? [] : validation.issues.map((issue) => locateIssue(yaml.source, issue));
   return failure(file, [...yaml.duplicateKeys, ...located]);

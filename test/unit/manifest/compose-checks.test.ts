@@ -76,6 +76,37 @@ describe('loadManifest with the compose files', () => {
     expect(messages(await load(manifest()))).toEqual([]);
   });
 
+  it('locates a switch that cannot work with the compose definition, and a drain_timeout outside the proxy', async () => {
+    const services = '  api:\n    build: {}\n    switch: start-first\n  worker:\n    image_from: api\n    drain_timeout: 10s\n';
+    const compose = `${COMPOSE}  worker:\n    image: ghcr.io/acme/api\n`;
+    expect(messages(await load(manifest('', services), compose))).toEqual([
+      'stack.yml:6:13 services.api.switch: in environment "production", "start-first" cannot work: api (compose.yml:2) publishes the fixed host port 127.0.0.1:8080, which the new container cannot bind while the old one runs (publish it without a host port (like "8080") so that Compose chooses one, or use "proxy" or "stop-first")',
+      'stack.yml:9:5 services.worker.drain_timeout: in environment "production", worker switches start-first (auto: shares api\'s image, publishes no port), and only services that the proxy switches drain (remove drain_timeout, or set switch: proxy)',
+    ]);
+    expect(messages(await load(manifest('', '  api:\n    build: {}\n    drain_timeout: 10s\n')))).toEqual([]);
+  });
+
+  it('names every environment where a switch cannot work, once per problem, and only those that deploy the service', async () => {
+    const stack = `version: 1
+name: shop
+services:
+  api: { build: {}, switch: proxy }
+  db: { image: "postgres:15.6", switch: proxy }
+environments:
+  production: { host: a.example.com, user: deploy, path: /opt/shop, compose: compose.yml }
+  staging: { host: b.example.com, user: deploy, path: /opt/shop, compose: compose.other.yml }
+  preview: { host: c.example.com, user: deploy, path: /opt/shop, compose: compose.other.yml }
+  tools: { host: d.example.com, user: deploy, path: /opt/shop, compose: compose.other.yml, services: [db] }
+`;
+    const compose = `${COMPOSE}  db:\n    image: postgres:15.6\n    container_name: db\n`;
+    await writeFile(join(dir, 'compose.other.yml'), `services:\n  api:\n    image: ghcr.io/acme/api\n    container_name: shop-api\n    ports: ["127.0.0.1:8080:8080"]\n  db:\n    image: postgres:15.6\n`);
+    expect(messages(await load(stack, compose))).toEqual([
+      'stack.yml:4:29 services.api.switch: in environments "staging" and "preview", "proxy" cannot work: api (compose.other.yml:2) has container_name "shop-api", which allows one container at a time, and proxy runs the new one next to the old one (remove container_name from the compose file, or use "stop-first")',
+      'stack.yml:5:41 services.db.switch: in environment "production", "proxy" cannot work: db (compose.yml:9) has container_name "db", which allows one container at a time, and proxy runs the new one next to the old one; it publishes no port for the proxy to own (remove container_name from the compose file, publish the port it serves HTTP on, or use "stop-first")',
+      'stack.yml:5:41 services.db.switch: in environments "staging", "preview" and "tools", "proxy" cannot work: db (compose.other.yml:6) publishes no port for the proxy to own (publish the port it serves HTTP on, or use "start-first" or "stop-first")',
+    ]);
+  });
+
   it('warns about a health port that is neither published nor host-networked', async () => {
     const result = await load(manifest('', '  api:\n    build: {}\n    health: { http: "http://127.0.0.1:9090/health" }\n'));
     expect(result.ok && result.warnings).toEqual([
