@@ -73,7 +73,7 @@ export interface RunContext {
   /** The command line's terminal; absent in the action. */
   readonly terminal?: Terminal;
   /**
-   * Opens the connection to an environment's host for `deploy`, `rollback` and `check`; absent:
+   * Opens the connection to an environment's host for `deploy`, `rollback`, `check` and `plan`; absent:
    * SSH with the settings' key and pinned host key. Tests answer the host's programs here.
    */
   readonly connect?: (environment: ResolvedEnvironment) => Promise<Executor>;

@@ -2,10 +2,10 @@ import { formatBytes, formatSizeDelta } from '../build/size';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
 import { hostPaths } from '../deploy/plan';
 import { dockerTagFor } from '../release/select';
-import { DEFAULT_REGISTRY_HOST, serviceKind } from '../manifest';
+import { DEFAULT_REGISTRY_HOST, describeSwitch, serviceKind, switchStrategyOf } from '../manifest';
 import type { RegistryClient } from '../registry/client';
 import { buildAndMeasure, type BuiltImage } from './build';
-import { connectToEnvironment } from './connect';
+import { openConnection } from './connect';
 import type { RunContext } from './context';
 import { promotedImages, type TargetImage } from './deploy';
 import { projectCandidates, resolveEnvironment } from './environment';
@@ -39,6 +39,8 @@ export async function plan(context: RunContext): Promise<RunResult> {
     const kind = serviceKind(manifest, name, settings.repositoryOwner);
     return kind.kind === 'shared' ? kind.builder : name;
   };
+  /** How a deploy would replace the service's container, and why. */
+  const switchOf = (name: string) => describeSwitch(switchStrategyOf(manifest, loaded.compose[environment.name], name, settings.repositoryOwner));
   const builds = buildPlan.builds.filter((b) => names.includes(b.service));
   const versionTag = dockerTagFor(buildPlan.version);
   let promoted: TargetImage[] | undefined;
@@ -49,7 +51,7 @@ export async function plan(context: RunContext): Promise<RunResult> {
   }
 
   const repos = serviceRepositories(manifest, [...names, ...infrastructure.map((s) => s.name)], settings);
-  const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => connectToEnvironment(context, environment));
+  const executor = await reporter.group(`Connect to ${environment.config.user}@${environment.config.host}:${environment.config.port}`, () => openConnection(context, environment));
   let output: string;
   try {
     output = (await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }), projectCandidates(manifest, environment.name), repos), { step: 'plan' })).stdout;
@@ -67,7 +69,7 @@ export async function plan(context: RunContext): Promise<RunResult> {
     const label = builderOf(name) === name ? name : `${name} (shares ${builderOf(name)})`;
     const restarts = !isBuilt ? 'if its compose definition changed' : image !== undefined ? 'yes (new build)' : running === undefined || digestOf(current) !== digestOf(target) ? 'yes' : 'no (same image)';
     const size = image === undefined ? '—' : `${formatBytes(image.bytes)}${image.previous === undefined ? '' : ` (${formatSizeDelta(image.bytes, image.previous.bytes)} vs ${image.previous.tag})`}`;
-    return [label, running?.version ?? (running === undefined ? 'not running' : '—'), digestOf(current), !isBuilt ? 'from compose' : image !== undefined ? `new build of ${buildPlan.version}` : digestOf(target), restarts, size];
+    return [label, running?.version ?? (running === undefined ? 'not running' : '—'), digestOf(current), !isBuilt ? 'from compose' : image !== undefined ? `new build of ${buildPlan.version}` : digestOf(target), restarts, size, switchOf(name)];
   });
   const clients = new Map<string, RegistryClient>();
   const ownRegistry = manifest.registry?.host ?? DEFAULT_REGISTRY_HOST;
@@ -76,7 +78,7 @@ export async function plan(context: RunContext): Promise<RunResult> {
     const recorded = recordedPin(state.ledger, service.name);
     const tag = await movedUpstream(context, service.image, recorded, ownRegistry, clients);
     const moved = tag === undefined ? '' : `; the tag moved upstream to ${tag.upstream}, the host stays at ${tag.current} until the pin changes`;
-    rows.push([`${service.name} (pinned ${service.image})`, running === undefined ? 'not running' : running.status, recorded === undefined ? '—' : digestOf(recorded.pinned), service.image, `${infrastructureAction(service, running?.status === 'running', recorded)}${moved}`, '—']);
+    rows.push([`${service.name} (pinned ${service.image})`, running === undefined ? 'not running' : running.status, recorded === undefined ? '—' : digestOf(recorded.pinned), service.image, `${infrastructureAction(service, running?.status === 'running', recorded)}${moved}`, '—', switchOf(service.name)]);
   }
   const steps = [
     ...(manifest.backup ?? []).map((b) => `backup ${b.name} (${b.service})`),
@@ -84,14 +86,14 @@ export async function plan(context: RunContext): Promise<RunResult> {
     ...(manifest.smoke ?? []).map((s) => `smoke check ${s.name}`),
     ...[...(manifest.hooks?.pre_deploy ?? []), ...(manifest.hooks?.post_deploy ?? [])].map((h) => `hook ${h.join(' ')}`),
   ];
-  for (const row of rows) reporter.info(`${row[0]}: ${row[1]} ${row[2]} -> ${row[3]}; restarts: ${row[4]}`);
+  for (const row of rows) reporter.info(`${row[0]}: ${row[1]} ${row[2]} -> ${row[3]}; restarts: ${row[4]}; switch: ${row[6]}`);
   return {
     status: 'success',
     outputs: { version: buildPlan.version, services: JSON.stringify(names) },
     summary: {
       title: `stack-deploy: plan for ${buildPlan.version} on ${environment.name} (nothing was changed)`,
       lines: [state.lockOwner === undefined ? 'No deploy holds the lock now.' : `A deploy holds the lock now: ${state.lockOwner}`, steps.length === 0 ? 'No backups, migrations, smoke checks or hooks are configured.' : `Would also run: ${steps.join('; ')}.`],
-      tables: [{ header: ['Service', 'Running', 'Current digest', 'Would deploy', 'Restarts', 'Size'], rows }],
+      tables: [{ header: ['Service', 'Running', 'Current digest', 'Would deploy', 'Restarts', 'Size', 'Switch'], rows }],
     },
   };
 }
