@@ -8,6 +8,12 @@ export interface DeployService {
   readonly health: { readonly kind: 'http'; readonly url: string } | { readonly kind: 'cmd'; readonly argv: readonly string[] } | { readonly kind: 'auto' };
   readonly timeoutMs: number;
   readonly intervalMs: number;
+  /**
+   * How its containers are replaced: `stop-first` (Compose recreates it: the old one stops, then
+   * the new one starts) or `start-first` (the new one starts next to the old one, which stops once
+   * the new one is healthy). Default `stop-first`.
+   */
+  readonly switch?: 'stop-first' | 'start-first';
 }
 
 /** An infrastructure service (pinned or compose-only): switched only when its pin or definition changes. */

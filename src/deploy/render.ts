@@ -97,6 +97,7 @@ export function renderPlanScript(plan: DeployPlan): string {
       [`SVC_${i}_CMD`, service.health.kind === 'cmd' ? toShellString(service.health.argv) : ''],
       [`SVC_${i}_TIMEOUT_MS`, String(service.timeoutMs)],
       [`SVC_${i}_INTERVAL_MS`, String(service.intervalMs)],
+      [`SVC_${i}_SWITCH`, 'switch' in service ? (service.switch ?? 'stop-first') : 'stop-first'],
     );
   });
   return `${vars.map(([name, value]) => `${name}=${quoteArg(value)}`).join('\n')}\n`;

@@ -14,7 +14,8 @@ import { createTar } from '../deploy/tar-writer';
 import { StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
 import { parseDotenv } from '../compose/dotenv';
-import { DEFAULT_REGISTRY_HOST, type Manifest, rollbackTag, serviceKind } from '../manifest';
+import type { ComposeModel } from '../compose/model';
+import { DEFAULT_REGISTRY_HOST, type Manifest, rollbackTag, serviceKind, switchStrategyOf } from '../manifest';
 import { dockerTagFor } from '../release/select';
 import { RegistryClient } from '../registry/client';
 import { parseImageRef } from '../registry/image-ref';
@@ -24,6 +25,7 @@ import type { RunContext } from './context';
 import { projectCandidates, type ResolvedEnvironment, resolveEnvironment } from './environment';
 import { needsHttpProbe, type PreviousRun, runPreflight } from './host-preflight';
 import { acquireLock } from './lock';
+import type { Reporter } from './reporter';
 import type { RunResult, RunStatus } from './result';
 import { credentialsFor } from './settings';
 import type { SummaryTable } from './summary';
@@ -81,13 +83,35 @@ export function rollbackRepository(manifest: Manifest, service: string, targets:
   return targets.find((t) => t.service === service)?.image ?? `stack-deploy/${manifest.name}-${service}`;
 }
 
-function deployServices(manifest: Manifest, names: readonly string[], targets: readonly TargetImage[], project: string): DeployService[] {
+function deployServices(manifest: Manifest, names: readonly string[], targets: readonly TargetImage[], project: string, switches: ReadonlyMap<string, HostSwitch>): DeployService[] {
   return names.map((name) => ({
     name,
     rollbackRef: `${rollbackRepository(manifest, name, targets)}:${rollbackTag(project, name)}`,
     pinned: targets.find((b) => b.service === name)?.pinned,
     ...healthOf(manifest, name),
+    switch: switches.get(name) ?? 'stop-first',
   }));
+}
+
+/** How the host replaces a service's containers. */
+type HostSwitch = NonNullable<DeployService['switch']>;
+
+/**
+ * Each service's switch on the host, from its strategy (stack.yml and the environment's compose
+ * files). Without the compose files (a rollback reads none) every service switches stop-first.
+ */
+function hostSwitches(manifest: Manifest, compose: ComposeModel | undefined, names: readonly string[], owner: string | undefined, reporter: Reporter): Map<string, HostSwitch> {
+  const switches = new Map<string, HostSwitch>();
+  if (compose === undefined) return switches;
+  for (const name of names) {
+    const decision = switchStrategyOf(manifest, compose, name, owner);
+    if (decision.strategy === 'proxy') {
+      reporter.warning(`${name}: the proxy hand-over is not available on hosts yet; it switches stop-first`);
+      continue;
+    }
+    switches.set(name, decision.strategy);
+  }
+  return switches;
 }
 
 async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir: string): Promise<Buffer> {
@@ -226,6 +250,8 @@ export interface SwitchRequest {
   readonly targets?: readonly TargetImage[];
   /** Pinned and compose-only services the environment runs (deploys only): switched when their pin changes. */
   readonly infrastructure?: readonly InfrastructureService[];
+  /** How each service is switched on the host (deploys; a rollback switches every service stop-first). */
+  readonly switches?: ReadonlyMap<string, HostSwitch>;
   /** …or decided on the host before the lock is taken (rollbacks). */
   readonly resolveTargets?: (executor: Executor, project: string) => Promise<{ version: string; targets: TargetImage[] }>;
 }
@@ -275,7 +301,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       path,
       flavor: preflight.compose.flavor,
       composeFiles: environment.config.compose,
-      services: deployServices(manifest, names, targets, project),
+      services: deployServices(manifest, names, targets, project, request.switches ?? new Map()),
       infrastructure: infrastructure.map(({ name, image, health, timeoutMs, intervalMs }) => ({ name, image, health, timeoutMs, intervalMs })),
       actor: settings.actor ?? 'unknown',
       runUrl: settings.runUrl ?? '',
@@ -437,5 +463,6 @@ export async function deploy(context: RunContext): Promise<RunResult> {
     const builder = kind.kind === 'shared' ? targets.find((t) => t.service === kind.builder) : undefined;
     return builder === undefined ? [] : [{ ...builder, service: name, bytes: undefined }];
   })];
-  return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets, infrastructure });
+  const switches = hostSwitches(manifest, loaded.compose[environment.name], names, settings.repositoryOwner, reporter);
+  return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets, infrastructure, switches });
 }

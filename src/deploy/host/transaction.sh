@@ -12,6 +12,7 @@
 #   image the service rolls back to is tagged so) SVC_N_PINNED (an
 #   application service's digest; an infrastructure service's pin as written) SVC_N_HEALTH
 #   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS
+#   SVC_N_SWITCH (stop-first|start-first; an older plan has none: stop-first)
 #   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)
 #   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S COMPOSE_TIMEOUT_S (each docker compose call)
 #   BACKUP_COUNT, per backup N: BACKUP_N_NAME BACKUP_N_SERVICE BACKUP_N_KIND (command|sqlite)
@@ -126,6 +127,11 @@ container_of() {
   docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1" 2>/dev/null | head -n 1
 }
 
+# containers_of NAME [STATUS]: every container of a service that is running (or has that status).
+containers_of() {
+  docker ps -q ${2:+-a --filter "status=$2"} --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1" 2>/dev/null
+}
+
 probe_http() {
   if command -v curl >/dev/null 2>&1; then
     curl -fsS -o /dev/null --max-time 5 "$1" 2>/dev/null
@@ -159,13 +165,15 @@ check_once() {
   esac
 }
 
-# wait_healthy N: polls at the service's interval until its timeout; 0 healthy, 1 not.
+# wait_healthy N [CONTAINER]: polls the service's container (or that one) at the service's
+# interval until its timeout; 0 healthy, 1 not.
 wait_healthy() {
-  _wh_n=$1 _wh_name=$(svc "$1" NAME)
+  _wh_n=$1 _wh_name=$(svc "$1" NAME) _wh_only=${2:-}
   _wh_interval_ms=$(svc "$_wh_n" INTERVAL_MS) _wh_deadline=$(( $(now_ms) + $(svc "$_wh_n" TIMEOUT_MS) ))
   STABLE_CHECKS=0
   while :; do
-    _wh_cid=$(container_of "$_wh_name")
+    _wh_cid=$_wh_only
+    [ -n "$_wh_cid" ] || _wh_cid=$(container_of "$_wh_name")
     if [ -n "$_wh_cid" ]; then
       check_once "$_wh_n" "$_wh_cid"; _wh_rc=$?
       [ "$_wh_rc" -eq 0 ] && return 0
@@ -789,14 +797,84 @@ prepare() {
 switch() {
   emit switch start "" "$SERVICES"
   renew_lease
-  # shellcheck disable=SC2086
-  _sw_out=$(compose_up -- $SERVICES 2>&1)
-  _sw_rc=$?
-  if [ "$_sw_rc" -ne 0 ]; then
-    emit switch failed "" "$_sw_out"
-    roll_back "docker compose up $(rc_text "$_sw_rc" "${COMPOSE_TIMEOUT_S:-600}")"
+  _sw_i=0 _sw_stop_first="" _sw_start_first=""
+  for _sw_name in $SERVICES; do
+    if [ "$(var "SVC_${_sw_i}_SWITCH")" = start-first ]; then _sw_start_first="$_sw_start_first $_sw_i"; else _sw_stop_first="$_sw_stop_first $_sw_name"; fi
+    _sw_i=$((_sw_i + 1))
+  done
+  if [ -n "$_sw_stop_first" ]; then
+    # shellcheck disable=SC2086
+    _sw_out=$(compose_up -- $_sw_stop_first 2>&1)
+    _sw_rc=$?
+    if [ "$_sw_rc" -ne 0 ]; then
+      emit switch failed "" "$_sw_out"
+      roll_back "docker compose up $(rc_text "$_sw_rc" "${COMPOSE_TIMEOUT_S:-600}")"
+    fi
   fi
+  for _sw_n in $_sw_start_first; do
+    _sw_name=$(svc "$_sw_n" NAME)
+    if ! start_first "$_sw_n"; then
+      # Its old containers never stopped: nothing of it to bring back.
+      WITH_TARGET=$(printf '%s' " $WITH_TARGET " | sed "s/ $_sw_name / /")
+      emit switch failed "$_sw_name" "$SWITCH_REASON; its running containers were left as they were"
+      roll_back "$_sw_name: $SWITCH_REASON"
+    fi
+    emit switch ok "$_sw_name" "started next to the running containers, which stopped once it was healthy"
+  done
   emit switch ok "" ""
+}
+
+# start_first N: starts the service's new containers next to the running ones (as many again,
+# without recreating these), waits until each new one is healthy, then stops the old ones (each
+# within its stop_grace_period) and removes them. 1 (SWITCH_REASON set) when that fails: the new
+# containers are removed, and the old ones never stopped.
+start_first() {
+  _sf_name=$(svc "$1" NAME)
+  _sf_log="$RUN_DIR/switch-$_sf_name.log"
+  _sf_old=$(containers_of "$_sf_name" | tr '\n' ' ')
+  # A stopped container would be started again instead of a new one being made.
+  # shellcheck disable=SC2046
+  docker rm $(containers_of "$_sf_name" exited) $(containers_of "$_sf_name" created) > /dev/null 2>&1
+  _sf_count=$(printf '%s' "$_sf_old" | wc -w | tr -d ' ')
+  if [ "$_sf_count" -eq 0 ]; then
+    # Nothing runs that must keep running: a plain start.
+    compose_up -- "$_sf_name" > "$_sf_log" 2>&1 || { SWITCH_REASON="docker compose up failed: $(tail -n 5 "$_sf_log")"; return 1; }
+    return 0
+  fi
+  # shellcheck disable=SC2046,SC2086
+  if ! compose $(overrides) -- up -d --no-build --no-deps --no-recreate $PULL_NEVER --scale "$_sf_name=$((_sf_count * 2))" "$_sf_name" > "$_sf_log" 2>&1; then
+    SWITCH_REASON="docker compose up failed: $(tail -n 5 "$_sf_log")"
+    _sf_new=$(new_containers "$_sf_name" "$_sf_old")
+    # shellcheck disable=SC2086
+    [ -n "$_sf_new" ] && docker rm -f $_sf_new > /dev/null 2>&1
+    return 1
+  fi
+  _sf_new=$(new_containers "$_sf_name" "$_sf_old")
+  if [ -z "$_sf_new" ]; then
+    SWITCH_REASON="docker compose up started no new container"
+    return 1
+  fi
+  for _sf_c in $_sf_new; do
+    if ! wait_healthy "$1" "$_sf_c"; then
+      SWITCH_REASON="the new container is not healthy: $HEALTH_REASON"
+      emit logs failed "$_sf_name" "$(docker logs --tail 50 "$_sf_c" 2>&1 | tail -n 50)"
+      # shellcheck disable=SC2086
+      docker rm -f $_sf_new > /dev/null 2>&1
+      return 1
+    fi
+  done
+  # shellcheck disable=SC2086
+  docker stop $_sf_old > /dev/null 2>&1
+  # shellcheck disable=SC2086
+  docker rm $_sf_old > /dev/null 2>&1
+  return 0
+}
+
+# new_containers NAME OLD_IDS: the service's running containers that are not among OLD_IDS.
+new_containers() {
+  for _nc in $(containers_of "$1"); do
+    case " $2 " in *" $_nc "*) ;; *) printf '%s ' "$_nc" ;; esac
+  done
 }
 
 # verify: every service healthy within its timeout, then the smoke checks; a failure rolls back.

@@ -54,6 +54,17 @@ describe('renderPlanScript', () => {
   });
 });
 
+describe('how each service is switched', () => {
+  test('as planned; stop-first when the plan does not say, and for infrastructure', () => {
+    const planned: DeployPlan = {
+      ...plan,
+      services: [{ ...plan.services[0]!, switch: 'stop-first' }, { ...plan.services[1]!, switch: 'start-first' }, { ...plan.services[0]!, name: 'web', switch: undefined }],
+      infrastructure: [{ name: 'db', image: 'postgres:15.6', health: { kind: 'auto' }, timeoutMs: 1_000, intervalMs: 100 }],
+    };
+    expect(sourced(renderPlanScript(planned), ['SVC_0_SWITCH', 'SVC_1_SWITCH', 'SVC_2_SWITCH', 'SVC_3_SWITCH'])).toEqual(['stop-first', 'start-first', 'stop-first', 'stop-first']);
+  });
+});
+
 describe('renderImagesOverride', () => {
   test('pins only the services that have a new image', () => {
     expect(renderImagesOverride(plan)).toBe(
