@@ -13,7 +13,22 @@ export interface DeployService {
    * the new one starts) or `start-first` (the new one starts next to the old one, which stops once
    * the new one is healthy). Default `stop-first`.
    */
-  readonly switch?: 'stop-first' | 'start-first';
+  readonly switch?: 'stop-first' | 'start-first' | 'proxy';
+  /** start-first and proxy: how many containers it runs. Default 1. */
+  readonly replicas?: number;
+  /** proxy: the ports the host's proxy publishes for it, and where each goes in the container. */
+  readonly routes?: readonly ProxyRoute[];
+  /** proxy: how long an old container keeps the connections it has after the routes moved. */
+  readonly drainSeconds?: number;
+  /** proxy: its health URL aimed at a container itself, `__IP__` for the container's address. */
+  readonly directUrl?: string;
+}
+
+/** A port the host's proxy publishes for a service: `hostIp` `*` is every address. */
+export interface ProxyRoute {
+  readonly hostIp: string;
+  readonly published: string;
+  readonly target: string;
 }
 
 /** An infrastructure service (pinned or compose-only): switched only when its pin or definition changes. */
@@ -69,6 +84,8 @@ export interface DeployPlan {
   /** The user's compose files, relative to `path` (and to the directory of stack.yml). */
   readonly composeFiles: readonly string[];
   readonly services: readonly DeployService[];
+  /** The image the host's proxy is started with, when a service is switched `proxy`. */
+  readonly proxyImage?: string;
   /** Pinned and compose-only services the environment runs (none for rollbacks). */
   readonly infrastructure?: readonly DeployInfrastructure[];
   readonly actor: string;

@@ -83,6 +83,7 @@ export function renderPlanScript(plan: DeployPlan): string {
     ['BACKUPS_DIR', paths.backups],
     ['PINS_DIR', paths.pins],
     ['INFRA', (plan.infrastructure ?? []).map((s) => s.name).join(' ')],
+    ['PROXY_IMAGE', plan.proxyImage ?? ''],
     ...dataStepVars(plan.steps),
   ];
   // Application services first (index = position in SERVICES), then infrastructure.
@@ -97,7 +98,11 @@ export function renderPlanScript(plan: DeployPlan): string {
       [`SVC_${i}_CMD`, service.health.kind === 'cmd' ? toShellString(service.health.argv) : ''],
       [`SVC_${i}_TIMEOUT_MS`, String(service.timeoutMs)],
       [`SVC_${i}_INTERVAL_MS`, String(service.intervalMs)],
-      [`SVC_${i}_SWITCH`, 'switch' in service ? (service.switch ?? 'stop-first') : 'stop-first'],
+      [`SVC_${i}_SWITCH`, 'switch' in service ? (service.switch ?? '') : ''],
+      [`SVC_${i}_REPLICAS`, String('replicas' in service ? (service.replicas ?? 1) : 1)],
+      [`SVC_${i}_ROUTES`, 'routes' in service ? (service.routes ?? []).map((r) => `${r.hostIp}/${r.published}/${r.target}`).join(' ') : ''],
+      [`SVC_${i}_DRAIN_S`, String('drainSeconds' in service ? (service.drainSeconds ?? 30) : 30)],
+      [`SVC_${i}_DIRECT_URL`, 'directUrl' in service ? (service.directUrl ?? '') : ''],
     );
   });
   return `${vars.map(([name, value]) => `${name}=${quoteArg(value)}`).join('\n')}\n`;

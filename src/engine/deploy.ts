@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ServiceBuild } from '../build/plan';
 import { formatBytes } from '../build/size';
-import { type DeployPlan, type DeployService, hostPaths, PULL_TIMEOUT_MS, UPLOAD_TIMEOUT_MS } from '../deploy/plan';
+import { type DeployPlan, type DeployService, hostPaths, type ProxyRoute, PULL_TIMEOUT_MS, UPLOAD_TIMEOUT_MS } from '../deploy/plan';
 import { backupsTaken, hostScripts, NO_DATA_STEPS, planDataSteps } from '../deploy/data-steps';
 import { realPathInside } from '../deploy/local-files';
 import { describeEvent, EventStream, outcomeOf, type TransactionEvent } from '../deploy/events';
@@ -15,7 +15,8 @@ import { StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
 import { parseDotenv } from '../compose/dotenv';
 import type { ComposeModel } from '../compose/model';
-import { DEFAULT_REGISTRY_HOST, type Manifest, rollbackTag, serviceKind, switchStrategyOf } from '../manifest';
+import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_REGISTRY_HOST, type Manifest, rollbackTag, serviceKind, switchStrategyOf } from '../manifest';
+import { DEFAULT_PROXY_IMAGE } from '../manifest/schema';
 import { dockerTagFor } from '../release/select';
 import { RegistryClient } from '../registry/client';
 import { parseImageRef } from '../registry/image-ref';
@@ -25,7 +26,6 @@ import type { RunContext } from './context';
 import { projectCandidates, type ResolvedEnvironment, resolveEnvironment } from './environment';
 import { needsHttpProbe, type PreviousRun, runPreflight } from './host-preflight';
 import { acquireLock } from './lock';
-import type { Reporter } from './reporter';
 import type { RunResult, RunStatus } from './result';
 import { credentialsFor } from './settings';
 import type { SummaryTable } from './summary';
@@ -89,27 +89,60 @@ function deployServices(manifest: Manifest, names: readonly string[], targets: r
     rollbackRef: `${rollbackRepository(manifest, name, targets)}:${rollbackTag(project, name)}`,
     pinned: targets.find((b) => b.service === name)?.pinned,
     ...healthOf(manifest, name),
-    switch: switches.get(name) ?? 'stop-first',
+    // Not known without the compose files (a rollback): the host switches it as the last deploy did.
+    ...switches.get(name),
   }));
 }
 
-/** How the host replaces a service's containers. */
-type HostSwitch = NonNullable<DeployService['switch']>;
+/** Compose hides a service's published ports with `!reset` from v2.24 on. */
+export function composeCanReset(compose: { readonly flavor: string; readonly version: string }): boolean {
+  const [major = 0, minor = 0] = compose.version.split('.').map((part) => Number.parseInt(part, 10));
+  return compose.flavor === 'v2' && (major > 2 || (major === 2 && minor >= 24));
+}
+
+/** How the host replaces a service's containers, and what its proxy needs for it. */
+type HostSwitch = Pick<DeployService, 'switch' | 'replicas' | 'routes' | 'drainSeconds' | 'directUrl'>;
+
+/** The name the host's proxy image is pulled and resolved under, with the infrastructure pins. */
+export const PROXY_PIN = 'stack-deploy-proxy';
+
+/** A health URL that reaches a published port, aimed at the container itself (`__IP__`) instead. */
+export function directUrl(url: string, routes: readonly ProxyRoute[]): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const port = parsed.port === '' ? (parsed.protocol === 'https:' ? '443' : '80') : parsed.port;
+  const route = routes.find((r) => r.published === port);
+  return route === undefined ? undefined : `${parsed.protocol}//__IP__:${route.target}${parsed.pathname}${parsed.search}`;
+}
 
 /**
  * Each service's switch on the host, from its strategy (stack.yml and the environment's compose
  * files). Without the compose files (a rollback reads none) every service switches stop-first.
  */
-function hostSwitches(manifest: Manifest, compose: ComposeModel | undefined, names: readonly string[], owner: string | undefined, reporter: Reporter): Map<string, HostSwitch> {
+function hostSwitches(manifest: Manifest, compose: ComposeModel | undefined, names: readonly string[], owner: string | undefined): Map<string, HostSwitch> {
   const switches = new Map<string, HostSwitch>();
   if (compose === undefined) return switches;
   for (const name of names) {
     const decision = switchStrategyOf(manifest, compose, name, owner);
-    if (decision.strategy === 'proxy') {
-      reporter.warning(`${name}: the proxy hand-over is not available on hosts yet; it switches stop-first`);
+    if (decision.strategy !== 'proxy') {
+      switches.set(name, { switch: decision.strategy });
       continue;
     }
-    switches.set(name, decision.strategy);
+    const definition = compose.all.find((s) => s.name === name);
+    const routes = (definition?.ports ?? [])
+      .filter((port) => port.published !== undefined && /^\d+$/u.test(port.published) && port.protocol === 'tcp')
+      .map((port) => ({ hostIp: port.hostIp ?? '*', published: port.published ?? '', target: port.target }));
+    const health = healthOf(manifest, name).health;
+    switches.set(name, {
+      switch: 'proxy',
+      routes,
+      drainSeconds: Math.ceil((decision.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS) / 1000),
+      directUrl: health.kind === 'http' ? directUrl(health.url, routes) : undefined,
+    });
   }
   return switches;
 }
@@ -264,6 +297,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
   const { settings, reporter, clock } = context;
   const { manifest, environment, names, timer } = request;
   const infrastructure = request.kind === 'deploy' ? (request.infrastructure ?? []) : [];
+  const proxied = names.filter((name) => request.switches?.get(name)?.switch === 'proxy');
   const { host, port, user, path } = environment.config;
   const startedAt = new Date(clock.now());
   const runId = newRunId(startedAt);
@@ -287,6 +321,13 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       );
     }
     reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
+    if (proxied.length > 0 && !composeCanReset(preflight.compose)) {
+      throw new StackDeployError(`${proxied.join(', ')} ${proxied.length === 1 ? 'is' : 'are'} switched behind the host's proxy, which needs Docker Compose v2.24 or later on the host (it has ${preflight.compose.flavor} ${preflight.compose.version})`, {
+        host: executor.host,
+        step: 'preflight',
+        hint: `upgrade Docker Compose on the host (the proxy hides the services' published ports with \`!reset\`), or set services.<name>.switch: start-first or stop-first`,
+      });
+    }
     await reportPreviousRun(context, executor, path, preflight.lastRun);
     if (request.resolveTargets !== undefined) {
       const resolved = await request.resolveTargets(executor, project);
@@ -302,6 +343,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       flavor: preflight.compose.flavor,
       composeFiles: environment.config.compose,
       services: deployServices(manifest, names, targets, project, request.switches ?? new Map()),
+      proxyImage: proxied.length > 0 ? (manifest.proxy?.image ?? DEFAULT_PROXY_IMAGE) : undefined,
       infrastructure: infrastructure.map(({ name, image, health, timeoutMs, intervalMs }) => ({ name, image, health, timeoutMs, intervalMs })),
       actor: settings.actor ?? 'unknown',
       runUrl: settings.runUrl ?? '',
@@ -320,7 +362,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       const archive = await uploadArchive(context, plan, request.manifestDir);
       await timer.time('upload', () => executor.run(uploadFilesCommand(paths, archive), { step: 'upload', timeoutMs: UPLOAD_TIMEOUT_MS }));
       const refs = [...new Set(targets.map((t) => t.pinned))];
-      const pins = infrastructure.map((s) => ({ service: s.name, image: s.image }));
+      const pins = [...infrastructure.map((s) => ({ service: s.name, image: s.image })), ...(plan.proxyImage === undefined ? [] : [{ service: PROXY_PIN, image: plan.proxyImage }])];
       if (refs.length > 0 || pins.length > 0) {
         await timer.time('pull', () =>
           reporter.group('Pull new images on the host', () =>
@@ -463,6 +505,6 @@ export async function deploy(context: RunContext): Promise<RunResult> {
     const builder = kind.kind === 'shared' ? targets.find((t) => t.service === kind.builder) : undefined;
     return builder === undefined ? [] : [{ ...builder, service: name, bytes: undefined }];
   })];
-  const switches = hostSwitches(manifest, loaded.compose[environment.name], names, settings.repositoryOwner, reporter);
+  const switches = hostSwitches(manifest, loaded.compose[environment.name], names, settings.repositoryOwner);
   return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets, infrastructure, switches });
 }

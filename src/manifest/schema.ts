@@ -29,6 +29,8 @@ import { namedRecord } from './named-record';
 export const DEFAULT_SSH_PORT = 22;
 export const DEFAULT_BACKUP_RETAIN = 7;
 export const DEFAULT_EXPECTED_STATUS = 200;
+/** The host proxy's image when stack.yml names none. */
+export const DEFAULT_PROXY_IMAGE = 'nginx:1.27-alpine';
 
 /** How a service moves from its old container to its new one; `auto` chooses one from what the service is. */
 export const SWITCH_CHOICES = ['auto', 'proxy', 'start-first', 'stop-first'] as const;
@@ -289,6 +291,14 @@ export const manifestSchema = z
     migrations: migrationsSchema.optional(),
     smoke: z.array(smokeSchema).optional().describe('Smoke checks run against the deployed stack.'),
     hooks: hooksSchema.optional(),
+    proxy: z
+      .strictObject({
+        image: imageReference
+          .prefault(DEFAULT_PROXY_IMAGE)
+          .describe(`The nginx image the host's proxy runs, with its tag or digest; resolved to a digest on the host when it is first started. Default: \`${DEFAULT_PROXY_IMAGE}\`. A running proxy is never restarted by a deploy: to change its image, remove the \`stack-deploy-proxy\` container on the host and deploy.`),
+      })
+      .optional()
+      .describe('The reverse proxy stack-deploy runs on each host for services switched `proxy`: one nginx container per host, shared by every stack on it.'),
   })
   .describe('stack-deploy manifest (stack.yml): the services of a Docker stack and where to deploy them.');
 

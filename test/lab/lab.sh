@@ -67,6 +67,7 @@ IMG_BUSYBOX=lab/busybox:latest
 IMG_DEBIAN=lab/debian:bookworm
 IMG_POSTGRES=lab/postgres:15
 IMG_SQLITE=lab/sqlite:3
+IMG_PROXY=lab/nginx:1.22
 DEBIAN_TARBALL="$CACHE/debian-bookworm-minbase.tar"
 
 WAIT_SECONDS=${LAB_WAIT_SECONDS:-60}
@@ -576,6 +577,29 @@ EOF
   fi
 }
 
+# The host proxy's image for the tests: Debian's nginx-light (1.22 in bookworm), as real hosts
+# would run the official nginx image. Tests push it to their registry and name it in stack.yml.
+build_proxy() {
+  local ctx buildlog
+  if drun image inspect "$IMG_PROXY" >/dev/null 2>&1; then
+    log "images: $IMG_PROXY present in runner"
+    return 0
+  fi
+  log "images: building $IMG_PROXY (apt-get install nginx-light, about 15 s)"
+  ctx=$(mktemp -d)
+  buildlog="$LOGS/build-${IMG_PROXY//[\/:]/-}.log"
+  {
+    echo "FROM $IMG_DEBIAN"
+    echo "RUN apt-get update && apt-get install -y --no-install-recommends nginx-light && rm -rf /var/lib/apt/lists/*"
+    echo 'CMD ["nginx", "-g", "daemon off;"]'
+  } >"$ctx/Dockerfile"
+  if ! quietly "$buildlog" drun build --network host -t "$IMG_PROXY" "$ctx"; then
+    rm -rf "$ctx"
+    die "building $IMG_PROXY failed (log: $buildlog)"
+  fi
+  rm -rf "$ctx"
+}
+
 # ---------------------------------------------------------------- outputs + self-check
 ssh_deploy() {
   ssh -F /dev/null -i "$SSH_CLIENTKEY" -p "$SSH_PORT" \
@@ -639,7 +663,7 @@ write_outputs() {
     "hostKeyFingerprint": $(json_str "$fp"),
     "logFile": $(json_str "$SSH_LOG")
   },
-  "images": { "busybox": $(json_str "$IMG_BUSYBOX"), "debian": $(json_str "$IMG_DEBIAN"), "postgres": $(json_str "$IMG_POSTGRES"), "sqlite": $(json_str "$IMG_SQLITE") },
+  "images": { "busybox": $(json_str "$IMG_BUSYBOX"), "debian": $(json_str "$IMG_DEBIAN"), "postgres": $(json_str "$IMG_POSTGRES"), "sqlite": $(json_str "$IMG_SQLITE"), "proxy": $(json_str "$IMG_PROXY") },
   "deployHome": $(json_str "$SSH_HOME")
 }
 EOF
@@ -670,6 +694,7 @@ cmd_up() {
   build_busybox
   build_debian
   build_postgres
+  build_proxy
   write_outputs
   self_check
   log "up: ready in $((SECONDS - t0))s ($LAB_JSON)"

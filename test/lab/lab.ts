@@ -24,8 +24,8 @@ export interface Lab {
     /** sshd's log (LogLevel VERBOSE): one "Connection from" line per connection. */
     logFile: string;
   };
-  /** Images in the runner engine: `busybox` (FROM scratch), `debian` (minbase bookworm), `postgres` (PostgreSQL 15 + sqlite3, entrypoint runs a trusted cluster with user/db `app` on 127.0.0.1:$PGPORT), `sqlite` (Debian with sqlite3). */
-  images: { busybox: string; debian: string; postgres: string; sqlite: string };
+  /** Images in the runner engine: `busybox` (FROM scratch), `debian` (minbase bookworm), `postgres` (PostgreSQL 15 + sqlite3, entrypoint runs a trusted cluster with user/db `app` on 127.0.0.1:$PGPORT), `sqlite` (Debian with sqlite3), `proxy` (Debian nginx-light, for the host proxy). */
+  images: { busybox: string; debian: string; postgres: string; sqlite: string; proxy: string };
   deployHome: string;
 }
 
@@ -96,6 +96,7 @@ export function readLab(): Lab {
       debian: str(images, 'debian', file, 'images.'),
       postgres: str(images, 'postgres', file, 'images.'),
       sqlite: str(images, 'sqlite', file, 'images.'),
+      proxy: str(images, 'proxy', file, 'images.'),
     },
     deployHome: str(parsed, 'deployHome', file, ''),
   };

@@ -12,7 +12,10 @@
 #   image the service rolls back to is tagged so) SVC_N_PINNED (an
 #   application service's digest; an infrastructure service's pin as written) SVC_N_HEALTH
 #   (http|cmd|auto) SVC_N_URL SVC_N_CMD (shell-quoted argv) SVC_N_TIMEOUT_MS SVC_N_INTERVAL_MS
-#   SVC_N_SWITCH (stop-first|start-first; an older plan has none: stop-first)
+#   SVC_N_SWITCH (stop-first|start-first|proxy; '': as the last deploy, see remember_switches) SVC_N_REPLICAS
+#   (containers a start-first or proxy service runs) SVC_N_ROUTES (proxy: host_ip/published/target
+#   ...) SVC_N_DRAIN_S SVC_N_DIRECT_URL (proxy: the health URL, __IP__ for the container's address)
+#   PROXY_IMAGE PROXY_DIR (the host's proxy, shared by every stack on the host)
 #   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)
 #   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S COMPOSE_TIMEOUT_S (each docker compose call)
 #   BACKUP_COUNT, per backup N: BACKUP_N_NAME BACKUP_N_SERVICE BACKUP_N_KIND (command|sqlite)
@@ -103,11 +106,14 @@ index_of() {
   return 1
 }
 
-# The compose overrides stack-deploy owns: the release's digests, and the resolved pins.
+# The compose overrides stack-deploy owns: the release's digests, the resolved pins, and the
+# published ports hidden behind the host's proxy.
 PINS_OVERRIDE="$STATE_DIR/pins.yml"
+PROXIED_OVERRIDE="$STATE_DIR/proxied.yml"
 overrides() {
   printf '%s' "$STATE_DIR/images.yml"
   [ -f "$PINS_OVERRIDE" ] && printf ' %s' "$PINS_OVERRIDE"
+  [ -f "$PROXIED_OVERRIDE" ] && printf ' %s' "$PROXIED_OVERRIDE"
   for _ov in "$@"; do printf ' %s' "$_ov"; done
 }
 
@@ -152,7 +158,11 @@ check_once() {
   [ "$_co_status" = running ] || return 1
   case "$(svc "$_co_n" HEALTH)" in
     # Any failing probe means "not yet" (pg_isready, for one, exits 2 while the server starts).
-    http) probe_http "$(svc "$_co_n" URL)" || return 1 ;;
+    http)
+      _co_url=$(var "SVC_${_co_n}_DIRECT_URL")
+      # Behind the proxy the published port reaches the proxy: the container itself is checked.
+      if [ -n "$_co_url" ]; then _co_url=$(printf '%s' "$_co_url" | sed "s/__IP__/$(container_ip "$_co_cid")/"); else _co_url=$(svc "$_co_n" URL); fi
+      probe_http "$_co_url" || return 1 ;;
     # A probe that hangs is stopped at the service's health timeout.
     cmd) eval "set -- $(svc "$_co_n" CMD)"; timeout -k 2 "$(( ($(svc "$_co_n" TIMEOUT_MS) + 999) / 1000 ))" docker exec "$_co_cid" "$@" >/dev/null 2>&1 || return 1 ;;
     *)
@@ -584,15 +594,26 @@ roll_back() {
   emit rollback start "" "$1"
   renew_lease
   _rb_outcome=rolled-back
-  if [ -n "$WITH_TARGET" ]; then
+  # Services switched stop-first come back the same way; the others by the same hand-over in reverse.
+  _rb_stop="" _rb_hand="" _rb_i=0
+  for _rb_name in $SERVICES; do
+    case " $WITH_TARGET " in *" $_rb_name "*)
+      case "$(var "SVC_${_rb_i}_SWITCH")" in
+        start-first|proxy) _rb_hand="$_rb_hand $_rb_i" ;;
+        *) _rb_stop="$_rb_stop $_rb_name" ;;
+      esac ;;
+    esac
+    _rb_i=$((_rb_i + 1))
+  done
+  if [ -n "$_rb_stop" ]; then
     # shellcheck disable=SC2086
-    if ! _rb_out=$(compose_up "$STATE_DIR/rollback.yml" -- $WITH_TARGET 2>&1); then
+    if ! _rb_out=$(compose_up "$STATE_DIR/rollback.yml" -- $_rb_stop 2>&1); then
       emit rollback failed "" "$_rb_out"
       _rb_outcome=rollback-failed
     else
       _rb_i=0
       for _rb_name in $SERVICES; do
-        case " $WITH_TARGET " in *" $_rb_name "*)
+        case " $_rb_stop " in *" $_rb_name "*)
           if wait_healthy "$_rb_i"; then emit rollback ok "$_rb_name" "previous version healthy again"
           else emit rollback failed "$_rb_name" "$HEALTH_REASON"; _rb_outcome=rollback-failed; fi ;;
         esac
@@ -600,6 +621,11 @@ roll_back() {
       done
     fi
   fi
+  for _rb_n in $_rb_hand; do
+    _rb_name=$(svc "$_rb_n" NAME)
+    if start_first "$_rb_n" "$STATE_DIR/rollback.yml"; then emit rollback ok "$_rb_name" "previous version healthy again"
+    else emit rollback failed "$_rb_name" "$SWITCH_REASON"; _rb_outcome=rollback-failed; fi
+  done
   for _rb_name in $WITHOUT_TARGET; do
     # shellcheck disable=SC2046
     compose $(overrides) -- stop "$_rb_name" >/dev/null 2>&1
@@ -650,6 +676,7 @@ recover() {
   detect_pull_never
   emit recover start "" "the transaction was killed before it ended"
   start_lease_keeper
+  remember_switches
   _rc_ledger=$(grep -F "\"run\":\"$RUN_ID\"" "$STATE_DIR/releases.jsonl" 2>/dev/null | tail -n 1 | sed -n 's/.*"result":"\([a-z-]*\)".*/\1/p')
   if [ -n "$_rc_ledger" ]; then
     finish "$_rc_ledger" "the transaction was killed after it had recorded its result ($_rc_ledger) in the ledger"
@@ -711,6 +738,39 @@ start_lease_keeper() {
   LEASE_KEEPER=$!
 }
 
+# remember_switches: how each application service is switched, as the deploy planned it, kept
+# in STATE_DIR/switch/<name> (strategy, replicas, routes, drain seconds, direct health URL: a line
+# each); a run whose plan does not say (a rollback reads no compose files) switches it as the
+# last deploy did. Then PROXIED_OVERRIDE: the published ports of every service behind the proxy
+# are reset, the proxy owns them.
+remember_switches() {
+  mkdir -p "$STATE_DIR/switch" || return 1
+  _rm_i=0
+  for _rm_name in $SERVICES; do
+    _rm_file="$STATE_DIR/switch/$_rm_name"
+    if [ -n "$(var "SVC_${_rm_i}_SWITCH")" ]; then
+      printf '%s\n' "$(var "SVC_${_rm_i}_SWITCH")" "$(var "SVC_${_rm_i}_REPLICAS")" "$(var "SVC_${_rm_i}_ROUTES")" \
+        "$(var "SVC_${_rm_i}_DRAIN_S")" "$(var "SVC_${_rm_i}_DIRECT_URL")" > "$_rm_file.tmp" && mv -f "$_rm_file.tmp" "$_rm_file" || return 1
+    elif [ -f "$_rm_file" ]; then
+      _rm_l=1
+      for _rm_var in SWITCH REPLICAS ROUTES DRAIN_S DIRECT_URL; do
+        _rm_v=$(sed -n "${_rm_l}p" "$_rm_file")
+        eval "SVC_${_rm_i}_${_rm_var}=\$_rm_v"
+        _rm_l=$((_rm_l + 1))
+      done
+    fi
+    _rm_i=$((_rm_i + 1))
+  done
+  _rm_yml="services:"
+  for _rm_file in "$STATE_DIR"/switch/*; do
+    [ -f "$_rm_file" ] && [ "$(sed -n 1p "$_rm_file")" = proxy ] && _rm_yml="$_rm_yml
+  ${_rm_file##*/}:
+    ports: !reset []"
+  done
+  if [ "$_rm_yml" = "services:" ]; then rm -f "$PROXIED_OVERRIDE"; return 0; fi
+  printf '%s\n' "$_rm_yml" > "$PROXIED_OVERRIDE.tmp" && mv -f "$PROXIED_OVERRIDE.tmp" "$PROXIED_OVERRIDE"
+}
+
 # record: what runs now, and the image to come back to (the last good release first), in
 # FROM_<i>, TARGET_<i>, WITH_TARGET, WITHOUT_TARGET and STATE_DIR/rollback.yml.
 record() {
@@ -754,6 +814,7 @@ record() {
     _rec_i=$((_rec_i + 1))
   done
   write_pins_override || abort_unchanged "the resolved pins $PINS_OVERRIDE cannot be written (is the disk full?)"
+  remember_switches || abort_unchanged "how the services are switched cannot be written under $STATE_DIR/switch (is the disk full?)"
 }
 
 # prepare: before the switch (nothing running changes here): pre_deploy hooks, missing
@@ -799,7 +860,10 @@ switch() {
   renew_lease
   _sw_i=0 _sw_stop_first="" _sw_start_first=""
   for _sw_name in $SERVICES; do
-    if [ "$(var "SVC_${_sw_i}_SWITCH")" = start-first ]; then _sw_start_first="$_sw_start_first $_sw_i"; else _sw_stop_first="$_sw_stop_first $_sw_name"; fi
+    case "$(var "SVC_${_sw_i}_SWITCH")" in
+      start-first|proxy) _sw_start_first="$_sw_start_first $_sw_i" ;;
+      *) _sw_stop_first="$_sw_stop_first $_sw_name" ;;
+    esac
     _sw_i=$((_sw_i + 1))
   done
   if [ -n "$_sw_stop_first" ]; then
@@ -824,25 +888,34 @@ switch() {
   emit switch ok "" ""
 }
 
-# start_first N: starts the service's new containers next to the running ones (as many again,
-# without recreating these), waits until each new one is healthy, then stops the old ones (each
-# within its stop_grace_period) and removes them. 1 (SWITCH_REASON set) when that fails: the new
-# containers are removed, and the old ones never stopped.
+# start_first N [OVERRIDE]: starts the service's new containers (its release's image, or the one
+# OVERRIDE names: a rollback) next to the running ones, as many as it should run (REPLICAS),
+# without recreating these; waits until each new one is healthy; behind the proxy, moves the
+# routes to the new ones and lets the old ones drain; then stops the old ones (each within its
+# stop_grace_period) and removes them. 1 (SWITCH_REASON set) when that fails: the new containers
+# are removed, and the old ones serve on.
 start_first() {
-  _sf_name=$(svc "$1" NAME)
+  _sf_name=$(svc "$1" NAME) _sf_override=${2:-}
   _sf_log="$RUN_DIR/switch-$_sf_name.log"
   _sf_old=$(containers_of "$_sf_name" | tr '\n' ' ')
   # A stopped container would be started again instead of a new one being made.
   # shellcheck disable=SC2046
   docker rm $(containers_of "$_sf_name" exited) $(containers_of "$_sf_name" created) > /dev/null 2>&1
   _sf_count=$(printf '%s' "$_sf_old" | wc -w | tr -d ' ')
+  _sf_want=$(var "SVC_${1}_REPLICAS")
+  _sf_want=${_sf_want:-1}
   if [ "$_sf_count" -eq 0 ]; then
     # Nothing runs that must keep running: a plain start.
-    compose_up -- "$_sf_name" > "$_sf_log" 2>&1 || { SWITCH_REASON="docker compose up failed: $(tail -n 5 "$_sf_log")"; return 1; }
+    # shellcheck disable=SC2086
+    compose_up $_sf_override -- "$_sf_name" > "$_sf_log" 2>&1 || { SWITCH_REASON="docker compose up failed: $(tail -n 5 "$_sf_log")"; return 1; }
+    if [ "$(var "SVC_${1}_SWITCH")" = proxy ]; then
+      _sf_new=$(containers_of "$_sf_name" | tr '\n' ' ')
+      ensure_proxy && route_service "$1" "$_sf_new" || return 1
+    fi
     return 0
   fi
   # shellcheck disable=SC2046,SC2086
-  if ! compose $(overrides) -- up -d --no-build --no-deps --no-recreate $PULL_NEVER --scale "$_sf_name=$((_sf_count * 2))" "$_sf_name" > "$_sf_log" 2>&1; then
+  if ! compose $(overrides $_sf_override) -- up -d --no-build --no-deps --no-recreate $PULL_NEVER --scale "$_sf_name=$((_sf_count + _sf_want))" "$_sf_name" > "$_sf_log" 2>&1; then
     SWITCH_REASON="docker compose up failed: $(tail -n 5 "$_sf_log")"
     _sf_new=$(new_containers "$_sf_name" "$_sf_old")
     # shellcheck disable=SC2086
@@ -863,11 +936,147 @@ start_first() {
       return 1
     fi
   done
+  if [ "$(var "SVC_${1}_SWITCH")" = proxy ] && ! hand_over "$1" "$_sf_old" "$_sf_new"; then
+    # shellcheck disable=SC2086
+    docker rm -f $_sf_new > /dev/null 2>&1
+    return 1
+  fi
   # shellcheck disable=SC2086
   docker stop $_sf_old > /dev/null 2>&1
   # shellcheck disable=SC2086
   docker rm $_sf_old > /dev/null 2>&1
   return 0
+}
+
+# hand_over N OLD_IDS NEW_IDS: the proxy's routes of the service move to its new containers; the
+# old ones keep the connections they have until these end, at most the drain timeout. Old
+# containers that still publish the ports themselves (the first deploy behind the proxy) stop
+# first, so that the proxy can take the ports: the only gap, once. 1 (SWITCH_REASON set) when
+# the routes cannot move: the old containers serve on (started again if they had stopped).
+hand_over() {
+  _ho_freed=""
+  for _ho_c in $2; do
+    [ -n "$(docker port "$_ho_c" 2>/dev/null)" ] && _ho_freed="$_ho_freed $_ho_c"
+  done
+  # shellcheck disable=SC2086
+  [ -n "$_ho_freed" ] && docker stop $_ho_freed > /dev/null 2>&1
+  if ! ensure_proxy || ! route_service "$1" "$3"; then
+    # shellcheck disable=SC2086
+    [ -n "$_ho_freed" ] && docker start $_ho_freed > /dev/null 2>&1
+    return 1
+  fi
+  emit proxy ok "$(svc "$1" NAME)" "routes moved to the new container; the old one drains for at most $(var "SVC_${1}_DRAIN_S")s"
+  wait_drained "$1"
+}
+
+# The host's proxy: one nginx container for every stack on the host (network host), configured
+# from PROXY_DIR (outside every environment's path): nginx.conf, and conf.d/<project>--<service>.conf
+# for each proxied service. A route change rewrites one file and reloads nginx gracefully, under
+# a host-wide lock held only for the change: new connections go to the new upstream at once,
+# while the old workers finish the connections they hold (worker_shutdown_timeout: the longest
+# drain timeout on the host).
+PROXY_CONTAINER=stack-deploy-proxy
+PROXY_DIR=${PROXY_DIR:-$HOME/.stack-deploy-proxy}
+
+# container_ip CID: the container's address on its first network.
+container_ip() {
+  docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$1" 2>/dev/null | awk '{ print $1 }'
+}
+
+# write_proxy_conf: nginx.conf, with the longest drain timeout of every proxied service on the host.
+write_proxy_conf() {
+  _wp_drain=$(cat "$PROXY_DIR"/drain/* 2>/dev/null | sort -n | tail -n 1)
+  cat > "$PROXY_DIR/nginx.conf.tmp" <<EOF || return 1
+# Written by stack-deploy: the host's proxy. Routes: conf.d/, one file per proxied service.
+worker_processes auto;
+pid /tmp/stack-deploy-proxy.pid;
+worker_shutdown_timeout ${_wp_drain:-30}s;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+  include /etc/stack-deploy-proxy/conf.d/*.conf;
+}
+EOF
+  mv -f "$PROXY_DIR/nginx.conf.tmp" "$PROXY_DIR/nginx.conf"
+}
+
+# ensure_proxy: the proxy runs (started with PROXY_IMAGE the first time; a running proxy is never
+# restarted by a deploy, whatever image it runs). 1 (SWITCH_REASON set) when it cannot start.
+ensure_proxy() {
+  _ep_running=$(docker inspect -f '{{.State.Running}}' "$PROXY_CONTAINER" 2>/dev/null)
+  [ "$_ep_running" = true ] && return 0
+  if ! { mkdir -p "$PROXY_DIR/conf.d" "$PROXY_DIR/drain" && write_proxy_conf; }; then
+    SWITCH_REASON="the proxy's configuration cannot be written under $PROXY_DIR"
+    return 1
+  fi
+  if [ "$_ep_running" = false ]; then
+    docker start "$PROXY_CONTAINER" > /dev/null 2>&1 && return 0
+    docker rm -f "$PROXY_CONTAINER" > /dev/null 2>&1
+  fi
+  # The image as the pull phase resolved it (a digest), else as stack.yml names it.
+  _ep_image=$(resolved_pin stack-deploy-proxy)
+  _ep_image=${_ep_image:-${PROXY_IMAGE:-}}
+  if ! _ep_out=$(docker run -d --name "$PROXY_CONTAINER" --restart unless-stopped --network host \
+    --label org.stack-deploy.proxy=true -v "$PROXY_DIR:/etc/stack-deploy-proxy:ro" "$_ep_image" \
+    nginx -c /etc/stack-deploy-proxy/nginx.conf -g 'daemon off;' 2>&1); then
+    SWITCH_REASON="the proxy ($_ep_image) does not start: $_ep_out"
+    return 1
+  fi
+  emit proxy ok "" "started $PROXY_CONTAINER ($_ep_image)"
+}
+
+# route_service N CIDS: the service's routes (SVC_N_ROUTES: host_ip/published/target, host_ip *
+# for every address) go to those containers; nginx checks the new configuration before it is
+# used, and the previous one stays when it fails. 1 (SWITCH_REASON set) on failure.
+route_service() {
+  _rs_name=$(svc "$1" NAME)
+  _rs_conf="$PROXY_DIR/conf.d/$PROJECT--$_rs_name.conf"
+  _rs_servers=""
+  for _rs_c in $2; do
+    _rs_ip=$(container_ip "$_rs_c")
+    [ -n "$_rs_ip" ] || { SWITCH_REASON="container $_rs_c of $_rs_name has no network address the proxy can reach"; return 1; }
+    _rs_servers="$_rs_servers $_rs_ip"
+  done
+  {
+    echo "# Written by stack-deploy: $PROJECT $_rs_name, run $RUN_ID."
+    for _rs_route in $(var "SVC_${1}_ROUTES"); do
+      _rs_host=${_rs_route%%/*} _rs_rest=${_rs_route#*/}
+      _rs_pub=${_rs_rest%%/*} _rs_target=${_rs_rest#*/}
+      _rs_up="sd_${PROJECT}_${_rs_name}_$_rs_pub"
+      printf 'upstream %s {\n' "$_rs_up"
+      for _rs_ip in $_rs_servers; do printf '  server %s:%s;\n' "$_rs_ip" "$_rs_target"; done
+      printf '}\nserver {\n  listen %s:%s;\n  location / {\n    proxy_pass http://%s;\n' "$_rs_host" "$_rs_pub" "$_rs_up"
+      # shellcheck disable=SC2016 # nginx variables
+      printf '    proxy_http_version 1.1;\n    proxy_set_header Host $http_host;\n    proxy_set_header Upgrade $http_upgrade;\n'
+      # shellcheck disable=SC2016 # nginx variables
+      printf '    proxy_set_header Connection $connection_upgrade;\n    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n'
+      printf '    proxy_read_timeout 1h;\n    proxy_send_timeout 1h;\n  }\n}\n'
+    done
+  } > "$_rs_conf.next" || { SWITCH_REASON="the proxy's route file cannot be written under $PROXY_DIR"; return 1; }
+  if ! (
+    flock -w 60 9 || { echo "another deploy kept the proxy's lock for 60 s" > "$RUN_DIR/proxy.log"; exit 1; }
+    [ -f "$_rs_conf" ] && cp -p "$_rs_conf" "$_rs_conf.prev"
+    { mv -f "$_rs_conf.next" "$_rs_conf" && printf '%s\n' "$(var "SVC_${1}_DRAIN_S")" > "$PROXY_DIR/drain/$PROJECT--$_rs_name" && write_proxy_conf; } || exit 1
+    if ! docker exec "$PROXY_CONTAINER" nginx -t -c /etc/stack-deploy-proxy/nginx.conf > "$RUN_DIR/proxy.log" 2>&1; then
+      if [ -f "$_rs_conf.prev" ]; then mv -f "$_rs_conf.prev" "$_rs_conf"; else rm -f "$_rs_conf"; fi
+      exit 1
+    fi
+    docker exec "$PROXY_CONTAINER" nginx -c /etc/stack-deploy-proxy/nginx.conf -s reload >> "$RUN_DIR/proxy.log" 2>&1
+  ) 9> "$PROXY_DIR/lock"; then
+    SWITCH_REASON="the proxy did not take the new route: $(tail -n 5 "$RUN_DIR/proxy.log" 2>/dev/null)"
+    return 1
+  fi
+  rm -f "$_rs_conf.prev"
+}
+
+# wait_drained N: until no old nginx worker holds connections any more, at most the service's drain timeout.
+wait_drained() {
+  _wd_deadline=$(( $(date +%s) + $(var "SVC_${1}_DRAIN_S") ))
+  while docker top "$PROXY_CONTAINER" -o args 2>/dev/null | grep -q 'shutting down'; do
+    [ "$(date +%s)" -ge "$_wd_deadline" ] && return 0
+    sleep 0.2
+  done
 }
 
 # new_containers NAME OLD_IDS: the service's running containers that are not among OLD_IDS.

@@ -55,13 +55,35 @@ describe('renderPlanScript', () => {
 });
 
 describe('how each service is switched', () => {
-  test('as planned; stop-first when the plan does not say, and for infrastructure', () => {
+  test('as planned; empty (as the last deploy did) when the plan does not say, and for infrastructure', () => {
     const planned: DeployPlan = {
       ...plan,
       services: [{ ...plan.services[0]!, switch: 'stop-first' }, { ...plan.services[1]!, switch: 'start-first' }, { ...plan.services[0]!, name: 'web', switch: undefined }],
       infrastructure: [{ name: 'db', image: 'postgres:15.6', health: { kind: 'auto' }, timeoutMs: 1_000, intervalMs: 100 }],
     };
-    expect(sourced(renderPlanScript(planned), ['SVC_0_SWITCH', 'SVC_1_SWITCH', 'SVC_2_SWITCH', 'SVC_3_SWITCH'])).toEqual(['stop-first', 'start-first', 'stop-first', 'stop-first']);
+    expect(sourced(renderPlanScript(planned), ['SVC_0_SWITCH', 'SVC_1_SWITCH', 'SVC_2_SWITCH', 'SVC_3_SWITCH'])).toEqual(['stop-first', 'start-first', '', '']);
+  });
+});
+
+describe('a service behind the host proxy', () => {
+  const proxied: DeployPlan = {
+    ...plan,
+    proxyImage: 'nginx:1.27-alpine',
+    services: [
+      { ...plan.services[0]!, switch: 'proxy', routes: [{ hostIp: '127.0.0.1', published: '8080', target: '80' }, { hostIp: '*', published: '8443', target: '443' }], drainSeconds: 45, directUrl: 'http://__IP__:80/health' },
+      { ...plan.services[1]!, pinned: undefined, switch: 'proxy', routes: [{ hostIp: '*', published: '9000', target: '9000' }] },
+    ],
+  };
+
+  test('the host gets its routes, drain timeout, direct health URL and the proxy image', () => {
+    expect(sourced(renderPlanScript(proxied), ['SVC_0_SWITCH', 'SVC_0_ROUTES', 'SVC_0_DRAIN_S', 'SVC_0_DIRECT_URL', 'SVC_0_REPLICAS', 'PROXY_IMAGE'])).toEqual([
+      'proxy',
+      '127.0.0.1/8080/80 */8443/443',
+      '45',
+      'http://__IP__:80/health',
+      '1',
+      'nginx:1.27-alpine',
+    ]);
   });
 });
 
