@@ -1062,7 +1062,19 @@ route_service() {
       if [ -f "$_rs_conf.prev" ]; then mv -f "$_rs_conf.prev" "$_rs_conf"; else rm -f "$_rs_conf"; fi
       exit 1
     fi
-    docker exec "$PROXY_CONTAINER" nginx -c /etc/stack-deploy-proxy/nginx.conf -s reload >> "$RUN_DIR/proxy.log" 2>&1
+    _rs_before=$(proxy_workers)
+    docker exec "$PROXY_CONTAINER" nginx -c /etc/stack-deploy-proxy/nginx.conf -s reload >> "$RUN_DIR/proxy.log" 2>&1 || exit 1
+    # The reload returns before the new workers run: wait (at most 5 s) until none of the
+    # workers that took connections before is among those that take them now.
+    _rs_t=0
+    while [ "$_rs_t" -lt 100 ]; do
+      _rs_now=$(proxy_workers)
+      _rs_same=""
+      for _rs_p in $_rs_now; do case " $_rs_before " in *" $_rs_p "*) _rs_same=1 ;; esac; done
+      [ -n "$_rs_now" ] && [ -z "$_rs_same" ] && break
+      sleep 0.05
+      _rs_t=$((_rs_t + 1))
+    done
   ) 9> "$PROXY_DIR/lock"; then
     SWITCH_REASON="the proxy did not take the new route: $(tail -n 5 "$RUN_DIR/proxy.log" 2>/dev/null)"
     return 1
@@ -1070,10 +1082,15 @@ route_service() {
   rm -f "$_rs_conf.prev"
 }
 
+# proxy_workers: the pids of the proxy's workers that take new connections.
+proxy_workers() {
+  docker top "$PROXY_CONTAINER" -o pid,args 2>/dev/null | awk '/nginx: worker process$/ { print $1 }' | tr '\n' ' '
+}
+
 # wait_drained N: until no old nginx worker holds connections any more, at most the service's drain timeout.
 wait_drained() {
   _wd_deadline=$(( $(date +%s) + $(var "SVC_${1}_DRAIN_S") ))
-  while docker top "$PROXY_CONTAINER" -o args 2>/dev/null | grep -q 'shutting down'; do
+  while docker top "$PROXY_CONTAINER" -o pid,args 2>/dev/null | grep -q 'shutting down'; do
     [ "$(date +%s)" -ge "$_wd_deadline" ] && return 0
     sleep 0.2
   done
