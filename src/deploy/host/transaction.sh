@@ -867,6 +867,10 @@ switch() {
     _sw_i=$((_sw_i + 1))
   done
   if [ -n "$_sw_stop_first" ]; then
+    # A service no longer behind the proxy publishes its ports itself again: the proxy lets them go first.
+    for _sw_name in $_sw_stop_first; do
+      [ -f "$PROXY_DIR/conf.d/$PROJECT--$_sw_name.conf" ] && unroute_service "$_sw_name"
+    done
     # shellcheck disable=SC2086
     _sw_out=$(compose_up -- $_sw_stop_first 2>&1)
     _sw_rc=$?
@@ -1080,6 +1084,18 @@ route_service() {
     return 1
   fi
   rm -f "$_rs_conf.prev"
+}
+
+# unroute_service NAME: the proxy stops serving the service's ports (its route file goes, nginx
+# reloads), so that the service can publish them itself again.
+unroute_service() {
+  (
+    flock -w 60 9 || exit 1
+    rm -f "$PROXY_DIR/conf.d/$PROJECT--$1.conf" "$PROXY_DIR/drain/$PROJECT--$1"
+    write_proxy_conf || exit 1
+    docker exec "$PROXY_CONTAINER" nginx -c /etc/stack-deploy-proxy/nginx.conf -s reload > /dev/null 2>&1
+  ) 9> "$PROXY_DIR/lock"
+  emit proxy ok "$1" "no longer behind the proxy: it publishes its ports itself again"
 }
 
 # proxy_workers: the pids of the proxy's workers that take new connections.
