@@ -1,6 +1,6 @@
 import { type Command, command } from '../commands/command';
 import { ROLLBACK_TAG_SH } from '../manifest';
-import type { HostPaths } from './plan';
+import { type HostPaths, PROXY_DIR_IN_HOME } from './plan';
 import { CHOOSE_PROJECT_SH } from './remote-commands';
 
 /** What runs on the host for one service, read without changing anything. */
@@ -38,6 +38,8 @@ export interface HostState {
   readonly lockOwner?: string;
   readonly ledger: readonly LedgerEntry[];
   readonly services: readonly ServiceState[];
+  /** The host's proxy, when it exists: its state, image, and the ports it serves for this project. */
+  readonly proxy?: { readonly status: string; readonly image: string; readonly routes: readonly string[] };
 }
 
 /**
@@ -49,17 +51,24 @@ export function inspectHostCommand(paths: Pick<HostPaths, 'root' | 'lock' | 'led
   return command([
     'sh',
     '-c',
-    `path=$1 lock=$4 ledger=$5
+    `path=$1 lock=$4 ledger=$5 proxy_dir=$6
 ${CHOOSE_PROJECT_SH}
 ${ROLLBACK_TAG_SH}
 project=$(choose_project "$path" "$2" "$3")
-shift 5
+shift 6
 echo "== project"
 echo "$project"
 echo "== lock"
 cat "$lock/owner" 2>/dev/null
 echo "== ledger"
 tail -n 500 "$ledger" 2>/dev/null
+echo "== proxy"
+docker inspect -f '{{.State.Status}} {{.Config.Image}}' stack-deploy-proxy 2>/dev/null
+echo "== proxy routes"
+for conf in "\${HOME:-}/$proxy_dir/conf.d/$project--"*.conf; do
+  svc=\${conf##*--}
+  [ -f "$conf" ] && awk -v svc="\${svc%.conf}" '$1 == "listen" { sub(/;$/, "", $2); print svc ": " $2 }' "$conf"
+done
 for pair in "$@"; do
   name=\${pair%%=*} repo=\${pair#*=}
   echo "== service $name"
@@ -77,6 +86,7 @@ exit 0`,
     project.legacy ?? '',
     paths.lock,
     paths.ledger,
+    PROXY_DIR_IN_HOME,
     ...services.map((s) => `${s.name}=${s.repo}`),
   ]);
 }
@@ -145,5 +155,14 @@ export function parseHostState(output: string, names: readonly string[]): HostSt
     };
   });
   const owner = text('lock').trim();
-  return { project: text('project').trim(), lockOwner: owner === '' ? undefined : owner, ledger, services };
+  const proxyLine = text('proxy').trim();
+  const proxy =
+    proxyLine === ''
+      ? undefined
+      : {
+          status: proxyLine.split(' ')[0] ?? 'unknown',
+          image: proxyLine.split(' ').slice(1).join(' '),
+          routes: (sections.get('proxy routes') ?? []).map((line) => line.trim()).filter((line) => line !== ''),
+        };
+  return { project: text('project').trim(), lockOwner: owner === '' ? undefined : owner, ledger, services, ...(proxy === undefined ? {} : { proxy }) };
 }

@@ -60,6 +60,9 @@ export interface PlanDataSteps {
   readonly postDeploy: readonly (readonly string[])[];
 }
 
+/** The host proxy's directory, under the SSH user's home: one per host, outside every environment's path. */
+export const PROXY_DIR_IN_HOME = '.stack-deploy-proxy';
+
 export const BACKUP_TIMEOUT_MS = 30 * 60_000;
 export const HOOK_TIMEOUT_MS = 5 * 60_000;
 /**

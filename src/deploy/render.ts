@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { StackDeployError } from '../errors';
 import { quoteArg, toShellString } from '../exec/quote';
-import { BACKUP_MIN_FREE_BYTES, BACKUP_TIMEOUT_MS, COMPOSE_TIMEOUT_MS, type DeployPlan, HOOK_TIMEOUT_MS, hostPaths, type PlanDataSteps } from './plan';
+import { BACKUP_MIN_FREE_BYTES, BACKUP_TIMEOUT_MS, COMPOSE_TIMEOUT_MS, type DeployPlan, HOOK_TIMEOUT_MS, PROXY_DIR_IN_HOME, hostPaths, type PlanDataSteps } from './plan';
 
 /** Whole seconds for the host's `timeout` command (at least 1). */
 function seconds(ms: number): string {
@@ -84,6 +84,7 @@ export function renderPlanScript(plan: DeployPlan): string {
     ['PINS_DIR', paths.pins],
     ['INFRA', (plan.infrastructure ?? []).map((s) => s.name).join(' ')],
     ['PROXY_IMAGE', plan.proxyImage ?? ''],
+    ['PROXY_DIR_IN_HOME', PROXY_DIR_IN_HOME],
     ...dataStepVars(plan.steps),
   ];
   // Application services first (index = position in SERVICES), then infrastructure.

@@ -63,14 +63,18 @@ export async function status(context: RunContext): Promise<RunResult> {
   }
   for (const line of moved) reporter.info(line);
   const recent = state.ledger.slice(-10).reverse();
-  const json = { environment: environment.name, project: state.project, lock: state.lockOwner === undefined ? null : (JSON.parse(state.lockOwner) as unknown), services, ledger: recent };
+  const json = { environment: environment.name, project: state.project, lock: state.lockOwner === undefined ? null : (JSON.parse(state.lockOwner) as unknown), services, ledger: recent, proxy: state.proxy ?? null };
   for (const s of services) reporter.info(`${s.service}: ${s.version ?? '—'} ${s.digest ?? ''} ${s.health}${s.since === null ? '' : ` since ${s.since}`}`);
   return {
     status: 'success',
     outputs: { status: JSON.stringify(json), services: JSON.stringify(names) },
     summary: {
       title: `stack-deploy: status of ${environment.name} (Compose project ${state.project})`,
-      lines: [state.lockOwner === undefined ? 'No deploy is running.' : `A deploy holds the lock: ${state.lockOwner}`, ...moved],
+      lines: [
+        state.lockOwner === undefined ? 'No deploy is running.' : `A deploy holds the lock: ${state.lockOwner}`,
+        ...(state.proxy === undefined ? [] : [`The host's proxy is ${state.proxy.status} (${state.proxy.image})${state.proxy.routes.length > 0 ? `, serving ${state.proxy.routes.join(', ')}` : ''}.`]),
+        ...moved,
+      ],
       tables: [
         { header: ['Service', 'Version', 'Digest', 'Health', 'Since', 'Rollback to'], rows: services.map((s) => [s.service, s.pin === null ? (s.version ?? '—') : `${s.pin} (pinned)`, s.digest ?? '—', s.health, s.since ?? '—', s.kind === 'infrastructure' ? 'stays (infrastructure)' : (s.rollbackVersion ?? '—')]) },
         { header: ['Time', 'Action', 'Version', 'Result', 'Actor'], rows: recent.map((e) => [e.time, e.action ?? 'deploy', e.version ?? '—', e.result, e.actor ?? '—']) },

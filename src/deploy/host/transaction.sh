@@ -15,7 +15,7 @@
 #   SVC_N_SWITCH (stop-first|start-first|proxy; '': as the last deploy, see remember_switches) SVC_N_REPLICAS
 #   (containers a start-first or proxy service runs) SVC_N_ROUTES (proxy: host_ip/published/target
 #   ...) SVC_N_DRAIN_S SVC_N_DIRECT_URL (proxy: the health URL, __IP__ for the container's address)
-#   PROXY_IMAGE PROXY_DIR (the host's proxy, shared by every stack on the host)
+#   PROXY_IMAGE PROXY_DIR_IN_HOME (the host's proxy, shared by every stack on the host: PROXY_DIR)
 #   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)
 #   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S COMPOSE_TIMEOUT_S (each docker compose call)
 #   BACKUP_COUNT, per backup N: BACKUP_N_NAME BACKUP_N_SERVICE BACKUP_N_KIND (command|sqlite)
@@ -980,7 +980,7 @@ hand_over() {
 # while the old workers finish the connections they hold (worker_shutdown_timeout: the longest
 # drain timeout on the host).
 PROXY_CONTAINER=stack-deploy-proxy
-PROXY_DIR=${PROXY_DIR:-$HOME/.stack-deploy-proxy}
+PROXY_DIR=${PROXY_DIR:-${HOME:-}/${PROXY_DIR_IN_HOME:-.stack-deploy-proxy}}
 
 # container_ip CID: the container's address on its first network.
 container_ip() {
