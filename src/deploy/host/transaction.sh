@@ -913,7 +913,11 @@ start_first() {
     # shellcheck disable=SC2086
     compose_up $_sf_override -- "$_sf_name" > "$_sf_log" 2>&1 || { SWITCH_REASON="docker compose up failed: $(tail -n 5 "$_sf_log")"; return 1; }
     if [ "$(var "SVC_${1}_SWITCH")" = proxy ]; then
+      # Routed only once healthy: no request reaches a container before it passed its check.
       _sf_new=$(containers_of "$_sf_name" | tr '\n' ' ')
+      for _sf_c in $_sf_new; do
+        wait_healthy "$1" "$_sf_c" || { SWITCH_REASON="the new container is not healthy: $HEALTH_REASON"; return 1; }
+      done
       ensure_proxy && route_service "$1" "$_sf_new" || return 1
     fi
     return 0
