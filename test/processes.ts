@@ -29,3 +29,39 @@ export function processes(keep: (process: Process) => boolean): string[] {
 
 /** The processes of session `sid`. */
 export const sessionMembers = (sid: number): string[] => processes((p) => p.session === sid);
+
+/** /proc/<pid>: the parent pid and the command line (args joined by spaces), or undefined. */
+export function procInfo(pid: number): { ppid: number; args: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '').join(' ');
+    return { ppid, args };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The sshd processes of the one connection that streams `eventsFile` to the runner: the `tail`
+ * that follows the file, walked up to its `sshd: deploy@…` session process and that one's
+ * `sshd: deploy [priv]` monitor. Never the listening sshd.
+ */
+export function sshdSessionOf(eventsFile: string): number[] {
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/u.test(name)).map(Number);
+  const tail = pids.find((pid) => {
+    const info = procInfo(pid);
+    return info !== undefined && info.args.startsWith('tail ') && info.args.includes(eventsFile);
+  });
+  if (tail === undefined) return [];
+  const found: number[] = [];
+  let pid = procInfo(tail)?.ppid ?? 0;
+  for (let depth = 0; depth < 10 && pid > 1; depth += 1) {
+    const info = procInfo(pid);
+    if (info === undefined) break;
+    if (info.args.includes('[listener]')) break;
+    if (/^sshd: deploy(@| \[priv\])/u.test(info.args)) found.push(pid);
+    pid = info.ppid;
+  }
+  return found;
+}

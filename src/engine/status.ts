@@ -65,6 +65,8 @@ export async function status(context: RunContext): Promise<RunResult> {
   const recent = state.ledger.slice(-10).reverse();
   const json = { environment: environment.name, project: state.project, lock: state.lockOwner === undefined ? null : (JSON.parse(state.lockOwner) as unknown), services, ledger: recent, proxy: state.proxy ?? null };
   for (const s of services) reporter.info(`${s.service}: ${s.version ?? '—'} ${s.digest ?? ''} ${s.health}${s.since === null ? '' : ` since ${s.since}`}`);
+  const proxyLine = state.proxy === undefined ? undefined : `The host's proxy is ${state.proxy.status} (${state.proxy.image})${state.proxy.routes.length > 0 ? `, serving ${state.proxy.routes.join(', ')}` : ''}.`;
+  if (proxyLine !== undefined) reporter.info(proxyLine);
   return {
     status: 'success',
     outputs: { status: JSON.stringify(json), services: JSON.stringify(names) },
@@ -72,7 +74,7 @@ export async function status(context: RunContext): Promise<RunResult> {
       title: `stack-deploy: status of ${environment.name} (Compose project ${state.project})`,
       lines: [
         state.lockOwner === undefined ? 'No deploy is running.' : `A deploy holds the lock: ${state.lockOwner}`,
-        ...(state.proxy === undefined ? [] : [`The host's proxy is ${state.proxy.status} (${state.proxy.image})${state.proxy.routes.length > 0 ? `, serving ${state.proxy.routes.join(', ')}` : ''}.`]),
+        ...(proxyLine === undefined ? [] : [proxyLine]),
         ...moved,
       ],
       tables: [

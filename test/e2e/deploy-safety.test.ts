@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Lab, readLab } from '../lab/lab';
 import { DeployFixture } from './deploy-fixture';
+import { pollFor } from './poll';
+import { procInfo, sshdSessionOf } from '../processes';
 import { ACTION_ENTRY, type ActionRun, runAction } from './run-action';
 
 let lab: Lab;
@@ -20,19 +22,6 @@ beforeAll(() => {
 const SLOW_WORKER = { workerHealth: '{ cmd: [test, -f, /tmp/ready], timeout: 20s, interval: 200ms }' };
 const SLOW_WORKER_SCRIPT = 'sleep 4; touch /tmp/ready; while true; do sleep 1; done';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` every `stepMs` until it returns a value other than undefined; fails after `timeoutMs`. */
-async function pollFor<T>(what: string, probe: () => T | undefined, timeoutMs: number, stepMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < Math.ceil(timeoutMs / stepMs) + 1; i += 1) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() >= deadline) break;
-    await sleep(stepMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 function stateDir(fixture: DeployFixture): string {
   return join(fixture.hostPath, '.stack-deploy');
@@ -84,42 +73,6 @@ function visibleText(run: ActionRun): string {
 function expectSuccess(run: ActionRun): void {
   if (run.exitCode !== 0) throw new Error(`deploy failed (exit ${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
   expect(run.outputs.result).toBe('success');
-}
-
-/** /proc/<pid>: the parent pid and the command line (args joined by spaces), or undefined. */
-function procInfo(pid: number): { ppid: number; args: string } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '').join(' ');
-    return { ppid, args };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The sshd processes of the one connection that streams `eventsFile` to the runner: the `tail`
- * that follows the file, walked up to its `sshd: deploy@…` session process and that one's
- * `sshd: deploy [priv]` monitor. Never the listening sshd.
- */
-function sshdSessionOf(eventsFile: string): number[] {
-  const pids = readdirSync('/proc').filter((name) => /^\d+$/u.test(name)).map(Number);
-  const tail = pids.find((pid) => {
-    const info = procInfo(pid);
-    return info !== undefined && info.args.startsWith('tail ') && info.args.includes(eventsFile);
-  });
-  if (tail === undefined) return [];
-  const found: number[] = [];
-  let pid = procInfo(tail)?.ppid ?? 0;
-  for (let depth = 0; depth < 10 && pid > 1; depth += 1) {
-    const info = procInfo(pid);
-    if (info === undefined) break;
-    if (info.args.includes('[listener]')) break;
-    if (/^sshd: deploy(@| \[priv\])/u.test(info.args)) found.push(pid);
-    pid = info.ppid;
-  }
-  return found;
 }
 
 describe('deploy lock held by a live deploy', () => {

@@ -1,12 +1,17 @@
 // An HTTP service switched behind the host's proxy (nginx, the lab's Debian build) while a probe
-// sends at least 50 requests a second: three deploys, a deploy that fails its health gate and a
-// manual rollback lose no request, the failing release never answers, a 5 s request started just
-// before a switch completes, and a connection held open is closed no earlier than drain_timeout.
+// sends at least 50 requests a second: three deploys, a deploy that fails its health gate, a
+// deploy whose SSH connection drops during the hand-over and a manual rollback lose no request;
+// the failing release never answers; a 5 s request started just before a switch completes; a
+// connection held open is closed no earlier than drain_timeout after the hand-over began; the
+// proxy is started once and never restarted.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Lab, readLab } from '../lab/lab';
+import { sshdSessionOf } from '../processes';
 import { DeployFixture } from './deploy-fixture';
+import { pollFor } from './poll';
 
 let lab: Lab;
 let fixture: DeployFixture;
@@ -26,6 +31,8 @@ function push(image: string, ref: string): void {
 class Probe {
   sent = 0;
   failed: string[] = [];
+  readonly #started = Date.now();
+  #stopped = 0;
   readonly answers = new Set<string>();
   #running = true;
   readonly #done: Promise<void>;
@@ -45,7 +52,8 @@ class Probe {
         if (response.ok) this.answers.add(text);
         else this.failed.push(`HTTP ${response.status} at ${started}`);
       } catch (error) {
-        this.failed.push(`${(error as Error).message} at ${started}`);
+        const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
+        this.failed.push(`${(error as Error).message}${cause === undefined ? '' : ` (${cause})`} at ${started}`);
       }
       await sleep(10);
     }
@@ -54,6 +62,12 @@ class Probe {
   async stop(): Promise<void> {
     this.#running = false;
     await this.#done;
+    this.#stopped = Date.now();
+  }
+
+  /** Requests sent per second while it ran. */
+  perSecond(): number {
+    return this.sent / ((this.#stopped - this.#started) / 1_000);
   }
 }
 
@@ -100,8 +114,42 @@ ${fixture.labEnvironment()}`,
 
 afterAll(() => {
   fixture?.cleanup();
+  // The proxy is the host's: this stack's routes go, and the proxy with them (the next test that needs it starts it).
+  const proxyDir = `${lab.deployHome}/.stack-deploy-proxy`;
+  for (const sub of ['conf.d', 'drain']) {
+    const dir = join(proxyDir, sub);
+    if (existsSync(dir)) for (const file of readdirSync(dir).filter((f) => fixture !== undefined && f.startsWith(`${fixture.project}--`))) rmSync(join(dir, file));
+  }
   execFileSync('docker', ['-H', lab.hostDockerHost, 'rm', '-f', 'stack-deploy-proxy'], { stdio: 'ignore' });
 });
+
+interface HostEvent {
+  t: number;
+  step: string;
+  status: string;
+  service: string;
+  message: string;
+}
+
+const stateDir = (): string => join(fixture.hostPath, '.stack-deploy');
+const lastRun = (): string => (existsSync(join(stateDir(), 'last-run')) ? readFileSync(join(stateDir(), 'last-run'), 'utf8').trim() : '');
+const eventsFile = (run: string): string => join(stateDir(), 'runs', run, 'events.jsonl');
+function events(run: string): HostEvent[] {
+  if (!existsSync(eventsFile(run))) return [];
+  return readFileSync(eventsFile(run), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as HostEvent);
+}
+
+/** The running containers of a service of the fixture, as `id published-ports` lines. */
+function containers(service: string): string[] {
+  const ids = fixture.hostDocker(['ps', '-q', '--filter', `label=com.docker.compose.project=${fixture.project}`, '--filter', `label=com.docker.compose.service=${service}`]);
+  return ids === '' ? [] : ids.split('\n').map((id) => `${id} ${fixture.hostDocker(['port', id]).replaceAll('\n', ',')}`.trim());
+}
+
+/** The proxy container's id and start time: the same before and after a deploy that did not restart it. */
+const proxyIdentity = (): string => fixture.hostDocker(['inspect', '-f', '{{.Id}} {{.State.StartedAt}} {{.State.Running}}', 'stack-deploy-proxy']);
 
 function setWeb(text: string, options: { broken?: boolean } = {}): void {
   fixture.setWeb(text, options);
@@ -109,11 +157,17 @@ function setWeb(text: string, options: { broken?: boolean } = {}): void {
 }
 
 describe('switch: proxy', () => {
-  test('deploys, a failing deploy and a rollback lose no request; long requests finish; drains last drain_timeout', { timeout: 600_000 }, async () => {
+  test('deploys, a failing deploy, a dropped connection and a rollback lose no request; long requests finish; drains last drain_timeout', { timeout: 600_000 }, async () => {
     setWeb('v1');
     const first = await fixture.deploy('1.0.0');
     expect(first.exitCode, first.stdout).toBe(0);
     expect(await fixture.serving()).toBe('v1');
+    // The proxy owns the port: the app container publishes none, and the proxy runs the pinned image.
+    expect(containers('web')).toHaveLength(1);
+    expect(containers('web')[0]).toMatch(/^[0-9a-f]+$/u);
+    const proxy = proxyIdentity();
+    expect(proxy).toMatch(/ true$/u);
+    expect(fixture.hostDocker(['inspect', '-f', '{{.Config.Image}}', 'stack-deploy-proxy'])).toMatch(/@sha256:[0-9a-f]{64}$/u);
 
     const probe = new Probe(`http://127.0.0.1:${fixture.port}/`);
     try {
@@ -124,7 +178,6 @@ describe('switch: proxy', () => {
       setWeb('v3');
       const slow = fetch(`http://127.0.0.1:${fixture.port}/cgi-bin/slow?5`).then(async (r) => ({ status: r.status, text: (await r.text()).trim() }));
       // A connection held open longer than the drain: closed no earlier than drain_timeout after the hand-over.
-      const heldStarted = Date.now();
       const held = fetch(`http://127.0.0.1:${fixture.port}/cgi-bin/slow?60`).then(
         () => Date.now(),
         () => Date.now(),
@@ -133,10 +186,13 @@ describe('switch: proxy', () => {
       const third = await fixture.deploy('3.0.0');
       expect(third.exitCode, third.stdout).toBe(0);
       expect(await slow).toEqual({ status: 200, text: 'v2' });
-      const handOver = /routes moved to the new container/u.exec(third.stdout);
-      expect(handOver).not.toBeNull();
-      const closedAfter = (await held) - heldStarted;
-      expect(closedAfter).toBeGreaterThanOrEqual(DRAIN_S * 1_000);
+      expect(third.stdout).toMatch(/routes moved to the new container/u);
+      const handOver = events(lastRun()).find((e) => e.step === 'proxy' && e.status === 'start' && e.service === 'web');
+      expect(handOver).toBeDefined();
+      const closedAt = await held;
+      expect(closedAt - (handOver?.t ?? Infinity)).toBeGreaterThanOrEqual(DRAIN_S * 1_000);
+      // ... and closed by the drain, not by its own end 60 s later.
+      expect(closedAt - (handOver?.t ?? 0)).toBeLessThan(60_000);
 
       // A release that fails its health gate never answers.
       setWeb('v4', { broken: true });
@@ -145,15 +201,58 @@ describe('switch: proxy', () => {
       expect(fourth.outputs.result).toBe('rolled-back');
       expect(await fixture.serving()).toBe('v3');
 
+      // The SSH connection drops while the old container drains: the transaction on the host
+      // finishes the hand-over, and exactly one release serves.
+      setWeb('v5');
+      const before = lastRun();
+      const deploying = fixture.start('5.0.0').done;
+      const run = await pollFor(
+        'the hand-over of 5.0.0',
+        () => {
+          const id = lastRun();
+          return id !== before && events(id).some((e) => e.step === 'proxy' && e.status === 'ok' && e.service === 'web') ? id : undefined;
+        },
+        120_000,
+      );
+      const session = sshdSessionOf(eventsFile(run));
+      expect(session.length).toBeGreaterThan(0);
+      for (const pid of session) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+        }
+      }
+      const dropped = await deploying;
+      expect(dropped.exitCode).not.toBe(0);
+      expect(dropped.stdout).toContain('the SSH connection dropped during the switch');
+      const result = await pollFor('the transaction to end on the host', () => (existsSync(join(stateDir(), 'lock')) ? undefined : existsSync(join(stateDir(), 'runs', run, 'result')) ? readFileSync(join(stateDir(), 'runs', run, 'result'), 'utf8').trim() : undefined), 60_000, 200);
+      expect(result).toBe('success');
+      expect(await fixture.serving()).toBe('v5');
+      expect(containers('web')).toHaveLength(1);
+
       // A manual rollback is the same hand-over in reverse.
       const back = await fixture.deploy('2.0.0', { command: 'rollback', version: '2.0.0' });
       expect(back.exitCode, back.stdout).toBe(0);
+      expect(back.stdout).toMatch(/routes moved to the new container/u);
       expect(await fixture.serving()).toBe('v2');
+      expect(containers('web')).toHaveLength(1);
     } finally {
       await probe.stop();
     }
-    expect(probe.sent).toBeGreaterThan(50 * 10);
+    if (probe.failed.length > 0) {
+      // Which step of which run it fell in.
+      const all = readdirSync(join(stateDir(), 'runs')).flatMap((id) => events(id).map((e) => `${e.t} ${id} ${e.step} ${e.service} ${e.status}: ${e.message.slice(0, 80)}`));
+      console.error([...all, ...probe.failed.map((f) => `${/at (\d+)$/u.exec(f)?.[1] ?? ''} PROBE ${f}`)].sort().join('\n'));
+    }
     expect(probe.failed).toEqual([]);
-    expect([...probe.answers].sort()).toEqual(['v1', 'v2', 'v3']);
+    expect(probe.perSecond()).toBeGreaterThanOrEqual(50);
+    expect([...probe.answers].sort()).toEqual(['v1', 'v2', 'v3', 'v5']);
+    // Started by the first deploy, never restarted by the next five.
+    expect(proxyIdentity()).toBe(proxy);
+
+    const status = await fixture.deploy('2.0.0', { command: 'status' });
+    expect(status.exitCode, status.stdout).toBe(0);
+    expect(status.stdout, status.stdout).toMatch(new RegExp(`The host's proxy is running \\(.*\\), serving web: 127\\.0\\.0\\.1:${fixture.port}`, 'u'));
   });
 });

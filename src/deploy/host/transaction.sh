@@ -968,6 +968,7 @@ hand_over() {
   done
   # shellcheck disable=SC2086
   [ -n "$_ho_freed" ] && docker stop $_ho_freed > /dev/null 2>&1
+  emit proxy start "$(svc "$1" NAME)" "moving its routes to the new container"
   if ! ensure_proxy || ! route_service "$1" "$3"; then
     # shellcheck disable=SC2086
     [ -n "$_ho_freed" ] && docker start $_ho_freed > /dev/null 2>&1
@@ -1002,9 +1003,12 @@ worker_shutdown_timeout ${_wp_drain:-30}s;
 events { worker_connections 4096; }
 http {
   access_log off;
+  # Each client connection closes after its response: a reload then never closes an idle
+  # connection that a client is about to reuse (a request sent on it would be lost).
+  keepalive_timeout 0;
   map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
   include /etc/stack-deploy-proxy/conf.d/*.conf;
-}
+}  # http
 EOF
   mv -f "$PROXY_DIR/nginx.conf.tmp" "$PROXY_DIR/nginx.conf"
 }
