@@ -13,6 +13,8 @@ import { DeployFixture } from './deploy-fixture';
  * compose file, pinned there, in the same registry).
  */
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 let lab: Lab;
 let stack: RealStack;
 
@@ -253,7 +255,23 @@ describe('a stack with a database, a queue and workers that share the api image'
     const four = apiImage();
     stack.manifest('15-b');
     stack.setApi('api v5', 'ALTER TABLE items ADD COLUMN IF NOT EXISTS price integer;\n', 'exit 1');
-    const run = await stack.deploy('5.0.0', {}, { GITHUB_REF: 'refs/tags/api-v5.0.0' });
+    // The database switches stop-first, as auto chooses for it: its old container is gone before
+    // the new one starts, never two at once.
+    const plan = await stack.deploy('5.0.0', { command: 'plan' }, { GITHUB_REF: 'refs/tags/api-v5.0.0' });
+    expect(plan.exitCode, plan.stdout).toBe(0);
+    expect(plan.stdout).toMatch(/^postgres \(pinned .*; switch: stop-first \(auto: pinned /mu);
+    const deploying = stack.deploy('5.0.0', {}, { GITHUB_REF: 'refs/tags/api-v5.0.0' });
+    let finished = false;
+    void deploying.finally(() => (finished = true));
+    let most = 0;
+    // Bounded: the deploy itself ends within its own deadlines; at most 10 minutes of polling.
+    for (let i = 0; i < 6_000 && !finished; i += 1) {
+      const ids = stack.hostDocker(['ps', '-q', '--filter', `label=com.docker.compose.project=${stack.project}`, '--filter', 'label=com.docker.compose.service=postgres']);
+      most = Math.max(most, ids === '' ? 0 : ids.split('\n').length);
+      await sleep(100);
+    }
+    const run = await deploying;
+    expect(most).toBe(1);
     expect(run.exitCode).not.toBe(0);
     expect(run.outputs.result).toBe('rolled-back');
     expect(run.stdout.indexOf('infrastructure postgres ok')).toBeGreaterThan(-1);
