@@ -78,7 +78,7 @@ function singletonCauses(definition: ComposeService): string[] {
   ];
 }
 
-function autoDecision(role: Role, definition: ComposeService | undefined): Omit<SwitchDecision, 'chosen' | 'refusals'> {
+function autoDecision(role: Role, definition: ComposeService | undefined, healthUrl: string | undefined): Omit<SwitchDecision, 'chosen' | 'refusals'> {
   if (role.kind === 'pinned') return { strategy: 'stop-first', reason: `auto: pinned ${role.image}` };
   if (role.kind === 'compose') return { strategy: 'stop-first', reason: `auto: compose-only${definition?.image === undefined ? '' : `, runs ${definition.image}`}` };
   const what = role.kind === 'built' ? 'built' : role.builder === undefined ? 'shares a built image' : `shares ${role.builder}'s image`;
@@ -89,6 +89,9 @@ function autoDecision(role: Role, definition: ComposeService | undefined): Omit<
   const notTcp = fixed.filter((port) => port.protocol !== 'tcp');
   // The proxy carries HTTP; two containers cannot both bind a fixed UDP or SCTP port.
   if (notTcp.length > 0) return { strategy: 'stop-first', reason: `auto: ${what}, publishes ${notTcp.map(shownPort).join(', ')}` };
+  const strategy = fixed.length > 0 ? 'proxy' : 'start-first';
+  // A health URL that cannot check the new container alone: one at a time.
+  if (healthProblems(strategy, definition, healthUrl).length > 0) return { strategy: 'stop-first', reason: `auto: ${what}, health.http ${healthUrl ?? ''} cannot check a new container alone` };
   if (fixed.length > 0) return { strategy: 'proxy', reason: `auto: ${what}, publishes ${fixed.map(shownPort).join(', ')}` };
   return { strategy: 'start-first', reason: `auto: ${what}, ${definition.ports.length === 0 ? 'publishes no port' : 'no fixed host port'}` };
 }
@@ -98,10 +101,36 @@ interface Problem {
   readonly fix: string;
 }
 
+/** The port a URL reaches: its own, or its scheme's. */
+function urlPort(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.port === '' ? (parsed.protocol === 'https:' ? '443' : '80') : parsed.port;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A health URL must check the new container alone while the old one still runs: behind the proxy
+ * it is aimed at the container's own address through the published port it names; a start-first
+ * service has no such port, so any URL may reach the old container.
+ */
+function healthProblems(strategy: SwitchStrategy, definition: ComposeService, healthUrl: string | undefined): Problem[] {
+  if (healthUrl === undefined) return [];
+  if (strategy === 'start-first') {
+    return [{ reason: `is checked by health.http (${healthUrl}), which may reach the old container while both run`, fix: 'check it with health.cmd instead (run inside the new container)' }];
+  }
+  const port = urlPort(healthUrl);
+  if (fixedPorts(definition).some((p) => p.protocol === 'tcp' && p.published === port)) return [];
+  return [{ reason: `is checked by health.http (${healthUrl}), whose port is not one it publishes, so the check would not reach the new container alone`, fix: 'point health.http at a port it publishes, or check it with health.cmd' }];
+}
+
 /** What keeps `strategy` from working with this compose definition (empty when it can). */
-function problemsOf(strategy: SwitchStrategy, definition: ComposeService): Problem[] {
+function problemsOf(strategy: SwitchStrategy, definition: ComposeService, healthUrl: string | undefined): Problem[] {
   const problems: Problem[] = [];
   if (strategy === 'stop-first') return problems;
+  problems.push(...healthProblems(strategy, definition, healthUrl));
   if (definition.containerName !== undefined) {
     problems.push({ reason: `has container_name ${JSON.stringify(definition.containerName)}, which allows one container at a time, and ${strategy} runs the new one next to the old one`, fix: 'remove container_name from the compose file' });
   }
@@ -129,11 +158,11 @@ function problemsOf(strategy: SwitchStrategy, definition: ComposeService): Probl
 const STRATEGIES: readonly SwitchStrategy[] = ['proxy', 'start-first', 'stop-first'];
 
 /** Why an explicit choice cannot work with this compose definition, and what would. */
-function explicitRefusals(strategy: SwitchStrategy, service: string, definition: ComposeService | undefined): SwitchRefusal[] {
+function explicitRefusals(strategy: SwitchStrategy, service: string, definition: ComposeService | undefined, healthUrl: string | undefined): SwitchRefusal[] {
   if (definition === undefined) return [];
-  const problems = problemsOf(strategy, definition);
+  const problems = problemsOf(strategy, definition, healthUrl);
   if (problems.length === 0) return [];
-  const alternatives = STRATEGIES.filter((other) => other !== strategy && problemsOf(other, definition).length === 0).map((other) => `"${other}"`);
+  const alternatives = STRATEGIES.filter((other) => other !== strategy && problemsOf(other, definition, healthUrl).length === 0).map((other) => `"${other}"`);
   const where = `${service} (${definition.where.file}:${definition.where.line})`;
   return [
     {
@@ -151,15 +180,18 @@ function explicitRefusals(strategy: SwitchStrategy, service: string, definition:
  *   cannot run twice side by side: `container_name`, named volumes, `network_mode: host`, a fixed
  *   UDP or SCTP host port;
  * - `proxy` for built services (and those sharing a built image) that publish a fixed TCP host port;
- * - `start-first` for the other built and shared services.
+ * - `start-first` for the other built and shared services;
+ * - but `stop-first` where a `health.http` URL could not check the new container alone (one that
+ *   is not a published port behind the proxy; any, for start-first).
  * Also says why an explicit choice, or a `drain_timeout` outside the proxy, cannot work.
  */
 export function switchStrategyOf(manifest: Manifest, compose: Pick<ComposeModel, 'all'> | undefined, service: string, repositoryOwner?: string): SwitchDecision {
   const config = Object.hasOwn(manifest.services, service) ? manifest.services[service] : undefined;
   const definition = compose?.all.find((s) => s.name === service);
   const explicit = config?.switch !== undefined && config.switch !== 'auto' ? config.switch : undefined;
-  const decided = explicit === undefined ? autoDecision(roleOf(manifest, service, repositoryOwner), definition) : { strategy: explicit, reason: 'set in stack.yml' };
-  const refusals = explicit === undefined ? [] : explicitRefusals(explicit, service, definition);
+  const healthUrl = config?.health?.http;
+  const decided = explicit === undefined ? autoDecision(roleOf(manifest, service, repositoryOwner), definition, healthUrl) : { strategy: explicit, reason: 'set in stack.yml' };
+  const refusals = explicit === undefined ? [] : explicitRefusals(explicit, service, definition, healthUrl);
   const drain: SwitchRefusal[] =
     config?.drain_timeout !== undefined && decided.strategy !== 'proxy'
       ? [{ key: 'drain_timeout', message: `${service} switches ${decided.strategy} (${decided.reason}), and only services that the proxy switches drain`, hint: explicit === undefined ? 'remove drain_timeout, or set switch: proxy' : 'remove drain_timeout' }]

@@ -135,7 +135,7 @@ container_of() {
 
 # containers_of NAME [STATUS]: every container of a service that is running (or has that status).
 containers_of() {
-  docker ps -q ${2:+-a --filter "status=$2"} --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1" 2>/dev/null
+  docker ps -q ${2:+-a --filter "status=$2"} --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1" --filter "label=com.docker.compose.oneoff=False" 2>/dev/null
 }
 
 probe_http() {
@@ -629,6 +629,7 @@ roll_back() {
   for _rb_name in $WITHOUT_TARGET; do
     # shellcheck disable=SC2046
     compose $(overrides) -- stop "$_rb_name" >/dev/null 2>&1
+    [ -f "$PROXY_DIR/conf.d/$PROJECT--$_rb_name.conf" ] && unroute_service "$_rb_name"
     emit rollback ok "$_rb_name" "stopped: it had no previous version"
   done
   _rb_i=0
@@ -866,11 +867,13 @@ switch() {
     esac
     _sw_i=$((_sw_i + 1))
   done
+  # A service no longer behind the proxy publishes its ports itself again: the proxy lets them go first.
+  _sw_i=0
+  for _sw_name in $SERVICES; do
+    [ "$(var "SVC_${_sw_i}_SWITCH")" != proxy ] && [ -f "$PROXY_DIR/conf.d/$PROJECT--$_sw_name.conf" ] && unroute_service "$_sw_name"
+    _sw_i=$((_sw_i + 1))
+  done
   if [ -n "$_sw_stop_first" ]; then
-    # A service no longer behind the proxy publishes its ports itself again: the proxy lets them go first.
-    for _sw_name in $_sw_stop_first; do
-      [ -f "$PROXY_DIR/conf.d/$PROJECT--$_sw_name.conf" ] && unroute_service "$_sw_name"
-    done
     # shellcheck disable=SC2086
     _sw_out=$(compose_up -- $_sw_stop_first 2>&1)
     _sw_rc=$?
@@ -1003,6 +1006,8 @@ worker_shutdown_timeout ${_wp_drain:-30}s;
 events { worker_connections 4096; }
 http {
   access_log off;
+  # The app decides what it accepts, as it did when it published its ports itself.
+  client_max_body_size 0;
   # Each client connection closes after its response: a reload then never closes an idle
   # connection that a client is about to reuse (a request sent on it would be lost).
   keepalive_timeout 0;
@@ -1052,19 +1057,24 @@ route_service() {
   done
   {
     echo "# Written by stack-deploy: $PROJECT $_rs_name, run $RUN_ID."
+    set -f # a route of every address starts with *
     for _rs_route in $(var "SVC_${1}_ROUTES"); do
       _rs_host=${_rs_route%%/*} _rs_rest=${_rs_route#*/}
       _rs_pub=${_rs_rest%%/*} _rs_target=${_rs_rest#*/}
       _rs_up="sd_${PROJECT}_${_rs_name}_$_rs_pub"
       printf 'upstream %s {\n' "$_rs_up"
       for _rs_ip in $_rs_servers; do printf '  server %s:%s;\n' "$_rs_ip" "$_rs_target"; done
-      printf '}\nserver {\n  listen %s:%s;\n  location / {\n    proxy_pass http://%s;\n' "$_rs_host" "$_rs_pub" "$_rs_up"
+      printf '}\nserver {\n  listen %s:%s;\n' "$_rs_host" "$_rs_pub"
+      # Every address, as Docker publishes it: IPv6 too.
+      [ "$_rs_host" = '*' ] && [ -f /proc/net/if_inet6 ] && printf '  listen [::]:%s;\n' "$_rs_pub"
+      printf '  location / {\n    proxy_pass http://%s;\n' "$_rs_up"
       # shellcheck disable=SC2016 # nginx variables
       printf '    proxy_http_version 1.1;\n    proxy_set_header Host $http_host;\n    proxy_set_header Upgrade $http_upgrade;\n'
       # shellcheck disable=SC2016 # nginx variables
       printf '    proxy_set_header Connection $connection_upgrade;\n    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n'
       printf '    proxy_read_timeout 1h;\n    proxy_send_timeout 1h;\n  }\n}\n'
     done
+    set +f
   } > "$_rs_conf.next" || { SWITCH_REASON="the proxy's route file cannot be written under $PROXY_DIR"; return 1; }
   if ! (
     flock -w 60 9 || { echo "another deploy kept the proxy's lock for 60 s" > "$RUN_DIR/proxy.log"; exit 1; }
@@ -1075,7 +1085,10 @@ route_service() {
       exit 1
     fi
     _rs_before=$(proxy_workers)
-    docker exec "$PROXY_CONTAINER" nginx -c /etc/stack-deploy-proxy/nginx.conf -s reload >> "$RUN_DIR/proxy.log" 2>&1 || exit 1
+    if ! docker exec "$PROXY_CONTAINER" nginx -c /etc/stack-deploy-proxy/nginx.conf -s reload >> "$RUN_DIR/proxy.log" 2>&1; then
+      restore_route "$_rs_conf"
+      exit 1
+    fi
     # The reload returns before the new workers run: wait (at most 5 s) until none of the
     # workers that took connections before is among those that take them now.
     _rs_t=0
@@ -1087,11 +1100,25 @@ route_service() {
       sleep 0.05
       _rs_t=$((_rs_t + 1))
     done
+    # nginx keeps its old workers when it cannot apply the configuration (a port that another
+    # process holds, for one): the routes did not move.
+    if [ "$_rs_t" -ge 100 ]; then
+      echo "nginx did not apply the new configuration within 5 s (see: docker logs $PROXY_CONTAINER)" >> "$RUN_DIR/proxy.log"
+      restore_route "$_rs_conf"
+      exit 1
+    fi
   ) 9> "$PROXY_DIR/lock"; then
     SWITCH_REASON="the proxy did not take the new route: $(tail -n 5 "$RUN_DIR/proxy.log" 2>/dev/null)"
     return 1
   fi
   rm -f "$_rs_conf.prev"
+}
+
+# restore_route CONF: the route file as it was before this change (none, if there was none), and
+# nginx told again, so that the proxy serves what it served.
+restore_route() {
+  if [ -f "$1.prev" ]; then mv -f "$1.prev" "$1"; else rm -f "$1"; fi
+  docker exec "$PROXY_CONTAINER" nginx -c /etc/stack-deploy-proxy/nginx.conf -s reload > /dev/null 2>&1
 }
 
 # unroute_service NAME: the proxy stops serving the service's ports (its route file goes, nginx

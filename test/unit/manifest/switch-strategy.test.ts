@@ -66,6 +66,10 @@ describe('switchStrategyOf with switch: auto (the default)', () => {
     ['a service sharing a built image, with a fixed port', '{ image_from: api }', { ports: ['127.0.0.1:8081:8081'] }, 'proxy', "auto: shares api's image, publishes 127.0.0.1:8081"],
     ['a service sharing a built image, without ports (a worker)', '{ image_from: api }', {}, 'start-first', "auto: shares api's image, publishes no port"],
     ['a service sharing a built image with a named volume', '{ image_from: api }', { namedVolumes: ['spool'] }, 'stop-first', "auto: shares api's image, named volume spool"],
+    ['a built service whose health URL is a port it publishes', '{ build: {}, health: { http: "http://127.0.0.1:8080/up" } }', { ports: ['127.0.0.1:8080:80'] }, 'proxy', 'auto: built, publishes 127.0.0.1:8080'],
+    ['a built service whose health URL is not a port it publishes', '{ build: {}, health: { http: "https://shop.example.com/up" } }', { ports: ['127.0.0.1:8080:80'] }, 'stop-first', 'auto: built, health.http https://shop.example.com/up cannot check a new container alone'],
+    ['a built service without fixed ports, checked by a health URL', '{ build: {}, health: { http: "http://127.0.0.1:9000/" } }', { ports: ['9000'] }, 'stop-first', 'auto: built, health.http http://127.0.0.1:9000/ cannot check a new container alone'],
+    ['a worker checked by a command', '{ build: {}, health: { cmd: [test, -f, /tmp/ready] } }', {}, 'start-first', 'auto: built, publishes no port'],
   ])('%s', (_, config, settings, strategy, reason) => {
     const decision = switchStrategyOf(manifest({ api: '{ build: {} }', svc: config }), compose(definition('svc', settings)), 'svc', 'acme');
     expect(decision).toMatchObject({ strategy, reason, chosen: 'auto', refusals: [] });
@@ -141,8 +145,22 @@ describe('switchStrategyOf with an explicit switch', () => {
     ['start-first', { ports: ['8080:80'] }, '"start-first" cannot work: api (compose.yml:2) publishes the fixed host port 8080, which the new container cannot bind while the old one runs', 'publish it without a host port (like "80") so that Compose chooses one, or use "proxy" or "stop-first"'],
     ['start-first', { ports: ['127.0.0.1:8080:80', '5353:53/udp'] }, '"start-first" cannot work: api (compose.yml:2) publishes the fixed host ports 127.0.0.1:8080, 5353/udp, which the new container cannot bind while the old one runs', 'publish them without a host port (like "80") so that Compose chooses one, or use "stop-first"'],
     ['start-first', { containerName: 'worker-1' }, '"start-first" cannot work: api (compose.yml:2) has container_name "worker-1", which allows one container at a time, and start-first runs the new one next to the old one', 'remove container_name from the compose file, or use "stop-first"'],
-  ])('%s is refused with %j', (choice, settings, message, hint) => {
-    const decision = decide(choice, settings);
+    [
+      'proxy',
+      { ports: ['127.0.0.1:8080:80'] },
+      '"proxy" cannot work: api (compose.yml:2) is checked by health.http (http://127.0.0.1:9090/up), whose port is not one it publishes, so the check would not reach the new container alone',
+      'point health.http at a port it publishes, or check it with health.cmd, or use "stop-first"',
+      ', health: { http: "http://127.0.0.1:9090/up" }',
+    ],
+    [
+      'start-first',
+      {},
+      '"start-first" cannot work: api (compose.yml:2) is checked by health.http (http://127.0.0.1:9000/), which may reach the old container while both run',
+      'check it with health.cmd instead (run inside the new container), or use "stop-first"',
+      ', health: { http: "http://127.0.0.1:9000/" }',
+    ],
+  ])('%s is refused with %j', (choice, settings, message, hint, extra = '') => {
+    const decision = decide(choice, settings, extra);
     expect(decision).toMatchObject({ strategy: choice, chosen: 'explicit' });
     expect(decision.refusals).toEqual([{ key: 'switch', message, hint }]);
   });
