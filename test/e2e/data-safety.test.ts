@@ -92,7 +92,7 @@ const WEB_MANIFEST = (port: number) => `  web:
 
 describe('PostgreSQL: backup, migrations, restore', () => {
   let stack: DataStack;
-  const pgPort = 30_000 + Math.floor(Math.random() * 20_000);
+  const pgPort = 10_000 + Math.floor(Math.random() * 8_000); // below the ephemeral range and the bench's 18xxx
   const psql = (sql: string, db = 'app') => stack.hostDocker(['exec', stack.container('db'), 'psql', '-U', 'app', '-d', db, '-At', '-c', sql]);
   const columns = (table: string) => psql(`SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = '${table}'`);
 

@@ -13,7 +13,8 @@ import { type ActionRun, ACTION_ENTRY, createStepFiles, stepEnvironment, stepRes
 export class DeployFixture {
   readonly name = `e2e${randomBytes(4).toString('hex')}`;
   readonly dir = mkdtempSync(join(tmpdir(), 'deploy-e2e-'));
-  readonly port = 20_000 + Math.floor(Math.random() * 20_000);
+  // Below the kernel's ephemeral range (32768 and up), where a client connection could hold it.
+  readonly port = 20_000 + Math.floor(Math.random() * 12_000);
   readonly hostPath: string;
   /** The Compose project of the fixture's environment `lab` on the host. */
   readonly project = `${this.name}-lab`;

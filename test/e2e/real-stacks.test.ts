@@ -33,7 +33,7 @@ function push(image: string, ref: string): void {
 
 class RealStack extends DeployFixture {
   readonly repo = `${this.lab.registry.host}/${this.name}`;
-  readonly pgPort = 30_000 + Math.floor(Math.random() * 20_000);
+  readonly pgPort = 10_000 + Math.floor(Math.random() * 8_000); // below the ephemeral range and the bench's 18xxx
   readonly apiPort = this.port + 1;
 
   /** api's image: busybox httpd serving `text`, psql, the migration and the workers' script. */
