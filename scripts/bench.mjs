@@ -3,9 +3,11 @@
 // bench/results/latest.md and bench/results/latest.json. See bench/README.md for what is measured.
 //
 // Needs root on Debian (the lab) and a built CLI (`npm run build`). Every request goes to
-// 127.0.0.1 only; every loop is bounded in count and time. BENCH_QUICK=1: sizes 1 and 4,
-// 2 repetitions (for developing this script).
+// 127.0.0.1 only (but the downtime probe of a start-first service, which runs in a container on
+// that stack's network on the lab host); every loop is bounded in count and time. BENCH_QUICK=1:
+// sizes 1 and 4, 2 repetitions (for developing this script).
 import { buildCacheMarkdown, measureBuildCache } from './bench-build-cache.mjs';
+import { downtimeMarkdown, downtimeTargetLines, measureDowntime } from './bench-downtime.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release, tmpdir, hostname } from 'node:os';
@@ -457,34 +459,11 @@ async function main() {
     };
   }
 
-  // Downtime: 20 requests/s against one HTTP service while it is switched to the other version.
-  const one = STACKS.find((s) => s.n === 1 && s.name !== 'benchrb');
-  const downtime = [];
-  for (let i = 0; i < DOWNTIME_REPS && !overBudget(); i++) {
-    const dv = i % 2 === 0 ? '1.0.0' : '2.0.0';
-    const p = probe(`http://127.0.0.1:${one.base}/`, 50, 20 * 120);
-    await sleep(500);
-    const t0 = Date.now();
-    const r = await runCli(one, cliArgs('deploy', '--no-build', '--version', dv));
-    const t1 = Date.now();
-    await sleep(500);
-    const samples = (await p.stop()).filter((s) => s.t >= t0 && s.t <= t1);
-    let longest = 0;
-    let lastOk = t0;
-    for (const s of samples) {
-      if (s.ok) {
-        longest = Math.max(longest, s.t - lastOk);
-        lastOk = s.t;
-      }
-    }
-    longest = Math.max(longest, t1 - lastOk);
-    const failed = samples.filter((s) => !s.ok).length;
-    downtime.push({ version: dv, requests: samples.length, failed, longestGapMs: longest, deploySeconds: sec(r.ms) });
-    log(`downtime #${i + 1}: ${failed}/${samples.length} requests failed, longest gap without an answer ${longest} ms`);
-  }
-  results.downtime = downtime.length
-    ? { runs: downtime, failed: stats(downtime.map((d) => d.failed)), requests: stats(downtime.map((d) => d.requests)), longestGapSeconds: stats(downtime.map((d) => sec(d.longestGapMs))) }
-    : null;
+  // Downtime per switch strategy (scripts/bench-downtime.mjs): a deploy, a failed deploy and a
+  // manual rollback of one HTTP service under a probe of 100 requests/s; its own stacks
+  // (benchdt-*), its own time budget.
+  log('downtime: a deploy, a failed deploy and a rollback per switch strategy, probed 100 times a second');
+  results.downtime = await measureDowntime({ reps: DOWNTIME_REPS, log, budgetMs: (QUICK ? 8 : 20) * 60_000 });
 
   // Rollback: a broken version (404, so its 3 s health check fails) is rolled back to the good one.
   const rb = STACKS.find((s) => s.name === 'benchrb');
@@ -580,12 +559,7 @@ function renderMarkdown() {
     L.push(`| old version not answering, in total (switch + 3 s check + roll back) | ${spread(rb.oldVersionUnavailableSeconds, 3)} |`);
     L.push(`| n | ${rb.runs.length} |`);
   }
-  if (results.downtime) {
-    const d = results.downtime;
-    L.push('', '## Downtime while one HTTP service is switched (probe: 20 requests/s)', '');
-    L.push('| run | requests during the deploy | failed | longest gap without a 2xx (s) |', '|---:|---:|---:|---:|');
-    d.runs.forEach((x, i) => L.push(`| ${i + 1} | ${x.requests} | ${x.failed} | ${f(x.longestGapMs / 1000, 3)} |`));
-  }
+  if (results.downtime) L.push('', downtimeMarkdown(results.downtime));
   L.push('', '## Against the targets', '');
   const at4 = results.sizes[4];
   const conns = Object.values(results.sizes).flatMap((r) => [r.promote.connections.max, r.buildDeploy?.connections.max ?? 1]);
@@ -598,6 +572,7 @@ function renderMarkdown() {
     L.push(`- time to roll back ≤ 3 s: ${f(results.rollback.deadlineToServingSeconds.median, 3)} s (max ${f(results.rollback.deadlineToServingSeconds.max, 3)}) — ${yes(results.rollback.deadlineToServingSeconds.max <= 3)}`);
     L.push(`- detection ≤ 1 interval (0.1 s): ${f(results.rollback.detectionSeconds.median, 3)} s (max ${f(results.rollback.detectionSeconds.max, 3)}) — ${yes(results.rollback.detectionSeconds.max <= 0.1)}`);
   }
+  if (results.downtime) L.push(...downtimeTargetLines(results.downtime));
   if (results.buildCache) L.push('', buildCacheMarkdown(results.buildCache));
   for (const n of results.notes) L.push(`- note: ${n}`);
   L.push('', `Reproduce: \`npm run build && npm run bench\` (as root on Debian; it starts the lab). Raw numbers: latest.json.`, '');
