@@ -22,6 +22,8 @@ export interface DeployService {
   readonly drainSeconds?: number;
   /** proxy: its health URL aimed at a container itself, `__IP__` for the container's address. */
   readonly directUrl?: string;
+  /** proxy: the host names it answers for (the request's Host); none: every name. */
+  readonly hostNames?: readonly string[];
 }
 
 /** A port the host's proxy publishes for a service: `hostIp` `*` is every address. */

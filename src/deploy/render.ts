@@ -104,6 +104,7 @@ export function renderPlanScript(plan: DeployPlan): string {
       [`SVC_${i}_ROUTES`, 'routes' in service ? (service.routes ?? []).map((r) => `${r.hostIp}/${r.published}/${r.target}`).join(' ') : ''],
       [`SVC_${i}_DRAIN_S`, String('drainSeconds' in service ? (service.drainSeconds ?? 30) : 30)],
       [`SVC_${i}_DIRECT_URL`, 'directUrl' in service ? (service.directUrl ?? '') : ''],
+      [`SVC_${i}_HOST_NAMES`, 'hostNames' in service ? (service.hostNames ?? []).join(' ') : ''],
     );
   });
   return `${vars.map(([name, value]) => `${name}=${quoteArg(value)}`).join('\n')}\n`;

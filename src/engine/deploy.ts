@@ -101,7 +101,7 @@ export function composeCanReset(compose: { readonly flavor: string; readonly ver
 }
 
 /** How the host replaces a service's containers, and what its proxy needs for it. */
-type HostSwitch = Pick<DeployService, 'switch' | 'replicas' | 'routes' | 'drainSeconds' | 'directUrl'>;
+type HostSwitch = Pick<DeployService, 'switch' | 'replicas' | 'routes' | 'drainSeconds' | 'directUrl' | 'hostNames'>;
 
 /** The name the host's proxy image is pulled and resolved under, with the infrastructure pins. */
 export const PROXY_PIN = 'stack-deploy-proxy';
@@ -123,7 +123,7 @@ export function directUrl(url: string, routes: readonly ProxyRoute[]): string | 
  * Each service's switch on the host, from its strategy (stack.yml and the environment's compose
  * files). Without the compose files (a rollback reads none) every service switches stop-first.
  */
-function hostSwitches(manifest: Manifest, compose: ComposeModel | undefined, names: readonly string[], owner: string | undefined): Map<string, HostSwitch> {
+function hostSwitches(manifest: Manifest, environment: string, compose: ComposeModel | undefined, names: readonly string[], owner: string | undefined): Map<string, HostSwitch> {
   const switches = new Map<string, HostSwitch>();
   if (compose === undefined) return switches;
   for (const name of names) {
@@ -142,6 +142,7 @@ function hostSwitches(manifest: Manifest, compose: ComposeModel | undefined, nam
       routes,
       drainSeconds: Math.ceil((decision.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS) / 1000),
       directUrl: health.kind === 'http' ? directUrl(health.url, routes) : undefined,
+      hostNames: manifest.environments[environment]?.host_names?.[name] ?? [],
     });
   }
   return switches;
@@ -505,6 +506,6 @@ export async function deploy(context: RunContext): Promise<RunResult> {
     const builder = kind.kind === 'shared' ? targets.find((t) => t.service === kind.builder) : undefined;
     return builder === undefined ? [] : [{ ...builder, service: name, bytes: undefined }];
   })];
-  const switches = hostSwitches(manifest, loaded.compose[environment.name], names, settings.repositoryOwner);
+  const switches = hostSwitches(manifest, environment.name, loaded.compose[environment.name], names, settings.repositoryOwner);
   return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets, infrastructure, switches });
 }

@@ -155,6 +155,17 @@ export const sshHost = z
   })
   .max(253);
 
+const VIRTUAL_HOST = /^(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/u;
+
+/** A host name that the proxy routes by (the request's Host): lowercase, `*.` for every subdomain. */
+export const virtualHost = z
+  .string()
+  .regex(VIRTUAL_HOST, {
+    abort: true,
+    error: (issue) => `${describeValue(issue.input)} is not a valid host name: use lowercase letters, digits, "-" and ".", like "shop.example.com" or "*.example.com"`,
+  })
+  .max(253);
+
 const POSIX_USER = /^[a-z_][a-z0-9_-]*$/u;
 
 export const posixUser = z

@@ -16,6 +16,7 @@ import {
   serviceReference,
   size,
   sshHost,
+  virtualHost,
 } from './fields';
 import { namedRecord } from './named-record';
 
@@ -154,6 +155,10 @@ const environmentSchema = z
     project: safeName('Compose project name')
       .optional()
       .describe('The Compose project this environment runs as on its host. Default: `<name>-<environment>`, so that environments never share containers, networks or volumes.'),
+    host_names: z
+      .record(serviceReference, z.array(virtualHost).min(1))
+      .optional()
+      .describe('For services behind the host\'s proxy: the host names each one answers for, e.g. `{ web: [shop.example.com] }`. The proxy then routes a published port by the request\'s host name, so that environments (or stacks) on one host can publish the same port. Default: every host name.'),
   })
   .describe('A deployment target: one host reached over SSH.');
 

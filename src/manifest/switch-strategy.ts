@@ -244,5 +244,22 @@ export function switchIssues(manifest: Manifest, compose: Readonly<Record<string
       });
     }
   }
+  // Host names route to services behind the proxy only.
+  for (const [environment, model] of Object.entries(compose)) {
+    if (!Object.hasOwn(manifest.environments, environment)) continue;
+    const deployed = environmentServices(manifest, environment);
+    const composeOnly = model.all.map((s) => s.name).filter((name) => !Object.hasOwn(manifest.services, name));
+    for (const service of Object.keys(manifest.environments[environment]?.host_names ?? {})) {
+      const path = ['environments', environment, 'host_names', service];
+      if (!deployed.includes(service) && !composeOnly.includes(service)) {
+        issues.push({ path, target: 'key', message: `${service} is not a service of ${environment}`, hint: `name one of: ${[...deployed, ...composeOnly].join(', ')}` });
+        continue;
+      }
+      const decision = switchStrategyOf(manifest, model, service);
+      if (decision.strategy !== 'proxy') {
+        issues.push({ path, target: 'key', message: `${service} switches ${describeSwitch(decision)}, and only services behind the proxy are routed by host name`, hint: 'remove its host_names, or set its switch to proxy and publish its HTTP port' });
+      }
+    }
+  }
   return issues;
 }

@@ -5,6 +5,7 @@
 // connection held open is closed no earlier than drain_timeout after the hand-over began; the
 // proxy is started once and never restarted.
 import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -113,12 +114,17 @@ ${fixture.labEnvironment()}`,
 }, 240_000);
 
 afterAll(() => {
+  if (fixture !== undefined) {
+    const edge = fixture.hostDocker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${fixture.name}-edge`]);
+    if (edge !== '') fixture.hostDocker(['rm', '-f', ...edge.split('\n')]);
+    rmSync(`${fixture.hostPath}-edge`, { recursive: true, force: true });
+  }
   fixture?.cleanup();
   // The proxy is the host's: this stack's routes go, and the proxy with them (the next test that needs it starts it).
   const proxyDir = `${lab.deployHome}/.stack-deploy-proxy`;
   for (const sub of ['conf.d', 'drain']) {
     const dir = join(proxyDir, sub);
-    if (existsSync(dir)) for (const file of readdirSync(dir).filter((f) => fixture !== undefined && f.startsWith(`${fixture.project}--`))) rmSync(join(dir, file));
+    if (existsSync(dir)) for (const file of readdirSync(dir).filter((f) => fixture !== undefined && (f.startsWith(`${fixture.project}--`) || f.startsWith(`${fixture.name}-edge--`)))) rmSync(join(dir, file));
   }
   execFileSync('docker', ['-H', lab.hostDockerHost, 'rm', '-f', 'stack-deploy-proxy'], { stdio: 'ignore' });
 });
@@ -254,5 +260,49 @@ describe('switch: proxy', () => {
     const status = await fixture.deploy('2.0.0', { command: 'status' });
     expect(status.exitCode, status.stdout).toBe(0);
     expect(status.stdout, status.stdout).toMatch(new RegExp(`The host's proxy is running \\(.*\\), serving web: 127\\.0\\.0\\.1:${fixture.port}`, 'u'));
+  });
+});
+
+/** GET / on the proxied port with a Host header: the body, or the status when not 200. */
+function getWithHost(host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: fixture.port, path: '/', headers: { host }, timeout: 5_000 }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve(res.statusCode === 200 ? body.trim() : `HTTP ${res.statusCode ?? 0}`));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('host names', () => {
+  test('two environments on one host publish the same port; the proxy routes each request by its host name', { timeout: 300_000 }, async () => {
+    const stack = readFileSync(join(fixture.dir, 'stack.yml'), 'utf8');
+    const lab = fixture.labEnvironment();
+    const edge = lab.replace('  lab:', '  edge:').replace(`path: ${fixture.hostPath}`, `path: ${fixture.hostPath}-edge`);
+    fixture.write(
+      'stack.yml',
+      stack.replace(lab, `${lab}    host_names: { web: [lab.shop.test] }\n${edge}    host_names: { web: [edge.shop.test, "*.edge.shop.test"] }\n`),
+    );
+    setWeb('lab v6');
+    const six = await fixture.deploy('6.0.0', { environment: 'lab' });
+    expect(six.exitCode, six.stdout).toBe(0);
+    setWeb('edge v7');
+    const seven = await fixture.deploy('7.0.0', { environment: 'edge' });
+    expect(seven.exitCode, seven.stdout).toBe(0);
+    expect(await getWithHost('lab.shop.test')).toBe('lab v6');
+    expect(await getWithHost('edge.shop.test')).toBe('edge v7');
+    expect(await getWithHost('api.edge.shop.test')).toBe('edge v7');
+
+    // Without host names, a second environment cannot take a port the proxy already serves.
+    fixture.write('stack.yml', readFileSync(join(fixture.dir, 'stack.yml'), 'utf8').replace('    host_names: { web: [edge.shop.test, "*.edge.shop.test"] }\n', ''));
+    setWeb('edge v8');
+    const eight = await fixture.deploy('8.0.0', { environment: 'edge' });
+    expect(eight.exitCode).not.toBe(0);
+    expect(eight.stdout).toMatch(/is already served by the proxy for .*-lab web: give both services host names/u);
+    expect(await getWithHost('edge.shop.test')).toBe('edge v7');
+    expect(await getWithHost('lab.shop.test')).toBe('lab v6');
   });
 });

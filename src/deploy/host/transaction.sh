@@ -751,10 +751,10 @@ remember_switches() {
     _rm_file="$STATE_DIR/switch/$_rm_name"
     if [ -n "$(var "SVC_${_rm_i}_SWITCH")" ]; then
       printf '%s\n' "$(var "SVC_${_rm_i}_SWITCH")" "$(var "SVC_${_rm_i}_REPLICAS")" "$(var "SVC_${_rm_i}_ROUTES")" \
-        "$(var "SVC_${_rm_i}_DRAIN_S")" "$(var "SVC_${_rm_i}_DIRECT_URL")" > "$_rm_file.tmp" && mv -f "$_rm_file.tmp" "$_rm_file" || return 1
+        "$(var "SVC_${_rm_i}_DRAIN_S")" "$(var "SVC_${_rm_i}_DIRECT_URL")" "$(var "SVC_${_rm_i}_HOST_NAMES")" > "$_rm_file.tmp" && mv -f "$_rm_file.tmp" "$_rm_file" || return 1
     elif [ -f "$_rm_file" ]; then
       _rm_l=1
-      for _rm_var in SWITCH REPLICAS ROUTES DRAIN_S DIRECT_URL; do
+      for _rm_var in SWITCH REPLICAS ROUTES DRAIN_S DIRECT_URL HOST_NAMES; do
         _rm_v=$(sed -n "${_rm_l}p" "$_rm_file")
         eval "SVC_${_rm_i}_${_rm_var}=\$_rm_v"
         _rm_l=$((_rm_l + 1))
@@ -1022,6 +1022,15 @@ EOF
 # restarted by a deploy, whatever image it runs). 1 (SWITCH_REASON set) when it cannot start.
 ensure_proxy() {
   _ep_running=$(docker inspect -f '{{.State.Running}}' "$PROXY_CONTAINER" 2>/dev/null)
+  if [ -n "$_ep_running" ]; then
+    # One proxy per host, configured from one directory: a proxy started by another SSH user
+    # reads another directory, and would never see this deploy's routes.
+    _ep_source=$(docker inspect -f '{{range .Mounts}}{{if eq .Destination "/etc/stack-deploy-proxy"}}{{.Source}}{{end}}{{end}}' "$PROXY_CONTAINER" 2>/dev/null)
+    if [ "$_ep_source" != "$PROXY_DIR" ] && [ "$_ep_source" != "$(cd "$PROXY_DIR" 2>/dev/null && pwd -P)" ]; then
+      SWITCH_REASON="the host's proxy ($PROXY_CONTAINER) reads its routes from ${_ep_source:-nowhere}, not from $PROXY_DIR: deploy every stack behind the proxy on this host as the same SSH user"
+      return 1
+    fi
+  fi
   [ "$_ep_running" = true ] && return 0
   if ! { mkdir -p "$PROXY_DIR/conf.d" "$PROXY_DIR/drain" && write_proxy_conf; }; then
     SWITCH_REASON="the proxy's configuration cannot be written under $PROXY_DIR"
@@ -1067,6 +1076,8 @@ route_service() {
       printf '}\nserver {\n  listen %s:%s;\n' "$_rs_host" "$_rs_pub"
       # Every address, as Docker publishes it: IPv6 too.
       [ "$_rs_host" = '*' ] && [ -f /proc/net/if_inet6 ] && printf '  listen [::]:%s;\n' "$_rs_pub"
+      # Routed by the request's host name where stack.yml gives names (validated there).
+      [ -n "$(var "SVC_${1}_HOST_NAMES")" ] && printf '  server_name %s;\n' "$(var "SVC_${1}_HOST_NAMES")"
       printf '  location / {\n    proxy_pass http://%s;\n' "$_rs_up"
       # shellcheck disable=SC2016 # nginx variables
       printf '    proxy_http_version 1.1;\n    proxy_set_header Host $http_host;\n    proxy_set_header Upgrade $http_upgrade;\n'
@@ -1078,6 +1089,17 @@ route_service() {
   } > "$_rs_conf.next" || { SWITCH_REASON="the proxy's route file cannot be written under $PROXY_DIR"; return 1; }
   if ! (
     flock -w 60 9 || { echo "another deploy kept the proxy's lock for 60 s" > "$RUN_DIR/proxy.log"; exit 1; }
+    # Two services on one address and port: only told apart by their host names.
+    awk '$1 == "listen" { sub(/;$/, "", $2); print $2 }' "$_rs_conf.next" | while read -r _rs_listen; do
+      for _rs_other in "$PROXY_DIR"/conf.d/*.conf; do
+        [ -f "$_rs_other" ] && [ "$_rs_other" != "$_rs_conf" ] || continue
+        grep -qxF "  listen $_rs_listen;" "$_rs_other" || continue
+        if ! grep -q '^  server_name ' "$_rs_conf.next" || ! grep -q '^  server_name ' "$_rs_other"; then
+          echo "$_rs_listen is already served by the proxy for $(basename "$_rs_other" .conf | sed 's/--/ /'): give both services host names (environments.<env>.host_names), or another port" > "$RUN_DIR/proxy.log"
+          exit 1
+        fi
+      done
+    done || { rm -f "$_rs_conf.next"; exit 1; }
     [ -f "$_rs_conf" ] && cp -p "$_rs_conf" "$_rs_conf.prev"
     { mv -f "$_rs_conf.next" "$_rs_conf" && printf '%s\n' "$(var "SVC_${1}_DRAIN_S")" > "$PROXY_DIR/drain/$PROJECT--$_rs_name" && write_proxy_conf; } || exit 1
     if ! docker exec "$PROXY_CONTAINER" nginx -t -c /etc/stack-deploy-proxy/nginx.conf > "$RUN_DIR/proxy.log" 2>&1; then

@@ -22,19 +22,19 @@ function remember(plan: string, print: string[]): { status: number | null; print
 }
 
 describe('how services are switched, remembered on the host', () => {
-  const deployed = `SVC_0_SWITCH=proxy SVC_0_REPLICAS=1 SVC_0_ROUTES='127.0.0.1/8080/80' SVC_0_DRAIN_S=45 SVC_0_DIRECT_URL='http://__IP__:80/health'
+  const deployed = `SVC_0_SWITCH=proxy SVC_0_REPLICAS=1 SVC_0_ROUTES='127.0.0.1/8080/80' SVC_0_DRAIN_S=45 SVC_0_DIRECT_URL='http://__IP__:80/health' SVC_0_HOST_NAMES='shop.example.com www.shop.example.com'
 SVC_1_SWITCH=start-first SVC_1_REPLICAS=1 SVC_1_ROUTES= SVC_1_DRAIN_S=30 SVC_1_DIRECT_URL=`;
 
   test('a deploy keeps its plan, and hides the proxied service\'s ports in an override', () => {
     expect(remember(deployed, []).status).toBe(0);
-    expect(readFileSync(join(state, 'switch/web'), 'utf8')).toBe('proxy\n1\n127.0.0.1/8080/80\n45\nhttp://__IP__:80/health\n');
+    expect(readFileSync(join(state, 'switch/web'), 'utf8')).toBe('proxy\n1\n127.0.0.1/8080/80\n45\nhttp://__IP__:80/health\nshop.example.com www.shop.example.com\n');
     expect(readFileSync(join(state, 'proxied.yml'), 'utf8')).toBe('services:\n  web:\n    ports: !reset []\n');
   });
 
   test('a rollback, whose plan does not say, switches each service as the last deploy did', () => {
     remember(deployed, []);
-    const rollback = remember('SVC_0_SWITCH= SVC_1_SWITCH=', ['SVC_0_SWITCH', 'SVC_0_ROUTES', 'SVC_0_DRAIN_S', 'SVC_0_DIRECT_URL', 'SVC_1_SWITCH']);
-    expect(rollback.printed).toEqual(['proxy', '127.0.0.1/8080/80', '45', 'http://__IP__:80/health', 'start-first']);
+    const rollback = remember('SVC_0_SWITCH= SVC_1_SWITCH=', ['SVC_0_SWITCH', 'SVC_0_ROUTES', 'SVC_0_DRAIN_S', 'SVC_0_DIRECT_URL', 'SVC_0_HOST_NAMES', 'SVC_1_SWITCH']);
+    expect(rollback.printed).toEqual(['proxy', '127.0.0.1/8080/80', '45', 'http://__IP__:80/health', 'shop.example.com www.shop.example.com', 'start-first']);
   });
 
   test('a service no longer behind the proxy publishes its ports again', () => {

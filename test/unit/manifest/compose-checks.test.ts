@@ -107,6 +107,29 @@ environments:
     ]);
   });
 
+  it('routes by host name only the services behind the proxy, and only services of the environment', async () => {
+    const stack = `version: 1
+name: shop
+services:
+  api: { build: {} }
+environments:
+  production:
+    host: a.example.com
+    user: deploy
+    path: /opt/shop
+    compose: compose.yml
+    host_names: { api: [shop.example.com, "*.shop.example.com"], postgres: [db.example.com], worker: [w.example.com] }
+`;
+    expect(messages(await load(stack))).toEqual([
+      'stack.yml:11:66 environments.production.host_names.postgres: postgres switches stop-first (auto: compose-only, runs postgres:15.6), and only services behind the proxy are routed by host name (remove its host_names, or set its switch to proxy and publish its HTTP port)',
+      'stack.yml:11:94 environments.production.host_names.worker: worker is not a service of production (name one of: api, postgres, queue)',
+    ]);
+    expect(messages(await load(stack.replace(', postgres: [db.example.com], worker: [w.example.com]', '')))).toEqual([]);
+    expect(messages(await load(stack.replace('shop.example.com,', 'Shop.Example.com,')))).toEqual([
+      'stack.yml:11:25 environments.production.host_names.api.0: "Shop.Example.com" is not a valid host name: use lowercase letters, digits, "-" and ".", like "shop.example.com" or "*.example.com"',
+    ]);
+  });
+
   it('warns about a health port that is neither published nor host-networked', async () => {
     const result = await load(manifest('', '  api:\n    build: {}\n    health: { http: "http://127.0.0.1:9090/health" }\n'));
     expect(result.ok && result.warnings).toEqual([
