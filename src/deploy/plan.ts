@@ -91,6 +91,11 @@ export interface DeployPlan {
   readonly services: readonly DeployService[];
   /** The image the host's proxy is started with, when a service is switched `proxy`. */
   readonly proxyImage?: string;
+  /**
+   * Every service the environment's compose files define (deploys; none for rollbacks, which read
+   * no compose file): a service no longer among them leaves the host's memory of switches and the proxy.
+   */
+  readonly composeServices?: readonly string[];
   /** Pinned and compose-only services the environment runs (none for rollbacks). */
   readonly infrastructure?: readonly DeployInfrastructure[];
   readonly actor: string;

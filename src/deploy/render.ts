@@ -84,6 +84,7 @@ export function renderPlanScript(plan: DeployPlan): string {
     ['PINS_DIR', paths.pins],
     ['INFRA', (plan.infrastructure ?? []).map((s) => s.name).join(' ')],
     ['PROXY_IMAGE', plan.proxyImage ?? ''],
+    ['COMPOSE_SERVICES', (plan.composeServices ?? []).join(' ')],
     ['PROXY_DIR_IN_HOME', PROXY_DIR_IN_HOME],
     ...dataStepVars(plan.steps),
   ];

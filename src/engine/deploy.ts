@@ -286,6 +286,8 @@ export interface SwitchRequest {
   readonly infrastructure?: readonly InfrastructureService[];
   /** How each service is switched on the host (deploys; a rollback switches every service stop-first). */
   readonly switches?: ReadonlyMap<string, HostSwitch>;
+  /** Every service the environment's compose files define (deploys): the host forgets how others were switched. */
+  readonly composeServices?: readonly string[];
   /** …or decided on the host before the lock is taken (rollbacks). */
   readonly resolveTargets?: (executor: Executor, project: string) => Promise<{ version: string; targets: TargetImage[] }>;
 }
@@ -345,6 +347,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       composeFiles: environment.config.compose,
       services: deployServices(manifest, names, targets, project, request.switches ?? new Map()),
       proxyImage: proxied.length > 0 ? (manifest.proxy?.image ?? DEFAULT_PROXY_IMAGE) : undefined,
+      composeServices: request.composeServices,
       infrastructure: infrastructure.map(({ name, image, health, timeoutMs, intervalMs }) => ({ name, image, health, timeoutMs, intervalMs })),
       actor: settings.actor ?? 'unknown',
       runUrl: settings.runUrl ?? '',
@@ -507,5 +510,6 @@ export async function deploy(context: RunContext): Promise<RunResult> {
     return builder === undefined ? [] : [{ ...builder, service: name, bytes: undefined }];
   })];
   const switches = hostSwitches(manifest, environment.name, loaded.compose[environment.name], names, settings.repositoryOwner);
-  return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets, infrastructure, switches });
+  const composeServices = loaded.compose[environment.name]?.all.map((s) => s.name);
+  return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets, infrastructure, switches, composeServices });
 }

@@ -16,6 +16,7 @@
 #   (containers a start-first or proxy service runs) SVC_N_ROUTES (proxy: host_ip/published/target
 #   ...) SVC_N_DRAIN_S SVC_N_DIRECT_URL (proxy: the health URL, __IP__ for the container's address)
 #   PROXY_IMAGE PROXY_DIR_IN_HOME (the host's proxy, shared by every stack on the host: PROXY_DIR)
+#   COMPOSE_SERVICES (every service the compose files define; deploys only: the others are forgotten)
 #   ACTION (deploy|rollback) VERSION ENVIRONMENT BACKUPS_DIR BACKUPS_DIR_MIN_FREE (bytes)
 #   BACKUP_TIMEOUT_S HOOK_TIMEOUT_S COMPOSE_TIMEOUT_S (each docker compose call)
 #   BACKUP_COUNT, per backup N: BACKUP_N_NAME BACKUP_N_SERVICE BACKUP_N_KIND (command|sqlite)
@@ -762,6 +763,16 @@ remember_switches() {
     fi
     _rm_i=$((_rm_i + 1))
   done
+  # A service the compose files no longer define: an override naming it would make the project
+  # invalid, and its route would hold its port.
+  if [ -n "${COMPOSE_SERVICES:-}" ]; then
+    for _rm_file in "$STATE_DIR"/switch/*; do
+      [ -f "$_rm_file" ] || continue
+      case " $COMPOSE_SERVICES " in *" ${_rm_file##*/} "*) continue ;; esac
+      rm -f "$_rm_file"
+      [ -f "$PROXY_DIR/conf.d/$PROJECT--${_rm_file##*/}.conf" ] && unroute_service "${_rm_file##*/}"
+    done
+  fi
   _rm_yml="services:"
   for _rm_file in "$STATE_DIR"/switch/*; do
     [ -f "$_rm_file" ] && [ "$(sed -n 1p "$_rm_file")" = proxy ] && _rm_yml="$_rm_yml

@@ -69,6 +69,7 @@ describe('a service behind the host proxy', () => {
   const proxied: DeployPlan = {
     ...plan,
     proxyImage: 'nginx:1.27-alpine',
+    composeServices: ['api', 'worker', 'db'],
     services: [
       { ...plan.services[0]!, switch: 'proxy', routes: [{ hostIp: '127.0.0.1', published: '8080', target: '80' }, { hostIp: '*', published: '8443', target: '443' }], drainSeconds: 45, directUrl: 'http://__IP__:80/health', hostNames: ['shop.example.com', '*.shop.example.com'] },
       { ...plan.services[1]!, pinned: undefined, switch: 'proxy', routes: [{ hostIp: '*', published: '9000', target: '9000' }] },
@@ -76,7 +77,7 @@ describe('a service behind the host proxy', () => {
   };
 
   test('the host gets its routes, drain timeout, direct health URL and the proxy image', () => {
-    expect(sourced(renderPlanScript(proxied), ['SVC_0_SWITCH', 'SVC_0_ROUTES', 'SVC_0_DRAIN_S', 'SVC_0_DIRECT_URL', 'SVC_0_REPLICAS', 'PROXY_IMAGE', 'SVC_0_HOST_NAMES', 'SVC_1_HOST_NAMES'])).toEqual([
+    expect(sourced(renderPlanScript(proxied), ['SVC_0_SWITCH', 'SVC_0_ROUTES', 'SVC_0_DRAIN_S', 'SVC_0_DIRECT_URL', 'SVC_0_REPLICAS', 'PROXY_IMAGE', 'SVC_0_HOST_NAMES', 'SVC_1_HOST_NAMES', 'COMPOSE_SERVICES'])).toEqual([
       'proxy',
       '127.0.0.1/8080/80 */8443/443',
       '45',
@@ -85,6 +86,7 @@ describe('a service behind the host proxy', () => {
       'nginx:1.27-alpine',
       'shop.example.com *.shop.example.com',
       '',
+      'api worker db',
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -35,6 +35,28 @@ SVC_1_SWITCH=start-first SVC_1_REPLICAS=1 SVC_1_ROUTES= SVC_1_DRAIN_S=30 SVC_1_D
     remember(deployed, []);
     const rollback = remember('SVC_0_SWITCH= SVC_1_SWITCH=', ['SVC_0_SWITCH', 'SVC_0_ROUTES', 'SVC_0_DRAIN_S', 'SVC_0_DIRECT_URL', 'SVC_0_HOST_NAMES', 'SVC_1_SWITCH']);
     expect(rollback.printed).toEqual(['proxy', '127.0.0.1/8080/80', '45', 'http://__IP__:80/health', 'shop.example.com www.shop.example.com', 'start-first']);
+  });
+
+  test('a service the compose files no longer define is forgotten, and leaves the proxy', () => {
+    remember(deployed, []);
+    const proxyDir = join(state, 'proxy');
+    mkdirSync(join(proxyDir, 'conf.d'), { recursive: true });
+    writeFileSync(join(proxyDir, 'conf.d', 'shop-production--web.conf'), '');
+    const unrouted = remember(
+      `PROXY_DIR='${proxyDir}' PROJECT=shop-production COMPOSE_SERVICES='worker db' SVC_1_SWITCH=start-first SERVICES=worker
+unroute_service() { echo "$1" > "$STATE_DIR/unrouted"; }`,
+      [],
+    );
+    expect(unrouted.status).toBe(0);
+    expect(existsSync(join(state, 'switch/web'))).toBe(false);
+    expect(existsSync(join(state, 'proxied.yml'))).toBe(false);
+    expect(readFileSync(join(state, 'unrouted'), 'utf8')).toBe('web\n');
+  });
+
+  test('a rollback, which knows no compose file, forgets nothing', () => {
+    remember(deployed, []);
+    expect(remember('SVC_0_SWITCH= SVC_1_SWITCH= COMPOSE_SERVICES=', []).status).toBe(0);
+    expect(readFileSync(join(state, 'proxied.yml'), 'utf8')).toContain('  web:\n');
   });
 
   test('a service no longer behind the proxy publishes its ports again', () => {
