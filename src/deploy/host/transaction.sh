@@ -128,16 +128,15 @@ compose_up() {
   compose $(overrides $_cu_files) -- up -d --no-build --no-deps $PULL_NEVER "$@"
 }
 
-# The running container of a service, found by the labels Compose (v1 and v2) puts on it: one
-# docker call, not a Compose start-up, since it runs on every health poll.
-container_of() {
-  docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1" 2>/dev/null | head -n 1
-}
-
-# containers_of NAME [STATUS]: every container of a service that is running (or has that status).
+# containers_of NAME [STATUS]: every container of a service that is running (or has that
+# status), found by the labels Compose (v1 and v2) puts on it: one docker call, not a Compose
+# start-up, since it runs on every health poll. Never a one-off container (`compose run`).
 containers_of() {
   docker ps -q ${2:+-a --filter "status=$2"} --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1" --filter "label=com.docker.compose.oneoff=False" 2>/dev/null
 }
+
+# container_of NAME: the service's running container (the first, if several run).
+container_of() { containers_of "$1" | head -n 1; }
 
 probe_http() {
   if command -v curl >/dev/null 2>&1; then
@@ -630,7 +629,7 @@ roll_back() {
   for _rb_name in $WITHOUT_TARGET; do
     # shellcheck disable=SC2046
     compose $(overrides) -- stop "$_rb_name" >/dev/null 2>&1
-    [ -f "$PROXY_DIR/conf.d/$PROJECT--$_rb_name.conf" ] && unroute_service "$_rb_name"
+    unroute_service "$_rb_name"
     emit rollback ok "$_rb_name" "stopped: it had no previous version"
   done
   _rb_i=0
@@ -770,7 +769,7 @@ remember_switches() {
       [ -f "$_rm_file" ] || continue
       case " $COMPOSE_SERVICES " in *" ${_rm_file##*/} "*) continue ;; esac
       rm -f "$_rm_file"
-      [ -f "$PROXY_DIR/conf.d/$PROJECT--${_rm_file##*/}.conf" ] && unroute_service "${_rm_file##*/}"
+      unroute_service "${_rm_file##*/}"
     done
   fi
   _rm_yml="services:"
@@ -881,7 +880,7 @@ switch() {
   # A service no longer behind the proxy publishes its ports itself again: the proxy lets them go first.
   _sw_i=0
   for _sw_name in $SERVICES; do
-    [ "$(var "SVC_${_sw_i}_SWITCH")" != proxy ] && [ -f "$PROXY_DIR/conf.d/$PROJECT--$_sw_name.conf" ] && unroute_service "$_sw_name"
+    [ "$(var "SVC_${_sw_i}_SWITCH")" != proxy ] && unroute_service "$_sw_name"
     _sw_i=$((_sw_i + 1))
   done
   if [ -n "$_sw_stop_first" ]; then
@@ -1001,6 +1000,13 @@ hand_over() {
 PROXY_CONTAINER=stack-deploy-proxy
 PROXY_DIR=${PROXY_DIR:-${HOME:-}/${PROXY_DIR_IN_HOME:-.stack-deploy-proxy}}
 
+# route_file NAME, drain_file NAME: where the proxy keeps a service's route, and its drain seconds.
+route_file() { printf '%s' "$PROXY_DIR/conf.d/$PROJECT--$1.conf"; }
+drain_file() { printf '%s' "$PROXY_DIR/drain/$PROJECT--$1"; }
+
+# proxy_nginx ARGS: nginx in the proxy container, with the configuration stack-deploy writes.
+proxy_nginx() { docker exec "$PROXY_CONTAINER" nginx -c /etc/stack-deploy-proxy/nginx.conf "$@"; }
+
 # container_ip CID: the container's address on its first network.
 container_ip() {
   docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$1" 2>/dev/null | awk '{ print $1 }'
@@ -1068,7 +1074,7 @@ ensure_proxy() {
 # used, and the previous one stays when it fails. 1 (SWITCH_REASON set) on failure.
 route_service() {
   _rs_name=$(svc "$1" NAME)
-  _rs_conf="$PROXY_DIR/conf.d/$PROJECT--$_rs_name.conf"
+  _rs_conf=$(route_file "$_rs_name")
   _rs_servers=""
   for _rs_c in $2; do
     _rs_ip=$(container_ip "$_rs_c")
@@ -1112,14 +1118,15 @@ route_service() {
       done
     done || { rm -f "$_rs_conf.next"; exit 1; }
     [ -f "$_rs_conf" ] && cp -p "$_rs_conf" "$_rs_conf.prev"
-    { mv -f "$_rs_conf.next" "$_rs_conf" && printf '%s\n' "$(var "SVC_${1}_DRAIN_S")" > "$PROXY_DIR/drain/$PROJECT--$_rs_name" && write_proxy_conf; } || exit 1
-    if ! docker exec "$PROXY_CONTAINER" nginx -t -c /etc/stack-deploy-proxy/nginx.conf > "$RUN_DIR/proxy.log" 2>&1; then
-      if [ -f "$_rs_conf.prev" ]; then mv -f "$_rs_conf.prev" "$_rs_conf"; else rm -f "$_rs_conf"; fi
+    { mv -f "$_rs_conf.next" "$_rs_conf" && printf '%s\n' "$(var "SVC_${1}_DRAIN_S")" > "$(drain_file "$_rs_name")" && write_proxy_conf; } || exit 1
+    if ! proxy_nginx -t > "$RUN_DIR/proxy.log" 2>&1; then
+      restore_route "$_rs_conf"
       exit 1
     fi
     _rs_before=$(proxy_workers)
-    if ! docker exec "$PROXY_CONTAINER" nginx -c /etc/stack-deploy-proxy/nginx.conf -s reload >> "$RUN_DIR/proxy.log" 2>&1; then
+    if ! proxy_nginx -s reload >> "$RUN_DIR/proxy.log" 2>&1; then
       restore_route "$_rs_conf"
+      proxy_nginx -s reload > /dev/null 2>&1
       exit 1
     fi
     # The reload returns before the new workers run: wait (at most 5 s) until none of the
@@ -1138,6 +1145,7 @@ route_service() {
     if [ "$_rs_t" -ge 100 ]; then
       echo "nginx did not apply the new configuration within 5 s (see: docker logs $PROXY_CONTAINER)" >> "$RUN_DIR/proxy.log"
       restore_route "$_rs_conf"
+      proxy_nginx -s reload > /dev/null 2>&1
       exit 1
     fi
   ) 9> "$PROXY_DIR/lock"; then
@@ -1147,34 +1155,37 @@ route_service() {
   rm -f "$_rs_conf.prev"
 }
 
-# restore_route CONF: the route file as it was before this change (none, if there was none), and
-# nginx told again, so that the proxy serves what it served.
+# restore_route CONF: the route file as it was before this change (none, if there was none); a
+# proxy that already loaded the new one is reloaded by the caller.
 restore_route() {
   if [ -f "$1.prev" ]; then mv -f "$1.prev" "$1"; else rm -f "$1"; fi
-  docker exec "$PROXY_CONTAINER" nginx -c /etc/stack-deploy-proxy/nginx.conf -s reload > /dev/null 2>&1
 }
 
 # unroute_service NAME: the proxy stops serving the service's ports (its route file goes, nginx
-# reloads), so that the service can publish them itself again.
+# reloads), so that the service can publish them itself again; nothing for a service it does not serve.
 unroute_service() {
+  [ -f "$(route_file "$1")" ] || return 0
   (
     flock -w 60 9 || exit 1
-    rm -f "$PROXY_DIR/conf.d/$PROJECT--$1.conf" "$PROXY_DIR/drain/$PROJECT--$1"
+    rm -f "$(route_file "$1")" "$(drain_file "$1")"
     write_proxy_conf || exit 1
-    docker exec "$PROXY_CONTAINER" nginx -c /etc/stack-deploy-proxy/nginx.conf -s reload > /dev/null 2>&1
+    proxy_nginx -s reload > /dev/null 2>&1
   ) 9> "$PROXY_DIR/lock"
   emit proxy ok "$1" "no longer behind the proxy: it publishes its ports itself again"
 }
 
+# proxy_processes: the proxy container's processes, as `pid args` lines.
+proxy_processes() { docker top "$PROXY_CONTAINER" -o pid,args 2>/dev/null; }
+
 # proxy_workers: the pids of the proxy's workers that take new connections.
 proxy_workers() {
-  docker top "$PROXY_CONTAINER" -o pid,args 2>/dev/null | awk '/nginx: worker process$/ { print $1 }' | tr '\n' ' '
+  proxy_processes | awk '/nginx: worker process$/ { print $1 }' | tr '\n' ' '
 }
 
 # wait_drained N: until no old nginx worker holds connections any more, at most the service's drain timeout.
 wait_drained() {
   _wd_deadline=$(( $(date +%s) + $(var "SVC_${1}_DRAIN_S") ))
-  while docker top "$PROXY_CONTAINER" -o pid,args 2>/dev/null | grep -q 'shutting down'; do
+  while proxy_processes | grep -q 'shutting down'; do
     [ "$(date +%s)" -ge "$_wd_deadline" ] && return 0
     sleep 0.2
   done

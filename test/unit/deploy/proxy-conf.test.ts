@@ -67,11 +67,9 @@ exit 0
 
   function route(plan: string, project = 'shop-production'): { status: number | null; log: string; conf: string | undefined } {
     const script = `PROXY_DIR=$1 RUN_DIR=$1 PROJECT=$2 RUN_ID=r1 PROXY_CONTAINER=stack-deploy-proxy PATH="$1/bin:$PATH"
-svc() { eval "printf '%s' \\"\\\${SVC_$1_$2}\\""; }
-var() { eval "printf '%s' \\"\\\${$1:-}\\""; }
 SVC_0_NAME=web SVC_0_DRAIN_S=30
 ${plan}
-${transactionFunctions('container_ip', 'write_proxy_conf', 'proxy_workers', 'restore_route', 'route_service')}route_service 0 c1`;
+${transactionFunctions('svc', 'var', 'route_file', 'drain_file', 'proxy_nginx', 'container_ip', 'write_proxy_conf', 'proxy_processes', 'proxy_workers', 'restore_route', 'route_service')}route_service 0 c1`;
     const result = spawnSync('sh', ['-c', script, 'route', dir, project], { encoding: 'utf8' });
     const read = (file: string): string | undefined => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
     return { status: result.status, log: read(join(dir, 'proxy.log')) ?? '', conf: read(join(dir, 'conf.d', `${project}--web.conf`)) };

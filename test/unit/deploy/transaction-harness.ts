@@ -11,6 +11,9 @@ export function transactionFunctions(...names: string[]): string {
     .map((name) => {
       const start = TRANSACTION_SCRIPT.indexOf(`\n${name}() {`);
       if (start < 0) throw new Error(`transaction.sh has no function ${name}`);
+      // A one-line function (`name() { …; }`) ends with its line.
+      const lineEnd = TRANSACTION_SCRIPT.indexOf('\n', start + 1);
+      if (TRANSACTION_SCRIPT.slice(start + 1, lineEnd).endsWith('; }')) return TRANSACTION_SCRIPT.slice(start + 1, lineEnd + 1);
       const end = TRANSACTION_SCRIPT.indexOf('\n}\n', start);
       return TRANSACTION_SCRIPT.slice(start + 1, end + 3);
     })
