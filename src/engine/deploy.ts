@@ -15,7 +15,7 @@ import { StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
 import { parseDotenv } from '../compose/dotenv';
 import type { ComposeModel } from '../compose/model';
-import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_REGISTRY_HOST, type Manifest, rollbackTag, serviceKind, switchStrategyOf } from '../manifest';
+import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_REGISTRY_HOST, type Manifest, rollbackTag, serviceKind, switchStrategyOf, urlPort } from '../manifest';
 import { DEFAULT_PROXY_IMAGE } from '../manifest/schema';
 import { dockerTagFor } from '../release/select';
 import { RegistryClient } from '../registry/client';
@@ -108,20 +108,17 @@ export const PROXY_PIN = 'stack-deploy-proxy';
 
 /** A health URL that reaches a published port, aimed at the container itself (`__IP__`) instead. */
 export function directUrl(url: string, routes: readonly ProxyRoute[]): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  const port = parsed.port === '' ? (parsed.protocol === 'https:' ? '443' : '80') : parsed.port;
+  const port = urlPort(url);
   const route = routes.find((r) => r.published === port);
-  return route === undefined ? undefined : `${parsed.protocol}//__IP__:${route.target}${parsed.pathname}${parsed.search}`;
+  if (port === undefined || route === undefined) return undefined;
+  const parsed = new URL(url);
+  return `${parsed.protocol}//__IP__:${route.target}${parsed.pathname}${parsed.search}`;
 }
 
 /**
  * Each service's switch on the host, from its strategy (stack.yml and the environment's compose
- * files). Without the compose files (a rollback reads none) every service switches stop-first.
+ * files). Without the compose files (a rollback reads none) none: the host switches each service
+ * as the last deploy did.
  */
 function hostSwitches(manifest: Manifest, environment: string, compose: ComposeModel | undefined, names: readonly string[], owner: string | undefined): Map<string, HostSwitch> {
   const switches = new Map<string, HostSwitch>();
@@ -284,7 +281,7 @@ export interface SwitchRequest {
   readonly targets?: readonly TargetImage[];
   /** Pinned and compose-only services the environment runs (deploys only): switched when their pin changes. */
   readonly infrastructure?: readonly InfrastructureService[];
-  /** How each service is switched on the host (deploys; a rollback switches every service stop-first). */
+  /** How each service is switched on the host (deploys; a rollback leaves it to the host: as the last deploy did). */
   readonly switches?: ReadonlyMap<string, HostSwitch>;
   /** Every service the environment's compose files define (deploys): the host forgets how others were switched. */
   readonly composeServices?: readonly string[];

@@ -102,7 +102,7 @@ interface Problem {
 }
 
 /** The port a URL reaches: its own, or its scheme's. */
-function urlPort(url: string): string | undefined {
+export function urlPort(url: string): string | undefined {
   try {
     const parsed = new URL(url);
     return parsed.port === '' ? (parsed.protocol === 'https:' ? '443' : '80') : parsed.port;
