@@ -65,3 +65,14 @@ export function sshdSessionOf(eventsFile: string): number[] {
   }
   return found;
 }
+
+/** SIGKILL to `pid` (a negative one: its process group); false when it is gone already. */
+export function killIfAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 'SIGKILL');
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    return false;
+  }
+}

@@ -13,7 +13,7 @@ import { acquireLockCommand, startTransactionCommand } from '../../src/deploy/re
 import { Redactor } from '../../src/exec/redact';
 import { connectSsh, type SshExecutor } from '../../src/exec/ssh';
 import { type Lab, readLab } from '../lab/lab';
-import { processes, sessionMembers } from '../processes';
+import { killIfAlive, processes, sessionMembers } from '../processes';
 import { DeployFixture } from './deploy-fixture';
 
 interface Release {
@@ -82,12 +82,7 @@ async function transaction(release: Release, kill?: KillPoint): Promise<{ runId:
     if (kill.delayMs > 0) await sleep(kill.delayMs);
     pid = Number(read(join(paths.runDir, 'pid')).trim());
     if (!finished && !existsSync(join(paths.runDir, 'result')) && pid > 0) {
-      try {
-        process.kill(kill.target === 'process group' ? -pid : pid, 'SIGKILL');
-        killed = true;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-      }
+      if (killIfAlive(kill.target === 'process group' ? -pid : pid)) killed = true;
     }
   }
   const outcome = await running;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Lab, readLab } from '../lab/lab';
 import { DeployFixture } from './deploy-fixture';
 import { pollFor } from './poll';
-import { procInfo, sshdSessionOf } from '../processes';
+import { killIfAlive, procInfo, sshdSessionOf } from '../processes';
 import { ACTION_ENTRY, type ActionRun, runAction } from './run-action';
 
 let lab: Lab;
@@ -226,14 +226,8 @@ describe('the SSH connection dropped during the switch', () => {
       const pids = sshdSessionOf(join(runDir, 'events.jsonl'));
       return pids.length > 0 ? pids : undefined;
     }, 10_000);
-    for (const pid of session) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch (error) {
-        // Killing the privileged sshd process can end its child first.
-        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-      }
-    }
+    // Killing the privileged sshd process can end its child first.
+    for (const pid of session) killIfAlive(pid);
 
     const run = await deploying;
     expect(run.exitCode).not.toBe(0);

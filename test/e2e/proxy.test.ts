@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Lab, readLab } from '../lab/lab';
-import { sshdSessionOf } from '../processes';
+import { killIfAlive, sshdSessionOf } from '../processes';
 import { DeployFixture } from './deploy-fixture';
 import { pollFor } from './poll';
 
@@ -222,13 +222,7 @@ describe('switch: proxy', () => {
       );
       const session = sshdSessionOf(eventsFile(run));
       expect(session.length).toBeGreaterThan(0);
-      for (const pid of session) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-        }
-      }
+      for (const pid of session) killIfAlive(pid);
       const dropped = await deploying;
       expect(dropped.exitCode).not.toBe(0);
       expect(dropped.stdout).toContain('the SSH connection dropped during the switch');
