@@ -578,26 +578,10 @@ EOF
 }
 
 # The host proxy's image for the tests: Debian's nginx-light (1.22 in bookworm), as real hosts
-# would run the official nginx image. Tests push it to their registry and name it in stack.yml.
+# would run the official nginx image. Tests push it to their registry and name it in stack.yml;
+# stack-deploy runs it with its own nginx command line.
 build_proxy() {
-  local ctx buildlog
-  if drun image inspect "$IMG_PROXY" >/dev/null 2>&1; then
-    log "images: $IMG_PROXY present in runner"
-    return 0
-  fi
-  log "images: building $IMG_PROXY (apt-get install nginx-light, about 15 s)"
-  ctx=$(mktemp -d)
-  buildlog="$LOGS/build-${IMG_PROXY//[\/:]/-}.log"
-  {
-    echo "FROM $IMG_DEBIAN"
-    echo "RUN apt-get update && apt-get install -y --no-install-recommends nginx-light && rm -rf /var/lib/apt/lists/*"
-    echo 'CMD ["nginx", "-g", "daemon off;"]'
-  } >"$ctx/Dockerfile"
-  if ! quietly "$buildlog" drun build --network host -t "$IMG_PROXY" "$ctx"; then
-    rm -rf "$ctx"
-    die "building $IMG_PROXY failed (log: $buildlog)"
-  fi
-  rm -rf "$ctx"
+  build_from_debian "$IMG_PROXY" nginx-light
 }
 
 # ---------------------------------------------------------------- outputs + self-check
