@@ -6,9 +6,10 @@
 // `npm run bench` runs it after the rest; `node scripts/bench-build-cache.mjs` runs it alone and
 // writes bench/results/build-cache.{json,md}. Needs the lab (`npm run lab:up`) and dist/.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cliEnvironment, readLab } from './bench-lab.mjs';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,20 +28,11 @@ const median = (xs) => {
 
 /** Builds a one-service stack `reps` times per mode; returns seconds per build and the steps reused. */
 export function measureBuildCache({ reps = 3, log = console.log } = {}) {
-  const lab = JSON.parse(readFileSync(join(repo, '.lab', 'lab.json'), 'utf8'));
+  const lab = readLab();
   const work = mkdtempSync(join(tmpdir(), 'stack-deploy-bench-cache-'));
   const namespace = `benchcache${Date.now().toString(36)}`;
   const image = `${lab.registry.host}/${namespace}/app`;
-  const env = {
-    ...process.env,
-    STACK_DEPLOY_REGISTRY_USERNAME: lab.registry.username,
-    STACK_DEPLOY_REGISTRY_PASSWORD: lab.registry.password,
-    DOCKER_CONFIG: join(work, 'docker-config'),
-    XDG_CACHE_HOME: join(work, 'xdg-cache'),
-  };
-  delete env.DOCKER_HOST;
-  delete env.DOCKER_CONTEXT;
-  delete env.GITHUB_ACTIONS;
+  const env = cliEnvironment(lab, work, { XDG_CACHE_HOME: join(work, 'xdg-cache') });
   mkdirSync(join(work, 'docker-config'));
   const dir = join(work, 'stack');
   mkdirSync(join(dir, 'app'), { recursive: true });

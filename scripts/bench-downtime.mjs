@@ -20,10 +20,11 @@
 // proxy route files (/home/deploy/.stack-deploy-proxy/{conf.d,drain}/benchdt-*-lab--*) before
 // and after; the host's proxy container itself is left running, as after any deploy.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliEnvironment, readLab } from './bench-lab.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(repo, 'dist', 'cli', 'index.js');
@@ -313,18 +314,10 @@ function score(samples, t0, t1) {
 export async function measureDowntime({ reps = 3, log = console.log, shouldStop = () => false, budgetMs = 20 * 60_000 } = {}) {
   const started = Date.now();
   const stop = () => shouldStop() || Date.now() - started > budgetMs;
-  const lab = JSON.parse(readFileSync(join(repo, '.lab', 'lab.json'), 'utf8'));
+  const lab = readLab();
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
   const work = mkdtempSync(join(tmpdir(), 'stack-deploy-bench-downtime-'));
-  const env = {
-    ...process.env,
-    STACK_DEPLOY_REGISTRY_USERNAME: lab.registry.username,
-    STACK_DEPLOY_REGISTRY_PASSWORD: lab.registry.password,
-    DOCKER_CONFIG: join(work, 'docker-config'),
-  };
-  delete env.DOCKER_HOST;
-  delete env.DOCKER_CONTEXT;
-  delete env.GITHUB_ACTIONS;
+  const env = cliEnvironment(lab, work);
   mkdirSync(env.DOCKER_CONFIG);
   const cliArgs = (command, ...rest) => [cli, command, '-e', 'lab', '-i', lab.ssh.identityFile, '--known-hosts', lab.ssh.knownHostsFile, ...rest];
   const runCli = async (dir, args, expect) => {
@@ -501,7 +494,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = await measureDowntime({ reps, budgetMs: (process.env.BENCH_QUICK === '1' ? 8 : 20) * 60_000, log: (text) => console.log(`[downtime ${((Date.now() - t) / 1000).toFixed(0).padStart(4)}s] ${text}`) });
   const outDir = join(repo, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
-  const lab = JSON.parse(readFileSync(join(repo, '.lab', 'lab.json'), 'utf8'));
+  const lab = readLab();
   const machine = {
     date: new Date().toISOString(),
     node: process.version,

@@ -8,6 +8,7 @@
 // sizes 1 and 4, 2 repetitions (for developing this script).
 import { buildCacheMarkdown, measureBuildCache } from './bench-build-cache.mjs';
 import { downtimeMarkdown, downtimeTargetLines, measureDowntime } from './bench-downtime.mjs';
+import { cliEnvironment, readLab } from './bench-lab.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release, tmpdir, hostname } from 'node:os';
@@ -70,7 +71,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------- the lab
 log('starting the lab (bash test/lab/lab.sh up)');
 if (run('bash', [join(repo, 'test', 'lab', 'lab.sh'), 'up'], { timeout: 1_200_000 }).status !== 0) fail('the lab did not come up; run `bash test/lab/lab.sh up` to see why');
-const lab = JSON.parse(readFileSync(join(repo, '.lab', 'lab.json'), 'utf8'));
+const lab = readLab();
 if (!existsSync(cli)) fail(`${cli} is missing: run \`npm run build\` first`);
 const sshLog = lab.ssh.logFile;
 
@@ -94,15 +95,7 @@ function cleanHost(project) {
 const allProjects = () => STACKS.flatMap((s) => [s.name, `${s.name}-floor`]);
 
 const work = mkdtempSync(join(tmpdir(), 'stack-deploy-bench-'));
-const env = {
-  ...process.env,
-  STACK_DEPLOY_REGISTRY_USERNAME: lab.registry.username,
-  STACK_DEPLOY_REGISTRY_PASSWORD: lab.registry.password,
-  DOCKER_CONFIG: join(work, 'docker-config'),
-};
-delete env.DOCKER_HOST;
-delete env.DOCKER_CONTEXT;
-delete env.GITHUB_ACTIONS;
+const env = cliEnvironment(lab, work);
 
 function composeYaml(stack, offset = 0) {
   return `services:\n${svcNames(stack.n)
