@@ -76,8 +76,7 @@ function ports(value: unknown): ComposePort[] {
     }
     const spec = text(entry);
     if (spec === undefined) return [];
-    const protocol = /\/(tcp|udp|sctp)$/u.exec(spec)?.[1] ?? 'tcp';
-    const withoutProtocol = spec.replace(/\/(?:tcp|udp|sctp)$/u, '');
+    const [, withoutProtocol = spec, protocol = 'tcp'] = /^(.*?)(?:\/(tcp|udp|sctp))?$/su.exec(spec) ?? [];
     // [ip:][published:]target, where ip may be [v6].
     const match = /^(?:(\[[^\]]*\]|[^:]*):)??(?:([^:]*):)?([^:]+)$/u.exec(withoutProtocol);
     if (match === null) return [];
