@@ -1,11 +1,11 @@
 // Facts about the test lab that the other end-to-end tests rely on.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLab, type Lab } from '../lab/lab';
+import { readLab, type Lab, type LabHost } from '../lab/lab';
 
 let lab: Lab;
 const tmpDirs: string[] = [];
@@ -37,25 +37,35 @@ function dockerOk(host: string, args: string[], opts: { input?: string; config?:
   return res.stdout;
 }
 
-function ssh(command: string, knownHostsFile = lab.ssh.knownHostsFile) {
+/** ssh with the lab's identity to USER@HOST:PORT, the host key pinned by knownHostsFile. */
+function sshTo(
+  target: { host: string; port: number; user: string },
+  command: string,
+  knownHostsFile: string,
+  input = '',
+) {
   const res = spawnSync(
     'ssh',
     [
       '-F', '/dev/null',
       '-i', lab.ssh.identityFile,
-      '-p', String(lab.ssh.port),
+      '-p', String(target.port),
       '-o', 'IdentitiesOnly=yes',
       '-o', 'BatchMode=yes',
       '-o', 'ConnectTimeout=10',
       '-o', `UserKnownHostsFile=${knownHostsFile}`,
       '-o', 'GlobalKnownHostsFile=/dev/null',
       '-o', 'StrictHostKeyChecking=yes',
-      `${lab.ssh.user}@${lab.ssh.host}`,
+      `${target.user}@${target.host}`,
       command,
     ],
-    { encoding: 'utf8', input: '', timeout: 30_000 },
+    { encoding: 'utf8', input, timeout: 60_000 },
   );
   return { status: res.status, stdout: res.stdout.trim(), stderr: res.stderr.trim() };
+}
+
+function ssh(command: string, knownHostsFile = lab.ssh.knownHostsFile) {
+  return sshTo(lab.ssh, command, knownHostsFile);
 }
 
 function freeLoopbackPort(): Promise<number> {
@@ -142,6 +152,75 @@ describe('test lab', () => {
     const res = ssh('true', empty);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/host key verification failed/i);
+  });
+
+  it('lab hosts h1, h2: own engines and homes over ssh, and each pulls from the registry on its own loopback', () => {
+    expect(lab.hosts.map((h) => h.name)).toEqual(['h1', 'h2']);
+    const knownHosts = join(tmp('lab-hosts-known-'), 'known_hosts');
+    writeFileSync(knownHosts, lab.hosts.map((h) => `${h.knownHostsLine}\n`).join(''));
+    const at = (h: LabHost, command: string, input = '') =>
+      sshTo({ host: h.address, port: h.port, user: h.user }, command, knownHosts, input);
+    const [h1, h2] = lab.hosts as [LabHost, LabHost];
+
+    // Each host: the deploy user reaches that host's engine; all engine IDs differ.
+    const ids = [
+      dockerOk(lab.runnerDockerHost, ['info', '--format', '{{.ID}}']),
+      dockerOk(lab.hostDockerHost, ['info', '--format', '{{.ID}}']),
+    ];
+    for (const h of lab.hosts) {
+      expect(h.knownHostsLine).toMatch(new RegExp(`^${h.address.replace(/\./g, '\\.')} ssh-ed25519 AAAA\\S+$`));
+      const res = at(h, `id -un; docker info --format '{{.ID}}'`);
+      expect(res.status, res.stderr).toBe(0);
+      const [user, remoteId] = res.stdout.split('\n');
+      expect(user).toBe(h.user);
+      expect(remoteId).toBe(dockerOk(h.dockerHost, ['info', '--format', '{{.ID}}']));
+      ids.push(remoteId ?? '');
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+
+    // A file written in h1's home is in h1's home only.
+    const name = `lab-e2e-home-${process.pid}`;
+    try {
+      const write = at(h1, `echo from-h1 > ~/${name}`);
+      expect(write.status, write.stderr).toBe(0);
+      expect(existsSync(join(h1.home, name))).toBe(true);
+      expect(existsSync(join(h2.home, name))).toBe(false);
+      expect(existsSync(join(lab.deployHome, name))).toBe(false);
+      const onH2 = at(h2, `test -e ~/${name}`);
+      expect(onH2.stderr).toBe('');
+      expect(onH2.status).toBe(1);
+      expect(at(h1, `cat ~/${name}`).stdout).toBe('from-h1');
+    } finally {
+      rmSync(join(h1.home, name), { force: true });
+    }
+
+    // The runner pushes to the registry; h1's engine pulls the same name from its own loopback, with a login.
+    const { host, username, password } = lab.registry;
+    const ref = `${host}/lab-e2e/busybox:${process.pid}`;
+    const authed = tmp('lab-docker-ns-auth-');
+    dockerOk(lab.runnerDockerHost, ['tag', lab.images.busybox, ref]);
+    try {
+      dockerOk(lab.runnerDockerHost, ['login', host, '-u', username, '--password-stdin'], { input: password, config: authed });
+      dockerOk(lab.runnerDockerHost, ['push', ref], { config: authed });
+      // A throwaway DOCKER_CONFIG on h1, so the login leaves nothing in its home.
+      const script = [
+        'cfg=$(mktemp -d)',
+        `DOCKER_CONFIG="$cfg" docker login ${host} -u ${username} --password-stdin >/dev/null`,
+        `DOCKER_CONFIG="$cfg" docker pull -q ${ref}; rc=$?`,
+        'rm -rf "$cfg"',
+        'exit $rc',
+      ].join('\n');
+      const pull = at(h1, script, password);
+      expect(pull.status, pull.stderr).toBe(0);
+      expect(pull.stdout).toBe(ref);
+      expect(docker(h1.dockerHost, ['image', 'inspect', ref]).status).toBe(0);
+      // Pulled into h1's engine only.
+      expect(docker(h2.dockerHost, ['image', 'inspect', ref]).status).not.toBe(0);
+    } finally {
+      docker(h1.dockerHost, ['image', 'rm', ref]);
+      docker(lab.runnerDockerHost, ['image', 'rm', ref]);
+      docker(lab.runnerDockerHost, ['logout', host], { config: authed });
+    }
   });
 
   it('busybox image serves HTTP on loopback with --network host --init', async () => {

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The stack-deploy test lab: two Docker engines (runner + target host), a registry
-# with htpasswd auth and an sshd for a non-root deploy user, all on 127.0.0.1.
+# with htpasswd auth and an sshd for a non-root deploy user, all on 127.0.0.1; plus two more
+# lab hosts (h1, h2) for multi-host deploys: network namespaces on a private bridge
+# (10.77.0.0/24), each with its own engine, sshd and deploy home, and a second registry
+# process on the bridge address so their engines can pull.
 #
 #   bash test/lab/lab.sh up      # install what is missing, start what is not running (idempotent)
 #   bash test/lab/lab.sh down    # stop what `up` started (keeps caches, images, keys)
@@ -8,8 +11,9 @@
 #   bash test/lab/lab.sh registry-stop|registry-start  # a registry outage, for tests
 #
 # Everything the tests need is written to <repo>/.lab/lab.json (see test/lab/lab.ts).
-# Network: every daemon listens on loopback only; the only outside traffic is package
-# downloads from Debian's archive (apt-get, debootstrap) when something is missing.
+# Network: every daemon listens on loopback or on the lab's own bridge (sdlab0, not forwarded
+# anywhere); the only outside traffic is package downloads from Debian's archive (apt-get,
+# debootstrap) when something is missing.
 # Output: one line per step. The transcripts of apt-get, debootstrap and docker build go to
 # log files under /var/lib/stack-deploy-lab/logs and are printed (their tail) only on failure.
 set -euo pipefail
@@ -70,6 +74,18 @@ IMG_SQLITE=lab/sqlite:3
 IMG_PROXY=lab/nginx:1.22
 DEBIAN_TARBALL="$CACHE/debian-bookworm-minbase.tar"
 
+# Lab hosts: network namespaces sdlab-h1, sdlab-h2 behind the bridge sdlab0 (see use_host).
+NET_BRIDGE=sdlab0
+NET_ADDR=10.77.0.1
+NET_CIDR=24
+NS_HOSTS=(h1 h2)
+NS_SSH_PORT=22
+HOSTS_DIR="$STATE/hosts"
+SSH_KNOWN_HOSTS_HOSTS="$SSH_DIR/known_hosts_hosts"
+# Each lab host runs the registry again (same storage and htpasswd) on its own 127.0.0.1:$REG_PORT
+# (a namespace's loopback is its own), so an image pushed to $REG_ADDR is pulled there by the same
+# name, and Docker trusts it over plain HTTP as it trusts every loopback registry.
+
 WAIT_SECONDS=${LAB_WAIT_SECONDS:-60}
 
 export DEBIAN_FRONTEND=noninteractive
@@ -98,12 +114,16 @@ pid_alive() {
 }
 pid_of() { tr -dc 0-9 <"$1"; }
 
-# tcp_listening PORT: something listens on 127.0.0.1:PORT (from /proc, without connecting,
-# so readiness polls add no lines to the sshd log the tests count).
+# tcp_listening PORT [ADDRESS [NETNS]]: something listens on ADDRESS:PORT (default 127.0.0.1)
+# in the root network namespace or in NETNS (a /run/netns path). Read from /proc, without
+# connecting, so readiness polls add no lines to the sshd logs the tests count.
 tcp_listening() {
-  local hex
-  hex=$(printf '0100007F:%04X' "$1")
-  awk -v a="$hex" '$2 == a && $4 == "0A" { found = 1 } END { exit !found }' /proc/net/tcp
+  local port=$1 addr=${2:-127.0.0.1} netns=${3:-} hex o1 o2 o3 o4
+  IFS=. read -r o1 o2 o3 o4 <<<"$addr"
+  hex=$(printf '%02X%02X%02X%02X:%04X' "$o4" "$o3" "$o2" "$o1" "$port")
+  # /proc/net/tcp lists the sockets of the reading process's network namespace.
+  if [ -n "$netns" ]; then nsenter --net="$netns" cat /proc/net/tcp; else cat /proc/net/tcp; fi \
+    | awk -v a="$hex" '$2 == a && $4 == "0A" { found = 1 } END { exit !found }'
 }
 
 # wait_for DESCRIPTION LOGFILE PIDFILE NAME CHECK...: poll CHECK until it succeeds, at most
@@ -313,16 +333,23 @@ registry_password() {
 
 registry_ready() { tcp_listening "$REG_PORT"; }
 
-start_registry() {
-  local pass changed=0
+# ensure_registry_auth: the password and the htpasswd file both registry processes use. Sets
+# REG_AUTH_CHANGED=1 when the htpasswd file was rewritten (running registries must restart).
+REG_AUTH_CHANGED=0
+ensure_registry_auth() {
+  local pass
   mkdir -p "$REG_STORAGE"
   pass=$(registry_password)
   [ -n "$pass" ] || die "empty registry password in $REG_PASSWORD_FILE"
   if [ ! -s "$REG_HTPASSWD" ] || ! htpasswd -vb "$REG_HTPASSWD" "$REG_USER" "$pass" >/dev/null 2>&1; then
     htpasswd -Bbn "$REG_USER" "$pass" | write_file "$REG_HTPASSWD" 0600 || true
-    changed=1
+    REG_AUTH_CHANGED=1
   fi
-  write_file "$REG_CONFIG" 0644 <<EOF && changed=1
+}
+
+# registry_config ADDRESS: a registry configuration serving the lab's storage on ADDRESS.
+registry_config() {
+  cat <<EOF
 version: 0.1
 log:
   level: info
@@ -334,7 +361,7 @@ storage:
   delete:
     enabled: true
 http:
-  addr: $REG_ADDR
+  addr: $1
   headers:
     X-Content-Type-Options: [nosniff]
 auth:
@@ -342,22 +369,47 @@ auth:
     realm: stack-deploy-lab
     path: $REG_HTPASSWD
 EOF
-  if pid_alive "$REG_PID" docker-registry; then
+}
+
+# run_registry NAME ADDRESS CONFIG PIDFILE LOGFILE [NETNS]: one docker-registry process on
+# ADDRESS, in the network namespace NETNS (a /run/netns path) when given. Its pid file is checked
+# against CONFIG, which names this registry only.
+run_registry() {
+  local name=$1 addr=$2 config=$3 pidfile=$4 logfile=$5 netns=${6:-} changed=$REG_AUTH_CHANGED
+  local port=${addr##*:} host=${addr%:*}
+  registry_config "$addr" | write_file "$config" 0644 && changed=1
+  if pid_alive "$pidfile" "$config"; then
     if [ "$changed" = 1 ]; then
-      log "registry: configuration changed, restarting"
-      stop_pidfile registry "$REG_PID" docker-registry 15
-    elif registry_ready; then
-      log "registry: running ($REG_ADDR)"
+      log "$name: configuration changed, restarting"
+      stop_pidfile "$name" "$pidfile" "$config" 15
+    elif tcp_listening "$port" "$host" "$netns"; then
+      log "$name: running ($addr${netns:+ in ${netns##*/}})"
       return 0
     fi
   fi
-  if ! pid_alive "$REG_PID" docker-registry; then
-    tcp_listening "$REG_PORT" && die "127.0.0.1:$REG_PORT is taken by a process the lab did not start"
-    setsid nohup docker-registry serve "$REG_CONFIG" >>"$REG_LOG" 2>&1 </dev/null &
-    echo $! >"$REG_PID"
+  if ! pid_alive "$pidfile" "$config"; then
+    tcp_listening "$port" "$host" "$netns" && die "$addr${netns:+ in ${netns##*/}} is taken by a process the lab did not start"
+    if [ -n "$netns" ]; then
+      setsid nohup nsenter --net="$netns" docker-registry serve "$config" >>"$logfile" 2>&1 </dev/null &
+    else
+      setsid nohup docker-registry serve "$config" >>"$logfile" 2>&1 </dev/null &
+    fi
+    echo $! >"$pidfile"
   fi
-  wait_for "registry" "$REG_LOG" "$REG_PID" docker-registry registry_ready
-  log "registry: started"
+  wait_for "$name" "$logfile" "$pidfile" "$config" tcp_listening "$port" "$host" "$netns"
+  log "$name: started"
+}
+
+start_registry() {
+  ensure_registry_auth
+  run_registry registry "$REG_ADDR" "$REG_CONFIG" "$REG_PID" "$REG_LOG"
+}
+
+# start_host_registry NAME: the same registry (storage, htpasswd) on the lab host's own loopback.
+start_host_registry() {
+  use_host "$1"
+  ensure_registry_auth
+  run_registry "$1 registry" "$REG_ADDR" "$H_REG_CONFIG" "$H_REG_PID" "$H_REG_LOG" "$H_NETNS"
 }
 
 # ---------------------------------------------------------------- sshd + deploy user
@@ -391,16 +443,15 @@ ensure_ssh_keys() {
 
 sshd_ready() { tcp_listening "$SSH_PORT"; }
 
-start_sshd() {
-  local changed=0
-  mkdir -p /run/sshd
-  chmod 0755 /run/sshd
-  write_file "$SSH_CONFIG" 0644 <<EOF && changed=1
-# stack-deploy test lab sshd (generated by test/lab/lab.sh)
-Port $SSH_PORT
-ListenAddress 127.0.0.1
-HostKey $SSH_HOSTKEY
-PidFile $SSH_PID
+# sshd_config PORT ADDRESS HOSTKEY PIDFILE DOCKER_HOST [LAB_HOST]: the lab's sshd configuration.
+sshd_config() {
+  local port=$1 addr=$2 hostkey=$3 pidfile=$4 docker_host=$5 name=${6:+" for lab host $6"}
+  cat <<EOF
+# stack-deploy test lab sshd$name (generated by test/lab/lab.sh)
+Port $port
+ListenAddress $addr
+HostKey $hostkey
+PidFile $pidfile
 AuthorizedKeysFile .ssh/authorized_keys
 PubkeyAuthentication yes
 PasswordAuthentication no
@@ -412,9 +463,16 @@ StrictModes no
 LogLevel VERBOSE
 MaxStartups 100:30:200
 MaxSessions 50
-SetEnv DOCKER_HOST=$HOST_HOST
+SetEnv DOCKER_HOST=$docker_host
 Subsystem sftp /usr/lib/openssh/sftp-server
 EOF
+}
+
+start_sshd() {
+  local changed=0
+  mkdir -p /run/sshd
+  chmod 0755 /run/sshd
+  sshd_config "$SSH_PORT" 127.0.0.1 "$SSH_HOSTKEY" "$SSH_PID" "$HOST_HOST" | write_file "$SSH_CONFIG" 0644 && changed=1
   /usr/sbin/sshd -t -f "$SSH_CONFIG" || die "sshd rejects $SSH_CONFIG"
   if pid_alive "$SSH_PID" sshd; then
     if [ "$changed" = 1 ]; then
@@ -435,6 +493,229 @@ EOF
   fi
   wait_for "sshd" "$SSH_LOG" "$SSH_PID" sshd sshd_ready
   log "sshd: started"
+}
+
+# ---------------------------------------------------------------- lab hosts (network namespaces)
+# Each lab host NAME (h1, h2) is a network namespace sdlab-NAME behind the bridge sdlab0, with
+# its own engine and sshd. Both daemons run in a private mount namespace in which /home/deploy
+# and /tmp are the host's own directories under $HOSTS_DIR/NAME, so hosts share no files the
+# deploys write; the engine is in that mount namespace too, so bind mounts of paths under the
+# home in a compose file resolve to that host's files.
+
+# use_host NAME: set the H_* variables for lab host NAME (h1 -> 10.77.0.11, h2 -> 10.77.0.12).
+use_host() {
+  H_ADDR="10.77.0.$((10 + ${1#h}))"
+  H_NS="sdlab-$1"
+  H_NETNS="/run/netns/$H_NS"
+  H_VETH="$H_NS-o"                 # the root end, on the bridge; the namespace's end is eth0
+  H_SOCK="/run/$H_NS.sock"
+  H_DOCKER="unix://$H_SOCK"
+  H_PID="/run/$H_NS.pid"
+  H_DATA="/var/lib/$H_NS"
+  H_EXEC="/run/$H_NS"
+  H_DIR="$HOSTS_DIR/$1"
+  H_HOME="$H_DIR/home"
+  H_TMP="$H_DIR/tmp"
+  H_ENGINE_CONFIG="$H_DIR/dockerd.json"
+  H_ENGINE_LOG="$LOGS/dockerd-$1.log"
+  H_SSH_CONFIG="$H_DIR/sshd_config"
+  H_HOSTKEY="$H_DIR/ssh_host_ed25519_key"
+  H_SSH_PID="$RUN/sshd-$1.pid"
+  H_SSH_LOG="$LOGS/sshd-$1.log"
+  H_REG_CONFIG="$H_DIR/registry.yml"
+  H_REG_PID="$RUN/registry-$1.pid"
+  H_REG_LOG="$LOGS/registry-$1.log"
+  # The command that starts a daemon on this host: its network namespace, plus a private mount
+  # namespace with the host's home and /tmp bound in. Not `ip netns exec`: that remounts /sys
+  # and dockerd dies with "Devices cgroup isn't mounted".
+  # shellcheck disable=SC2016
+  H_START=(nsenter "--net=$H_NETNS" unshare --mount --propagation private
+    sh -c 'mount --bind "$1" "$2" && mount --bind "$3" /tmp && shift 3 && exec "$@"' sh "$H_HOME" "$SSH_HOME" "$H_TMP")
+}
+
+# in_host_ns PIDFILE: the process runs in this host's network namespace and sees this host's home
+# at /home/deploy (a daemon left in the namespace of an earlier run does not).
+in_host_ns() {
+  local pid
+  pid=$(pid_of "$1")
+  [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "net:[$(stat -L -c %i "$H_NETNS" 2>/dev/null)]" ] || return 1
+  [ "$(stat -L -c %d:%i "/proc/$pid/root$SSH_HOME" 2>/dev/null)" = "$(stat -c %d:%i "$H_HOME")" ]
+}
+
+host_engine_ok() { engine_ok "$H_DOCKER"; }
+host_sshd_ready() { tcp_listening "$NS_SSH_PORT" "$H_ADDR" "$H_NETNS"; }
+
+# The bridge with the root side's address. Packets from the hosts are delivered to the root
+# namespace's own addresses only: forwarding is off for packets that arrive on the bridge.
+ensure_lab_bridge() {
+  local state=ready
+  if ! ip link show "$NET_BRIDGE" >/dev/null 2>&1; then
+    ip link add "$NET_BRIDGE" type bridge
+    state=created
+  fi
+  ip addr replace "$NET_ADDR/$NET_CIDR" dev "$NET_BRIDGE"
+  ip link set "$NET_BRIDGE" up
+  echo 0 >"/proc/sys/net/ipv4/conf/$NET_BRIDGE/forwarding"
+  log "network: bridge $NET_BRIDGE $NET_ADDR/$NET_CIDR $state"
+}
+
+# ensure_host_net NAME: the namespace, a veth pair into the bridge, eth0 with the host's address,
+# lo up, default route via the bridge. Recreates what is missing (a namespace file that is not a
+# namespace any more, e.g. /run on disk after a reboot, is removed first).
+ensure_host_net() {
+  use_host "$1"
+  local state=ready
+  if ! nsenter --net="$H_NETNS" true 2>/dev/null; then
+    ip netns del "$H_NS" 2>/dev/null || true
+    ip link del "$H_VETH" 2>/dev/null || true
+    ip netns add "$H_NS"
+    state=created
+  fi
+  if ! ip link show "$H_VETH" >/dev/null 2>&1 || ! ip -n "$H_NS" link show eth0 >/dev/null 2>&1; then
+    ip link del "$H_VETH" 2>/dev/null || true
+    ip -n "$H_NS" link del eth0 2>/dev/null || true
+    ip link add "$H_VETH" type veth peer name eth0 netns "$H_NS"
+    [ "$state" = created ] || state=repaired
+  fi
+  ip link set "$H_VETH" master "$NET_BRIDGE" up
+  ip -n "$H_NS" link set lo up
+  ip -n "$H_NS" addr replace "$H_ADDR/$NET_CIDR" dev eth0
+  ip -n "$H_NS" link set eth0 up
+  ip -n "$H_NS" route replace default via "$NET_ADDR" dev eth0
+  log "network: $1 ($H_NS) $H_ADDR $state"
+}
+
+# Host keys (one per lab host) and one known_hosts file with a line per host (port 22: no brackets).
+ensure_lab_host_keys() {
+  local h lines=''
+  for h in "${NS_HOSTS[@]}"; do
+    use_host "$h"
+    mkdir -p "$H_DIR"
+    [ -s "$H_HOSTKEY" ] || ssh-keygen -q -t ed25519 -N '' -C "stack-deploy-lab-$h" -f "$H_HOSTKEY"
+    chmod 0600 "$H_HOSTKEY"
+    lines+="$H_ADDR $(awk '{print $1" "$2}' "$H_HOSTKEY.pub")"$'\n'
+  done
+  printf '%s' "$lines" | write_file "$SSH_KNOWN_HOSTS_HOSTS" 0644 || true
+  log "hosts: host keys and $SSH_KNOWN_HOSTS_HOSTS ready"
+}
+
+# ensure_host_home NAME: the host's own deploy home (owned by deploy, the lab's client key in
+# .ssh/authorized_keys) and its own /tmp.
+ensure_host_home() {
+  use_host "$1"
+  mkdir -p "$H_HOME/.ssh" "$H_TMP"
+  chmod 1777 "$H_TMP"
+  write_file "$H_HOME/.ssh/authorized_keys" 0600 <"$SSH_CLIENTKEY.pub" || true
+  chown "$SSH_USER:$SSH_USER" "$H_HOME"
+  chmod 0755 "$H_HOME"
+  chown -R "$SSH_USER:$SSH_USER" "$H_HOME/.ssh"
+  chmod 0700 "$H_HOME/.ssh"
+}
+
+# spawn_host_engine NAME: start the host's dockerd unless it runs (wait_host_engine waits), so
+# both engines start at the same time. The config file gives each engine its own trust key, hence
+# its own engine ID (see start_host_engine). The pid file is checked against the socket path,
+# which names this engine only.
+spawn_host_engine() {
+  use_host "$1"
+  local changed=0
+  write_file "$H_ENGINE_CONFIG" 0644 <<EOF && changed=1
+{
+  "deprecated-key-path": "$H_DATA/key.json"
+}
+EOF
+  if pid_alive "$H_PID" "$H_SOCK"; then
+    if [ "$changed" = 1 ]; then
+      log "$1 engine: configuration changed, restarting"
+      stop_pidfile "$1 engine" "$H_PID" "$H_SOCK" 60
+    elif ! in_host_ns "$H_PID"; then
+      log "$1 engine: pid $(pid_of "$H_PID") runs outside $H_NS or its mount namespace, restarting"
+      stop_pidfile "$1 engine" "$H_PID" "$H_SOCK" 60
+    elif host_engine_ok; then
+      log "$1 engine: running ($H_DOCKER)"
+      return 0
+    fi
+  fi
+  SPAWNED_ENGINES+=" $1 "
+  if ! pid_alive "$H_PID" "$H_SOCK"; then
+    rm -f "$H_PID"
+    mkdir -p "$H_DATA" "$H_EXEC"
+    setsid nohup "${H_START[@]}" dockerd -H "$H_DOCKER" --data-root "$H_DATA" --exec-root "$H_EXEC" \
+      --pidfile "$H_PID" --bridge=none --iptables=false --ip-masq=false --group docker \
+      --config-file "$H_ENGINE_CONFIG" >>"$H_ENGINE_LOG" 2>&1 </dev/null &
+  fi
+}
+
+SPAWNED_ENGINES=''
+wait_host_engine() {
+  use_host "$1"
+  case "$SPAWNED_ENGINES" in *" $1 "*) ;; *) return 0 ;; esac   # reported running already
+  wait_for "$1 engine" "$H_ENGINE_LOG" "$H_PID" "$H_SOCK" host_engine_ok
+  log "$1 engine: started ($H_DOCKER)"
+}
+
+# start_host_sshd NAME: sshd on the host's address, port 22; DOCKER_HOST is the host's engine.
+start_host_sshd() {
+  use_host "$1"
+  local changed=0
+  sshd_config "$NS_SSH_PORT" "$H_ADDR" "$H_HOSTKEY" "$H_SSH_PID" "$H_DOCKER" "$1" \
+    | write_file "$H_SSH_CONFIG" 0644 && changed=1
+  /usr/sbin/sshd -t -f "$H_SSH_CONFIG" || die "sshd rejects $H_SSH_CONFIG"
+  if pid_alive "$H_SSH_PID" "$H_SSH_CONFIG"; then
+    if [ "$changed" = 1 ]; then
+      log "$1 sshd: configuration changed, restarting"
+      stop_pidfile "$1 sshd" "$H_SSH_PID" "$H_SSH_CONFIG" 15
+    elif ! in_host_ns "$H_SSH_PID"; then
+      log "$1 sshd: pid $(pid_of "$H_SSH_PID") runs outside $H_NS or its mount namespace, restarting"
+      stop_pidfile "$1 sshd" "$H_SSH_PID" "$H_SSH_CONFIG" 15
+    elif host_sshd_ready; then
+      log "$1 sshd: running ($H_ADDR:$NS_SSH_PORT)"
+      return 0
+    fi
+  fi
+  if ! pid_alive "$H_SSH_PID" "$H_SSH_CONFIG"; then
+    host_sshd_ready && die "$H_ADDR:$NS_SSH_PORT in $H_NS is taken by a process the lab did not start"
+    rm -f "$H_SSH_PID"
+    mkdir -p /run/sshd
+    # shellcheck disable=SC2094
+    setsid "${H_START[@]}" /usr/sbin/sshd -f "$H_SSH_CONFIG" -E "$H_SSH_LOG" </dev/null >>"$H_SSH_LOG" 2>&1
+  fi
+  wait_for "$1 sshd" "$H_SSH_LOG" "$H_SSH_PID" "$H_SSH_CONFIG" host_sshd_ready
+  log "$1 sshd: started ($H_ADDR:$NS_SSH_PORT)"
+}
+
+start_lab_hosts() {
+  local h t0=$SECONDS
+  ensure_lab_bridge
+  for h in "${NS_HOSTS[@]}"; do ensure_host_net "$h"; done
+  for h in "${NS_HOSTS[@]}"; do start_host_registry "$h"; done
+  ensure_lab_host_keys
+  for h in "${NS_HOSTS[@]}"; do ensure_host_home "$h"; spawn_host_engine "$h"; done
+  for h in "${NS_HOSTS[@]}"; do wait_host_engine "$h"; done
+  for h in "${NS_HOSTS[@]}"; do start_host_sshd "$h"; done
+  log "hosts: ${NS_HOSTS[*]} up in $((SECONDS - t0))s"
+}
+
+stop_lab_hosts() {
+  local h
+  for h in "${NS_HOSTS[@]}"; do
+    use_host "$h"
+    stop_pidfile "$h sshd" "$H_SSH_PID" "$H_SSH_CONFIG" 15
+    stop_pidfile "$h engine" "$H_PID" "$H_SOCK" 60
+    stop_pidfile "$h registry" "$H_REG_PID" "$H_REG_CONFIG" 15
+  done
+  for h in "${NS_HOSTS[@]}"; do
+    use_host "$h"
+    ip link del "$H_VETH" 2>/dev/null || true
+    if [ -e "$H_NETNS" ]; then
+      ip netns del "$H_NS"
+      log "network: removed $H_NS"
+    fi
+  done
+  if ip link show "$NET_BRIDGE" >/dev/null 2>&1; then
+    ip link del "$NET_BRIDGE"
+    log "network: removed $NET_BRIDGE"
+  fi
 }
 
 # ---------------------------------------------------------------- images
@@ -471,6 +752,16 @@ EOF
     log "images: loading $IMG_BUSYBOX into the host engine"
     drun save "$IMG_BUSYBOX" | dhost load -q >/dev/null
   fi
+  local h
+  for h in "${NS_HOSTS[@]}"; do
+    use_host "$h"
+    if docker -H "$H_DOCKER" image inspect "$IMG_BUSYBOX" >/dev/null 2>&1; then
+      log "images: $IMG_BUSYBOX present in $h"
+    else
+      log "images: loading $IMG_BUSYBOX into the $h engine"
+      drun save "$IMG_BUSYBOX" | docker -H "$H_DOCKER" load -q >/dev/null
+    fi
+  done
 }
 
 DEBOOTSTRAP_DIR=
@@ -593,23 +884,61 @@ ssh_deploy() {
     "$SSH_USER@127.0.0.1" "$@" </dev/null
 }
 
+# ssh_lab_host ADDRESS COMMAND...: ssh as deploy to a lab host, its key pinned.
+ssh_lab_host() {
+  local addr=$1
+  shift
+  ssh -F /dev/null -i "$SSH_CLIENTKEY" -p "$NS_SSH_PORT" \
+    -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=10 \
+    -o UserKnownHostsFile="$SSH_KNOWN_HOSTS_HOSTS" -o GlobalKnownHostsFile=/dev/null \
+    -o StrictHostKeyChecking=yes -o LogLevel=ERROR \
+    "$SSH_USER@$addr" "$@" </dev/null
+}
+
+# registry_login_check ADDRESS LOGFILE: the runner engine logs in to the registry at ADDRESS.
+registry_login_check() {
+  local addr=$1 logfile=$2 tmpcfg out
+  tmpcfg=$(mktemp -d)
+  if ! out=$(printf '%s' "$(cat "$REG_PASSWORD_FILE")" \
+      | DOCKER_CONFIG="$tmpcfg" timeout 30 docker login "$addr" -u "$REG_USER" --password-stdin 2>&1); then
+    rm -rf "$tmpcfg"
+    tail -n 20 "$logfile" >&2 || true
+    die "self-check: docker login $addr failed: $out"
+  fi
+  DOCKER_CONFIG="$tmpcfg" docker logout "$addr" >/dev/null 2>&1 || true
+  rm -rf "$tmpcfg"
+}
+
+# Each lab host: ssh as deploy reaches that host's engine (an ID no other engine has) and sees
+# that host's home; the runner logs in to the registry on the bridge.
+self_check_hosts() {
+  local ids=$1 h id out who remote_id home_id summary=''
+  for h in "${NS_HOSTS[@]}"; do
+    use_host "$h"
+    id=$(docker -H "$H_DOCKER" info --format '{{.ID}}') || die "self-check: the $h engine does not answer"
+    grep -qxF "$id" <<<"$ids" && die "self-check: the $h engine reports an ID another lab engine has ($id)"
+    ids+=$'\n'"$id"
+    # shellcheck disable=SC2016
+    out=$(ssh_lab_host "$H_ADDR" 'id -un; docker info --format "{{.ID}}"; stat -c %d:%i "$HOME"') \
+      || { tail -n 20 "$H_SSH_LOG" >&2; die "self-check: ssh $SSH_USER@$H_ADDR failed"; }
+    who=$(sed -n 1p <<<"$out"); remote_id=$(sed -n 2p <<<"$out"); home_id=$(sed -n 3p <<<"$out")
+    [ "$who" = "$SSH_USER" ] || die "self-check: ssh to $h logged in as '$who', expected $SSH_USER"
+    [ "$remote_id" = "$id" ] || die "self-check: docker over ssh to $h reached engine '$remote_id', expected $id"
+    [ "$home_id" = "$(stat -c %d:%i "$H_HOME")" ] || die "self-check: ssh to $h sees a home other than $H_HOME"
+    summary+=" $h $H_ADDR -> own engine and home;"
+  done
+  log "self-check: hosts ok ($summary each with the registry on its own $REG_ADDR)"
+}
+
 self_check() {
-  local v_runner v_host id_runner id_host tmpcfg out
+  local v_runner v_host id_runner id_host out
   v_runner=$(drun version --format '{{.Server.Version}}') || die "self-check: runner engine does not answer"
   v_host=$(dhost version --format '{{.Server.Version}}') || die "self-check: host engine does not answer"
   id_runner=$(drun info --format '{{.ID}}')
   id_host=$(dhost info --format '{{.ID}}')
   [ "$id_runner" != "$id_host" ] || die "self-check: runner and host engines report the same ID ($id_runner)"
 
-  tmpcfg=$(mktemp -d)
-  if ! out=$(printf '%s' "$(cat "$REG_PASSWORD_FILE")" \
-      | DOCKER_CONFIG="$tmpcfg" timeout 30 docker login "$REG_ADDR" -u "$REG_USER" --password-stdin 2>&1); then
-    rm -rf "$tmpcfg"
-    tail -n 20 "$REG_LOG" >&2 || true
-    die "self-check: docker login $REG_ADDR failed: $out"
-  fi
-  DOCKER_CONFIG="$tmpcfg" docker logout "$REG_ADDR" >/dev/null 2>&1 || true
-  rm -rf "$tmpcfg"
+  registry_login_check "$REG_ADDR" "$REG_LOG"
 
   out=$(ssh_deploy "id -un; docker info --format '{{.ID}}'; docker compose version --short") \
     || { tail -n 20 "$SSH_LOG" >&2; die "self-check: ssh $SSH_USER@127.0.0.1:$SSH_PORT failed"; }
@@ -619,6 +948,7 @@ self_check() {
   [ "$remote_id" = "$id_host" ] || die "self-check: docker over ssh reached engine '$remote_id', expected the host engine $id_host"
   [ -n "$compose" ] || die "self-check: docker compose does not work over ssh"
   log "self-check: ok (runner $v_runner, host $v_host, registry login ok, ssh $who -> host engine, compose $compose over ssh)"
+  self_check_hosts "$id_runner"$'\n'"$id_host"
 }
 
 write_outputs() {
@@ -628,8 +958,15 @@ write_outputs() {
   write_file "$OUT_DIR/deploy_ed25519.pub" 0644 <"$SSH_CLIENTKEY.pub" || true
   write_file "$OUT_DIR/known_hosts" 0600 <"$SSH_KNOWN_HOSTS" || true
 
-  local kh fp pass
+  local kh fp pass h hosts_json='' sep=''
   kh=$(head -n 1 "$SSH_KNOWN_HOSTS")
+  for h in "${NS_HOSTS[@]}"; do
+    use_host "$h"
+    hosts_json+="$sep    { \"name\": $(json_str "$h"), \"address\": $(json_str "$H_ADDR"), \"port\": $NS_SSH_PORT, \"user\": $(json_str "$SSH_USER"),"
+    hosts_json+=" \"dockerHost\": $(json_str "$H_DOCKER"), \"knownHostsLine\": $(json_str "$(grep -m 1 "^$H_ADDR " "$SSH_KNOWN_HOSTS_HOSTS")"),"
+    hosts_json+=" \"home\": $(json_str "$H_HOME") }"
+    sep=$',\n'
+  done
   fp=$(ssh-keygen -l -E sha256 -f "$SSH_HOSTKEY.pub" | awk '{print $2}')
   pass=$(cat "$REG_PASSWORD_FILE")
   if write_file "$LAB_JSON" 0600 <<EOF
@@ -648,7 +985,10 @@ write_outputs() {
     "logFile": $(json_str "$SSH_LOG")
   },
   "images": { "busybox": $(json_str "$IMG_BUSYBOX"), "debian": $(json_str "$IMG_DEBIAN"), "postgres": $(json_str "$IMG_POSTGRES"), "sqlite": $(json_str "$IMG_SQLITE"), "proxy": $(json_str "$IMG_PROXY") },
-  "deployHome": $(json_str "$SSH_HOME")
+  "deployHome": $(json_str "$SSH_HOME"),
+  "hosts": [
+$hosts_json
+  ]
 }
 EOF
   then log "wrote $LAB_JSON"; else log "$LAB_JSON up to date"; fi
@@ -675,6 +1015,7 @@ cmd_up() {
   ensure_ssh_keys
   ensure_deploy_user
   start_sshd
+  start_lab_hosts
   build_busybox
   build_debian
   build_postgres
@@ -686,6 +1027,7 @@ cmd_up() {
 
 cmd_down() {
   need_root
+  stop_lab_hosts
   stop_pidfile sshd "$SSH_PID" sshd 15
   stop_pidfile registry "$REG_PID" docker-registry 15
   stop_pidfile "host engine" "$HOST_PID" dockerd 60
@@ -710,6 +1052,13 @@ cmd_status() {
   LAST_DETAIL=$HOST_HOST; show "host engine" "$HOST_PID" dockerd engine_ok "$HOST_HOST"
   LAST_DETAIL=$REG_ADDR; show registry "$REG_PID" docker-registry registry_ready
   LAST_DETAIL="127.0.0.1:$SSH_PORT (log $SSH_LOG)"; show sshd "$SSH_PID" sshd sshd_ready
+  local h
+  for h in "${NS_HOSTS[@]}"; do
+    use_host "$h"
+    LAST_DETAIL="$H_DOCKER ($H_NS)"; show "$h engine" "$H_PID" "$H_SOCK" host_engine_ok
+    LAST_DETAIL="$H_ADDR:$NS_SSH_PORT (log $H_SSH_LOG, home $H_HOME)"; show "$h sshd" "$H_SSH_PID" "$H_SSH_CONFIG" host_sshd_ready
+    LAST_DETAIL="$REG_ADDR in $H_NS"; show "$h registry" "$H_REG_PID" "$H_REG_CONFIG" tcp_listening "$REG_PORT" 127.0.0.1 "$H_NETNS"
+  done
   if [ -f "$LAB_JSON" ]; then log "lab file: $LAB_JSON"; else log "lab file: missing ($LAB_JSON)"; fi
   return "$rc"
 }
@@ -718,8 +1067,9 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  # For tests of a registry outage: stop only the registry, and start it again.
-  registry-stop) need_root; stop_pidfile registry "$REG_PID" docker-registry 15 ;;
+  # For tests of a registry outage: stop only the registry on 127.0.0.1, and start it again.
+  # The lab hosts' own registries keep running.
+  registry-stop) need_root; stop_pidfile registry "$REG_PID" "$REG_CONFIG" 15 ;;
   registry-start) need_root; mkdir -p "$RUN" "$LOGS"; start_registry ;;
   *) echo "usage: $0 up|down|status|registry-stop|registry-start" >&2; exit 2 ;;
 esac

@@ -3,6 +3,27 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * One extra lab host for multi-host deploys: a network namespace on the lab bridge
+ * (10.77.0.0/24) with its own Docker engine, sshd (port 22) and deploy home.
+ */
+export interface LabHost {
+  /** `h1`, `h2`, ... */
+  name: string;
+  /** The host's address on the lab bridge, e.g. `10.77.0.11` (reachable from the root namespace only). */
+  address: string;
+  /** sshd port: 22. */
+  port: number;
+  /** `deploy`: logs in with the lab's identity file (`ssh.identityFile`). */
+  user: string;
+  /** The host's engine, e.g. `unix:///run/sdlab-h1.sock`; sshd sets DOCKER_HOST to it. */
+  dockerHost: string;
+  /** `10.77.0.11 ssh-ed25519 AAAA...` (port 22: no brackets); put it in a known_hosts file. */
+  knownHostsLine: string;
+  /** The deploy user's home on this host (its /home/deploy) as seen from here, so tests can inspect its files. No other host sees it. */
+  home: string;
+}
+
 export interface Lab {
   /** Engine where builds happen (the CI runner), e.g. `unix:///var/run/docker.sock`. */
   runnerDockerHost: string;
@@ -27,6 +48,8 @@ export interface Lab {
   /** Images in the runner engine: `busybox` (FROM scratch), `debian` (minbase bookworm), `postgres` (PostgreSQL 15 + sqlite3, entrypoint runs a trusted cluster with user/db `app` on 127.0.0.1:$PGPORT), `sqlite` (Debian with sqlite3), `proxy` (Debian nginx-light, for the host proxy). */
   images: { busybox: string; debian: string; postgres: string; sqlite: string; proxy: string };
   deployHome: string;
+  /** Extra lab hosts (network namespaces h1, h2), each with its own engine, sshd and home. */
+  hosts: LabHost[];
 }
 
 /** Repository root (this file lives in test/lab/). */
@@ -51,6 +74,30 @@ function str(obj: Record<string, unknown>, key: string, file: string, where: str
   return v;
 }
 
+function int(obj: Record<string, unknown>, key: string, file: string, where: string): number {
+  const v = obj[key];
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(file, `has no integer "${where}${key}"`);
+  return v;
+}
+
+function hostsOf(parsed: Record<string, unknown>, file: string): LabHost[] {
+  const v = parsed['hosts'];
+  if (!Array.isArray(v) || v.length === 0) fail(file, 'has no non-empty array "hosts"');
+  return v.map((h: unknown, i) => {
+    const where = `hosts[${i}].`;
+    if (!isRecord(h)) fail(file, `has no object "hosts[${i}]"`);
+    return {
+      name: str(h, 'name', file, where),
+      address: str(h, 'address', file, where),
+      port: int(h, 'port', file, where),
+      user: str(h, 'user', file, where),
+      dockerHost: str(h, 'dockerHost', file, where),
+      knownHostsLine: str(h, 'knownHostsLine', file, where),
+      home: str(h, 'home', file, where),
+    };
+  });
+}
+
 function rec(obj: Record<string, unknown>, key: string, file: string): Record<string, unknown> {
   const v = obj[key];
   if (!isRecord(v)) fail(file, `has no object "${key}"`);
@@ -71,15 +118,16 @@ export function readLab(): Lab {
   const registry = rec(parsed, 'registry', file);
   const ssh = rec(parsed, 'ssh', file);
   const images = rec(parsed, 'images', file);
-  const port = ssh['port'];
-  if (typeof port !== 'number' || !Number.isInteger(port)) fail(file, 'has no integer "ssh.port"');
+  const port = int(ssh, 'port', file, 'ssh.');
+  const username = str(registry, 'username', file, 'registry.');
+  const password = str(registry, 'password', file, 'registry.');
   return {
     runnerDockerHost: str(parsed, 'runnerDockerHost', file, ''),
     hostDockerHost: str(parsed, 'hostDockerHost', file, ''),
     registry: {
       host: str(registry, 'host', file, 'registry.'),
-      username: str(registry, 'username', file, 'registry.'),
-      password: str(registry, 'password', file, 'registry.'),
+      username,
+      password,
     },
     ssh: {
       host: str(ssh, 'host', file, 'ssh.'),
@@ -99,5 +147,6 @@ export function readLab(): Lab {
       proxy: str(images, 'proxy', file, 'images.'),
     },
     deployHome: str(parsed, 'deployHome', file, ''),
+    hosts: hostsOf(parsed, file),
   };
 }
