@@ -6,7 +6,8 @@ import { Redactor } from '../exec/redact';
 import { type ConnectOptions, connectSsh, type SshCredentials, type SshTarget } from '../exec/ssh';
 import { removeRunDockerConfig } from '../registry/docker-config';
 import { githubContext, type InputReader, maskSecrets, readInputs } from './inputs';
-import { DOCKER_CONFIG_DIR, lockToRelease, registriesToLogOut, type StateStore } from './state';
+import type { HeldLock } from '../engine/context';
+import { DOCKER_CONFIG_DIR, locksToRelease, registriesToLogOut, type StateStore } from './state';
 
 /** The main step's private Docker config, left behind when it was cut short: its logins go with it. */
 async function removeDockerConfig(state: StateStore): Promise<void> {
@@ -20,9 +21,7 @@ async function removeDockerConfig(state: StateStore): Promise<void> {
 /** Opens the SSH connection to the host of the lock (injected in tests). */
 export type SshConnector = (target: SshTarget, credentials: SshCredentials, redactor: Redactor, options: ConnectOptions) => Promise<Executor>;
 
-async function releaseAbandonedLock(state: StateStore, getInput: InputReader, connect: SshConnector): Promise<void> {
-  const lock = lockToRelease(state);
-  if (lock === undefined) return;
+async function releaseAbandonedLock(lock: HeldLock, getInput: InputReader, connect: SshConnector): Promise<void> {
   const redactor = new Redactor();
   const where = `${lock.user}@${lock.host}:${lock.port}`;
   try {
@@ -37,7 +36,8 @@ async function releaseAbandonedLock(state: StateStore, getInput: InputReader, co
     try {
       const result = await executor.run(releaseAbandonedLockCommand(lock), { step: 'post' });
       const verdict = result.stdout.trim().split('\n').at(-1);
-      if (verdict === 'released') core.warning(`stack-deploy: the run stopped while it held the deploy lock on ${where}; the lock is released (nothing had been switched)`);
+      if (verdict?.startsWith('released: ') === true) core.warning(`stack-deploy: the run stopped while it held the deploy lock on ${where}, after its transaction there had ended ("${verdict.slice('released: '.length)}"); the lock is released`);
+      else if (verdict === 'released') core.warning(`stack-deploy: the run stopped while it held the deploy lock on ${where}; the lock is released (nothing had been switched)`);
       else if (verdict === 'transaction-running') core.info(`stack-deploy: the deploy transaction still runs on ${where}; it releases the lock when it ends`);
       else if (verdict?.startsWith('recovered: ') === true) {
         const outcome = verdict.slice('recovered: '.length).trim();
@@ -59,10 +59,11 @@ async function releaseAbandonedLock(state: StateStore, getInput: InputReader, co
  * its registry logins) on the runner and a deploy lock on a host that no transaction owns.
  */
 export async function runPost(state: StateStore, getInput: InputReader = (name) => core.getInput(name), connect: SshConnector = connectSsh): Promise<void> {
-  if (state.get(DOCKER_CONFIG_DIR) === '' && lockToRelease(state) === undefined) {
+  const locks = locksToRelease(state);
+  if (state.get(DOCKER_CONFIG_DIR) === '' && locks.length === 0) {
     core.info('stack-deploy: nothing to clean up');
     return;
   }
   await removeDockerConfig(state);
-  await releaseAbandonedLock(state, getInput, connect);
+  await Promise.all(locks.map((lock) => releaseAbandonedLock(lock, getInput, connect)));
 }

@@ -27,29 +27,47 @@ export const REGISTRIES = 'registries';
 /** Keeps the post step's to-do list in the runner's state as the main step goes. */
 export function stateCleanupRecorder(state: StateStore): CleanupRecorder {
   const registries = new Set<string>();
+  const locks = new Map<string, HeldLock>();
+  const save = () => state.set(LOCK, locks.size === 0 ? '' : JSON.stringify([...locks.values()]));
   return {
     registryLogin: (registry) => {
       registries.add(registry);
       state.set(REGISTRIES, JSON.stringify([...registries]));
     },
-    lockTaken: (lock) => state.set(LOCK, JSON.stringify(lock)),
-    lockSettled: () => state.set(LOCK, ''),
+    lockTaken: (lock) => {
+      locks.set(heldLockHost(lock), lock);
+      save();
+    },
+    lockSettled: (host) => {
+      if (host === undefined) locks.clear();
+      else locks.delete(host);
+      save();
+    },
   };
 }
 
-/** A host lock the main step took and had not settled when it ended. */
+/** `user@host:port` of a held lock. */
+export function heldLockHost(lock: Pick<HeldLock, 'host' | 'port' | 'user'>): string {
+  return `${lock.user}@${lock.host}:${lock.port}`;
+}
+
+/** The host locks the main step took and had not settled when it ended (a JSON list). */
 export const LOCK = 'lock';
 
-export function lockToRelease(state: StateStore): HeldLock | undefined {
+function isHeldLock(value: unknown): value is HeldLock {
+  if (typeof value !== 'object' || value === null) return false;
+  const lock = value as Partial<HeldLock>;
+  return typeof lock.host === 'string' && typeof lock.port === 'number' && typeof lock.user === 'string' && typeof lock.lockDir === 'string' && typeof lock.runDir === 'string' && typeof lock.runId === 'string' && typeof lock.script === 'string';
+}
+
+export function locksToRelease(state: StateStore): HeldLock[] {
   const text = state.get(LOCK);
-  if (text === '') return undefined;
+  if (text === '') return [];
   try {
-    const parsed = JSON.parse(text) as Partial<HeldLock>;
-    if (typeof parsed.host !== 'string' || typeof parsed.port !== 'number' || typeof parsed.user !== 'string') return undefined;
-    if (typeof parsed.lockDir !== 'string' || typeof parsed.runDir !== 'string' || typeof parsed.runId !== 'string' || typeof parsed.script !== 'string') return undefined;
-    return parsed as HeldLock;
+    const parsed: unknown = JSON.parse(text);
+    return (Array.isArray(parsed) ? parsed : [parsed]).filter(isHeldLock);
   } catch {
-    return undefined;
+    return [];
   }
 }
 

@@ -106,6 +106,11 @@ export interface DeployPlan {
   readonly action: 'deploy' | 'rollback';
   /** Hooks, backups, migrations and smoke checks (deploys only); absent means none. */
   readonly steps?: PlanDataSteps;
+  /**
+   * The transaction leaves the lock to the runner when it ends (an environment on several hosts:
+   * each host stays locked until every host is done, or was switched back).
+   */
+  readonly keepLock?: boolean;
 }
 
 /**

@@ -140,6 +140,15 @@ exit 0`,
   );
 }
 
+/** Hands the host's lock from one of the run's ids to another (switching a host back after another failed). */
+export function handOverLockCommand(lockDir: string, from: string, to: string): Command {
+  return shell(
+    `[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] || { echo "the deploy lock is no longer this run's" >&2; exit 1; }
+printf '%s' "$3" > "$1/run.tmp" && mv -f "$1/run.tmp" "$1/run"`,
+    [lockDir, from, to],
+  );
+}
+
 /** Frees the lock if this run holds it (a transaction that started frees it itself). */
 export function releaseLockCommand(lockDir: string, runId: string): Command {
   return shell(`[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] && rm -rf "$1"; exit 0`, [lockDir, runId]);
@@ -195,7 +204,8 @@ if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then
   exit 0
 fi
 rm -rf "$lock"
-echo released`,
+# A transaction that ended and left the lock to the runner (an environment on several hosts).
+if [ -s "$run_dir/result" ]; then echo "released: $(cat "$run_dir/result")"; else echo released; fi`,
     [held.lockDir, held.runDir, held.runId, held.script],
   );
 }
@@ -325,9 +335,9 @@ exit $status`,
  * connection (it finishes even if the connection drops), records it as the host's last run,
  * and streams its events until it ends.
  */
-export function startTransactionCommand(paths: Pick<HostPaths, 'lastRun' | 'script' | 'runDir' | 'lock'>, runId: string): Command {
+export function startTransactionCommand(paths: Pick<HostPaths, 'lastRun' | 'script' | 'runDir' | 'lock'>, runId: string, keepLock = false): Command {
   return shell(
-    `last_run=$1 script=$2 run_dir=$3 run=$4 lock=$5
+    `last_run=$1 script=$2 run_dir=$3 run=$4 lock=$5 keep=$6
 umask 077
 ${RUN_SESSION}
 printf '%s\\n' "$run" > "$last_run"
@@ -363,11 +373,11 @@ if [ ! -s "$run_dir/result" ]; then
     exit 5
   fi
 fi
-# Killed between writing its result and freeing the lock: free it now.
-[ "$(cat "$lock/run" 2>/dev/null)" = "$run" ] && rm -rf "$lock"
+# Killed between writing its result and freeing the lock: free it now (unless the runner frees it).
+[ "$keep" = 1 ] || { [ "$(cat "$lock/run" 2>/dev/null)" = "$run" ] && rm -rf "$lock"; }
 # Seen to the end by this run: the next run need not report it.
 touch "$run_dir/reported"`,
-    [paths.lastRun, paths.script, paths.runDir, runId, paths.lock],
+    [paths.lastRun, paths.script, paths.runDir, runId, paths.lock, keepLock ? '1' : ''],
   );
 }
 

@@ -75,6 +75,7 @@ export function renderPlanScript(plan: DeployPlan): string {
     ['ENV_FILE', paths.envFile],
     ['LOCK_DIR', paths.lock],
     ['LEASE_SECONDS', String(plan.leaseSeconds)],
+    ['KEEP_LOCK', plan.keepLock === true ? '1' : ''],
     ['SERVICES', plan.services.map((s) => s.name).join(' ')],
     ['LEDGER_HEAD', ledgerHead],
     ['ACTION', plan.action],

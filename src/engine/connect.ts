@@ -2,12 +2,12 @@ import { StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
 import { connectSsh, type SshExecutor } from '../exec/ssh';
 import type { RunContext } from './context';
-import type { ResolvedEnvironment } from './environment';
+import { onlyHost, type ResolvedEnvironment } from './environment';
 
 /** Opens the run's one SSH connection to the environment's host. */
 export async function connectToEnvironment(context: RunContext, environment: ResolvedEnvironment): Promise<SshExecutor> {
   const { settings, reporter, redactor, clock } = context;
-  const { host, port, user } = environment.config;
+  const { host, port, user } = onlyHost(environment);
   if (settings.sshPrivateKey === undefined) {
     throw new StackDeployError(`no SSH private key to reach ${user}@${host}:${port}`, {
       step: 'connect',

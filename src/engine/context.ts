@@ -21,10 +21,10 @@ export const systemClock: Clock = {
  */
 export interface CleanupRecorder {
   registryLogin(registry: string): void;
-  /** The run holds a host's deploy lock (and no transaction owns it yet). */
+  /** The run holds a host's deploy lock (and no transaction owns it yet, or one that leaves it to the run). */
   lockTaken(lock: HeldLock): void;
-  /** The lock was released, or handed to the host-side transaction. */
-  lockSettled(): void;
+  /** A host's lock (`user@host:port`; none: every lock) was released, or handed to the host-side transaction. */
+  lockSettled(host?: string): void;
 }
 
 /** Enough to find and free a lock from another process: no secrets. */

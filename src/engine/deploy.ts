@@ -3,15 +3,16 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ServiceBuild } from '../build/plan';
 import { formatBytes } from '../build/size';
-import { type DeployPlan, type DeployService, hostPaths, type ProxyRoute, PULL_TIMEOUT_MS, UPLOAD_TIMEOUT_MS } from '../deploy/plan';
+import { type DeployPlan, type DeployService, HOOK_TIMEOUT_MS, hostPaths, type PlanDataSteps, type ProxyRoute, PULL_TIMEOUT_MS, UPLOAD_TIMEOUT_MS } from '../deploy/plan';
 import { backupsTaken, hostScripts, NO_DATA_STEPS, planDataSteps } from '../deploy/data-steps';
 import { realPathInside } from '../deploy/local-files';
 import { describeEvent, EventStream, outcomeOf, type TransactionEvent } from '../deploy/events';
 import { TRANSACTION_SCRIPT } from '../deploy/host/scripts.generated';
-import { pullImagesCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadFilesCommand } from '../deploy/remote-commands';
+import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
+import { handOverLockCommand, pullImagesCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadFilesCommand } from '../deploy/remote-commands';
 import { checkEnvText, renderEnvFile, renderImagesOverride, renderPlanScript } from '../deploy/render';
 import { createTar } from '../deploy/tar-writer';
-import { StackDeployError } from '../errors';
+import { describeError, StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
 import { parseDotenv } from '../compose/dotenv';
 import type { ComposeModel } from '../compose/model';
@@ -23,14 +24,16 @@ import { parseImageRef } from '../registry/image-ref';
 import { buildAndPublish, registryClientFor } from './build';
 import { openConnection } from './connect';
 import type { RunContext } from './context';
-import { projectCandidates, type ResolvedEnvironment, resolveEnvironment } from './environment';
+import { type HostTarget, hostLabel, onHost, projectCandidates, type ResolvedEnvironment, resolveEnvironment, runsService } from './environment';
 import { needsHttpProbe, type PreviousRun, runPreflight } from './host-preflight';
 import { acquireLock } from './lock';
 import type { RunResult, RunStatus } from './result';
 import { credentialsFor } from './settings';
 import type { SummaryTable } from './summary';
 import { planRelease, servicesInEnvironment } from './release-plan';
-import { healthOf, infrastructureOf, type InfrastructureService } from './stack-roles';
+import { healthOf, infrastructureOf, type InfrastructureService, isApplicationService } from './stack-roles';
+import { rollbackImages, type TargetImage } from './release-images';
+import { batchesOf, rolloutOf } from './rollout';
 import { loadAndReport } from './validate';
 
 const LEASE_SECONDS = 15 * 60;
@@ -54,10 +57,10 @@ export class PhaseTimer {
  * Frees this run's lock after a failure before the switch. Freeing it can fail too (the connection
  * that just broke, say): that is a warning, and the original error is the one the run reports.
  */
-async function releaseLockAfterFailure(context: RunContext, executor: Executor, lockDir: string, runId: string): Promise<void> {
+async function releaseLockAfterFailure(context: RunContext, executor: Executor, lockDir: string, runId: string, host: string): Promise<void> {
   try {
     await executor.run(releaseLockCommand(lockDir, runId), { step: 'unlock', allowFailure: true });
-    context.cleanup.lockSettled();
+    context.cleanup.lockSettled(host);
   } catch (error) {
     context.reporter.warning(
       `could not free the deploy lock on ${executor.host} (${error instanceof Error ? error.message : String(error)}). It expires by itself within ${LEASE_SECONDS / 60} minutes, or run the unlock command`,
@@ -69,15 +72,7 @@ function newRunId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/gu, '').replace(/\.\d+Z$/u, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-/** The image a service switches to: built now, promoted from the registry, or rolled back to. */
-export interface TargetImage {
-  readonly service: string;
-  /** Repository without tag. */
-  readonly image: string;
-  /** `repo@sha256:…`. */
-  readonly pinned: string;
-  readonly bytes?: number;
-}
+export type { TargetImage } from './release-images';
 
 export function rollbackRepository(manifest: Manifest, service: string, targets: readonly TargetImage[]): string {
   return targets.find((t) => t.service === service)?.image ?? `stack-deploy/${manifest.name}-${service}`;
@@ -285,143 +280,430 @@ export interface SwitchRequest {
   readonly switches?: ReadonlyMap<string, HostSwitch>;
   /** Every service the environment's compose files define (deploys): the host forgets how others were switched. */
   readonly composeServices?: readonly string[];
-  /** …or decided on the host before the lock is taken (rollbacks). */
-  readonly resolveTargets?: (executor: Executor, project: string) => Promise<{ version: string; targets: TargetImage[] }>;
+  /** …or decided on each host before the lock is taken (rollbacks). */
+  readonly resolveTargets?: (executor: Executor, project: string, names: readonly string[]) => Promise<{ version: string; targets: TargetImage[] }>;
 }
 
+/** One host of the run, as it goes through the phases. */
+interface HostRun {
+  readonly target: HostTarget;
+  /** `user@host:port`. */
+  readonly label: string;
+  readonly executor: Executor;
+  /** The application services and infrastructure of the request this host runs. */
+  readonly names: readonly string[];
+  readonly infrastructure: readonly InfrastructureService[];
+  readonly stream: EventStream;
+  project: string;
+  version: string;
+  targets: readonly TargetImage[];
+  plan?: DeployPlan;
+  /** The run id that holds this host's lock for this run (it changes when an undo takes it over). */
+  lockOwner?: string;
+  /** The lock is this run's and must be freed by the runner (not by a transaction). */
+  lockHeld: boolean;
+  /** Its transaction was started (then it owns the switch). */
+  started: boolean;
+  /** How its transaction ended: its result, or why it has none. */
+  result?: string;
+  message?: string;
+  /** Set when the host was switched back after another host failed. */
+  undo?: { readonly result: string; readonly message: string; readonly events: readonly TransactionEvent[] };
+}
+
+/** `name: message` of a host's error, for runs over several hosts. */
+function onHostError(run: HostRun, several: boolean, error: unknown): unknown {
+  if (!several || !(error instanceof StackDeployError) || error.message.startsWith(`${run.label}: `)) return error;
+  return new StackDeployError(`${run.label}: ${error.message}`, { ...error.context, host: run.label });
+}
+
+/** Runs `work` on every host at once; the first error (by host order) is thrown once all settled. */
+async function onEveryHost<T>(runs: readonly HostRun[], several: boolean, work: (run: HostRun) => Promise<T>): Promise<T[]> {
+  const settled = await Promise.allSettled(runs.map((run) => work(run)));
+  const failed = settled.findIndex((s) => s.status === 'rejected');
+  if (failed >= 0) {
+    const run = runs[failed];
+    const rejected = settled[failed] as PromiseRejectedResult;
+    throw run === undefined ? rejected.reason : onHostError(run, several, rejected.reason);
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+
 /**
- * Connects once, checks the host, takes the lock, uploads, pulls every target image, and runs
- * the host-side transaction, streaming its events. Returns the run's result.
+ * Connects to each host of the environment that runs a service of the request (at once), checks
+ * them, takes their locks one by one in a fixed order, uploads and pulls on each, then switches
+ * them in batches (`rollout`). A host that fails ends with its previous release (its transaction
+ * rolls back); every host switched before it is then switched back to its own previous images,
+ * and the run fails. Returns the run's result.
  */
 export async function switchEnvironment(context: RunContext, request: SwitchRequest): Promise<RunResult> {
   const { settings, reporter, clock } = context;
   const { manifest, environment, names, timer } = request;
   const infrastructure = request.kind === 'deploy' ? (request.infrastructure ?? []) : [];
-  const proxied = names.filter((name) => request.switches?.get(name)?.switch === 'proxy');
-  const { host, port, user, path } = environment.config;
+  const several = environment.hosts.length > 1;
+  const involved = environment.hosts.filter((h) => [...names, ...infrastructure.map((s) => s.name)].some((name) => runsService(h, name)));
+  if (involved.length === 0) {
+    throw new StackDeployError(`no host of environment ${environment.name} runs ${names.join(', ')}`, { step: 'select', hint: `environments.${environment.name}.hosts[].services says which services each host runs` });
+  }
+  const { path } = environment.config;
   const startedAt = new Date(clock.now());
   const runId = newRunId(startedAt);
   const paths = hostPaths({ path, runId });
-  let version = request.version;
-  let targets: readonly TargetImage[] = request.targets ?? [];
-  const executor = await timer.time('connect', () => reporter.group(`Connect to ${user}@${host}:${port}`, () => openConnection(context, environment)));
-  const stream = new EventStream(
-    (event) => reporter.info(describeEvent(event)),
-    (line) => reporter.warning(`the host's transaction wrote a progress line that is not an event, so it is left out of this report: ${line}`),
+  const newStream = (label: string) =>
+    new EventStream(
+      (event) => reporter.info(`${several ? `${label}: ` : ''}${describeEvent(event)}`),
+      (line) => reporter.warning(`${several ? `the transaction on ${label}` : "the host's transaction"} wrote a progress line that is not an event, so it is left out of this report: ${line}`),
+    );
+  const connectTitle = involved.map(hostLabel).join(', ');
+  const connected = await timer.time('connect', () =>
+    reporter.group(`Connect to ${connectTitle}`, async () => {
+      const settled = await Promise.allSettled(involved.map((target) => openConnection(context, onHost(environment, target))));
+      const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failure !== undefined) {
+        await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close().catch(() => undefined) : undefined)));
+        throw failure.reason;
+      }
+      return settled.map((s) => (s as PromiseFulfilledResult<Executor>).value);
+    }),
   );
-  let plan: DeployPlan;
-  try {
-    const needsHttp = needsHttpProbe(manifest, [...names, ...infrastructure.map((s) => s.name)], request.kind === 'deploy');
-    const candidates = projectCandidates(manifest, environment.name);
-    const preflight = await timer.time('preflight', () => runPreflight(executor, path, needsHttp, candidates));
-    const project = preflight.project;
-    if (project !== candidates.name) {
-      reporter.warning(
-        `environment ${environment.name} keeps running as the Compose project "${project}", as deployed before each environment had a project of its own: a new project would start on new, empty named volumes. Set environments.${environment.name}.project: ${project} in stack.yml to keep it and silence this warning`,
-      );
+  const runs: HostRun[] = involved.map((target, i) => {
+    const executor = connected[i] as Executor;
+    return {
+      target,
+      label: hostLabel(target),
+      executor,
+      names: names.filter((name) => runsService(target, name)),
+      infrastructure: infrastructure.filter((s) => runsService(target, s.name)),
+      stream: newStream(hostLabel(target)),
+      project: '',
+      version: request.version,
+      targets: (request.targets ?? []).filter((t) => runsService(target, t.service)),
+      lockHeld: false,
+      started: false,
+    };
+  });
+  const freeLocks = async () => {
+    for (const run of runs.filter((r) => r.lockHeld && r.lockOwner !== undefined)) {
+      await releaseLockAfterFailure(context, run.executor, paths.lock, run.lockOwner ?? runId, run.label);
+      run.lockHeld = false;
     }
-    reporter.info(`${executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
-    if (proxied.length > 0 && !composeCanReset(preflight.compose)) {
-      throw new StackDeployError(`${proxied.join(', ')} ${proxied.length === 1 ? 'is' : 'are'} switched behind the host's proxy, which needs Docker Compose v2.24 or later on the host (it has ${preflight.compose.flavor} ${preflight.compose.version})`, {
-        host: executor.host,
-        step: 'preflight',
-        hint: `upgrade Docker Compose on the host (the proxy hides the services' published ports with \`!reset\`), or set services.<name>.switch: start-first or stop-first`,
+  };
+  const dataHosts = dataStepHosts(manifest, involved);
+  try {
+    try {
+      const candidates = projectCandidates(manifest, environment.name);
+      await timer.time('preflight', () =>
+        onEveryHost(runs, several, async (run) => {
+          const needsHttp = needsHttpProbe(manifest, [...run.names, ...run.infrastructure.map((s) => s.name)], request.kind === 'deploy');
+          const preflight = await runPreflight(run.executor, path, needsHttp, candidates);
+          run.project = preflight.project;
+          if (preflight.project !== candidates.name) {
+            reporter.warning(
+              `${several ? `${run.label}: ` : ''}environment ${environment.name} keeps running as the Compose project "${preflight.project}", as deployed before each environment had a project of its own: a new project would start on new, empty named volumes. Set environments.${environment.name}.project: ${preflight.project} in stack.yml to keep it and silence this warning`,
+            );
+          }
+          reporter.info(`${run.executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
+          const proxied = run.names.filter((name) => request.switches?.get(name)?.switch === 'proxy');
+          if (proxied.length > 0 && !composeCanReset(preflight.compose)) {
+            throw new StackDeployError(`${proxied.join(', ')} ${proxied.length === 1 ? 'is' : 'are'} switched behind the host's proxy, which needs Docker Compose v2.24 or later on the host (it has ${preflight.compose.flavor} ${preflight.compose.version})`, {
+              host: run.executor.host,
+              step: 'preflight',
+              hint: `upgrade Docker Compose on the host (the proxy hides the services' published ports with \`!reset\`), or set services.<name>.switch: start-first or stop-first`,
+            });
+          }
+          await reportPreviousRun(context, run.executor, path, preflight.lastRun);
+          if (request.resolveTargets !== undefined) {
+            const resolved = await request.resolveTargets(run.executor, run.project, run.names);
+            run.version = resolved.version;
+            run.targets = resolved.targets;
+          }
+          run.plan = {
+            runId,
+            environment: environment.name,
+            version: run.version,
+            project: run.project,
+            path,
+            flavor: preflight.compose.flavor,
+            composeFiles: environment.config.compose,
+            services: deployServices(manifest, run.names, run.targets, run.project, request.switches ?? new Map()),
+            proxyImage: proxied.length > 0 ? (manifest.proxy?.image ?? DEFAULT_PROXY_IMAGE) : undefined,
+            composeServices: request.composeServices,
+            infrastructure: run.infrastructure.map(({ name, image, health, timeoutMs, intervalMs }) => ({ name, image, health, timeoutMs, intervalMs })),
+            actor: settings.actor ?? 'unknown',
+            runUrl: settings.runUrl ?? '',
+            leaseSeconds: LEASE_SECONDS,
+            startedAt,
+            action: request.kind,
+            // Hooks, backups, migrations and smoke checks belong to deploys; a rollback runs none.
+            steps: request.kind === 'deploy' ? hostDataSteps(planDataSteps(manifest), dataHosts, run.target) : NO_DATA_STEPS,
+            keepLock: several,
+          };
+          return preflight;
+        }).then(async (preflights) => {
+          // Locks one host at a time, in one order for every run (by user@host:port), so that two
+          // runs over the same hosts never hold one lock each while waiting for the other's.
+          const owner = { run: runId, actor: settings.actor ?? 'unknown', url: settings.runUrl ?? '', started: startedAt.toISOString() };
+          await timer.time('lock', async () => {
+            for (const run of [...runs].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))) {
+              await acquireLock(run.executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter);
+              run.lockHeld = true;
+              run.lockOwner = runId;
+              context.cleanup.lockTaken({ host: run.target.host, port: run.target.port, user: run.target.user, lockDir: paths.lock, runDir: paths.runDir, runId, script: paths.script });
+            }
+          });
+          await Promise.all(runs.map((run, i) => reportRunThatHeldTheLock(context, run.executor, path, preflights[i]?.lastRun)));
+        }),
+      );
+      await onEveryHost(runs, several, (run) => uploadAndPull(context, request, run, run.plan as DeployPlan, timer));
+    } catch (error) {
+      await freeLocks();
+      throw error instanceof StackDeployError ? new StackDeployError(`${error.message}; nothing running was changed`, error.context) : error;
+    }
+    const versions = [...new Set(runs.map((r) => r.version))];
+    const version = versions.length === 1 ? (versions[0] ?? request.version) : request.version;
+    const failedAt = await switchInBatches(context, request, runs, version, several);
+    if (failedAt !== undefined && several) await undoSwitchedHosts(context, request, runs, failedAt);
+    if (several) await freeLocks();
+    return switchResult(context, request, runs, version, several);
+  } finally {
+    await Promise.all(runs.map((run) => run.executor.close()));
+  }
+}
+
+/** The first host (in stack.yml's order) that runs each service: where its backups and migrations run. */
+function dataStepHosts(manifest: Manifest, hosts: readonly HostTarget[]): ReadonlyMap<string, HostTarget> {
+  const first = new Map<string, HostTarget>();
+  const services = [...(manifest.backup ?? []).map((b) => b.service), ...(manifest.migrations === undefined ? [] : [manifest.migrations.service])];
+  for (const service of services) {
+    const host = hosts.find((h) => runsService(h, service));
+    if (host !== undefined) first.set(service, host);
+  }
+  return first;
+}
+
+/** A host's share of the data steps: backups and migrations once, on the first host running their service; smoke checks and hooks on every host. */
+function hostDataSteps(steps: PlanDataSteps, first: ReadonlyMap<string, HostTarget>, host: HostTarget): PlanDataSteps {
+  return {
+    ...steps,
+    backups: steps.backups.filter((b) => first.get(b.service) === host),
+    migrations: steps.migrations !== undefined && first.get(steps.migrations.service) === host ? steps.migrations : undefined,
+  };
+}
+
+/** Uploads a host's files and pulls its images (with the run's registry logins). */
+async function uploadAndPull(context: RunContext, request: SwitchRequest, run: HostRun, plan: DeployPlan, timer: PhaseTimer): Promise<void> {
+  const { reporter } = context;
+  const { manifest } = request;
+  const paths = hostPaths(plan);
+  const archive = await uploadArchive(context, plan, request.manifestDir);
+  await timer.time('upload', () => run.executor.run(uploadFilesCommand(paths, archive), { step: 'upload', timeoutMs: UPLOAD_TIMEOUT_MS }));
+  const refs = [...new Set(run.targets.map((t) => t.pinned))];
+  const infrastructure = plan.infrastructure ?? [];
+  const pins = [...infrastructure.map((s) => ({ service: s.name, image: s.image })), ...(plan.proxyImage === undefined ? [] : [{ service: PROXY_PIN, image: plan.proxyImage }])];
+  if (refs.length === 0 && pins.length === 0) return;
+  const logins = registryLogins(context, [...refs, ...pins.map((p) => p.image)], [manifest.registry?.host ?? DEFAULT_REGISTRY_HOST, ...refs.map((ref) => parseImageRef(ref).registry)]);
+  await timer.time('pull', () =>
+    reporter.group(`Pull new images on ${run.label}`, () =>
+      run.executor.run(pullImagesCommand(paths, plan.runId, refs, logins, pins, LEASE_SECONDS), {
+        step: 'pull',
+        timeoutMs: PULL_TIMEOUT_MS,
+        onOutput: (chunk) => reporter.info(chunk.trimEnd()),
+      }),
+    ),
+  );
+}
+
+/** Runs a host's transaction, streaming its events; records how it ended. */
+async function runTransaction(context: RunContext, run: HostRun, plan: DeployPlan, stream: EventStream): Promise<void> {
+  const paths = hostPaths(plan);
+  try {
+    await run.executor.run(startTransactionCommand(paths, plan.runId, plan.keepLock === true), {
+      step: 'switch',
+      onOutput: (chunk, which) => {
+        if (which === 'stdout') stream.push(chunk);
+      },
+    });
+    stream.end();
+    const outcome = outcomeOf(stream.events);
+    run.result = outcome?.result ?? 'failed';
+    run.message = outcome?.message ?? 'no result';
+  } catch (error) {
+    stream.end();
+    if (error instanceof StackDeployError && error.context.exitCode === 255) {
+      throw new StackDeployError(`${run.label}: the SSH connection dropped during the switch; the transaction goes on on the host and ends with the new version or the previous one`, {
+        ...error.context,
+        hint: 'the next deploy (or the status command) reports how it ended',
       });
     }
-    await reportPreviousRun(context, executor, path, preflight.lastRun);
-    if (request.resolveTargets !== undefined) {
-      const resolved = await request.resolveTargets(executor, project);
-      version = resolved.version;
-      targets = resolved.targets;
+    throw error;
+  }
+}
+
+/** Runs the batch hooks (`hooks.pre_batch`, `hooks.post_batch`) on the runner; throws on the first failure. */
+async function runBatchHooks(context: RunContext, request: SwitchRequest, which: 'pre_batch' | 'post_batch', batch: readonly HostRun[], index: number, version: string): Promise<void> {
+  const hooks = request.manifest.hooks?.[which] ?? [];
+  for (const argv of hooks) {
+    const env = { STACK_DEPLOY_HOSTS: batch.map((r) => r.target.host).join(' '), STACK_DEPLOY_BATCH: String(index + 1), STACK_DEPLOY_ENVIRONMENT: request.environment.name, STACK_DEPLOY_VERSION: version };
+    context.reporter.info(`hooks.${which} for ${env.STACK_DEPLOY_HOSTS}: ${argv.join(' ')}`);
+    const result = await context.local.run({ argv }, { cwd: request.manifestDir, env, allowFailure: true, timeoutMs: HOOK_TIMEOUT_MS, step: 'hook', onOutput: (chunk) => context.reporter.info(chunk.trimEnd()) });
+    if (result.exitCode !== 0) {
+      throw new StackDeployError(`hooks.${which} ${argv.join(' ')} failed (exit ${result.exitCode}) for ${env.STACK_DEPLOY_HOSTS}`, { step: 'hook', hint: 'fix the hook, or run it by hand, then deploy again' });
     }
-    plan = {
-      runId,
-      environment: environment.name,
-      version,
-      project,
-      path,
-      flavor: preflight.compose.flavor,
-      composeFiles: environment.config.compose,
-      services: deployServices(manifest, names, targets, project, request.switches ?? new Map()),
-      proxyImage: proxied.length > 0 ? (manifest.proxy?.image ?? DEFAULT_PROXY_IMAGE) : undefined,
-      composeServices: request.composeServices,
-      infrastructure: infrastructure.map(({ name, image, health, timeoutMs, intervalMs }) => ({ name, image, health, timeoutMs, intervalMs })),
-      actor: settings.actor ?? 'unknown',
-      runUrl: settings.runUrl ?? '',
-      leaseSeconds: LEASE_SECONDS,
-      startedAt,
-      action: request.kind,
-      // Hooks, backups, migrations and smoke checks belong to deploys; a rollback runs none.
-      steps: request.kind === 'deploy' ? planDataSteps(manifest) : NO_DATA_STEPS,
-    };
-    const owner = { run: runId, actor: plan.actor, url: plan.runUrl, started: startedAt.toISOString() };
-    await timer.time('lock', () => acquireLock(executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter));
-    context.cleanup.lockTaken({ host, port, user, lockDir: paths.lock, runDir: paths.runDir, runId, script: paths.script });
-    await reportRunThatHeldTheLock(context, executor, path, preflight.lastRun);
-    let started = false;
+  }
+}
+
+/**
+ * Switches the hosts batch by batch (`rollout`); the first batch with a failed host stops the
+ * rollout. Returns the index of that batch, or undefined when every host switched.
+ */
+async function switchInBatches(context: RunContext, request: SwitchRequest, runs: HostRun[], version: string, several: boolean): Promise<number | undefined> {
+  const { reporter, cleanup } = context;
+  const batches = batchesOf(runs.length, rolloutOf(request.environment.config)).map((batch) => batch.flatMap((i) => (runs[i] === undefined ? [] : [runs[i]])));
+  const names = request.names;
+  for (const [index, batch] of batches.entries()) {
+    const title = several ? `Switch ${batch.map((r) => r.label).join(', ')}${batches.length > 1 ? ` (batch ${index + 1} of ${batches.length})` : ''} to ${version}` : `Switch ${names.join(', ')} to ${version}`;
     try {
-      const archive = await uploadArchive(context, plan, request.manifestDir);
-      await timer.time('upload', () => executor.run(uploadFilesCommand(paths, archive), { step: 'upload', timeoutMs: UPLOAD_TIMEOUT_MS }));
-      const refs = [...new Set(targets.map((t) => t.pinned))];
-      const pins = [...infrastructure.map((s) => ({ service: s.name, image: s.image })), ...(plan.proxyImage === undefined ? [] : [{ service: PROXY_PIN, image: plan.proxyImage }])];
-      if (refs.length > 0 || pins.length > 0) {
-        await timer.time('pull', () =>
-          reporter.group('Pull new images on the host', () =>
-            executor.run(pullImagesCommand(paths, runId, refs, registryLogins(context, [...refs, ...pins.map((p) => p.image)], [manifest.registry?.host ?? DEFAULT_REGISTRY_HOST, ...refs.map((ref) => parseImageRef(ref).registry)]), pins, LEASE_SECONDS), {
-              step: 'pull',
-              timeoutMs: PULL_TIMEOUT_MS,
-              onOutput: (chunk) => reporter.info(chunk.trimEnd()),
-            }),
-          ),
-        );
-      }
-      started = true;
-      // From here the host-side transaction owns the lock and frees it when it ends.
-      await timer.time('switch', () =>
-        reporter.group(`Switch ${names.join(', ')} to ${version}`, () =>
-          executor.run(startTransactionCommand(paths, runId), {
-            step: 'switch',
-            onOutput: (chunk, stream_) => {
-              if (stream_ === 'stdout') stream.push(chunk);
-            },
+      await runBatchHooks(context, request, 'pre_batch', batch, index, version);
+    } catch (error) {
+      if (!several) throw error;
+      reporter.error(error instanceof Error ? error.message : String(error));
+      for (const run of batch) run.message = `not switched: ${error instanceof Error ? error.message : String(error)}`;
+      return index;
+    }
+    await request.timer.time('switch', () =>
+      reporter.group(title, () =>
+        Promise.all(
+          batch.map(async (run) => {
+            const plan = run.plan as DeployPlan;
+            run.started = true;
+            if (!several) run.lockHeld = false; // the transaction frees it
+            try {
+              await runTransaction(context, run, plan, run.stream);
+              if (!several) cleanup.lockSettled();
+            } catch (error) {
+              if (!several) throw error;
+              run.result = 'unknown';
+              run.message = error instanceof Error ? error.message : String(error);
+              reporter.error(run.message);
+            }
           }),
         ),
-      );
-      stream.end();
-      context.cleanup.lockSettled();
+      ),
+    );
+    if (batch.some((run) => run.result !== 'success')) return index;
+    try {
+      await runBatchHooks(context, request, 'post_batch', batch, index, version);
     } catch (error) {
-      if (!started) {
-        await releaseLockAfterFailure(context, executor, paths.lock, runId);
-        throw error instanceof StackDeployError ? new StackDeployError(`${error.message}; nothing running was changed`, error.context) : error;
-      }
-      if (error instanceof StackDeployError && error.context.exitCode === 255) {
-        throw new StackDeployError('the SSH connection dropped during the switch; the transaction goes on on the host and ends with the new version or the previous one', {
-          ...error.context,
-          hint: 'the next deploy (or the status command) reports how it ended',
-        });
-      }
-      throw error;
+      if (!several) throw error;
+      reporter.error(error instanceof Error ? error.message : String(error));
+      return index;
     }
-  } finally {
-    await executor.close();
   }
+  return undefined;
+}
 
-  const events = stream.events;
-  const outcome = outcomeOf(events);
-  const result = outcome?.result ?? 'failed';
-  const status: RunStatus = result === 'success' ? 'success' : result === 'rolled-back' ? 'rolled-back' : 'failed';
-  const logs = events.filter((e) => (e.step === 'logs' || e.step === 'output') && e.message.trim() !== '');
+/**
+ * After a failed batch: every host whose transaction succeeded (earlier batches, and the failed
+ * batch's others) is switched back to its own previous images (its rollback images), under the
+ * lock it still holds for this run. Hosts whose transaction failed have rolled back themselves.
+ */
+async function undoSwitchedHosts(context: RunContext, request: SwitchRequest, runs: HostRun[], failedAt: number): Promise<void> {
+  const { reporter } = context;
+  const switched = runs.filter((run) => run.result === 'success');
+  if (switched.length === 0) return;
+  reporter.warning(`the rollout stopped at batch ${failedAt + 1}: switching ${switched.map((r) => r.label).join(', ')} back to the previous release`);
+  await Promise.all(
+    switched.map(async (run) => {
+      const plan = run.plan as DeployPlan;
+      const undoId = `${plan.runId}-undo`;
+      const paths = hostPaths({ path: plan.path, runId: undoId });
+      const stream = new EventStream(
+        (event) => reporter.info(`${run.label} (undo): ${describeEvent(event)}`),
+        () => undefined,
+      );
+      try {
+        const applications = run.names.filter((name) => isApplicationService(request.manifest, name, context.settings.repositoryOwner));
+        const repos = applications.map((name) => ({ name, repo: rollbackRepository(request.manifest, name, run.targets) }));
+        const state = parseHostState((await run.executor.run(inspectHostCommand(paths, { name: run.project }, repos), { step: 'undo' })).stdout, applications);
+        const previous = rollbackImages(state, repos);
+        await run.executor.run(handOverLockCommand(paths.lock, run.lockOwner ?? plan.runId, undoId), { step: 'undo' });
+        run.lockOwner = undoId;
+        context.cleanup.lockTaken({ host: run.target.host, port: run.target.port, user: run.target.user, lockDir: paths.lock, runDir: paths.runDir, runId: undoId, script: paths.script });
+        const undoPlan: DeployPlan = {
+          ...plan,
+          runId: undoId,
+          version: previous.version,
+          services: deployServices(request.manifest, applications, previous.targets, run.project, new Map()),
+          infrastructure: [],
+          proxyImage: undefined,
+          composeServices: undefined,
+          action: 'rollback',
+          steps: NO_DATA_STEPS,
+        };
+        await uploadAndPull(context, request, { ...run, targets: previous.targets }, undoPlan, request.timer);
+        const undoRun: HostRun = { ...run, result: undefined, message: undefined };
+        await runTransaction(context, undoRun, undoPlan, stream);
+        run.undo = { result: undoRun.result ?? 'failed', message: undoRun.message ?? '', events: stream.events };
+      } catch (error) {
+        const message = error instanceof StackDeployError ? describeError(error).replace(/\n\s*/gu, '; ') : String(error);
+        run.undo = { result: 'failed', message, events: stream.events };
+      }
+      if (run.undo.result !== 'success') reporter.error(`${run.label}: switching back to the previous release failed: ${run.undo.message}`);
+    }),
+  );
+}
+
+/** The run's result from every host's outcome. */
+function switchResult(context: RunContext, request: SwitchRequest, runs: readonly HostRun[], version: string, several: boolean): RunResult {
+  const { reporter, settings } = context;
+  const { manifest, environment, names } = request;
   const verb = request.kind === 'rollback' ? 'rollback' : 'deploy';
+  const all = runs.every((run) => run.result === 'success');
+  const events = runs.flatMap((run) => run.stream.events);
+  let status: RunStatus;
+  let why: string;
+  let result: string;
+  if (!several) {
+    const run = runs[0];
+    result = run?.result ?? 'failed';
+    why = run?.message ?? 'no result';
+    status = result === 'success' ? 'success' : result === 'rolled-back' ? 'rolled-back' : 'failed';
+  } else if (all) {
+    result = 'success';
+    why = '';
+    status = 'success';
+  } else {
+    const failed = runs.filter((run) => run.result !== undefined && run.result !== 'success');
+    why = failed.map((run) => `${run.label}: ${run.message ?? run.result ?? ''}`).join('; ') || runs.find((r) => r.message !== undefined)?.message || 'no result';
+    const restored = runs.every((run) => run.result === 'rolled-back' || run.result === 'failed' || (run.result === undefined && !run.started) || run.undo?.result === 'success');
+    result = restored && runs.some((run) => run.result === 'rolled-back' || run.undo !== undefined) ? 'rolled-back' : restored ? 'failed' : 'rollback-failed';
+    status = result === 'rolled-back' ? 'rolled-back' : 'failed';
+  }
+  const logs = events.filter((e) => (e.step === 'logs' || e.step === 'output') && e.message.trim() !== '');
   const lines: string[] = [];
-  if (status === 'success') lines.push(`${names.join(', ')} now ${names.length === 1 ? 'runs' : 'run'} ${version} on ${environment.name}.`);
-  else lines.push(`The ${verb} of ${version} to ${environment.name} failed: ${outcome?.message ?? 'no result'}.`);
-  if (status === 'rolled-back') lines.push('Every changed service was switched back to its previous version, which is healthy.');
+  if (status === 'success') lines.push(`${names.join(', ')} now ${names.length === 1 ? 'runs' : 'run'} ${version} on ${environment.name}${several ? ` (${runs.length} hosts)` : ''}.`);
+  else lines.push(`The ${verb} of ${version} to ${environment.name} failed: ${why}.`);
+  if (status === 'rolled-back') lines.push(several ? 'Every host that had switched was switched back to its previous version.' : 'Every changed service was switched back to its previous version, which is healthy.');
   if (result === 'rollback-failed') lines.push('**The rollback did not finish cleanly: check the host.**');
+  if (several) {
+    for (const run of runs.filter((r) => !r.started)) lines.push(`${run.label} was not switched.`);
+  }
   const data = dataSummary(events);
   lines.push(...data.lines);
   for (const warning of events.filter((e) => e.step === 'warning')) reporter.warning(warning.message);
   const details = logs.length > 0 ? logs.map((e) => `${e.step === 'logs' ? 'last log lines' : 'last output lines'} of ${e.service}:\n${e.message}`).join('\n\n') : undefined;
-  if (status !== 'success') reporter.error(`${verb} of ${version} to ${environment.name}: ${result}: ${outcome?.message ?? ''}${details === undefined ? '' : `\n${details}`}`);
+  if (status !== 'success') reporter.error(`${verb} of ${version} to ${environment.name}: ${result}: ${why}${details === undefined ? '' : `\n${details}`}`);
+  const targets = runs.flatMap((run) => run.targets);
+  const labelled = (run: HostRun) => [
+    ...(run.plan?.services ?? []).map(({ name }) => {
+      const kind = serviceKind(manifest, name, settings.repositoryOwner);
+      return { name, label: kind.kind === 'shared' ? `${name} (shares ${kind.builder})` : name };
+    }),
+    ...(run.plan?.infrastructure ?? []).map(({ name, image }) => ({ name, label: `${name} (pinned ${image})` })),
+  ];
+  const first = runs[0];
+  const serviceTables = several ? [hostServiceTable(runs, labelled)] : first === undefined ? [] : [serviceTable(labelled(first), first.stream.events)];
   return {
     status,
     outputs: {
@@ -429,24 +711,30 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
       services: JSON.stringify(names),
       images: JSON.stringify(Object.fromEntries(targets.map((t) => [t.service, t.pinned]))),
       sizes: JSON.stringify(Object.fromEntries(targets.flatMap((t) => (t.bytes === undefined ? [] : [[t.service, t.bytes]])))),
+      ...(several ? { hosts: JSON.stringify(Object.fromEntries(runs.map((run) => [run.label, run.undo === undefined ? (run.result ?? 'not switched') : `undone: ${run.undo.result}`]))) } : {}),
     },
     summary: {
       title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : `failed to ${verb} to`} ${version}`,
       lines,
-      tables: [
-        serviceTable(
-          [
-            ...plan.services.map(({ name }) => {
-              const kind = serviceKind(manifest, name, settings.repositoryOwner);
-              return { name, label: kind.kind === 'shared' ? `${name} (shares ${kind.builder})` : name };
-            }),
-            ...(plan.infrastructure ?? []).map(({ name, image }) => ({ name, label: `${name} (pinned ${image})` })),
-          ],
-          events,
-        ), ...data.tables, { header: ['Phase', 'Seconds'], rows: timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
+      tables: [...serviceTables, ...data.tables, { header: ['Phase', 'Seconds'], rows: request.timer.phases.map(([phase, ms]) => [phase, (ms / 1000).toFixed(1)]) }],
       details,
     },
   };
+}
+
+/** One row per service, one column per host: what each host runs now, and how it got there. */
+function hostServiceTable(runs: readonly HostRun[], labelled: (run: HostRun) => { name: string; label: string }[]): SummaryTable {
+  const services = new Map<string, string>();
+  for (const run of runs) for (const s of labelled(run)) if (!services.has(s.name)) services.set(s.name, s.label);
+  const cell = (run: HostRun, service: string): string => {
+    if (!labelled(run).some((s) => s.name === service)) return '—';
+    if (!run.started) return 'not switched';
+    const table = serviceTable([{ name: service }], run.stream.events).rows[0] ?? [];
+    const [, from = '', to = '', health = ''] = table;
+    const undo = run.undo === undefined ? '' : `; switched back: ${run.undo.result === 'success' ? serviceTable([{ name: service }], run.undo.events).rows[0]?.[2] ?? 'ok' : run.undo.message}`;
+    return `${from} → ${to} (${health})${undo}`;
+  };
+  return { header: ['Service', ...runs.map((r) => r.label)], rows: [...services].map(([name, label]) => [label, ...runs.map((run) => cell(run, name))]) };
 }
 
 /** Images of `version` already in the registry (promotion without a rebuild). */

@@ -4,7 +4,7 @@ import type { SshExecutor } from '../exec/ssh';
 import { composeProject, type Manifest } from '../manifest';
 import { connectToEnvironment } from './connect';
 import type { RunContext } from './context';
-import { type ResolvedEnvironment, resolveEnvironment } from './environment';
+import { hostLabel, onHost, type ResolvedEnvironment, resolveEnvironment, runsService } from './environment';
 import { readHostFacts } from './host-facts';
 import { loadAndReport } from './validate';
 import type { RunResult } from './result';
@@ -31,9 +31,14 @@ export async function openServiceSession(context: RunContext): Promise<{ ok: tru
   if (!loaded.ok) return loaded;
   const manifest = loaded.manifest;
   const environment = resolveEnvironment(manifest, settings.environment);
-  const { host, port, user, path, compose } = environment.config;
-  const { executor, flavor } = await reporter.group(`Connect to ${user}@${host}:${port}`, async () => {
-    const connected = await connectToEnvironment(context, environment);
+  const { path, compose } = environment.config;
+  // On an environment with several hosts: the first host that runs the (first) service named.
+  const wanted = settings.services[0];
+  const target = environment.hosts.find((h) => wanted === undefined || runsService(h, wanted)) ?? environment.hosts[0];
+  if (target === undefined) throw new Error('an environment has at least one host');
+  if (environment.hosts.length > 1) reporter.info(`${environment.name} has ${environment.hosts.length} hosts; this command runs on ${hostLabel(target)}, the first${wanted === undefined ? '' : ` that runs ${wanted}`}`);
+  const { executor, flavor } = await reporter.group(`Connect to ${hostLabel(target)}`, async () => {
+    const connected = await connectToEnvironment(context, onHost(environment, target));
     try {
       return { executor: connected, flavor: (await readHostFacts(connected)).compose.flavor };
     } catch (error) {

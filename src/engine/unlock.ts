@@ -1,12 +1,12 @@
 import { hostPaths } from '../deploy/plan';
 import { forceUnlockCommand } from '../deploy/remote-commands';
-import { connectToEnvironment } from './connect';
+import { onEachHost } from './hosts';
 import type { RunContext } from './context';
 import { resolveEnvironment } from './environment';
 import type { RunResult } from './result';
 import { loadAndReport } from './validate';
 
-/** `unlock`: frees a stale deploy lock and writes who did it to the ledger. */
+/** `unlock`: frees a stale deploy lock on each host of the environment and writes who did it to the ledger. */
 export async function unlock(context: RunContext): Promise<RunResult> {
   const { settings, reporter, clock } = context;
   const loaded = await loadAndReport(settings.manifest, reporter, 'invalid', undefined, { compose: false });
@@ -20,15 +20,12 @@ export async function unlock(context: RunContext): Promise<RunResult> {
     action: 'unlock',
     result: 'unlocked',
   })}\n`;
-  const executor = await connectToEnvironment(context, environment);
-  let output: string;
-  try {
-    output = (await executor.run(forceUnlockCommand(hostPaths({ path: environment.config.path, runId: '' }), line), { step: 'unlock' })).stdout;
-  } finally {
-    await executor.close();
-  }
-  const [verdict = '', ...owner] = output.trim().split('\n');
-  const message = verdict === 'released' ? `released the deploy lock on ${executor.host}, held by ${owner.join(' ').trim() || 'an unknown run'}` : `${executor.host} had no deploy lock`;
-  reporter.info(message);
-  return { status: 'success', outputs: {}, summary: { title: `stack-deploy: ${environment.name} unlocked`, lines: [message], tables: [] } };
+  const results = await onEachHost(context, environment, async (executor) => {
+    const output = (await executor.run(forceUnlockCommand(hostPaths({ path: environment.config.path, runId: '' }), line), { step: 'unlock' })).stdout;
+    const [verdict = '', ...owner] = output.trim().split('\n');
+    return verdict === 'released' ? `released the deploy lock on ${executor.host}, held by ${owner.join(' ').trim() || 'an unknown run'}` : `${executor.host} had no deploy lock`;
+  });
+  const messages = results.map((r) => r.value);
+  for (const message of messages) reporter.info(message);
+  return { status: 'success', outputs: {}, summary: { title: `stack-deploy: ${environment.name} unlocked`, lines: messages, tables: [] } };
 }

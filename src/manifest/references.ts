@@ -24,10 +24,44 @@ function unknownServiceIssue(
   return hint === undefined ? issue : { ...issue, hint };
 }
 
-function environmentIssues(environments: unknown, services: readonly string[]): PathIssue[] {
+/**
+ * `hosts[].services` must name services of the environment, and every service of the environment
+ * must run on at least one of its hosts.
+ */
+function hostServiceIssues(environment: string, settings: Record<string, unknown>, services: readonly string[], declared: readonly string[]): PathIssue[] {
+  if (!Array.isArray(settings.hosts)) return [];
+  const issues: PathIssue[] = [];
+  const ofEnvironment = Array.isArray(settings.services) ? settings.services.filter((s): s is string => typeof s === 'string') : declared;
+  let everyService = false;
+  const placed = new Set<string>();
+  settings.hosts.forEach((host: unknown, index) => {
+    if (!isMapping(host)) return;
+    if (!Array.isArray(host.services)) {
+      everyService = true;
+      return;
+    }
+    host.services.forEach((reference: unknown, i) => {
+      const path = ['environments', environment, 'hosts', index, 'services', i];
+      const unknown = unknownServiceIssue(path, reference, services, `environment "${environment}"`);
+      if (unknown !== undefined) issues.push(unknown);
+      else if (typeof reference === 'string' && !ofEnvironment.includes(reference)) {
+        issues.push({ path, target: 'value', message: `service "${reference}" is not one of environment "${environment}"'s services`, hint: `add it to environments.${environment}.services, or remove it here` });
+      }
+      if (typeof reference === 'string') placed.add(reference);
+    });
+  });
+  if (everyService) return issues;
+  for (const service of ofEnvironment.filter((name) => !placed.has(name))) {
+    issues.push({ path: ['environments', environment, 'hosts'], target: 'key', message: `service "${service}" of environment "${environment}" runs on none of its hosts`, hint: `list it in the services of one of environments.${environment}.hosts; a host without services runs all of them` });
+  }
+  return issues;
+}
+
+function environmentIssues(environments: unknown, services: readonly string[], declared: readonly string[]): PathIssue[] {
   if (!isMapping(environments)) return [];
   const issues: PathIssue[] = [];
   for (const [environment, settings] of Object.entries(environments)) {
+    if (isMapping(settings)) issues.push(...hostServiceIssues(environment, settings, services, declared));
     if (!isMapping(settings) || !Array.isArray(settings.services)) continue;
     const seen = new Set<unknown>();
     settings.services.forEach((reference: unknown, index) => {
@@ -91,15 +125,17 @@ function sharedHostIssues(data: Record<string, unknown>): PathIssue[] {
   const issues: PathIssue[] = [];
   const seen: { name: string; host: string; path?: string; project?: string }[] = [];
   for (const [name, settings] of Object.entries(data.environments)) {
-    if (!isMapping(settings) || typeof settings.host !== 'string') continue;
+    if (!isMapping(settings)) continue;
+    const hosts = typeof settings.host === 'string' ? [settings.host] : Array.isArray(settings.hosts) ? settings.hosts.flatMap((h: unknown) => (isMapping(h) && typeof h.host === 'string' ? [h.host] : [])) : [];
     const path = typeof settings.path === 'string' ? settings.path.replace(/\/+$/u, '') : undefined;
     const project = typeof settings.project === 'string' ? settings.project : typeof data.name === 'string' ? `${data.name}-${name}` : undefined;
-    for (const other of seen.filter((o) => o.host === settings.host)) {
+    for (const host of hosts) {
+    for (const other of seen.filter((o) => o.host === host)) {
       if (path !== undefined && path === other.path) {
         issues.push({
           path: ['environments', name, 'path'],
           target: 'value',
-          message: `environments "${other.name}" and "${name}" share host ${describeValue(settings.host)} and path ${describeValue(path)}: their locks, env files, ledgers and backups would be one`,
+          message: `environments "${other.name}" and "${name}" share host ${describeValue(host)} and path ${describeValue(path)}: their locks, env files, ledgers and backups would be one`,
           hint: `give environments.${name}.path a directory of its own`,
         });
       }
@@ -107,12 +143,13 @@ function sharedHostIssues(data: Record<string, unknown>): PathIssue[] {
         issues.push({
           path: ['environments', name, ...(settings.project === undefined ? [] : ['project'])],
           target: settings.project === undefined ? 'key' : 'value',
-          message: `environments "${other.name}" and "${name}" share host ${describeValue(settings.host)} and Compose project ${describeValue(project)}: one would replace the other's containers`,
+          message: `environments "${other.name}" and "${name}" share host ${describeValue(host)} and Compose project ${describeValue(project)}: one would replace the other's containers`,
           hint: `set environments.${name}.project to a name of its own`,
         });
       }
     }
-    seen.push({ name, host: settings.host, path, project });
+    }
+    for (const host of new Set(hosts)) seen.push({ name, host, path, project });
   }
   return issues;
 }
@@ -123,7 +160,7 @@ export function referenceIssues(data: unknown, composeServices: readonly string[
   const services = declared === undefined ? undefined : [...declared, ...composeServices.filter((name) => !declared.includes(name))];
   const issues = [...listIssues('backup', data.backup, services), ...listIssues('smoke', data.smoke, services), ...sharedHostIssues(data)];
   if (services === undefined) return issues;
-  issues.push(...environmentIssues(data.environments, services));
+  issues.push(...environmentIssues(data.environments, services, declared ?? []));
   if (isMapping(data.services)) issues.push(...imageFromIssues(data.services));
   if (isMapping(data.migrations)) {
     const unknown = unknownServiceIssue(['migrations', 'service'], data.migrations.service, services, 'migrations');

@@ -137,11 +137,72 @@ const serviceSchema = z
   .superRefine(serviceKindRules, evenAfterOtherIssues)
   .describe('A service of the stack, named as in the compose files: built (`build`), sharing a built image (`image_from`), pinned (`image` with a tag or digest), or configured only (neither: the compose file says what it runs).');
 
-const environmentSchema = z
+const sshPort = z.int().min(1).max(65535);
+
+const environmentHostSchema = z
   .strictObject({
     host: sshHost.describe('SSH host name or IP address (IPv6 without brackets).'),
-    port: z.int().min(1).max(65535).default(DEFAULT_SSH_PORT).describe('SSH port. Default: 22.'),
-    user: posixUser.describe('SSH user name on the host.'),
+    port: sshPort.optional().describe('SSH port. Default: the environment\'s `port` (22).'),
+    user: posixUser.optional().describe('SSH user name on the host. Default: the environment\'s `user`.'),
+    services: z
+      .array(serviceReference)
+      .min(1)
+      .optional()
+      .describe('The services of the environment this host runs. Default: all of them.'),
+  })
+  .describe('One host of an environment that runs on several.');
+
+/** `batch`: a number of hosts, or a percentage of them (rounded up). */
+const rolloutBatch = z
+  .union([
+    z.int().min(1),
+    z.string().regex(/^(100|[1-9]\d?)%$/u, { error: 'expected a number of hosts or a percentage such as "50%"' }),
+  ])
+  .describe('How many hosts switch at once with `strategy: rolling`: a count (e.g. `1`) or a percentage of the hosts (e.g. `"50%"`, rounded up). Default: 1.');
+
+const rolloutSchema = z
+  .strictObject({
+    strategy: z
+      .enum(['parallel', 'rolling'])
+      .default('parallel')
+      .describe('`parallel` (default): every host switches at once. `rolling`: `batch` hosts at a time, each batch after the previous one passed its health gate and smoke checks.'),
+    batch: rolloutBatch.optional(),
+    canary: z
+      .boolean()
+      .default(false)
+      .describe('The first host of `hosts` switches alone first, and must pass its health gate and smoke checks before any other host changes. Default: false.'),
+  })
+  .superRefine((value, context) => {
+    if (value.batch !== undefined && value.strategy !== 'rolling') {
+      context.addIssue({ code: 'custom', path: ['batch'], input: value, message: '"batch" only applies with strategy: rolling', params: { target: 'key' } });
+    }
+  }, evenAfterOtherIssues)
+  .describe('How an environment with several hosts switches them. Any failure switches every host already switched back to its previous release.');
+
+/** Every host of an environment needs an SSH user: its own or the environment's. */
+function sshUserRules(value: { user?: string; host?: string; hosts?: { user?: string }[] }, context: z.core.$RefinementCtx): void {
+  if (value.user !== undefined) return;
+  // Reported as zod reports a missing key: at the parent key, "required key is missing".
+  if (value.host !== undefined) {
+    context.addIssue({ code: 'invalid_type', expected: 'string', path: ['user'], input: undefined });
+    return;
+  }
+  (value.hosts ?? []).forEach((host, index) => {
+    if (host.user === undefined) context.addIssue({ code: 'invalid_type', expected: 'string', path: ['hosts', index, 'user'], input: undefined, message: 'required key is missing (here or as the environment\'s "user")' });
+  });
+}
+
+const environmentSchema = z
+  .strictObject({
+    host: sshHost.optional().describe('SSH host name or IP address (IPv6 without brackets), for an environment on one host. Use either `host` or `hosts`.'),
+    hosts: z
+      .array(environmentHostSchema)
+      .min(1)
+      .optional()
+      .describe('The hosts of an environment that runs on several, each `{ host, port, user, services }`. Use either `host` or `hosts`.'),
+    rollout: rolloutSchema.optional(),
+    port: sshPort.default(DEFAULT_SSH_PORT).describe('SSH port. Default: 22.'),
+    user: posixUser.optional().describe('SSH user name on the host (the default of each of `hosts`).'),
     path: absolutePath('path').describe('Absolute directory on the host where the stack lives, e.g. `/opt/shop`.'),
     compose: z
       .union([repositoryPath('compose file'), z.array(repositoryPath('compose file')).min(1)])
@@ -160,7 +221,9 @@ const environmentSchema = z
       .optional()
       .describe('For services behind the host\'s proxy: the host names each one answers for, e.g. `{ web: [shop.example.com] }`. The proxy then routes a published port by the request\'s host name, so that environments (or stacks) on one host can publish the same port. Default: every host name.'),
   })
-  .describe('A deployment target: one host reached over SSH.');
+  .superRefine(alternativeKeys('host', 'hosts', { required: true }), evenAfterOtherIssues)
+  .superRefine(sshUserRules, evenAfterOtherIssues)
+  .describe('A deployment target: one host reached over SSH (`host`), or several (`hosts`).');
 
 const registrySchema = z
   .strictObject({
@@ -280,6 +343,12 @@ const hooksSchema = z
   .strictObject({
     pre_deploy: hookList.optional().describe('Commands run before a deploy, each an argument list.'),
     post_deploy: hookList.optional().describe('Commands run after a successful deploy, each an argument list.'),
+    pre_batch: hookList
+      .optional()
+      .describe('Commands run on the runner (in the directory of stack.yml) before each batch of hosts of an environment with several switches, e.g. to take them out of an external load balancer; `STACK_DEPLOY_HOSTS` names the batch\'s hosts (space-separated). A failure stops the rollout.'),
+    post_batch: hookList
+      .optional()
+      .describe('Commands run on the runner after each batch of hosts passed its checks, e.g. to put them back into an external load balancer; `STACK_DEPLOY_HOSTS` names them. A failure stops the rollout.'),
   })
   .describe('Commands run before and after a deploy.');
 

@@ -6,6 +6,7 @@
 # Usage: sh transaction.sh RUN_DIR
 # RUN_DIR/plan.sh (written by stack-deploy, every value shell-quoted) defines:
 #   RUN_ID DEPLOY_PATH STATE_DIR PROJECT FLAVOR COMPOSE_FILES ENV_FILE LOCK_DIR LEASE_SECONDS
+#   KEEP_LOCK (1: the run's runner frees the lock, once every host of the environment is done)
 #   SERVICES (application services, space-separated)  INFRA (infrastructure services: pinned and
 #   compose-only)  PINS_DIR  LEDGER_HEAD (JSON members: time, actor, run url, environment, version)
 #   per service N (0-based, SERVICES then INFRA): SVC_N_NAME SVC_N_ROLLBACK_REF (the
@@ -75,8 +76,11 @@ renew_lease() {
   echo $(( $(date +%s) + LEASE_SECONDS )) > "$LOCK_DIR/expires.tmp" && mv -f "$LOCK_DIR/expires.tmp" "$LOCK_DIR/expires"
 }
 
+# release_lock: frees the lock if it is this run's; with KEEP_LOCK renews its lease instead (the
+# runner frees it, or it expires a lease after the end when the runner is gone).
 release_lock() {
-  if [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" = "$RUN_ID" ]; then rm -rf "$LOCK_DIR"; fi
+  [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" = "$RUN_ID" ] || return 0
+  if [ "${KEEP_LOCK:-}" = 1 ]; then renew_lease; else rm -rf "$LOCK_DIR"; fi
 }
 
 compose() {
@@ -670,6 +674,8 @@ recorded_image() {
 # its switch had started, the previous release comes back as in a rollback; before that nothing
 # running was changed, unless a service stopped. Frees the lock in every case.
 recover() {
+  # Recovered by the next run or the post step: no runner is left to free the lock.
+  KEEP_LOCK=
   if [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" != "$RUN_ID" ]; then
     emit "done" failed "" "the transaction was killed, and the lock is no longer this run's: check the host (docker compose -p $PROJECT ps)"
     exit 0

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { lockToRelease, registriesToLogOut, type StateStore, stateCleanupRecorder } from '../../../src/action/state';
+import { locksToRelease, registriesToLogOut, type StateStore, stateCleanupRecorder } from '../../../src/action/state';
 
 function memoryState(): StateStore & { values: Map<string, string> } {
   const values = new Map<string, string>();
@@ -21,16 +21,30 @@ describe('state handed to the post step', () => {
   test('a taken lock is handed over until it is settled', () => {
     const state = memoryState();
     const recorder = stateCleanupRecorder(state);
-    expect(lockToRelease(state)).toBeUndefined();
+    expect(locksToRelease(state)).toEqual([]);
     recorder.lockTaken(LOCK);
-    expect(lockToRelease(state)).toEqual(LOCK);
+    expect(locksToRelease(state)).toEqual([LOCK]);
     recorder.lockSettled();
-    expect(lockToRelease(state)).toBeUndefined();
+    expect(locksToRelease(state)).toEqual([]);
+  });
+
+  test('locks of several hosts are settled one by one, and a lock taken again replaces its host\'s', () => {
+    const state = memoryState();
+    const recorder = stateCleanupRecorder(state);
+    const other = { ...LOCK, host: 'h2' };
+    recorder.lockTaken(LOCK);
+    recorder.lockTaken(other);
+    recorder.lockTaken({ ...other, runId: 'r1-undo' });
+    expect(locksToRelease(state)).toEqual([LOCK, { ...other, runId: 'r1-undo' }]);
+    recorder.lockSettled('deploy@h:22');
+    expect(locksToRelease(state)).toEqual([{ ...other, runId: 'r1-undo' }]);
+    recorder.lockSettled('deploy@h2:22');
+    expect(locksToRelease(state)).toEqual([]);
   });
 
   test.each(['not json', '{"host":"h"}', '[]', JSON.stringify({ ...LOCK, script: undefined })])('unreadable lock state %j is ignored', (text) => {
     const state = memoryState();
     state.set('lock', text);
-    expect(lockToRelease(state)).toBeUndefined();
+    expect(locksToRelease(state)).toEqual([]);
   });
 });

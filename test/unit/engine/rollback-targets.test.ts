@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { HostState, LedgerEntry } from '../../../src/deploy/host-inspect';
-import { imagesOfVersion, rollbackImages } from '../../../src/engine/rollback';
+import { imagesOfVersion, rollbackImages } from '../../../src/engine/release-images';
 import { thrownBy } from '../helpers';
 
 const WEB = 'ghcr.io/acme/web';

@@ -1,0 +1,232 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Command } from '../../../src/commands/command';
+import { inspectHostCommand } from '../../../src/deploy/host-inspect';
+import { hostPaths } from '../../../src/deploy/plan';
+import {
+  acquireLockCommand,
+  handOverLockCommand,
+  preflightCommand,
+  pullImagesCommand,
+  releaseLockCommand,
+  startTransactionCommand,
+  uploadFilesCommand,
+} from '../../../src/deploy/remote-commands';
+import type { CleanupRecorder } from '../../../src/engine/context';
+import type { RunResult } from '../../../src/engine/result';
+import { runCommand } from '../../../src/engine/run';
+import { resolveSettings } from '../../../src/engine/settings';
+import type { ExecOptions, ExecResult } from '../../../src/exec/executor';
+import { Redactor } from '../../../src/exec/redact';
+import { FakeClock, FakeExecutor, FakeReporter, succeeded } from '../fakes';
+
+// An environment on two hosts, rolled back through switchEnvironment against two fake hosts that
+// answer each host program by its text: the order of the phases across hosts, the batches, and
+// what happens to the hosts already switched when another one fails.
+
+const ANY_PATHS = hostPaths({ path: '', runId: '' });
+const PROGRAMS = {
+  preflight: preflightCommand(ANY_PATHS),
+  inspect: inspectHostCommand(ANY_PATHS, { name: '' }, []),
+  lock: acquireLockCommand('', '', '', 0),
+  upload: uploadFilesCommand(ANY_PATHS, Buffer.alloc(0)),
+  pull: pullImagesCommand(ANY_PATHS, '', [], ''),
+  start: startTransactionCommand(ANY_PATHS, ''),
+  release: releaseLockCommand('', ''),
+  handOver: handOverLockCommand('', '', ''),
+} satisfies Record<string, Command>;
+type Program = keyof typeof PROGRAMS;
+
+function programOf(cmd: Command): Program | undefined {
+  return (Object.keys(PROGRAMS) as Program[]).find((name) => PROGRAMS[name].argv[2] === cmd.argv[2]);
+}
+
+const digest = (c: string) => `registry.example/acme/web@sha256:${c.repeat(64)}`;
+const HEALTHY = ['project=shop-production', 'docker=24.0.7', 'compose=v2 2.26.1', 'path=ok', `free_kb=${10 * 1024 * 1024}`, 'http_probe=curl', 'setsid=yes', 'missing_tools='];
+const ledger = (version: string, pinned: string) => JSON.stringify({ time: 't', version, action: 'deploy', result: 'success', services: [{ name: 'web', from: '', to: 'sha256:1', pinned }] });
+
+function event(step: string, status: string, message = ''): string {
+  return `${JSON.stringify({ t: 1, step, status, service: 'web', message })}\n`;
+}
+
+/** The rollback image the host keeps for web (what an undo switches back to). */
+const INSPECT_WITH_ROLLBACK = (ledgerLines: string) =>
+  `== project\nshop-production\n== lock\n== ledger\n${ledgerLines}\n== service web\n== rollback web\n${JSON.stringify([{ Id: 'sha256:0', RepoDigests: [digest('0')], Config: { Labels: { 'org.opencontainers.image.version': '0.9.0' } } }])}\n`;
+
+interface Host {
+  readonly executor: FakeExecutor;
+  /** The transactions it ran: the run id of each. */
+  readonly transactions: string[];
+}
+
+/** A host whose transactions end with `results` in turn (the last repeats). */
+function fakeHost(name: string, log: string[], results: readonly string[], ledgerLines = ledger('1.0.0', digest('1'))): Host {
+  const transactions: string[] = [];
+  const executor = new FakeExecutor((cmd, options: ExecOptions): ExecResult => {
+    const program = programOf(cmd);
+    log.push(`${name} ${program ?? cmd.argv.join(' ')}`);
+    switch (program) {
+      case 'preflight':
+        return succeeded(HEALTHY.join('\n'));
+      case 'inspect':
+        return succeeded(INSPECT_WITH_ROLLBACK(ledgerLines));
+      case 'lock':
+        return succeeded('acquired\n');
+      case 'start': {
+        const result = results[Math.min(transactions.length, results.length - 1)] ?? 'success';
+        transactions.push(cmd.argv.find((arg) => /^\d{8}T\d{6}Z-[0-9a-f]{6}(-undo)?$/u.test(arg)) ?? '');
+        const text = event('switch', 'ok') + event('done', result, result === 'success' ? 'switched' : 'web failed its health check');
+        options.onOutput?.(text, 'stdout');
+        return succeeded(text);
+      }
+      case undefined:
+        throw new Error(`unexpected command ${cmd.argv.join(' ')}`);
+      default:
+        return succeeded();
+    }
+  }, `deploy@${name}:22`);
+  return { executor, transactions };
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stack-deploy-hosts-'));
+  writeFileSync(join(dir, 'compose.yml'), 'services:\n  web:\n    image: registry.example/acme/web\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function manifest(rollout: string, hooks = ''): string {
+  return `version: 1
+name: shop
+registry: { host: registry.example, namespace: acme }
+services:
+  web:
+    build: { context: . }
+environments:
+  production:
+    hosts:
+      - { host: h2 }
+      - { host: h1 }
+      - { host: h3 }
+    user: deploy
+    path: /srv/shop
+    compose: [compose.yml]
+    rollout: ${rollout}
+${hooks}`;
+}
+
+interface Run {
+  readonly result: RunResult;
+  readonly reporter: FakeReporter;
+  readonly cleanup: string[];
+}
+
+async function rollBack(text: string, hosts: Record<string, Host>, version: string | undefined = '1.0.0', local = new FakeExecutor()): Promise<Run> {
+  writeFileSync(join(dir, 'stack.yml'), text);
+  const reporter = new FakeReporter();
+  const cleanup: string[] = [];
+  const recorder: CleanupRecorder = { registryLogin: () => undefined, lockTaken: (lock) => cleanup.push(`taken ${lock.host} ${lock.runId.endsWith('-undo') ? 'undo' : 'run'}`), lockSettled: (host) => cleanup.push(`settled ${host ?? 'all'}`) };
+  const result = await runCommand({
+    settings: resolveSettings({ command: 'rollback', manifest: join(dir, 'stack.yml'), version, actor: 'alice' }, { lockTimeout: 'lock-timeout', buildCache: 'build-cache' }),
+    reporter,
+    redactor: new Redactor(),
+    clock: new FakeClock(),
+    local,
+    cleanup: recorder,
+    tempDir: dir,
+    env: {},
+    connect: (environment) => {
+      const host = hosts[environment.config.host ?? ''];
+      return host === undefined ? Promise.reject(new Error('no such host')) : Promise.resolve(host.executor);
+    },
+  });
+  return { result, reporter, cleanup };
+}
+
+const only = (log: readonly string[], program: string) => log.filter((line) => line.endsWith(` ${program}`)).map((line) => line.split(' ')[0]);
+
+describe('an environment on several hosts', () => {
+  test('locks are taken one host at a time in one order (user@host:port), whatever the order of hosts', async () => {
+    const log: string[] = [];
+    const hosts = { h1: fakeHost('h1', log, ['success']), h2: fakeHost('h2', log, ['success']), h3: fakeHost('h3', log, ['success']) };
+    const run = await rollBack(manifest('{ strategy: parallel }'), hosts);
+    expect(run.result.status).toBe('success');
+    expect(only(log, 'lock')).toEqual(['h1', 'h2', 'h3']);
+    // Every preflight before any lock, every lock before any upload, every pull before any switch.
+    const first = (program: string) => log.findIndex((line) => line.endsWith(` ${program}`));
+    const last = (program: string) => log.map((line) => line.endsWith(` ${program}`)).lastIndexOf(true);
+    expect(last('preflight')).toBeLessThan(first('lock'));
+    expect(last('lock')).toBeLessThan(first('upload'));
+    expect(last('pull')).toBeLessThan(first('start'));
+    // Each transaction leaves its lock to the run, which frees every one at the end.
+    expect(only(log, 'release').sort()).toEqual(['h1', 'h2', 'h3']);
+    expect(run.cleanup.filter((c) => c.startsWith('settled'))).toHaveLength(3);
+    expect(run.result.summary.tables[0]?.header).toEqual(['Service', 'deploy@h2:22', 'deploy@h1:22', 'deploy@h3:22']);
+    expect(JSON.parse(run.result.outputs.hosts ?? '{}')).toEqual({ 'deploy@h2:22': 'success', 'deploy@h1:22': 'success', 'deploy@h3:22': 'success' });
+  });
+
+  test('rolling with a canary: a failure on the second batch switches the canary back to its own previous images; the third host never changes', async () => {
+    const log: string[] = [];
+    const hosts = { h1: fakeHost('h1', log, ['rolled-back']), h2: fakeHost('h2', log, ['success', 'success']), h3: fakeHost('h3', log, ['success']) };
+    const run = await rollBack(manifest('{ strategy: rolling, batch: 1, canary: true }'), hosts);
+    expect(run.result.status).toBe('rolled-back');
+    // h2 (the first listed: the canary), then h1, which failed; h3 not started.
+    expect(only(log, 'start')).toEqual(['h2', 'h1', 'h2']);
+    expect(hosts.h3.transactions).toEqual([]);
+    // The canary's undo: a transaction of its own, under the lock handed over to it.
+    expect(hosts.h2.transactions[1]).toMatch(/-undo$/u);
+    expect(only(log, 'handOver')).toEqual(['h2']);
+    // It pulls the canary's own previous image, by digest.
+    const undoPull = hosts.h2.executor.calls.filter((c) => programOf({ argv: c.argv }) === 'pull').at(-1);
+    expect(undoPull?.argv).toContain(digest('0'));
+    expect(run.reporter.errors.join('\n')).toContain('deploy@h1:22: web failed its health check');
+    expect(run.result.summary.lines.join('\n')).toContain('deploy@h3:22 was not switched.');
+    expect(only(log, 'release').sort()).toEqual(['h1', 'h2', 'h3']);
+    expect(JSON.parse(run.result.outputs.hosts ?? '{}')).toEqual({ 'deploy@h2:22': 'undone: success', 'deploy@h1:22': 'rolled-back', 'deploy@h3:22': 'not switched' });
+  });
+
+  test('a canary that fails: no other host is touched after the preflight, lock and pull', async () => {
+    const log: string[] = [];
+    const hosts = { h1: fakeHost('h1', log, ['success']), h2: fakeHost('h2', log, ['rolled-back']), h3: fakeHost('h3', log, ['success']) };
+    const run = await rollBack(manifest('{ strategy: parallel, canary: true }'), hosts);
+    expect(run.result.status).toBe('rolled-back');
+    expect(only(log, 'start')).toEqual(['h2']);
+    expect(only(log, 'handOver')).toEqual([]);
+  });
+
+  test('an undo that fails says so: the run failed and the rollback did not finish', async () => {
+    const log: string[] = [];
+    const hosts = { h1: fakeHost('h1', log, ['rolled-back']), h2: fakeHost('h2', log, ['success', 'rollback-failed']), h3: fakeHost('h3', log, ['success']) };
+    const run = await rollBack(manifest('{ strategy: rolling, canary: true }'), hosts);
+    expect(run.result.status).toBe('failed');
+    expect(run.result.summary.lines.join('\n')).toContain('The rollback did not finish cleanly');
+    expect(run.reporter.errors.join('\n')).toContain('deploy@h2:22: switching back to the previous release failed');
+  });
+
+  test('a version one host never ran is refused before any lock is taken', async () => {
+    const log: string[] = [];
+    const hosts = { h1: fakeHost('h1', log, ['success'], ledger('0.9.0', digest('0'))), h2: fakeHost('h2', log, ['success']), h3: fakeHost('h3', log, ['success']) };
+    const run = await rollBack(manifest('{ strategy: parallel }'), hosts);
+    expect(run.result.status).toBe('failed');
+    expect(run.reporter.errors.join('\n')).toContain('deploy@h1:22: version "1.0.0" was never deployed successfully to production');
+    expect(only(log, 'lock')).toEqual([]);
+    expect(only(log, 'start')).toEqual([]);
+  });
+
+  test('batch hooks run on the runner with the batch\'s hosts; a failing post_batch stops the rollout and switches the batch back', async () => {
+    const log: string[] = [];
+    const hosts = { h1: fakeHost('h1', log, ['success']), h2: fakeHost('h2', log, ['success', 'success']), h3: fakeHost('h3', log, ['success']) };
+    const hookCalls: string[] = [];
+    const local = new FakeExecutor((cmd, options) => {
+      hookCalls.push(`${cmd.argv.join(' ')} ${options.env?.STACK_DEPLOY_HOSTS ?? ''} batch ${options.env?.STACK_DEPLOY_BATCH ?? ''}`);
+      return { exitCode: cmd.argv.includes('post') && options.env?.STACK_DEPLOY_BATCH === '1' ? 3 : 0, stdout: '', stderr: '' };
+    });
+    const run = await rollBack(manifest('{ strategy: rolling, batch: 2 }', 'hooks:\n  pre_batch: [[./lb, pre]]\n  post_batch: [[./lb, post]]\n'), hosts, '1.0.0', local);
+    expect(hookCalls).toEqual(['./lb pre h2 h1 batch 1', './lb post h2 h1 batch 1']);
+    expect(run.result.status).toBe('rolled-back');
+    expect(only(log, 'handOver').sort()).toEqual(['h1', 'h2']);
+    expect(hosts.h3.transactions).toEqual([]);
+  });
+});
