@@ -7,6 +7,19 @@ import type { Lab } from '../lab/lab';
 import { type ActionRun, ACTION_ENTRY, createStepFiles, stepEnvironment, stepResult } from './run-action';
 
 /**
+ * Removes what a test stack named `name` left on an engine: the containers and networks of every
+ * Compose project of its environments (all named `<name>-…`; the name is random, so a name filter
+ * matches nothing else). Networks must go too: an engine has only about 30 address pools.
+ */
+export function removeStack(dockerHost: string, name: string): void {
+  const docker = (args: string[]) => execFileSync('docker', ['-H', dockerHost, ...args], { encoding: 'utf8' }).trim();
+  const containers = docker(['ps', '-aq', '--filter', `name=${name}-`]);
+  if (containers !== '') docker(['rm', '-f', ...containers.split('\n')]);
+  const networks = docker(['network', 'ls', '-q', '--filter', `name=${name}-`]);
+  if (networks !== '') docker(['network', 'rm', ...networks.split('\n')]);
+}
+
+/**
  * A two-service stack (web: busybox httpd on a loopback port; worker: a shell loop) in a
  * temporary repository, deployed to the lab host with the bundled action.
  */
@@ -167,8 +180,7 @@ ${this.labEnvironment()}`,
   }
 
   cleanup(): void {
-    const ids = this.hostDocker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${this.project}`]);
-    if (ids !== '') execFileSync('docker', ['-H', this.lab.hostDockerHost, 'rm', '-f', ...ids.split('\n')], { stdio: 'ignore' });
+    removeStack(this.lab.hostDockerHost, this.name);
     rmSync(this.dir, { recursive: true, force: true });
     rmSync(this.hostPath, { recursive: true, force: true });
   }
