@@ -26,7 +26,7 @@ export const CHOOSE_PROJECT_SH = `choose_project() {
 }`;
 
 /** The host paths the preflight reads and makes ready. */
-export type PreflightPaths = Pick<HostPaths, 'root' | 'state' | 'runs' | 'good' | 'lock' | 'lastRun' | 'dockerConfigPrefix'>;
+export type PreflightPaths = Pick<HostPaths, 'root' | 'state' | 'runs' | 'good' | 'lock' | 'lastRun' | 'dockerConfigPrefix' | 'ledger'>;
 
 /**
  * Facts about the host, and the directory made ready. Prints key=value lines, among them the
@@ -36,7 +36,7 @@ export type PreflightPaths = Pick<HostPaths, 'root' | 'state' | 'runs' | 'good' 
  */
 export function preflightCommand(paths: PreflightPaths, project = '', legacyProject = '', readOnly = false): Command {
   return shell(
-    `path=$1 state=$5 runs=$6 good=$7 lock=$8 configs=$9 last_run=\${10}
+    `path=$1 state=$5 runs=$6 good=$7 lock=$8 configs=$9 last_run=\${10} ledger=\${11}
 umask 077
 ${CHOOSE_PROJECT_SH}
 echo "project=$(choose_project "$path" "$2" "$3")"
@@ -86,8 +86,10 @@ if [ -n "$last" ]; then
   [ -e "$runs/$last/reported" ] && echo "last_reported=yes"
   [ "$4" = read-only ] || touch "$runs/$last/reported" 2>/dev/null
 fi
+# The version of the last successful deploy or rollback (hosts of one environment that disagree).
+echo "last_version=$(grep '"result":"success"' "$ledger" 2>/dev/null | grep -v -e '"action":"unlock"' -e '"action":"rollout"' | tail -n 1 | sed -n 's/.*"version":"\\([^"]*\\)".*/\\1/p')"
 exit 0`,
-    [paths.root, project, legacyProject, readOnly ? 'read-only' : '', paths.state, paths.runs, paths.good, paths.lock, paths.dockerConfigPrefix, paths.lastRun],
+    [paths.root, project, legacyProject, readOnly ? 'read-only' : '', paths.state, paths.runs, paths.good, paths.lock, paths.dockerConfigPrefix, paths.lastRun, paths.ledger],
   );
 }
 
@@ -140,12 +142,33 @@ exit 0`,
   );
 }
 
+/** Renews the lease of the lock while it is this run's (a rollout holds locks between its transactions). */
+export function renewLeaseCommand(lockDir: string, runId: string, leaseSeconds: number): Command {
+  return shell(
+    `[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] || { echo "the deploy lock is no longer this run's" >&2; exit 1; }
+echo $(( $(date +%s) + $3 )) > "$1/expires.tmp" && mv -f "$1/expires.tmp" "$1/expires"`,
+    [lockDir, runId, String(leaseSeconds)],
+  );
+}
+
 /** Hands the host's lock from one of the run's ids to another (switching a host back after another failed). */
 export function handOverLockCommand(lockDir: string, from: string, to: string): Command {
   return shell(
     `[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] || { echo "the deploy lock is no longer this run's" >&2; exit 1; }
 printf '%s' "$3" > "$1/run.tmp" && mv -f "$1/run.tmp" "$1/run"`,
     [lockDir, from, to],
+  );
+}
+
+/**
+ * The end of a run over several hosts, on each: appends the environment's ledger line (how every
+ * host ended) and frees the lock, both only while the lock is still this run's.
+ */
+export function endRolloutCommand(paths: Pick<HostPaths, 'lock' | 'ledger'>, runId: string, ledgerLine: string): Command {
+  return shell(
+    `[ "$(cat "$1/run" 2>/dev/null)" = "$3" ] || { echo "the deploy lock is no longer this run's" >&2; exit 1; }
+printf '%s\n' "$4" >> "$2" && rm -rf "$1"`,
+    [paths.lock, paths.ledger, runId, ledgerLine],
   );
 }
 
@@ -191,6 +214,8 @@ export function releaseAbandonedLockCommand(held: { readonly lockDir: string; re
     `lock=$1 run_dir=$2 run=$3 script=$4
 ${RUN_SESSION}
 if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo not-held; exit 0; fi
+# The runner is gone: a transaction that would leave the lock to it (KEEP_LOCK) frees it instead.
+[ -d "$run_dir" ] && : > "$run_dir/release-lock"
 pid=$(cat "$run_dir/pid" 2>/dev/null)
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; exit 0; fi
 if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then

@@ -9,7 +9,7 @@ import { realPathInside } from '../deploy/local-files';
 import { describeEvent, EventStream, outcomeOf, type TransactionEvent } from '../deploy/events';
 import { TRANSACTION_SCRIPT } from '../deploy/host/scripts.generated';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
-import { handOverLockCommand, pullImagesCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadFilesCommand } from '../deploy/remote-commands';
+import { endRolloutCommand, handOverLockCommand, pullImagesCommand, renewLeaseCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadFilesCommand } from '../deploy/remote-commands';
 import { checkEnvText, renderEnvFile, renderImagesOverride, renderPlanScript } from '../deploy/render';
 import { createTar } from '../deploy/tar-writer';
 import { describeError, StackDeployError } from '../errors';
@@ -393,7 +393,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
   try {
     try {
       const candidates = projectCandidates(manifest, environment.name);
-      await timer.time('preflight', () =>
+      const preflights = await timer.time('preflight', () =>
         onEveryHost(runs, several, async (run) => {
           const needsHttp = needsHttpProbe(manifest, [...run.names, ...run.infrastructure.map((s) => s.name)], request.kind === 'deploy');
           const preflight = await runPreflight(run.executor, path, needsHttp, candidates);
@@ -440,21 +440,26 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
             keepLock: several,
           };
           return preflight;
-        }).then(async (preflights) => {
-          // Locks one host at a time, in one order for every run (by user@host:port), so that two
-          // runs over the same hosts never hold one lock each while waiting for the other's.
-          const owner = { run: runId, actor: settings.actor ?? 'unknown', url: settings.runUrl ?? '', started: startedAt.toISOString() };
-          await timer.time('lock', async () => {
-            for (const run of [...runs].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))) {
-              await acquireLock(run.executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter);
-              run.lockHeld = true;
-              run.lockOwner = runId;
-              context.cleanup.lockTaken({ host: run.target.host, port: run.target.port, user: run.target.user, lockDir: paths.lock, runDir: paths.runDir, runId, script: paths.script });
-            }
-          });
-          await Promise.all(runs.map((run, i) => reportRunThatHeldTheLock(context, run.executor, path, preflights[i]?.lastRun)));
         }),
       );
+      const versions = new Set(preflights.map((p) => p.lastVersion));
+      if (several && versions.size > 1) {
+        reporter.warning(
+          `the hosts disagree: ${runs.map((run, i) => `${run.label} runs ${preflights[i]?.lastVersion || 'nothing deployed yet'}`).join(', ')} (a run that did not finish on every host, or a host added since); this ${request.kind} brings every host to ${request.version}`,
+        );
+      }
+      // Locks one host at a time, in one order for every run (by user@host:port), so that two
+      // runs over the same hosts never hold one lock each while waiting for the other's.
+      const owner = { run: runId, actor: settings.actor ?? 'unknown', url: settings.runUrl ?? '', started: startedAt.toISOString() };
+      await timer.time('lock', async () => {
+        for (const run of [...runs].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))) {
+          await acquireLock(run.executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter);
+          run.lockHeld = true;
+          run.lockOwner = runId;
+          context.cleanup.lockTaken({ host: run.target.host, port: run.target.port, user: run.target.user, lockDir: paths.lock, runDir: paths.runDir, runId, script: paths.script });
+        }
+      });
+      await Promise.all(runs.map((run, i) => reportRunThatHeldTheLock(context, run.executor, path, preflights[i]?.lastRun)));
       await onEveryHost(runs, several, (run) => uploadAndPull(context, request, run, run.plan as DeployPlan, timer));
     } catch (error) {
       await freeLocks();
@@ -462,13 +467,60 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
     }
     const versions = [...new Set(runs.map((r) => r.version))];
     const version = versions.length === 1 ? (versions[0] ?? request.version) : request.version;
-    const failedAt = await switchInBatches(context, request, runs, version, several);
-    if (failedAt !== undefined && several) await undoSwitchedHosts(context, request, runs, failedAt);
-    if (several) await freeLocks();
-    return switchResult(context, request, runs, version, several);
+    if (!several) {
+      await switchInBatches(context, request, runs, version, several);
+      return switchResult(context, request, runs, version, several, undefined);
+    }
+    // From here every host's lock is the run's until endRollout (or freeLocks, whatever happens).
+    try {
+      const failure = await switchInBatches(context, request, runs, version, several);
+      if (failure !== undefined) await undoSwitchedHosts(context, request, runs, failure.batch);
+      const result = switchResult(context, request, runs, version, several, failure);
+      await endRollout(context, runs, paths, {
+        time: startedAt.toISOString(),
+        actor: settings.actor ?? 'unknown',
+        run_url: settings.runUrl ?? '',
+        environment: environment.name,
+        version,
+        action: 'rollout',
+        run: runId,
+        result: result.status,
+        of: request.kind,
+        hosts: Object.fromEntries(runs.map((run) => [run.label, hostOutcome(run)])),
+      });
+      return result;
+    } finally {
+      await freeLocks();
+    }
   } finally {
     await Promise.all(runs.map((run) => run.executor.close()));
   }
+}
+
+/** How a host's part of the run ended, in the `hosts` output and the environment's ledger line. */
+function hostOutcome(run: HostRun): string {
+  return run.undo === undefined ? (run.result ?? 'not switched') : `undone: ${run.undo.result}`;
+}
+
+/**
+ * Writes the environment's ledger line (every host's outcome) on each host whose transaction ran
+ * and whose lock the run still holds, and frees that lock in the same round trip. A host that was
+ * not switched keeps its ledger as it was (freeLocks frees its lock).
+ */
+async function endRollout(context: RunContext, runs: HostRun[], paths: { readonly lock: string; readonly ledger: string }, line: Record<string, unknown>): Promise<void> {
+  await Promise.all(
+    runs
+      .filter((run) => run.started && run.lockHeld && run.lockOwner !== undefined)
+      .map(async (run) => {
+        try {
+          await run.executor.run(endRolloutCommand(paths, run.lockOwner ?? '', JSON.stringify(line)), { step: 'unlock' });
+          run.lockHeld = false;
+          context.cleanup.lockSettled(run.label);
+        } catch (error) {
+          context.reporter.warning(`${run.label}: could not write the environment's ledger line and free the lock (${error instanceof Error ? error.message : String(error)}); freeing the lock`);
+        }
+      }),
+  );
 }
 
 /** The first host (in stack.yml's order) that runs each service: where its backups and migrations run. */
@@ -494,6 +546,7 @@ function hostDataSteps(steps: PlanDataSteps, first: ReadonlyMap<string, HostTarg
 /** Uploads a host's files and pulls its images (with the run's registry logins). */
 async function uploadAndPull(context: RunContext, request: SwitchRequest, run: HostRun, plan: DeployPlan, timer: PhaseTimer): Promise<void> {
   const { reporter } = context;
+  const several = request.environment.hosts.length > 1;
   const { manifest } = request;
   const paths = hostPaths(plan);
   const archive = await uploadArchive(context, plan, request.manifestDir);
@@ -504,7 +557,7 @@ async function uploadAndPull(context: RunContext, request: SwitchRequest, run: H
   if (refs.length === 0 && pins.length === 0) return;
   const logins = registryLogins(context, [...refs, ...pins.map((p) => p.image)], [manifest.registry?.host ?? DEFAULT_REGISTRY_HOST, ...refs.map((ref) => parseImageRef(ref).registry)]);
   await timer.time('pull', () =>
-    reporter.group(`Pull new images on ${run.label}`, () =>
+    reporter.group(`Pull new images on ${several ? run.label : 'the host'}`, () =>
       run.executor.run(pullImagesCommand(paths, plan.runId, refs, logins, pins, LEASE_SECONDS), {
         step: 'pull',
         timeoutMs: PULL_TIMEOUT_MS,
@@ -515,7 +568,7 @@ async function uploadAndPull(context: RunContext, request: SwitchRequest, run: H
 }
 
 /** Runs a host's transaction, streaming its events; records how it ended. */
-async function runTransaction(context: RunContext, run: HostRun, plan: DeployPlan, stream: EventStream): Promise<void> {
+async function runTransaction(context: RunContext, run: HostRun, plan: DeployPlan, stream: EventStream, several: boolean): Promise<void> {
   const paths = hostPaths(plan);
   try {
     await run.executor.run(startTransactionCommand(paths, plan.runId, plan.keepLock === true), {
@@ -531,7 +584,7 @@ async function runTransaction(context: RunContext, run: HostRun, plan: DeployPla
   } catch (error) {
     stream.end();
     if (error instanceof StackDeployError && error.context.exitCode === 255) {
-      throw new StackDeployError(`${run.label}: the SSH connection dropped during the switch; the transaction goes on on the host and ends with the new version or the previous one`, {
+      throw new StackDeployError(`${several ? `${run.label}: ` : ''}the SSH connection dropped during the switch; the transaction goes on on the host and ends with the new version or the previous one`, {
         ...error.context,
         hint: 'the next deploy (or the status command) reports how it ended',
       });
@@ -553,36 +606,54 @@ async function runBatchHooks(context: RunContext, request: SwitchRequest, which:
   }
 }
 
+/** Where and why a rollout over several hosts stopped. */
+interface RolloutFailure {
+  /** Index of the batch that failed. */
+  readonly batch: number;
+  /** A failed batch hook or lease renewal (a host's own failure is in its run). */
+  readonly hook?: string;
+}
+
 /**
- * Switches the hosts batch by batch (`rollout`); the first batch with a failed host stops the
- * rollout. Returns the index of that batch, or undefined when every host switched.
+ * Switches the hosts batch by batch (`rollout`); the first batch with a failed host (or batch
+ * hook) stops the rollout, and is returned. One host: its transaction, as it always was (it frees
+ * its lock; an error is thrown).
  */
-async function switchInBatches(context: RunContext, request: SwitchRequest, runs: HostRun[], version: string, several: boolean): Promise<number | undefined> {
+async function switchInBatches(context: RunContext, request: SwitchRequest, runs: HostRun[], version: string, several: boolean): Promise<RolloutFailure | undefined> {
   const { reporter, cleanup } = context;
+  if (!several) {
+    const run = runs[0] as HostRun;
+    run.started = true;
+    run.lockHeld = false; // from here the host's transaction owns the lock and frees it when it ends
+    await request.timer.time('switch', () => reporter.group(`Switch ${request.names.join(', ')} to ${version}`, () => runTransaction(context, run, run.plan as DeployPlan, run.stream, false)));
+    cleanup.lockSettled();
+    return undefined;
+  }
   const batches = batchesOf(runs.length, rolloutOf(request.environment.config)).map((batch) => batch.flatMap((i) => (runs[i] === undefined ? [] : [runs[i]])));
-  const names = request.names;
+  const hookFailed = (index: number, error: unknown): RolloutFailure => {
+    const host = error instanceof StackDeployError ? error.context.host : undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    const hook = host === undefined || message.startsWith(host) ? message : `${host}: ${message}`;
+    reporter.error(hook);
+    return { batch: index, hook };
+  };
   for (const [index, batch] of batches.entries()) {
-    const title = several ? `Switch ${batch.map((r) => r.label).join(', ')}${batches.length > 1 ? ` (batch ${index + 1} of ${batches.length})` : ''} to ${version}` : `Switch ${names.join(', ')} to ${version}`;
     try {
+      // Every lock the run holds lives a lease from now, however long the batches before took.
+      await renewLeases(runs);
       await runBatchHooks(context, request, 'pre_batch', batch, index, version);
     } catch (error) {
-      if (!several) throw error;
-      reporter.error(error instanceof Error ? error.message : String(error));
-      for (const run of batch) run.message = `not switched: ${error instanceof Error ? error.message : String(error)}`;
-      return index;
+      return hookFailed(index, error);
     }
+    const title = `Switch ${batch.map((r) => r.label).join(', ')}${batches.length > 1 ? ` (batch ${index + 1} of ${batches.length})` : ''} to ${version}`;
     await request.timer.time('switch', () =>
       reporter.group(title, () =>
         Promise.all(
           batch.map(async (run) => {
-            const plan = run.plan as DeployPlan;
             run.started = true;
-            if (!several) run.lockHeld = false; // the transaction frees it
             try {
-              await runTransaction(context, run, plan, run.stream);
-              if (!several) cleanup.lockSettled();
+              await runTransaction(context, run, run.plan as DeployPlan, run.stream, true);
             } catch (error) {
-              if (!several) throw error;
               run.result = 'unknown';
               run.message = error instanceof Error ? error.message : String(error);
               reporter.error(run.message);
@@ -591,16 +662,23 @@ async function switchInBatches(context: RunContext, request: SwitchRequest, runs
         ),
       ),
     );
-    if (batch.some((run) => run.result !== 'success')) return index;
+    if (batch.some((run) => run.result !== 'success')) return { batch: index };
     try {
       await runBatchHooks(context, request, 'post_batch', batch, index, version);
     } catch (error) {
-      if (!several) throw error;
-      reporter.error(error instanceof Error ? error.message : String(error));
-      return index;
+      return hookFailed(index, error);
     }
   }
   return undefined;
+}
+
+/** Renews the lease of every lock the run holds (a rollout keeps them past its transactions). */
+async function renewLeases(runs: readonly HostRun[]): Promise<void> {
+  await Promise.all(
+    runs
+      .filter((run) => run.lockHeld && run.lockOwner !== undefined)
+      .map((run) => run.executor.run(renewLeaseCommand(hostPaths({ path: run.plan?.path ?? '', runId: '' }).lock, run.lockOwner ?? '', LEASE_SECONDS), { step: 'lock' })),
+  );
 }
 
 /**
@@ -624,6 +702,11 @@ async function undoSwitchedHosts(context: RunContext, request: SwitchRequest, ru
       );
       try {
         const applications = run.names.filter((name) => isApplicationService(request.manifest, name, context.settings.repositoryOwner));
+        if (applications.length === 0) {
+          // As on a single host after a failed switch: infrastructure that passed its gate keeps its new pin.
+          run.undo = { result: 'success', message: 'only infrastructure, which keeps its new pin', events: [] };
+          return;
+        }
         const repos = applications.map((name) => ({ name, repo: rollbackRepository(request.manifest, name, run.targets) }));
         const state = parseHostState((await run.executor.run(inspectHostCommand(paths, { name: run.project }, repos), { step: 'undo' })).stdout, applications);
         const previous = rollbackImages(state, repos);
@@ -643,7 +726,7 @@ async function undoSwitchedHosts(context: RunContext, request: SwitchRequest, ru
         };
         await uploadAndPull(context, request, { ...run, targets: previous.targets }, undoPlan, request.timer);
         const undoRun: HostRun = { ...run, result: undefined, message: undefined };
-        await runTransaction(context, undoRun, undoPlan, stream);
+        await runTransaction(context, undoRun, undoPlan, stream, true);
         run.undo = { result: undoRun.result ?? 'failed', message: undoRun.message ?? '', events: stream.events };
       } catch (error) {
         const message = error instanceof StackDeployError ? describeError(error).replace(/\n\s*/gu, '; ') : String(error);
@@ -655,11 +738,11 @@ async function undoSwitchedHosts(context: RunContext, request: SwitchRequest, ru
 }
 
 /** The run's result from every host's outcome. */
-function switchResult(context: RunContext, request: SwitchRequest, runs: readonly HostRun[], version: string, several: boolean): RunResult {
+function switchResult(context: RunContext, request: SwitchRequest, runs: readonly HostRun[], version: string, several: boolean, failure: RolloutFailure | undefined): RunResult {
   const { reporter, settings } = context;
   const { manifest, environment, names } = request;
   const verb = request.kind === 'rollback' ? 'rollback' : 'deploy';
-  const all = runs.every((run) => run.result === 'success');
+  const all = failure === undefined && runs.every((run) => run.result === 'success');
   const events = runs.flatMap((run) => run.stream.events);
   let status: RunStatus;
   let why: string;
@@ -675,7 +758,7 @@ function switchResult(context: RunContext, request: SwitchRequest, runs: readonl
     status = 'success';
   } else {
     const failed = runs.filter((run) => run.result !== undefined && run.result !== 'success');
-    why = failed.map((run) => `${run.label}: ${run.message ?? run.result ?? ''}`).join('; ') || runs.find((r) => r.message !== undefined)?.message || 'no result';
+    why = [...failed.map((run) => `${run.label}: ${run.message ?? run.result ?? ''}`), ...(failure?.hook === undefined ? [] : [failure.hook])].join('; ') || 'no result';
     const restored = runs.every((run) => run.result === 'rolled-back' || run.result === 'failed' || (run.result === undefined && !run.started) || run.undo?.result === 'success');
     result = restored && runs.some((run) => run.result === 'rolled-back' || run.undo !== undefined) ? 'rolled-back' : restored ? 'failed' : 'rollback-failed';
     status = result === 'rolled-back' ? 'rolled-back' : 'failed';
@@ -711,7 +794,7 @@ function switchResult(context: RunContext, request: SwitchRequest, runs: readonl
       services: JSON.stringify(names),
       images: JSON.stringify(Object.fromEntries(targets.map((t) => [t.service, t.pinned]))),
       sizes: JSON.stringify(Object.fromEntries(targets.flatMap((t) => (t.bytes === undefined ? [] : [[t.service, t.bytes]])))),
-      ...(several ? { hosts: JSON.stringify(Object.fromEntries(runs.map((run) => [run.label, run.undo === undefined ? (run.result ?? 'not switched') : `undone: ${run.undo.result}`]))) } : {}),
+      ...(several ? { hosts: JSON.stringify(Object.fromEntries(runs.map((run) => [run.label, hostOutcome(run)]))) } : {}),
     },
     summary: {
       title: `stack-deploy: ${environment.name} ${status === 'success' ? 'runs' : status === 'rolled-back' ? 'rolled back from' : `failed to ${verb} to`} ${version}`,

@@ -12,6 +12,8 @@ export interface Preflight {
   /** The Compose project the environment runs as on this host. */
   readonly project: string;
   readonly lastRun?: PreviousRun;
+  /** The version of the last successful deploy or rollback the ledger records ('' when none). */
+  readonly lastVersion: string;
 }
 
 /** The host's last deploy or rollback transaction, as the preflight found it. */
@@ -116,6 +118,7 @@ export async function runPreflight(
     freeBytes,
     httpProbe,
     project: facts.get('project') || project.name,
+    lastVersion: facts.get('last_version') ?? '',
     lastRun:
       lastId === undefined
         ? undefined

@@ -14,7 +14,8 @@ export interface TargetImage {
 
 /** The images the ledger records for the last successful deploy of `version`, per service. */
 export function imagesOfVersion(state: HostState, repos: readonly { name: string; repo: string }[], version: string, environment: string): TargetImage[] {
-  const successes = state.ledger.filter((entry) => entry.result === 'success' && (entry.action ?? 'deploy') !== 'unlock' && entry.version !== undefined);
+  // A run over several hosts adds a line for the environment (`rollout`): each host's own line says what it ran.
+  const successes = state.ledger.filter((entry) => entry.result === 'success' && (entry.action ?? 'deploy') !== 'unlock' && entry.action !== 'rollout' && entry.version !== undefined);
   const matching = successes.filter((entry) => entry.version === version || dockerTagFor(entry.version ?? '') === dockerTagFor(version));
   if (matching.length === 0) {
     const known = [...new Set(successes.map((entry) => entry.version))].reverse();

@@ -34,8 +34,14 @@ function hostServiceIssues(environment: string, settings: Record<string, unknown
   const ofEnvironment = Array.isArray(settings.services) ? settings.services.filter((s): s is string => typeof s === 'string') : declared;
   let everyService = false;
   const placed = new Set<string>();
+  const seen = new Map<string, number>();
   settings.hosts.forEach((host: unknown, index) => {
     if (!isMapping(host)) return;
+    if (typeof host.host === 'string') {
+      const first = seen.get(host.host);
+      if (first !== undefined) issues.push({ path: ['environments', environment, 'hosts', index, 'host'], target: 'value', message: `host ${describeValue(host.host)} is already environments.${environment}.hosts.${first}: one path on one server would be deployed twice`, hint: 'list each server once, with all the services it runs' });
+      else seen.set(host.host, index);
+    }
     if (!Array.isArray(host.services)) {
       everyService = true;
       return;

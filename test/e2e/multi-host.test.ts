@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { type Lab, type LabHost, readLab } from '../lab/lab';
-import { DeployFixture } from './deploy-fixture';
-import type { ActionRun } from './run-action';
+import { DeployFixture, removeStack } from './deploy-fixture';
+import { type ActionRun, runAction } from './run-action';
 
 /**
  * One environment on two lab hosts (network namespaces h1 and h2, each with its own sshd, Docker
@@ -71,7 +71,9 @@ services:
     health: { timeout: 6s, interval: 200ms }
 hooks:
   pre_batch: [[sh, -c, 'echo "pre $STACK_DEPLOY_BATCH $STACK_DEPLOY_HOSTS" >> batches.log']]
-  post_batch: [[sh, -c, 'echo "post $STACK_DEPLOY_BATCH $STACK_DEPLOY_HOSTS" >> batches.log']]
+  # With the file kill-runner, the runner dies after the first batch (the hook's parent is the
+  # hook's time limit, whose parent is the action's process).
+  post_batch: [[sh, -c, 'echo "post $STACK_DEPLOY_BATCH $STACK_DEPLOY_HOSTS" >> batches.log; if [ "$STACK_DEPLOY_BATCH" = 1 ] && [ -e kill-runner ]; then rm kill-runner; kill -9 "$(cut -d " " -f 4 /proc/$PPID/stat)"; fi']]
 environments:
   lab:
     user: deploy
@@ -111,10 +113,12 @@ ${order.map(hostLine).join('\n')}
     }
   }
 
-  ledgerOn(host: LabHost): { version: string; action: string; result: string }[] {
+  /** The host's ledger: its own lines, or with `rollouts` the environment's lines too. */
+  ledgerOn(host: LabHost, rollouts = false): { version: string; action: string; result: string; hosts?: Record<string, string> }[] {
     const file = onHost(host, this.name, '.stack-deploy/releases.jsonl');
     if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8').trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { version: string; action: string; result: string });
+    const lines = readFileSync(file, 'utf8').trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { version: string; action: string; result: string; hosts?: Record<string, string> });
+    return rollouts ? lines : lines.filter((l) => l.action !== 'rollout');
   }
 
   docker(host: LabHost, args: string[]): string {
@@ -135,8 +139,7 @@ ${order.map(hostLine).join('\n')}
 
   override cleanup(): void {
     for (const host of [this.h1, this.h2]) {
-      const ids = this.docker(host, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${this.project}`]);
-      if (ids !== '') execFileSync('docker', ['-H', host.dockerHost, 'rm', '-f', ...ids.split('\n')], { stdio: 'ignore' });
+      removeStack(host.dockerHost, this.name);
       rmSync(onHost(host, this.name), { recursive: true, force: true });
       rmSync(onHost(host, `${this.name}-flags`), { recursive: true, force: true });
     }
@@ -175,6 +178,8 @@ describe('an environment on two hosts', () => {
     expect(stack.ledgerOn(h1).map((e) => `${e.action} ${e.version} ${e.result}`)).toEqual(['deploy 1.0.0 success']);
     expect(stack.ledgerOn(h2).map((e) => `${e.action} ${e.version} ${e.result}`)).toEqual(['deploy 1.0.0 success']);
     expect(run.summary).toContain(`| Service | ${label(h1)} | ${label(h2)} |`);
+    // And one line for the environment, after each host's own.
+    for (const host of [h1, h2]) expect(stack.ledgerOn(host, true).at(-1)).toMatchObject({ action: 'rollout', version: '1.0.0', result: 'success', hosts: { [label(h1)]: 'success', [label(h2)]: 'success' } });
     // Every lock is freed at the end.
     for (const host of [h1, h2]) expect(existsSync(onHost(host, stack.name, '.stack-deploy/lock'))).toBe(false);
   });
@@ -182,6 +187,7 @@ describe('an environment on two hosts', () => {
   test('v2 fails its health gate on the second host: both hosts end on v1, and the run fails', async () => {
     stack.setStart('v2');
     stack.breakOn(h2, true);
+    onTestFinished(() => stack.breakOn(h2, false));
     const run = await stack.deploy('2.0.0');
     expect(run.exitCode).not.toBe(0);
     expect(run.outputs.result, run.stdout).toBe('rolled-back');
@@ -198,23 +204,24 @@ describe('an environment on two hosts', () => {
   test('a release that fails on the canary never touches the second host', async () => {
     stack.breakOn(h2, false);
     stack.breakOn(h1, true);
-    const before = stack.ledgerOn(h2).length;
+    onTestFinished(() => stack.breakOn(h1, false));
+    const before = stack.ledgerOn(h2, true).length;
     const run = await stack.deploy('2.0.1');
     expect(run.exitCode).not.toBe(0);
     expect(hostsOutput(run), run.stdout).toEqual({ [label(h1)]: 'rolled-back', [label(h2)]: 'not switched' });
-    expect(stack.ledgerOn(h2)).toHaveLength(before);
+    expect(stack.ledgerOn(h2, true)).toHaveLength(before);
+    expect(stack.ledgerOn(h1, true).at(-1)).toMatchObject({ action: 'rollout', result: 'rolled-back', hosts: { [label(h1)]: 'rolled-back', [label(h2)]: 'not switched' } });
     expect(await stack.servingOn(h1)).toBe('v1');
     expect(await stack.servingOn(h2)).toBe('v1');
-    stack.breakOn(h1, false);
   });
 
   test('rollback to a version one host never ran is refused before any lock is taken', async () => {
     // 2.0.0 succeeded on h1 only (then it was switched back).
-    const before = [stack.ledgerOn(h1).length, stack.ledgerOn(h2).length];
+    const before = [stack.ledgerOn(h1, true).length, stack.ledgerOn(h2, true).length];
     const run = await stack.deploy('2.0.0', { command: 'rollback', version: '2.0.0' });
     expect(run.exitCode).not.toBe(0);
     expect(run.stdout).toContain(`${label(h2)}: version "2.0.0" was never deployed successfully to lab`);
-    expect([stack.ledgerOn(h1).length, stack.ledgerOn(h2).length]).toEqual(before);
+    expect([stack.ledgerOn(h1, true).length, stack.ledgerOn(h2, true).length]).toEqual(before);
     expect(run.stdout).not.toContain('waiting for the deploy lock');
   });
 
@@ -230,12 +237,48 @@ describe('an environment on two hosts', () => {
     stack.batches();
   });
 
+  test('the runner dies between batches: each host serves one release, the post step frees both locks, status names the disagreement, the next deploy brings the hosts together', async () => {
+    stack.setStart('v3');
+    writeFileSync(join(stack.dir, 'kill-runner'), '');
+    const killed = await stack.deploy('3.0.0');
+    expect(killed.exitCode).not.toBe(0);
+    expect(killed.stdout).toContain(`Switch ${label(h1)} (batch 1 of 2) to 3.0.0`);
+    expect(killed.stdout).not.toContain(`Switch ${label(h2)}`);
+    expect(await stack.servingOn(h1)).toBe('v3');
+    expect(await stack.servingOn(h2)).toBe('v1');
+    for (const host of [h1, h2]) expect(existsSync(onHost(host, stack.name, '.stack-deploy/lock'))).toBe(true);
+
+    const status = await stack.deploy('3.0.0', { command: 'status' });
+    expect(status.exitCode, status.stdout).toBe(0);
+    expect((JSON.parse(status.outputs.status ?? '{}') as { disagree: string[] }).disagree).toEqual([`web: 3.0.0 on ${label(h1)}, 1.0.0 on ${label(h2)}`]);
+    expect(status.summary).toContain('**The hosts disagree**');
+
+    // The runner's post step (post-if: always()) frees the locks the run held.
+    const post = runAction(
+      { 'ssh-private-key': readFileSync(lab.ssh.identityFile, 'utf8'), 'ssh-known-hosts': lab.hosts.map((h) => h.knownHostsLine).join('\n') },
+      { cwd: stack.dir, state: { isPost: 'true', lock: killed.state.lock ?? '' } },
+    );
+    expect(post.exitCode, post.stdout).toBe(0);
+    expect(post.stdout).toContain(`the deploy lock on ${label(h1)}, after its transaction there had ended ("success"); the lock is released`);
+    expect(post.stdout).toContain(`the deploy lock on ${label(h2)}; the lock is released (nothing had been switched)`);
+    for (const host of [h1, h2]) expect(existsSync(onHost(host, stack.name, '.stack-deploy/lock'))).toBe(false);
+
+    const again = await stack.deploy('3.0.0', { build: 'false', version: '3.0.0' });
+    expect(again.exitCode, again.stdout).toBe(0);
+    expect(again.stdout).toContain(`the hosts disagree: ${label(h1)} runs 3.0.0, ${label(h2)} runs 1.0.0`);
+    expect(await stack.servingOn(h1)).toBe('v3');
+    expect(await stack.servingOn(h2)).toBe('v3');
+    // The environment's ledger line, on each host after its own.
+    expect(stack.ledgerOn(h2, true).at(-1)).toMatchObject({ action: 'rollout', result: 'success', hosts: { [label(h1)]: 'success', [label(h2)]: 'success' } });
+    stack.batches();
+  });
+
   test('status shows both hosts', async () => {
     const run = await stack.deploy('1.0.0', { command: 'status' });
     expect(run.exitCode, run.stdout).toBe(0);
     const status = JSON.parse(run.outputs.status ?? '{}') as { disagree: string[]; hosts: { host: string; services: { service: string; version: string | null }[] }[] };
     expect(status.disagree).toEqual([]);
     expect(status.hosts.map((h) => h.host)).toEqual([label(h1), label(h2)]);
-    expect(status.hosts.map((h) => h.services.map((s) => `${s.service} ${s.version ?? '—'}`))).toEqual([['web 1.0.0'], ['web 1.0.0', 'worker 1.0.0']]);
+    expect(status.hosts.map((h) => h.services.map((s) => `${s.service} ${s.version ?? '—'}`))).toEqual([['web 3.0.0'], ['web 3.0.0', 'worker 3.0.0']]);
   });
 });

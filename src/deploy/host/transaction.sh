@@ -76,11 +76,12 @@ renew_lease() {
   echo $(( $(date +%s) + LEASE_SECONDS )) > "$LOCK_DIR/expires.tmp" && mv -f "$LOCK_DIR/expires.tmp" "$LOCK_DIR/expires"
 }
 
-# release_lock: frees the lock if it is this run's; with KEEP_LOCK renews its lease instead (the
-# runner frees it, or it expires a lease after the end when the runner is gone).
+# release_lock: frees the lock if it is this run's. With KEEP_LOCK it renews its lease instead: the
+# runner frees it once every host is done, unless the runner is gone (its post step left
+# RUN_DIR/release-lock); without either, it expires a lease after the end.
 release_lock() {
   [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" = "$RUN_ID" ] || return 0
-  if [ "${KEEP_LOCK:-}" = 1 ]; then renew_lease; else rm -rf "$LOCK_DIR"; fi
+  if [ "${KEEP_LOCK:-}" = 1 ] && [ ! -e "$RUN_DIR/release-lock" ]; then renew_lease; else rm -rf "$LOCK_DIR"; fi
 }
 
 compose() {
@@ -674,8 +675,6 @@ recorded_image() {
 # its switch had started, the previous release comes back as in a rollback; before that nothing
 # running was changed, unless a service stopped. Frees the lock in every case.
 recover() {
-  # Recovered by the next run or the post step: no runner is left to free the lock.
-  KEEP_LOCK=
   if [ "$(cat "$LOCK_DIR/run" 2>/dev/null)" != "$RUN_ID" ]; then
     emit "done" failed "" "the transaction was killed, and the lock is no longer this run's: check the host (docker compose -p $PROJECT ps)"
     exit 0

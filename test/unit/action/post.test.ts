@@ -79,6 +79,17 @@ describe('runPost', () => {
     expect(logged.warning).toEqual(['stack-deploy: the run stopped while it held the deploy lock on deploy@h:22; the lock is released (nothing had been switched)']);
   });
 
+  test('the locks of a run over several hosts: each host is connected to and freed, and says how its transaction had ended', async () => {
+    const other = { ...HELD, host: 'h2' };
+    const { connections, connect } = recordingConnector('released: success');
+    await runPost(stateWith({ [LOCK]: JSON.stringify([HELD, other]) }), reader({ 'ssh-private-key': 'KEY', 'ssh-known-hosts': KNOWN_HOSTS }), connect);
+    expect(connections.map((c) => c.target.host)).toEqual(['h', 'h2']);
+    expect(logged.warning).toEqual([
+      'stack-deploy: the run stopped while it held the deploy lock on deploy@h:22, after its transaction there had ended ("success"); the lock is released',
+      'stack-deploy: the run stopped while it held the deploy lock on deploy@h2:22, after its transaction there had ended ("success"); the lock is released',
+    ]);
+  });
+
   test('without a key it warns and connects nowhere', async () => {
     const { connections, connect } = recordingConnector('released');
     await runPost(stateWith({ [LOCK]: JSON.stringify(HELD) }), reader({ 'ssh-known-hosts': KNOWN_HOSTS }), connect);

@@ -21,6 +21,8 @@ const PROGRAMS: Record<string, Command> = {
   acquireLockCommand: remoteCommands.acquireLockCommand(PATHS.lock, 'r1', '{}', 900),
   releaseLockCommand: remoteCommands.releaseLockCommand(PATHS.lock, 'r1'),
   handOverLockCommand: remoteCommands.handOverLockCommand(PATHS.lock, 'r1', 'r1-undo'),
+  endRolloutCommand: remoteCommands.endRolloutCommand(PATHS, 'r1', '{}'),
+  renewLeaseCommand: remoteCommands.renewLeaseCommand(PATHS.lock, 'r1', 900),
   releaseAbandonedLockCommand: remoteCommands.releaseAbandonedLockCommand({ lockDir: PATHS.lock, script: PATHS.script, runDir: PATHS.runDir, runId: 'r1' }),
   uploadFilesCommand: remoteCommands.uploadFilesCommand(PATHS, Buffer.alloc(0)),
   pullImagesCommand: remoteCommands.pullImagesCommand(PATHS, 'r1', ['a@sha256:00'], '', [{ service: 'db', image: 'postgres:15' }]),

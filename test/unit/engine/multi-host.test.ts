@@ -2,18 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Command } from '../../../src/commands/command';
-import { inspectHostCommand } from '../../../src/deploy/host-inspect';
-import { hostPaths } from '../../../src/deploy/plan';
-import {
-  acquireLockCommand,
-  handOverLockCommand,
-  preflightCommand,
-  pullImagesCommand,
-  releaseLockCommand,
-  startTransactionCommand,
-  uploadFilesCommand,
-} from '../../../src/deploy/remote-commands';
 import type { CleanupRecorder } from '../../../src/engine/context';
 import type { RunResult } from '../../../src/engine/result';
 import { runCommand } from '../../../src/engine/run';
@@ -21,27 +9,13 @@ import { resolveSettings } from '../../../src/engine/settings';
 import type { ExecOptions, ExecResult } from '../../../src/exec/executor';
 import { Redactor } from '../../../src/exec/redact';
 import { FakeClock, FakeExecutor, FakeReporter, succeeded } from '../fakes';
+import { programOf } from './host-programs';
 
 // An environment on two hosts, rolled back through switchEnvironment against two fake hosts that
 // answer each host program by its text: the order of the phases across hosts, the batches, and
 // what happens to the hosts already switched when another one fails.
 
-const ANY_PATHS = hostPaths({ path: '', runId: '' });
-const PROGRAMS = {
-  preflight: preflightCommand(ANY_PATHS),
-  inspect: inspectHostCommand(ANY_PATHS, { name: '' }, []),
-  lock: acquireLockCommand('', '', '', 0),
-  upload: uploadFilesCommand(ANY_PATHS, Buffer.alloc(0)),
-  pull: pullImagesCommand(ANY_PATHS, '', [], ''),
-  start: startTransactionCommand(ANY_PATHS, ''),
-  release: releaseLockCommand('', ''),
-  handOver: handOverLockCommand('', '', ''),
-} satisfies Record<string, Command>;
-type Program = keyof typeof PROGRAMS;
 
-function programOf(cmd: Command): Program | undefined {
-  return (Object.keys(PROGRAMS) as Program[]).find((name) => PROGRAMS[name].argv[2] === cmd.argv[2]);
-}
 
 const digest = (c: string) => `registry.example/acme/web@sha256:${c.repeat(64)}`;
 const HEALTHY = ['project=shop-production', 'docker=24.0.7', 'compose=v2 2.26.1', 'path=ok', `free_kb=${10 * 1024 * 1024}`, 'http_probe=curl', 'setsid=yes', 'missing_tools='];
@@ -52,8 +26,8 @@ function event(step: string, status: string, message = ''): string {
 }
 
 /** The rollback image the host keeps for web (what an undo switches back to). */
-const INSPECT_WITH_ROLLBACK = (ledgerLines: string) =>
-  `== project\nshop-production\n== lock\n== ledger\n${ledgerLines}\n== service web\n== rollback web\n${JSON.stringify([{ Id: 'sha256:0', RepoDigests: [digest('0')], Config: { Labels: { 'org.opencontainers.image.version': '0.9.0' } } }])}\n`;
+const INSPECT_WITH_ROLLBACK = (ledgerLines: string, rollback: string) =>
+  `== project\nshop-production\n== lock\n== ledger\n${ledgerLines}\n== service web\n== rollback web\n${JSON.stringify([{ Id: 'sha256:0', RepoDigests: [digest(rollback)], Config: { Labels: { 'org.opencontainers.image.version': '0.9.0' } } }])}\n`;
 
 interface Host {
   readonly executor: FakeExecutor;
@@ -62,23 +36,25 @@ interface Host {
 }
 
 /** A host whose transactions end with `results` in turn (the last repeats). */
-function fakeHost(name: string, log: string[], results: readonly string[], ledgerLines = ledger('1.0.0', digest('1'))): Host {
+function fakeHost(name: string, log: string[], results: readonly string[], ledgerLines = ledger('1.0.0', digest('1')), lastVersion = '1.0.0', options: { rollback?: string; lockDelay?: Promise<void> } = {}): Host {
   const transactions: string[] = [];
-  const executor = new FakeExecutor((cmd, options: ExecOptions): ExecResult => {
+  const executor = new FakeExecutor(async (cmd, execOptions: ExecOptions): Promise<ExecResult> => {
     const program = programOf(cmd);
     log.push(`${name} ${program ?? cmd.argv.join(' ')}`);
     switch (program) {
       case 'preflight':
-        return succeeded(HEALTHY.join('\n'));
+        return succeeded([...HEALTHY, `last_version=${lastVersion}`].join('\n'));
       case 'inspect':
-        return succeeded(INSPECT_WITH_ROLLBACK(ledgerLines));
+        return succeeded(INSPECT_WITH_ROLLBACK(ledgerLines, options.rollback ?? '0'));
       case 'lock':
+        await options.lockDelay;
+        log.push(`${name} locked`);
         return succeeded('acquired\n');
       case 'start': {
         const result = results[Math.min(transactions.length, results.length - 1)] ?? 'success';
         transactions.push(cmd.argv.find((arg) => /^\d{8}T\d{6}Z-[0-9a-f]{6}(-undo)?$/u.test(arg)) ?? '');
         const text = event('switch', 'ok') + event('done', result, result === 'success' ? 'switched' : 'web failed its health check');
-        options.onOutput?.(text, 'stdout');
+        execOptions.onOutput?.(text, 'stdout');
         return succeeded(text);
       }
       case undefined:
@@ -150,26 +126,31 @@ const only = (log: readonly string[], program: string) => log.filter((line) => l
 describe('an environment on several hosts', () => {
   test('locks are taken one host at a time in one order (user@host:port), whatever the order of hosts', async () => {
     const log: string[] = [];
-    const hosts = { h1: fakeHost('h1', log, ['success']), h2: fakeHost('h2', log, ['success']), h3: fakeHost('h3', log, ['success']) };
+    // h1's lock answers late: h2's is asked for only once h1's is held.
+    const hosts = { h1: fakeHost('h1', log, ['success'], undefined, undefined, { lockDelay: new Promise((resolve) => setTimeout(resolve, 50)) }), h2: fakeHost('h2', log, ['success']), h3: fakeHost('h3', log, ['success']) };
     const run = await rollBack(manifest('{ strategy: parallel }'), hosts);
     expect(run.result.status).toBe('success');
-    expect(only(log, 'lock')).toEqual(['h1', 'h2', 'h3']);
+    expect(log.filter((line) => / lock(ed)?$/u.test(line))).toEqual(['h1 lock', 'h1 locked', 'h2 lock', 'h2 locked', 'h3 lock', 'h3 locked']);
     // Every preflight before any lock, every lock before any upload, every pull before any switch.
     const first = (program: string) => log.findIndex((line) => line.endsWith(` ${program}`));
     const last = (program: string) => log.map((line) => line.endsWith(` ${program}`)).lastIndexOf(true);
     expect(last('preflight')).toBeLessThan(first('lock'));
     expect(last('lock')).toBeLessThan(first('upload'));
     expect(last('pull')).toBeLessThan(first('start'));
-    // Each transaction leaves its lock to the run, which frees every one at the end.
-    expect(only(log, 'release').sort()).toEqual(['h1', 'h2', 'h3']);
+    // Each transaction leaves its lock to the run, which writes the environment's ledger line and
+    // frees the lock on every host at the end, in one round trip each.
+    expect(only(log, 'endRollout').sort()).toEqual(['h1', 'h2', 'h3']);
+    expect(only(log, 'release')).toEqual([]);
     expect(run.cleanup.filter((c) => c.startsWith('settled'))).toHaveLength(3);
+    const line = JSON.parse(hosts.h1.executor.calls.find((c) => programOf({ argv: c.argv }) === 'endRollout')?.argv.at(-1) ?? '{}') as Record<string, unknown>;
+    expect(line).toMatchObject({ environment: 'production', version: '1.0.0', action: 'rollout', of: 'rollback', result: 'success', hosts: { 'deploy@h2:22': 'success', 'deploy@h1:22': 'success', 'deploy@h3:22': 'success' } });
     expect(run.result.summary.tables[0]?.header).toEqual(['Service', 'deploy@h2:22', 'deploy@h1:22', 'deploy@h3:22']);
     expect(JSON.parse(run.result.outputs.hosts ?? '{}')).toEqual({ 'deploy@h2:22': 'success', 'deploy@h1:22': 'success', 'deploy@h3:22': 'success' });
   });
 
   test('rolling with a canary: a failure on the second batch switches the canary back to its own previous images; the third host never changes', async () => {
     const log: string[] = [];
-    const hosts = { h1: fakeHost('h1', log, ['rolled-back']), h2: fakeHost('h2', log, ['success', 'success']), h3: fakeHost('h3', log, ['success']) };
+    const hosts = { h1: fakeHost('h1', log, ['rolled-back'], undefined, undefined, { rollback: 'c' }), h2: fakeHost('h2', log, ['success', 'success'], undefined, undefined, { rollback: 'b' }), h3: fakeHost('h3', log, ['success']) };
     const run = await rollBack(manifest('{ strategy: rolling, batch: 1, canary: true }'), hosts);
     expect(run.result.status).toBe('rolled-back');
     // h2 (the first listed: the canary), then h1, which failed; h3 not started.
@@ -178,12 +159,15 @@ describe('an environment on several hosts', () => {
     // The canary's undo: a transaction of its own, under the lock handed over to it.
     expect(hosts.h2.transactions[1]).toMatch(/-undo$/u);
     expect(only(log, 'handOver')).toEqual(['h2']);
-    // It pulls the canary's own previous image, by digest.
+    // It pulls the canary's own previous image (not another host's), by digest.
     const undoPull = hosts.h2.executor.calls.filter((c) => programOf({ argv: c.argv }) === 'pull').at(-1);
-    expect(undoPull?.argv).toContain(digest('0'));
+    expect(undoPull?.argv).toContain(digest('b'));
+    expect(undoPull?.argv).not.toContain(digest('c'));
     expect(run.reporter.errors.join('\n')).toContain('deploy@h1:22: web failed its health check');
     expect(run.result.summary.lines.join('\n')).toContain('deploy@h3:22 was not switched.');
-    expect(only(log, 'release').sort()).toEqual(['h1', 'h2', 'h3']);
+    // The environment's ledger line goes where a transaction ran; the third host's lock is just freed.
+    expect(only(log, 'endRollout').sort()).toEqual(['h1', 'h2']);
+    expect(only(log, 'release')).toEqual(['h3']);
     expect(JSON.parse(run.result.outputs.hosts ?? '{}')).toEqual({ 'deploy@h2:22': 'undone: success', 'deploy@h1:22': 'rolled-back', 'deploy@h3:22': 'not switched' });
   });
 
@@ -194,6 +178,20 @@ describe('an environment on several hosts', () => {
     expect(run.result.status).toBe('rolled-back');
     expect(only(log, 'start')).toEqual(['h2']);
     expect(only(log, 'handOver')).toEqual([]);
+    // Every lock is freed, the untouched hosts' too, and their ledgers stay as they were.
+    expect(only(log, 'endRollout')).toEqual(['h2']);
+    expect(only(log, 'release').sort()).toEqual(['h1', 'h3']);
+    expect(JSON.parse(run.result.outputs.hosts ?? '{}')).toEqual({ 'deploy@h2:22': 'rolled-back', 'deploy@h1:22': 'not switched', 'deploy@h3:22': 'not switched' });
+  });
+
+  test('a failing post_batch after the last batch: every host is switched back, and the run is not a success', async () => {
+    const log: string[] = [];
+    const hosts = { h1: fakeHost('h1', log, ['success', 'success']), h2: fakeHost('h2', log, ['success', 'success']), h3: fakeHost('h3', log, ['success', 'success']) };
+    const local = new FakeExecutor((cmd) => ({ exitCode: cmd.argv.includes('post') ? 4 : 0, stdout: '', stderr: '' }));
+    const run = await rollBack(manifest('{ strategy: parallel }', 'hooks:\n  post_batch: [[./lb, post]]\n'), hosts, '1.0.0', local);
+    expect(run.result.status).toBe('rolled-back');
+    expect(run.result.summary.lines[0]).toBe('The rollback of 1.0.0 to production failed: hooks.post_batch ./lb post failed (exit 4) for h2 h1 h3.');
+    expect(only(log, 'handOver').sort()).toEqual(['h1', 'h2', 'h3']);
   });
 
   test('an undo that fails says so: the run failed and the rollback did not finish', async () => {
@@ -228,5 +226,16 @@ describe('an environment on several hosts', () => {
     expect(run.result.status).toBe('rolled-back');
     expect(only(log, 'handOver').sort()).toEqual(['h1', 'h2']);
     expect(hosts.h3.transactions).toEqual([]);
+  });
+
+  test('hosts that disagree (a run that did not finish on every host) are named before the lock, and the run brings them together', async () => {
+    const log: string[] = [];
+    const hosts = { h1: fakeHost('h1', log, ['success'], undefined, '2.0.0'), h2: fakeHost('h2', log, ['success']), h3: fakeHost('h3', log, ['success'], undefined, '') };
+    const run = await rollBack(manifest('{ strategy: parallel }'), hosts);
+    expect(run.result.status).toBe('success');
+    expect(run.reporter.warnings).toContain(
+      'the hosts disagree: deploy@h2:22 runs 1.0.0, deploy@h1:22 runs 2.0.0, deploy@h3:22 runs nothing deployed yet (a run that did not finish on every host, or a host added since); this rollback brings every host to 1.0.0',
+    );
+    expect(only(log, 'start').sort()).toEqual(['h1', 'h2', 'h3']);
   });
 });

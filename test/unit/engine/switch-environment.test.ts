@@ -2,18 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Command } from '../../../src/commands/command';
-import { inspectHostCommand } from '../../../src/deploy/host-inspect';
 import { hostPaths, PULL_TIMEOUT_MS, UPLOAD_TIMEOUT_MS } from '../../../src/deploy/plan';
-import {
-  acquireLockCommand,
-  preflightCommand,
-  pullImagesCommand,
-  readRunCommand,
-  releaseLockCommand,
-  startTransactionCommand,
-  uploadFilesCommand,
-} from '../../../src/deploy/remote-commands';
 import type { CleanupRecorder } from '../../../src/engine/context';
 import type { RunResult } from '../../../src/engine/result';
 import { runCommand } from '../../../src/engine/run';
@@ -22,27 +11,13 @@ import { StackDeployError } from '../../../src/errors';
 import type { ExecOptions, ExecResult } from '../../../src/exec/executor';
 import { Redactor } from '../../../src/exec/redact';
 import { FakeClock, FakeExecutor, FakeReporter, succeeded } from '../fakes';
+import { preflightCommand } from '../../../src/deploy/remote-commands';
+import { type Program, programOf } from './host-programs';
 
 // A rollback to a recorded version runs every phase of switchEnvironment (preflight, inspection,
 // lock, upload, pull, transaction) against a fake host that answers each host program by its text.
 
-const ANY_PATHS = hostPaths({ path: '', runId: '' });
-const PROGRAMS = {
-  preflight: preflightCommand(ANY_PATHS),
-  inspect: inspectHostCommand(ANY_PATHS, { name: '' }, []),
-  lock: acquireLockCommand('', '', '', 0),
-  upload: uploadFilesCommand(ANY_PATHS, Buffer.alloc(0)),
-  pull: pullImagesCommand(ANY_PATHS, '', [], ''),
-  readRun: readRunCommand(''),
-  start: startTransactionCommand(ANY_PATHS, ''),
-  release: releaseLockCommand('', ''),
-} satisfies Record<string, Command>;
-type Program = keyof typeof PROGRAMS;
 
-/** Which host program `cmd` is: its text is fixed, only its arguments vary. */
-function programOf(cmd: Command): Program | undefined {
-  return (Object.keys(PROGRAMS) as Program[]).find((name) => PROGRAMS[name].argv[2] === cmd.argv[2]);
-}
 
 const PINNED = `registry.example/acme/web@sha256:${'a'.repeat(64)}`;
 const HEALTHY = ['project=shop-production', 'docker=24.0.7', 'compose=v2 2.26.1', 'path=ok', `free_kb=${10 * 1024 * 1024}`, 'http_probe=curl', 'setsid=yes', 'missing_tools='];
@@ -63,7 +38,7 @@ type Answers = Partial<Record<Program, (options: ExecOptions) => ExecResult>>;
 
 /** A host that answers every program of a healthy run, with `answers` instead where given. */
 function fakeHost(answers: Answers = {}, preflight: readonly string[] = HEALTHY): FakeExecutor {
-  const defaults: Record<Program, (options: ExecOptions) => ExecResult> = {
+  const defaults: Partial<Record<Program, (options: ExecOptions) => ExecResult>> = {
     preflight: () => succeeded(preflight.join('\n')),
     inspect: () => succeeded(`== project\nshop-production\n== lock\n== ledger\n${LEDGER}\n`),
     lock: () => succeeded('acquired\n'),
@@ -79,8 +54,9 @@ function fakeHost(answers: Answers = {}, preflight: readonly string[] = HEALTHY)
   };
   return new FakeExecutor((cmd, options) => {
     const program = programOf(cmd);
-    if (program === undefined) throw new Error(`unexpected command ${cmd.argv.join(' ')}`);
-    return (answers[program] ?? defaults[program])(options);
+    const answer = program === undefined ? undefined : (answers[program] ?? defaults[program]);
+    if (answer === undefined) throw new Error(`unexpected command ${cmd.argv.join(' ')}`);
+    return answer(options);
   }, 'deploy@host:22');
 }
 
@@ -136,11 +112,18 @@ const rollBack = (host: FakeExecutor) => run('rollback', host);
 
 describe('switchEnvironment through a fake host', () => {
   test('a healthy run: every phase in order, the lock handed to the transaction', async () => {
-    const run = await rollBack(fakeHost());
+    const host = fakeHost();
+    const run = await rollBack(host);
     expect(run.result.status).toBe('success');
     expect(run.programs).toEqual(['preflight', 'inspect', 'lock', 'upload', 'pull', 'start']);
     expect(run.cleanup).toEqual(['lock taken', 'lock settled']);
     expect(run.reporter.warnings).toEqual([]);
+    // One host: the phases, titles and transaction as they always were (no batches, no host names).
+    expect(run.result.summary.tables.at(-1)?.rows.map((row) => row[0])).toEqual(['connect', 'preflight', 'lock', 'upload', 'pull', 'switch']);
+    expect(run.reporter.groups.map((g) => g.title)).toEqual(['Connect to deploy@host:22', 'Pull new images on the host', 'Switch web to 1.0.0']);
+    expect(run.result.outputs.hosts).toBeUndefined();
+    const start = host.calls.find((call) => programOf({ argv: call.argv }) === 'start');
+    expect(start?.argv.at(-1)).toBe('');
   });
 
   test('a failure before the switch says nothing running was changed, and frees the lock', async () => {
@@ -196,7 +179,7 @@ describe('switchEnvironment through a fake host', () => {
       }),
     );
     expect(run.result.status).toBe('failed');
-    expect(run.reporter.errors.join('\n')).toContain('the SSH connection dropped during the switch; the transaction goes on on the host');
+    expect(run.reporter.errors.join('\n')).toContain('step switch: the SSH connection dropped during the switch; the transaction goes on on the host');
     expect(run.reporter.errors.join('\n')).not.toContain('nothing running was changed');
     expect(run.programs).not.toContain('release');
     // The post step (or the lease) deals with a lock the run may still hold.

@@ -54,6 +54,12 @@ describe('environments on several hosts', () => {
   });
 });
 
+test('a host listed twice in one environment is refused', () => {
+  expect(messages(manifest('    user: deploy\n    hosts:\n      - { host: a }\n      - { host: a, port: 2222 }\n'))).toEqual([
+    'stack.yml:13:17 environments.production.hosts.1.host: host "a" is already environments.production.hosts.0: one path on one server would be deployed twice (list each server once, with all the services it runs)',
+  ]);
+});
+
 describe('rollout batches', () => {
   test.each([
     [{ strategy: 'parallel', batch: 1, canary: false }, 3, [[0, 1, 2]]],
