@@ -403,7 +403,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
               `${several ? `${run.label}: ` : ''}environment ${environment.name} keeps running as the Compose project "${preflight.project}", as deployed before each environment had a project of its own: a new project would start on new, empty named volumes. Set environments.${environment.name}.project: ${preflight.project} in stack.yml to keep it and silence this warning`,
             );
           }
-          reporter.info(`${run.executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
+          reporter.info(`${several ? run.label : run.executor.host}: Docker ${preflight.docker}, compose ${preflight.compose.flavor} ${preflight.compose.version}, ${formatBytes(preflight.freeBytes)} free`);
           const proxied = run.names.filter((name) => request.switches?.get(name)?.switch === 'proxy');
           if (proxied.length > 0 && !composeCanReset(preflight.compose)) {
             throw new StackDeployError(`${proxied.join(', ')} ${proxied.length === 1 ? 'is' : 'are'} switched behind the host's proxy, which needs Docker Compose v2.24 or later on the host (it has ${preflight.compose.flavor} ${preflight.compose.version})`, {

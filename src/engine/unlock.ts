@@ -2,7 +2,7 @@ import { hostPaths } from '../deploy/plan';
 import { forceUnlockCommand } from '../deploy/remote-commands';
 import { onEachHost } from './hosts';
 import type { RunContext } from './context';
-import { resolveEnvironment } from './environment';
+import { hostLabel, resolveEnvironment } from './environment';
 import type { RunResult } from './result';
 import { loadAndReport } from './validate';
 
@@ -20,10 +20,11 @@ export async function unlock(context: RunContext): Promise<RunResult> {
     action: 'unlock',
     result: 'unlocked',
   })}\n`;
-  const results = await onEachHost(context, environment, async (executor) => {
+  const results = await onEachHost(context, environment, async (executor, target) => {
     const output = (await executor.run(forceUnlockCommand(hostPaths({ path: environment.config.path, runId: '' }), line), { step: 'unlock' })).stdout;
     const [verdict = '', ...owner] = output.trim().split('\n');
-    return verdict === 'released' ? `released the deploy lock on ${executor.host}, held by ${owner.join(' ').trim() || 'an unknown run'}` : `${executor.host} had no deploy lock`;
+    const where = environment.hosts.length > 1 ? hostLabel(target) : executor.host;
+    return verdict === 'released' ? `released the deploy lock on ${where}, held by ${owner.join(' ').trim() || 'an unknown run'}` : `${where} had no deploy lock`;
   });
   const messages = results.map((r) => r.value);
   for (const message of messages) reporter.info(message);

@@ -281,4 +281,23 @@ describe('an environment on two hosts', () => {
     expect(status.hosts.map((h) => h.host)).toEqual([label(h1), label(h2)]);
     expect(status.hosts.map((h) => h.services.map((s) => `${s.service} ${s.version ?? '—'}`))).toEqual([['web 3.0.0'], ['web 3.0.0', 'worker 3.0.0']]);
   });
+
+  test('plan, check and unlock cover both hosts', async () => {
+    const plan = await stack.deploy('3.0.0', { command: 'plan', build: 'false', version: '3.0.0' });
+    expect(plan.exitCode, plan.stdout).toBe(0);
+    expect(plan.summary).toContain(`Rollout over 2 hosts (rolling, canary first): batch 1: ${label(h1)}; batch 2: ${label(h2)}`);
+    expect(plan.summary).toContain(`| web on ${label(h1)} | 3.0.0 |`);
+    expect(plan.summary).toContain(`| worker on ${label(h2)} | 3.0.0 |`);
+    expect(plan.summary).not.toContain(`worker on ${label(h1)}`);
+
+    const check = await stack.deploy('3.0.0', { command: 'check' });
+    expect(check.exitCode, check.stdout).toBe(0);
+    expect(check.summary).toContain(`| lab | ${label(h1)} |`);
+    expect(check.summary).toContain(`| lab | ${label(h2)} |`);
+
+    const unlock = await stack.deploy('3.0.0', { command: 'unlock' });
+    expect(unlock.exitCode, unlock.stdout).toBe(0);
+    expect(unlock.stdout).toContain(`${label(h1)} had no deploy lock`);
+    expect(unlock.stdout).toContain(`${label(h2)} had no deploy lock`);
+  });
 });
