@@ -612,6 +612,26 @@ ensure_host_home() {
   chmod 0700 "$H_HOME/.ssh"
 }
 
+# host_daemon_current WHAT PIDFILE MATCH CHANGED STOP_WAIT READY: status 0 when the host's daemon
+# runs (PIDFILE's process mentions MATCH) with its current configuration (CHANGED is not 1), in
+# this host's namespaces, and READY says it answers. A daemon with a changed configuration, or
+# left outside the host's namespaces, is stopped (status 1: start it); one that runs but does not
+# answer yet is left to start (status 1 too).
+host_daemon_current() {
+  local what=$1 pidfile=$2 match=$3 changed=$4 wait=$5 ready=$6
+  pid_alive "$pidfile" "$match" || return 1
+  if [ "$changed" = 1 ]; then
+    log "$what: configuration changed, restarting"
+    stop_pidfile "$what" "$pidfile" "$match" "$wait"
+  elif ! in_host_ns "$pidfile"; then
+    log "$what: pid $(pid_of "$pidfile") runs outside $H_NS or its mount namespace, restarting"
+    stop_pidfile "$what" "$pidfile" "$match" "$wait"
+  elif "$ready"; then
+    return 0
+  fi
+  return 1
+}
+
 # spawn_host_engine NAME: start the host's dockerd unless it runs (wait_host_engine waits), so
 # both engines start at the same time. The config file gives each engine its own trust key, hence
 # its own engine ID (see start_host_engine). The pid file is checked against the socket path,
@@ -624,17 +644,9 @@ spawn_host_engine() {
   "deprecated-key-path": "$H_DATA/key.json"
 }
 EOF
-  if pid_alive "$H_PID" "$H_SOCK"; then
-    if [ "$changed" = 1 ]; then
-      log "$1 engine: configuration changed, restarting"
-      stop_pidfile "$1 engine" "$H_PID" "$H_SOCK" 60
-    elif ! in_host_ns "$H_PID"; then
-      log "$1 engine: pid $(pid_of "$H_PID") runs outside $H_NS or its mount namespace, restarting"
-      stop_pidfile "$1 engine" "$H_PID" "$H_SOCK" 60
-    elif host_engine_ok; then
-      log "$1 engine: running ($H_DOCKER)"
-      return 0
-    fi
+  if host_daemon_current "$1 engine" "$H_PID" "$H_SOCK" "$changed" 60 host_engine_ok; then
+    log "$1 engine: running ($H_DOCKER)"
+    return 0
   fi
   SPAWNED_ENGINES+=" $1 "
   if ! pid_alive "$H_PID" "$H_SOCK"; then
@@ -661,17 +673,9 @@ start_host_sshd() {
   sshd_config "$NS_SSH_PORT" "$H_ADDR" "$H_HOSTKEY" "$H_SSH_PID" "$H_DOCKER" "$1" \
     | write_file "$H_SSH_CONFIG" 0644 && changed=1
   /usr/sbin/sshd -t -f "$H_SSH_CONFIG" || die "sshd rejects $H_SSH_CONFIG"
-  if pid_alive "$H_SSH_PID" "$H_SSH_CONFIG"; then
-    if [ "$changed" = 1 ]; then
-      log "$1 sshd: configuration changed, restarting"
-      stop_pidfile "$1 sshd" "$H_SSH_PID" "$H_SSH_CONFIG" 15
-    elif ! in_host_ns "$H_SSH_PID"; then
-      log "$1 sshd: pid $(pid_of "$H_SSH_PID") runs outside $H_NS or its mount namespace, restarting"
-      stop_pidfile "$1 sshd" "$H_SSH_PID" "$H_SSH_CONFIG" 15
-    elif host_sshd_ready; then
-      log "$1 sshd: running ($H_ADDR:$NS_SSH_PORT)"
-      return 0
-    fi
+  if host_daemon_current "$1 sshd" "$H_SSH_PID" "$H_SSH_CONFIG" "$changed" 15 host_sshd_ready; then
+    log "$1 sshd: running ($H_ADDR:$NS_SSH_PORT)"
+    return 0
   fi
   if ! pid_alive "$H_SSH_PID" "$H_SSH_CONFIG"; then
     host_sshd_ready && die "$H_ADDR:$NS_SSH_PORT in $H_NS is taken by a process the lab did not start"
