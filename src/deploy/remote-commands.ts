@@ -142,22 +142,23 @@ exit 0`,
   );
 }
 
-/** Renews the lease of the lock while it is this run's (a rollout holds locks between its transactions). */
-export function renewLeaseCommand(lockDir: string, runId: string, leaseSeconds: number): Command {
+/** `program`, run only while the lock (`$1`) is still the run's (`$2`); its own arguments are `$3` on. */
+function whileLockIsTheRuns(lockDir: string, runId: string, program: string, args: readonly string[]): Command {
   return shell(
     `[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] || { echo "the deploy lock is no longer this run's" >&2; exit 1; }
-echo $(( $(date +%s) + $3 )) > "$1/expires.tmp" && mv -f "$1/expires.tmp" "$1/expires"`,
-    [lockDir, runId, String(leaseSeconds)],
+${program}`,
+    [lockDir, runId, ...args],
   );
+}
+
+/** Renews the lease of the lock while it is this run's (a rollout holds locks between its transactions). */
+export function renewLeaseCommand(lockDir: string, runId: string, leaseSeconds: number): Command {
+  return whileLockIsTheRuns(lockDir, runId, `echo $(( $(date +%s) + $3 )) > "$1/expires.tmp" && mv -f "$1/expires.tmp" "$1/expires"`, [String(leaseSeconds)]);
 }
 
 /** Hands the host's lock from one of the run's ids to another (switching a host back after another failed). */
 export function handOverLockCommand(lockDir: string, from: string, to: string): Command {
-  return shell(
-    `[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] || { echo "the deploy lock is no longer this run's" >&2; exit 1; }
-printf '%s' "$3" > "$1/run.tmp" && mv -f "$1/run.tmp" "$1/run"`,
-    [lockDir, from, to],
-  );
+  return whileLockIsTheRuns(lockDir, from, `printf '%s' "$3" > "$1/run.tmp" && mv -f "$1/run.tmp" "$1/run"`, [to]);
 }
 
 /**
@@ -165,11 +166,7 @@ printf '%s' "$3" > "$1/run.tmp" && mv -f "$1/run.tmp" "$1/run"`,
  * host ended) and frees the lock, both only while the lock is still this run's.
  */
 export function endRolloutCommand(paths: Pick<HostPaths, 'lock' | 'ledger'>, runId: string, ledgerLine: string): Command {
-  return shell(
-    `[ "$(cat "$1/run" 2>/dev/null)" = "$3" ] || { echo "the deploy lock is no longer this run's" >&2; exit 1; }
-printf '%s\n' "$4" >> "$2" && rm -rf "$1"`,
-    [paths.lock, paths.ledger, runId, ledgerLine],
-  );
+  return whileLockIsTheRuns(paths.lock, runId, `printf '%s\n' "$4" >> "$3" && rm -rf "$1"`, [paths.ledger, ledgerLine]);
 }
 
 /** Frees the lock if this run holds it (a transaction that started frees it itself). */

@@ -24,7 +24,7 @@ import { parseImageRef } from '../registry/image-ref';
 import { buildAndPublish, registryClientFor } from './build';
 import { openConnection } from './connect';
 import type { RunContext } from './context';
-import { type HostTarget, hostLabel, onHost, projectCandidates, type ResolvedEnvironment, resolveEnvironment, runsService } from './environment';
+import { type HostTarget, hostLabel, onHost, onHostError, projectCandidates, type ResolvedEnvironment, resolveEnvironment, runsService } from './environment';
 import { needsHttpProbe, type PreviousRun, runPreflight } from './host-preflight';
 import { acquireLock } from './lock';
 import type { RunResult, RunStatus } from './result';
@@ -311,12 +311,6 @@ interface HostRun {
   undo?: { readonly result: string; readonly message: string; readonly events: readonly TransactionEvent[] };
 }
 
-/** `name: message` of a host's error, for runs over several hosts. */
-function onHostError(run: HostRun, several: boolean, error: unknown): unknown {
-  if (!several || !(error instanceof StackDeployError) || error.message.startsWith(`${run.label}: `)) return error;
-  return new StackDeployError(`${run.label}: ${error.message}`, { ...error.context, host: run.label });
-}
-
 /** Runs `work` on every host at once; the first error (by host order) is thrown once all settled. */
 async function onEveryHost<T>(runs: readonly HostRun[], several: boolean, work: (run: HostRun) => Promise<T>): Promise<T[]> {
   const settled = await Promise.allSettled(runs.map((run) => work(run)));
@@ -324,7 +318,7 @@ async function onEveryHost<T>(runs: readonly HostRun[], several: boolean, work: 
   if (failed >= 0) {
     const run = runs[failed];
     const rejected = settled[failed] as PromiseRejectedResult;
-    throw run === undefined ? rejected.reason : onHostError(run, several, rejected.reason);
+    throw run === undefined || !several ? rejected.reason : onHostError(run.label, rejected.reason);
   }
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
@@ -442,8 +436,8 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
           return preflight;
         }),
       );
-      const versions = new Set(preflights.map((p) => p.lastVersion));
-      if (several && versions.size > 1) {
+      const lastVersions = new Set(preflights.map((p) => p.lastVersion));
+      if (several && lastVersions.size > 1) {
         reporter.warning(
           `the hosts disagree: ${runs.map((run, i) => `${run.label} runs ${preflights[i]?.lastVersion || 'nothing deployed yet'}`).join(', ')} (a run that did not finish on every host, or a host added since); this ${request.kind} brings every host to ${request.version}`,
         );
@@ -468,12 +462,12 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
     const versions = [...new Set(runs.map((r) => r.version))];
     const version = versions.length === 1 ? (versions[0] ?? request.version) : request.version;
     if (!several) {
-      await switchInBatches(context, request, runs, version, several);
+      await switchInBatches(context, request, runs, version, several, paths.lock);
       return switchResult(context, request, runs, version, several, undefined);
     }
     // From here every host's lock is the run's until endRollout (or freeLocks, whatever happens).
     try {
-      const failure = await switchInBatches(context, request, runs, version, several);
+      const failure = await switchInBatches(context, request, runs, version, several, paths.lock);
       if (failure !== undefined) await undoSwitchedHosts(context, request, runs, failure.batch);
       const result = switchResult(context, request, runs, version, several, failure);
       await endRollout(context, runs, paths, {
@@ -619,7 +613,7 @@ interface RolloutFailure {
  * hook) stops the rollout, and is returned. One host: its transaction, as it always was (it frees
  * its lock; an error is thrown).
  */
-async function switchInBatches(context: RunContext, request: SwitchRequest, runs: HostRun[], version: string, several: boolean): Promise<RolloutFailure | undefined> {
+async function switchInBatches(context: RunContext, request: SwitchRequest, runs: HostRun[], version: string, several: boolean, lockDir: string): Promise<RolloutFailure | undefined> {
   const { reporter, cleanup } = context;
   if (!several) {
     const run = runs[0] as HostRun;
@@ -631,16 +625,14 @@ async function switchInBatches(context: RunContext, request: SwitchRequest, runs
   }
   const batches = batchesOf(runs.length, rolloutOf(request.environment.config)).map((batch) => batch.flatMap((i) => (runs[i] === undefined ? [] : [runs[i]])));
   const hookFailed = (index: number, error: unknown): RolloutFailure => {
-    const host = error instanceof StackDeployError ? error.context.host : undefined;
-    const message = error instanceof Error ? error.message : String(error);
-    const hook = host === undefined || message.startsWith(host) ? message : `${host}: ${message}`;
+    const hook = error instanceof Error ? error.message : String(error);
     reporter.error(hook);
     return { batch: index, hook };
   };
   for (const [index, batch] of batches.entries()) {
     try {
       // Every lock the run holds lives a lease from now, however long the batches before took.
-      await renewLeases(runs);
+      await renewLeases(runs, lockDir);
       await runBatchHooks(context, request, 'pre_batch', batch, index, version);
     } catch (error) {
       return hookFailed(index, error);
@@ -673,11 +665,11 @@ async function switchInBatches(context: RunContext, request: SwitchRequest, runs
 }
 
 /** Renews the lease of every lock the run holds (a rollout keeps them past its transactions). */
-async function renewLeases(runs: readonly HostRun[]): Promise<void> {
+async function renewLeases(runs: readonly HostRun[], lockDir: string): Promise<void> {
   await Promise.all(
     runs
       .filter((run) => run.lockHeld && run.lockOwner !== undefined)
-      .map((run) => run.executor.run(renewLeaseCommand(hostPaths({ path: run.plan?.path ?? '', runId: '' }).lock, run.lockOwner ?? '', LEASE_SECONDS), { step: 'lock' })),
+      .map((run) => run.executor.run(renewLeaseCommand(lockDir, run.lockOwner ?? '', LEASE_SECONDS), { step: 'lock' }).catch((error: unknown) => Promise.reject(onHostError(run.label, error)))),
   );
 }
 

@@ -22,6 +22,13 @@ export function hostLabel(target: Pick<HostTarget, 'host' | 'port' | 'user'>): s
   return `${target.user}@${target.host}:${target.port}`;
 }
 
+/** `error` with the host's label before its message (once): which host failed, in a run over several. */
+export function onHostError(label: string, error: unknown): unknown {
+  if (!(error instanceof Error) || error.message.startsWith(`${label}: `)) return error;
+  if (error instanceof StackDeployError) return new StackDeployError(`${label}: ${error.message}`, { ...error.context, host: label });
+  return new Error(`${label}: ${error.message}`, { cause: error });
+}
+
 /** The hosts of an environment's settings (schema-checked: every host has a user). */
 export function hostsOf(config: Manifest['environments'][string]): HostTarget[] {
   if (config.hosts === undefined) return [{ host: config.host ?? '', port: config.port, user: config.user ?? '' }];

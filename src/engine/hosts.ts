@@ -1,7 +1,7 @@
 import type { Executor } from '../exec/executor';
 import { openConnection } from './connect';
 import type { RunContext } from './context';
-import { type HostTarget, hostLabel, onHost, type ResolvedEnvironment } from './environment';
+import { type HostTarget, hostLabel, onHost, onHostError, type ResolvedEnvironment } from './environment';
 
 /**
  * Connects to each of `hosts` (all of the environment's by default) at once, runs `work` on each
@@ -31,8 +31,7 @@ export async function onEachHost<T>(
   if (failed >= 0) {
     const reason: unknown = (settled[failed] as PromiseRejectedResult).reason;
     const target = hosts[failed];
-    if (environment.hosts.length > 1 && target !== undefined && reason instanceof Error && !reason.message.startsWith(hostLabel(target))) reason.message = `${hostLabel(target)}: ${reason.message}`;
-    throw reason;
+    throw environment.hosts.length > 1 && target !== undefined ? onHostError(hostLabel(target), reason) : reason;
   }
   return settled.map((s, i) => ({ target: hosts[i] as HostTarget, value: (s as PromiseFulfilledResult<T>).value }));
 }

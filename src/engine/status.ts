@@ -16,6 +16,11 @@ function shortDigest(refs: readonly string[], repo: string): string {
   return ref === undefined ? '—' : ref.slice(ref.indexOf('@') + 1);
 }
 
+/** The lock owner a host's state records, as JSON (null: no deploy holds the lock). */
+function lockOf(owner: string | undefined): unknown {
+  return owner === undefined ? null : (JSON.parse(owner) as unknown);
+}
+
 /** The status of each service on one host. */
 function serviceRows(state: HostState, repos: readonly { name: string; repo: string }[], infrastructure: readonly InfrastructureService[]) {
   return state.services.map((service) => {
@@ -82,7 +87,7 @@ export async function status(context: RunContext): Promise<RunResult> {
   for (const line of moved) reporter.info(line);
   if (several) return severalHostsStatus(context, environment.name, names, hosts, moved);
   const recent = state.ledger.slice(-10).reverse();
-  const json = { environment: environment.name, project: state.project, lock: state.lockOwner === undefined ? null : (JSON.parse(state.lockOwner) as unknown), services, ledger: recent, proxy: state.proxy ?? null };
+  const json = { environment: environment.name, project: state.project, lock: lockOf(state.lockOwner), services, ledger: recent, proxy: state.proxy ?? null };
   for (const s of services) reporter.info(`${s.service}: ${s.version ?? '—'} ${s.digest ?? ''} ${s.health}${s.since === null ? '' : ` since ${s.since}`}`);
   const proxyLine = state.proxy === undefined ? undefined : `The host's proxy is ${state.proxy.status} (${state.proxy.image})${state.proxy.routes.length > 0 ? `, serving ${state.proxy.routes.join(', ')}` : ''}.`;
   if (proxyLine !== undefined) reporter.info(proxyLine);
@@ -119,7 +124,7 @@ function severalHostsStatus(
   const json = {
     environment,
     disagree,
-    hosts: hosts.map((h) => ({ host: h.label, project: h.state.project, lock: h.state.lockOwner === undefined ? null : (JSON.parse(h.state.lockOwner) as unknown), services: h.services, ledger: h.state.ledger.slice(-10).reverse(), proxy: h.state.proxy ?? null })),
+    hosts: hosts.map((h) => ({ host: h.label, project: h.state.project, lock: lockOf(h.state.lockOwner), services: h.services, ledger: h.state.ledger.slice(-10).reverse(), proxy: h.state.proxy ?? null })),
   };
   const serviceNames = [...new Set(hosts.flatMap((h) => h.services.map((s) => s.service)))];
   const cell = (host: (typeof hosts)[number], name: string) => {
