@@ -880,23 +880,24 @@ build_proxy() {
 }
 
 # ---------------------------------------------------------------- outputs + self-check
-ssh_deploy() {
-  ssh -F /dev/null -i "$SSH_CLIENTKEY" -p "$SSH_PORT" \
+# lab_ssh ADDRESS PORT KNOWN_HOSTS COMMAND...: ssh as deploy, the host's key pinned by KNOWN_HOSTS.
+lab_ssh() {
+  local addr=$1 port=$2 known=$3
+  shift 3
+  ssh -F /dev/null -i "$SSH_CLIENTKEY" -p "$port" \
     -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=10 \
-    -o UserKnownHostsFile="$SSH_KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null \
+    -o UserKnownHostsFile="$known" -o GlobalKnownHostsFile=/dev/null \
     -o StrictHostKeyChecking=yes -o LogLevel=ERROR \
-    "$SSH_USER@127.0.0.1" "$@" </dev/null
+    "$SSH_USER@$addr" "$@" </dev/null
 }
+
+ssh_deploy() { lab_ssh 127.0.0.1 "$SSH_PORT" "$SSH_KNOWN_HOSTS" "$@"; }
 
 # ssh_lab_host ADDRESS COMMAND...: ssh as deploy to a lab host, its key pinned.
 ssh_lab_host() {
   local addr=$1
   shift
-  ssh -F /dev/null -i "$SSH_CLIENTKEY" -p "$NS_SSH_PORT" \
-    -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=10 \
-    -o UserKnownHostsFile="$SSH_KNOWN_HOSTS_HOSTS" -o GlobalKnownHostsFile=/dev/null \
-    -o StrictHostKeyChecking=yes -o LogLevel=ERROR \
-    "$SSH_USER@$addr" "$@" </dev/null
+  lab_ssh "$addr" "$NS_SSH_PORT" "$SSH_KNOWN_HOSTS_HOSTS" "$@"
 }
 
 # registry_login_check ADDRESS LOGFILE: the runner engine logs in to the registry at ADDRESS.
