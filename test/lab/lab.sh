@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The stack-deploy test lab: two Docker engines (runner + target host), a registry
 # with htpasswd auth and an sshd for a non-root deploy user, all on 127.0.0.1; plus two more
-# lab hosts (h1, h2) for multi-host deploys: network namespaces on a private bridge
+# lab hosts (h1, h2; h3 a single-node swarm) for multi-host and Swarm deploys: network namespaces on a private bridge
 # (10.77.0.0/24), each with its own engine, sshd and deploy home, and a second registry
 # process on the bridge address so their engines can pull.
 #
@@ -74,11 +74,14 @@ IMG_SQLITE=lab/sqlite:3
 IMG_PROXY=lab/nginx:1.22
 DEBIAN_TARBALL="$CACHE/debian-bookworm-minbase.tar"
 
-# Lab hosts: network namespaces sdlab-h1, sdlab-h2 behind the bridge sdlab0 (see use_host).
+# Lab hosts: network namespaces sdlab-h1, sdlab-h2, sdlab-h3 behind the bridge sdlab0 (see
+# use_host). h1 and h2 are plain hosts; h3's engine is a single-node swarm's manager.
 NET_BRIDGE=sdlab0
 NET_ADDR=10.77.0.1
 NET_CIDR=24
-NS_HOSTS=(h1 h2)
+NS_HOSTS=(h1 h2 h3)
+PLAIN_HOSTS=(h1 h2)
+SWARM_HOST=h3
 NS_SSH_PORT=22
 HOSTS_DIR="$STATE/hosts"
 SSH_KNOWN_HOSTS_HOSTS="$SSH_DIR/known_hosts_hosts"
@@ -408,6 +411,7 @@ start_registry() {
 # start_host_registry NAME: the same registry (storage, htpasswd) on the lab host's own loopback.
 start_host_registry() {
   use_host "$1"
+  mkdir -p "$H_DIR"
   ensure_registry_auth
   run_registry "$1 registry" "$REG_ADDR" "$H_REG_CONFIG" "$H_REG_PID" "$H_REG_LOG" "$H_NETNS"
 }
@@ -496,13 +500,13 @@ start_sshd() {
 }
 
 # ---------------------------------------------------------------- lab hosts (network namespaces)
-# Each lab host NAME (h1, h2) is a network namespace sdlab-NAME behind the bridge sdlab0, with
+# Each lab host NAME (h1, h2, h3) is a network namespace sdlab-NAME behind the bridge sdlab0, with
 # its own engine and sshd. Both daemons run in a private mount namespace in which /home/deploy
 # and /tmp are the host's own directories under $HOSTS_DIR/NAME, so hosts share no files the
 # deploys write; the engine is in that mount namespace too, so bind mounts of paths under the
 # home in a compose file resolve to that host's files.
 
-# use_host NAME: set the H_* variables for lab host NAME (h1 -> 10.77.0.11, h2 -> 10.77.0.12).
+# use_host NAME: set the H_* variables for lab host NAME (h1 -> 10.77.0.11, h2 -> 10.77.0.12, h3 -> 10.77.0.13).
 use_host() {
   H_ADDR="10.77.0.$((10 + ${1#h}))"
   H_NS="sdlab-$1"
@@ -697,7 +701,23 @@ start_lab_hosts() {
   for h in "${NS_HOSTS[@]}"; do ensure_host_home "$h"; spawn_host_engine "$h"; done
   for h in "${NS_HOSTS[@]}"; do wait_host_engine "$h"; done
   for h in "${NS_HOSTS[@]}"; do start_host_sshd "$h"; done
+  ensure_swarm "$SWARM_HOST"
   log "hosts: ${NS_HOSTS[*]} up in $((SECONDS - t0))s"
+}
+
+# ensure_swarm NAME: the host's engine is the manager of a single-node swarm, advertised on the
+# host's address. Published ports must use `mode: host`: the routing mesh needs iptables.
+ensure_swarm() {
+  use_host "$1"
+  local state
+  state=$(docker -H "$H_DOCKER" info --format '{{.Swarm.LocalNodeState}}') || die "$1 engine does not answer"
+  if [ "$state" = active ]; then
+    log "$1 swarm: manager ($H_ADDR)"
+    return 0
+  fi
+  quietly "$H_ENGINE_LOG" docker -H "$H_DOCKER" swarm init --advertise-addr "$H_ADDR" --listen-addr "$H_ADDR:2377" \
+    || die "$1 swarm: docker swarm init failed"
+  log "$1 swarm: initialised, manager $H_ADDR"
 }
 
 stop_lab_hosts() {
@@ -965,13 +985,18 @@ write_outputs() {
 
   local kh fp pass h hosts_json='' sep=''
   kh=$(head -n 1 "$SSH_KNOWN_HOSTS")
-  for h in "${NS_HOSTS[@]}"; do
+  for h in "${PLAIN_HOSTS[@]}"; do
     use_host "$h"
     hosts_json+="$sep    { \"name\": $(json_str "$h"), \"address\": $(json_str "$H_ADDR"), \"port\": $NS_SSH_PORT, \"user\": $(json_str "$SSH_USER"),"
     hosts_json+=" \"dockerHost\": $(json_str "$H_DOCKER"), \"knownHostsLine\": $(json_str "$(grep -m 1 "^$H_ADDR " "$SSH_KNOWN_HOSTS_HOSTS")"),"
     hosts_json+=" \"home\": $(json_str "$H_HOME") }"
     sep=$',\n'
   done
+  use_host "$SWARM_HOST"
+  local swarm_json
+  swarm_json="{ \"name\": $(json_str "$SWARM_HOST"), \"address\": $(json_str "$H_ADDR"), \"port\": $NS_SSH_PORT, \"user\": $(json_str "$SSH_USER"),"
+  swarm_json+=" \"dockerHost\": $(json_str "$H_DOCKER"), \"knownHostsLine\": $(json_str "$(grep -m 1 "^$H_ADDR " "$SSH_KNOWN_HOSTS_HOSTS")"),"
+  swarm_json+=" \"home\": $(json_str "$H_HOME") }"
   fp=$(ssh-keygen -l -E sha256 -f "$SSH_HOSTKEY.pub" | awk '{print $2}')
   pass=$(cat "$REG_PASSWORD_FILE")
   if write_file "$LAB_JSON" 0600 <<EOF
@@ -993,7 +1018,8 @@ write_outputs() {
   "deployHome": $(json_str "$SSH_HOME"),
   "hosts": [
 $hosts_json
-  ]
+  ],
+  "swarm": $swarm_json
 }
 EOF
   then log "wrote $LAB_JSON"; else log "$LAB_JSON up to date"; fi

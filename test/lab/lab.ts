@@ -50,6 +50,8 @@ export interface Lab {
   deployHome: string;
   /** Extra lab hosts (network namespaces h1, h2), each with its own engine, sshd and home. */
   hosts: LabHost[];
+  /** A lab host (network namespace h3) whose engine is the manager of a single-node swarm. Published ports must use `mode: host` (no routing mesh), and a service's virtual IP does not answer (no IPVS): services that others reach by name use `endpoint_mode: dnsrr`. */
+  swarm: LabHost;
 }
 
 /** Repository root (this file lives in test/lab/). */
@@ -83,19 +85,21 @@ function int(obj: Record<string, unknown>, key: string, file: string, where: str
 function hostsOf(parsed: Record<string, unknown>, file: string): LabHost[] {
   const v = parsed['hosts'];
   if (!Array.isArray(v) || v.length === 0) fail(file, 'has no non-empty array "hosts"');
-  return v.map((h: unknown, i) => {
-    const where = `hosts[${i}].`;
-    if (!isRecord(h)) fail(file, `has no object "hosts[${i}]"`);
-    return {
-      name: str(h, 'name', file, where),
-      address: str(h, 'address', file, where),
-      port: int(h, 'port', file, where),
-      user: str(h, 'user', file, where),
-      dockerHost: str(h, 'dockerHost', file, where),
-      knownHostsLine: str(h, 'knownHostsLine', file, where),
-      home: str(h, 'home', file, where),
-    };
-  });
+  return v.map((h: unknown, i) => labHost(h, `hosts[${i}]`, file));
+}
+
+function labHost(h: unknown, key: string, file: string): LabHost {
+  const where = `${key}.`;
+  if (!isRecord(h)) fail(file, `has no object "${key}"`);
+  return {
+    name: str(h, 'name', file, where),
+    address: str(h, 'address', file, where),
+    port: int(h, 'port', file, where),
+    user: str(h, 'user', file, where),
+    dockerHost: str(h, 'dockerHost', file, where),
+    knownHostsLine: str(h, 'knownHostsLine', file, where),
+    home: str(h, 'home', file, where),
+  };
 }
 
 function rec(obj: Record<string, unknown>, key: string, file: string): Record<string, unknown> {
@@ -148,5 +152,6 @@ export function readLab(): Lab {
     },
     deployHome: str(parsed, 'deployHome', file, ''),
     hosts: hostsOf(parsed, file),
+    swarm: labHost(parsed['swarm'], 'swarm', file),
   };
 }
