@@ -26,6 +26,8 @@ export interface ComposePort {
   readonly target: string;
   /** `tcp` unless the entry says otherwise (`/udp`, `protocol: udp`). */
   readonly protocol: string;
+  /** Swarm's publish mode of the long syntax (`host`, `ingress`); unset: ingress. */
+  readonly mode?: string;
 }
 
 /** What stack-deploy needs to know of one compose service, after merging, profiles and `${VAR}`. */
@@ -43,6 +45,8 @@ export interface ComposeService {
   /** The named volumes it mounts (`dbdata:/var/lib/x`, `type: volume` with a source), not bind mounts nor anonymous volumes. */
   readonly namedVolumes: readonly string[];
   readonly profiles: readonly string[];
+  /** `deploy.update_config` as written (the files merged key by key); Swarm only. */
+  readonly updateConfig: Readonly<Record<string, unknown>>;
   /** Where the service is first defined. */
   readonly where: ComposeLocation;
 }
@@ -72,7 +76,8 @@ function ports(value: unknown): ComposePort[] {
       const target = text(entry.target);
       const published = text(entry.published);
       const hostIp = text(entry.host_ip);
-      return target === undefined ? [] : [{ target, published: published === '' ? undefined : published, hostIp: hostIp === '' ? undefined : hostIp, protocol: text(entry.protocol) ?? 'tcp' }];
+      const mode = text(entry.mode);
+      return target === undefined ? [] : [{ target, published: published === '' ? undefined : published, hostIp: hostIp === '' ? undefined : hostIp, protocol: text(entry.protocol) ?? 'tcp', ...(mode === undefined ? {} : { mode }) }];
     }
     const spec = text(entry);
     if (spec === undefined) return [];
@@ -156,6 +161,7 @@ interface Merged {
   containerName?: string;
   mounts: Mount[];
   profiles: string[];
+  updateConfig: Record<string, unknown>;
   where: ComposeLocation;
 }
 
@@ -228,6 +234,7 @@ export async function readComposeFiles(options: ReadComposeOptions): Promise<Com
         containerName: text(raw.container_name) ?? previous?.containerName,
         mounts: mergeMounts(previous?.mounts ?? [], mounts(raw.volumes)),
         profiles: Array.isArray(raw.profiles) ? raw.profiles.filter((p): p is string => typeof p === 'string') : (previous?.profiles ?? []),
+        updateConfig: { ...previous?.updateConfig, ...(isRecord(raw.deploy) && isRecord(raw.deploy.update_config) ? raw.deploy.update_config : {}) },
         where: previous?.where ?? where,
       });
     }

@@ -73,6 +73,8 @@ for pair in "$@"; do
   name=\${pair%%=*} repo=\${pair#*=}
   echo "== service $name"
   cid=$(docker ps -q --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$name" | head -n 1)
+  # A stack on a Swarm manager: a task of the service on this node.
+  [ -n "$cid" ] || cid=$(docker ps -q --filter "label=com.docker.swarm.service.name=\${project}_$name" | head -n 1)
   [ -n "$cid" ] && docker inspect "$cid" 2>/dev/null
   echo "== image $name"
   [ -n "$cid" ] && docker image inspect "$(docker inspect -f '{{.Image}}' "$cid")" 2>/dev/null

@@ -111,6 +111,15 @@ export interface DeployPlan {
    * each host stays locked until every host is done, or was switched back).
    */
   readonly keepLock?: boolean;
+  /** `swarm`: `docker stack deploy` on a Swarm manager (default `compose`). */
+  readonly engine?: 'compose' | 'swarm';
+  /**
+   * Swarm deploys: each service's whole `deploy.update_config` (the compose files' keys, then
+   * stack-deploy's defaults). A rollback reads no compose files: the host keeps the last deploy's.
+   */
+  readonly swarmUpdates?: readonly { readonly name: string; readonly config: Readonly<Record<string, unknown>> }[];
+  /** Swarm: how long the stack may take to converge after a stack deploy. */
+  readonly convergeSeconds?: number;
 }
 
 /**
@@ -130,6 +139,10 @@ export function hostPaths(plan: Pick<DeployPlan, 'path' | 'runId'>) {
     lock: `${state}/lock`,
     envFile: `${state}/stack.env`,
     images: `${state}/images.yml`,
+    /** Swarm: each service's update_config, and the default network attachable (for the migrations). */
+    swarm: `${state}/swarm.yml`,
+    /** Swarm: the env file as shell assignments, for `${VAR}` in the compose files of `docker stack deploy`. */
+    envScript: `${state}/stack.env.sh`,
     script: `${state}/transaction.sh`,
     /** Every run's directory, named by its id. */
     runs,

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { dotenvEntries } from '../compose/dotenv';
 import { StackDeployError } from '../errors';
 import { quoteArg, toShellString } from '../exec/quote';
 import { BACKUP_MIN_FREE_BYTES, BACKUP_TIMEOUT_MS, COMPOSE_TIMEOUT_MS, type DeployPlan, HOOK_TIMEOUT_MS, PROXY_DIR_IN_HOME, hostPaths, type PlanDataSteps } from './plan';
@@ -87,6 +88,10 @@ export function renderPlanScript(plan: DeployPlan): string {
     ['PROXY_IMAGE', plan.proxyImage ?? ''],
     ['COMPOSE_SERVICES', (plan.composeServices ?? []).join(' ')],
     ['PROXY_DIR_IN_HOME', PROXY_DIR_IN_HOME],
+    ['ENGINE', plan.engine ?? 'compose'],
+    ['SWARM_FILE', paths.swarm],
+    ['ENV_SCRIPT', paths.envScript],
+    ['CONVERGE_S', String(plan.convergeSeconds ?? 600)],
     ...dataStepVars(plan.steps),
   ];
   // Application services first (index = position in SERVICES), then infrastructure.
@@ -117,6 +122,27 @@ export function renderImagesOverride(plan: DeployPlan): string {
   const services: Record<string, { image: string }> = {};
   for (const service of plan.services) if (service.pinned !== undefined) services[service.name] = { image: service.pinned };
   return `# Written by stack-deploy for run ${plan.runId}: the images of version ${plan.version}.\n${stringify({ services })}`;
+}
+
+/**
+ * Swarm: the compose override with each service's whole `deploy.update_config`, and the default
+ * network attachable, so that the migrations (`docker compose run`) can join it.
+ */
+export function renderSwarmOverride(plan: DeployPlan): string {
+  const services: Record<string, { deploy: { update_config: Readonly<Record<string, unknown>> } }> = {};
+  for (const update of plan.swarmUpdates ?? []) services[update.name] = { deploy: { update_config: update.config } };
+  return `# Written by stack-deploy for run ${plan.runId}: each service's Swarm update.\n${stringify({ services, networks: { default: { attachable: true } } })}`;
+}
+
+/** A name the shell can export (dotenv allows more: those cannot reach `${VAR}` of `docker stack deploy`). */
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/u;
+
+/** Swarm: the env file as `NAME='value'` lines, read by the shell that runs `docker stack deploy`. */
+export function renderEnvScript(envFile: string): string {
+  return dotenvEntries(envFile)
+    .filter(([name]) => SHELL_NAME.test(name))
+    .map(([name, value]) => `${name}=${quoteArg(value)}\n`)
+    .join('');
 }
 
 const ENV_LINE = /^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=/u;

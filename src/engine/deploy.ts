@@ -10,13 +10,13 @@ import { describeEvent, EventStream, outcomeOf, type TransactionEvent } from '..
 import { TRANSACTION_SCRIPT } from '../deploy/host/scripts.generated';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
 import { endRolloutCommand, handOverLockCommand, pullImagesCommand, renewLeaseCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadFilesCommand } from '../deploy/remote-commands';
-import { checkEnvText, renderEnvFile, renderImagesOverride, renderPlanScript } from '../deploy/render';
+import { checkEnvText, renderEnvFile, renderEnvScript, renderImagesOverride, renderPlanScript, renderSwarmOverride } from '../deploy/render';
 import { createTar } from '../deploy/tar-writer';
 import { describeError, StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
 import { parseDotenv } from '../compose/dotenv';
 import type { ComposeModel } from '../compose/model';
-import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_REGISTRY_HOST, type Manifest, rollbackTag, serviceKind, switchStrategyOf, urlPort } from '../manifest';
+import { DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_REGISTRY_HOST, type Manifest, rollbackTag, serviceKind, swarmUpdateOf, switchStrategyOf, urlPort } from '../manifest';
 import { DEFAULT_PROXY_IMAGE } from '../manifest/schema';
 import { dockerTagFor } from '../release/select';
 import { RegistryClient } from '../registry/client';
@@ -66,6 +66,14 @@ async function releaseLockAfterFailure(context: RunContext, executor: Executor, 
       `could not free the deploy lock on ${executor.host} (${error instanceof Error ? error.message : String(error)}). It expires by itself within ${LEASE_SECONDS / 60} minutes, or run the unlock command`,
     );
   }
+}
+
+/**
+ * Swarm: how long a stack deploy may take to converge: the longest health timeout of its
+ * services, plus two minutes for Swarm's own update, monitor window and rollback.
+ */
+function convergeSeconds(manifest: Manifest, names: readonly string[]): number {
+  return Math.ceil(Math.max(0, ...names.map((name) => healthOf(manifest, name).timeoutMs)) / 1000) + 120;
 }
 
 function newRunId(now: Date): string {
@@ -168,9 +176,12 @@ async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir:
     }
     files.push({ path: script, content, mode });
   }
+  const envFile = renderEnvFile(context.settings.envFile, plan);
   files.push(
     { path: relative(paths.images), content: renderImagesOverride(plan), mode: 0o600 },
-    { path: relative(paths.envFile), content: renderEnvFile(context.settings.envFile, plan), mode: 0o600 },
+    { path: relative(paths.envFile), content: envFile, mode: 0o600 },
+    ...(plan.engine === 'swarm' ? [{ path: relative(paths.envScript), content: renderEnvScript(envFile), mode: 0o600 }] : []),
+    ...(plan.swarmUpdates === undefined ? [] : [{ path: relative(paths.swarm), content: renderSwarmOverride(plan), mode: 0o600 }]),
     { path: relative(paths.script), content: TRANSACTION_SCRIPT, mode: 0o600 },
     { path: `${relative(paths.runDir)}/plan.sh`, content: renderPlanScript(plan), mode: 0o600 },
   );
@@ -280,6 +291,8 @@ export interface SwitchRequest {
   readonly switches?: ReadonlyMap<string, HostSwitch>;
   /** Every service the environment's compose files define (deploys): the host forgets how others were switched. */
   readonly composeServices?: readonly string[];
+  /** Swarm deploys: each service's whole update_config (a rollback keeps the host's). */
+  readonly swarmUpdates?: DeployPlan['swarmUpdates'];
   /** …or decided on each host before the lock is taken (rollbacks). */
   readonly resolveTargets?: (executor: Executor, project: string, names: readonly string[]) => Promise<{ version: string; targets: TargetImage[] }>;
 }
@@ -432,6 +445,9 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
             // Hooks, backups, migrations and smoke checks belong to deploys; a rollback runs none.
             steps: request.kind === 'deploy' ? hostDataSteps(planDataSteps(manifest), dataHosts, run.target) : NO_DATA_STEPS,
             keepLock: several,
+            engine: environment.config.engine ?? 'compose',
+            swarmUpdates: request.swarmUpdates,
+            convergeSeconds: convergeSeconds(manifest, [...run.names, ...run.infrastructure.map((i) => i.name)]),
           };
           return preflight;
         }),
@@ -869,7 +885,11 @@ export async function deploy(context: RunContext): Promise<RunResult> {
     const builder = kind.kind === 'shared' ? targets.find((t) => t.service === kind.builder) : undefined;
     return builder === undefined ? [] : [{ ...builder, service: name, bytes: undefined }];
   })];
-  const switches = hostSwitches(manifest, environment.name, loaded.compose[environment.name], names, settings.repositoryOwner);
-  const composeServices = loaded.compose[environment.name]?.all.map((s) => s.name);
-  return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets, infrastructure, switches, composeServices });
+  const model = loaded.compose[environment.name];
+  const swarm = environment.config.engine === 'swarm';
+  // Under Swarm, Swarm replaces the tasks (each service's update_config): no host switch, no proxy.
+  const switches = swarm ? new Map<string, HostSwitch>() : hostSwitches(manifest, environment.name, model, names, settings.repositoryOwner);
+  const composeServices = model?.all.map((s) => s.name);
+  const swarmUpdates = swarm ? (composeServices ?? []).map((name) => ({ name, config: swarmUpdateOf(manifest, model, name).config })) : undefined;
+  return switchEnvironment(context, { manifest, manifestDir, environment, names, version: buildPlan.version, kind: 'deploy', timer, targets, infrastructure, switches, composeServices, swarmUpdates });
 }

@@ -2,7 +2,7 @@ import { formatBytes, formatSizeDelta } from '../build/size';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
 import { hostPaths } from '../deploy/plan';
 import { dockerTagFor } from '../release/select';
-import { DEFAULT_REGISTRY_HOST, describeSwitch, serviceKind, switchStrategyOf } from '../manifest';
+import { DEFAULT_REGISTRY_HOST, describeSwarmUpdate, describeSwitch, serviceKind, swarmUpdateOf, switchStrategyOf } from '../manifest';
 import type { RegistryClient } from '../registry/client';
 import { buildAndMeasure, type BuiltImage } from './build';
 import type { RunContext } from './context';
@@ -48,7 +48,10 @@ export async function plan(context: RunContext): Promise<RunResult> {
     return kind.kind === 'shared' ? kind.builder : name;
   };
   /** How a deploy would replace the service's container, and why. */
-  const switchOf = (name: string) => describeSwitch(switchStrategyOf(manifest, loaded.compose[environment.name], name, settings.repositoryOwner));
+  const switchOf = (name: string) =>
+    environment.config.engine === 'swarm'
+      ? `Swarm update ${describeSwarmUpdate(swarmUpdateOf(manifest, loaded.compose[environment.name], name))}`
+      : describeSwitch(switchStrategyOf(manifest, loaded.compose[environment.name], name, settings.repositoryOwner));
   const builds = buildPlan.builds.filter((b) => names.includes(b.service));
   const versionTag = dockerTagFor(buildPlan.version);
   let promoted: TargetImage[] | undefined;

@@ -58,3 +58,20 @@ export function rollbackImages(state: HostState, repos: readonly { name: string;
   });
   return { version: versions.size === 1 ? [...versions][0] ?? 'previous' : 'previous', targets };
 }
+
+/**
+ * Under Swarm, where no rollback image is tagged: the release before the one that runs, as the
+ * ledger says (the last successful deploy or rollback of another version), by its images.
+ */
+export function previousReleaseImages(state: HostState, repos: readonly { name: string; repo: string }[], environment: string): { version: string; targets: TargetImage[] } {
+  const successes = state.ledger.filter((entry) => entry.result === 'success' && (entry.action ?? 'deploy') !== 'unlock' && entry.action !== 'rollout' && entry.version !== undefined);
+  const current = successes.at(-1)?.version;
+  const previous = successes.filter((entry) => entry.version !== current).at(-1)?.version;
+  if (previous === undefined) {
+    throw new StackDeployError(`there is no previous release of ${environment} to roll back to`, {
+      step: 'select',
+      hint: current === undefined ? 'the ledger on the host has no successful deploy yet' : `the ledger knows only ${current}; to go to a given release, set the input "version"`,
+    });
+  }
+  return { version: previous, targets: imagesOfVersion(state, repos, previous, environment) };
+}

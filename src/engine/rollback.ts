@@ -4,7 +4,7 @@ import { hostPaths } from '../deploy/plan';
 import { StackDeployError } from '../errors';
 import type { RunContext } from './context';
 import { PhaseTimer, switchEnvironment } from './deploy';
-import { imagesOfVersion, rollbackImages } from './release-images';
+import { imagesOfVersion, previousReleaseImages, rollbackImages } from './release-images';
 import { resolveEnvironment } from './environment';
 import { operationServices, serviceRepositories } from './operations';
 import type { RunResult } from './result';
@@ -44,7 +44,8 @@ export async function rollback(context: RunContext): Promise<RunResult> {
       const hostRepos = repos.filter((r) => hostNames.includes(r.name));
       const output = await executor.run(inspectHostCommand(hostPaths({ path: environment.config.path, runId: '' }), { name: project }, hostRepos), { step: 'select' });
       const state = parseHostState(output.stdout, hostNames);
-      const chosen = settings.version === undefined ? rollbackImages(state, hostRepos) : { version: settings.version, targets: imagesOfVersion(state, hostRepos, settings.version, environment.name) };
+      const previous = () => (environment.config.engine === 'swarm' ? previousReleaseImages(state, hostRepos, environment.name) : rollbackImages(state, hostRepos));
+      const chosen = settings.version === undefined ? previous() : { version: settings.version, targets: imagesOfVersion(state, hostRepos, settings.version, environment.name) };
       reporter.info(`${environment.hosts.length > 1 ? `${executor.host}: ` : ''}Rolling back ${hostNames.join(', ')} to ${chosen.version}: ${chosen.targets.map((t) => t.pinned).join(', ')}`);
       return chosen;
     },

@@ -1,5 +1,6 @@
 import type { ComposeProject } from '../commands/compose';
 import { hostPaths } from '../deploy/plan';
+import { StackDeployError } from '../errors';
 import type { SshExecutor } from '../exec/ssh';
 import { composeProject, type Manifest } from '../manifest';
 import { connectToEnvironment } from './connect';
@@ -32,6 +33,13 @@ export async function openServiceSession(context: RunContext): Promise<{ ok: tru
   const manifest = loaded.manifest;
   const environment = resolveEnvironment(manifest, settings.environment);
   const { path, compose } = environment.config;
+  if (environment.config.engine === 'swarm') {
+    const project = composeProject(manifest, environment.name);
+    throw new StackDeployError(`logs and exec address Compose containers, and ${environment.name} runs as a Swarm stack`, {
+      step: 'select',
+      hint: `on the manager, use docker service logs ${project}_<service>, or docker exec in a task of the service (docker ps --filter label=com.docker.swarm.service.name=${project}_<service>)`,
+    });
+  }
   // On an environment with several hosts: the first host that runs the (first) service named.
   const wanted = settings.services[0];
   const target = environment.hosts.find((h) => wanted === undefined || runsService(h, wanted)) ?? environment.hosts[0];

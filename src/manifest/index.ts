@@ -10,5 +10,5 @@ export type { LoadResult } from './parse';
 export { manifestSchema } from './schema';
 export type { Backup, Manifest, ManifestEnvironment, ManifestService, SmokeCheck } from './schema';
 export { parseSize } from './size';
-export { DEFAULT_DRAIN_TIMEOUT_MS, describeSwitch, switchStrategyOf, urlPort } from './switch-strategy';
-export type { SwitchDecision, SwitchRefusal, SwitchStrategy } from './switch-strategy';
+export { DEFAULT_DRAIN_TIMEOUT_MS, describeSwarmUpdate, describeSwitch, swarmUpdateOf, switchStrategyOf, urlPort } from './switch-strategy';
+export type { SwarmUpdate, SwitchDecision, SwitchRefusal, SwitchStrategy } from './switch-strategy';

@@ -192,6 +192,15 @@ function sshUserRules(value: { user?: string; host?: string; hosts?: { user?: st
   });
 }
 
+/** A swarm is reached through one manager: Swarm itself places the tasks and rolls them out. */
+function swarmRules(value: { engine?: string; hosts?: unknown; rollout?: unknown; host_names?: unknown }, context: z.core.$RefinementCtx): void {
+  if (value.engine !== 'swarm') return;
+  const refuse = (key: string, message: string) => context.addIssue({ code: 'custom', path: [key], input: value, message, params: { target: 'key' } });
+  if (value.hosts !== undefined) refuse('hosts', 'engine: swarm deploys through one manager: name it with "host" (Swarm places the tasks on its nodes)');
+  if (value.rollout !== undefined) refuse('rollout', 'engine: swarm rolls services out itself (each service\'s deploy.update_config): remove "rollout"');
+  if (value.host_names !== undefined) refuse('host_names', 'engine: swarm has no host proxy to route host names: remove "host_names" (route them in your own load balancer)');
+}
+
 const environmentSchema = z
   .strictObject({
     host: sshHost.optional().describe('SSH host name or IP address (IPv6 without brackets), for an environment on one host. Use either `host` or `hosts`.'),
@@ -201,6 +210,10 @@ const environmentSchema = z
       .optional()
       .describe('The hosts of an environment that runs on several, each `{ host, port, user, services }`. Use either `host` or `hosts`.'),
     rollout: rolloutSchema.optional(),
+    engine: z
+      .enum(['compose', 'swarm'])
+      .optional()
+      .describe('How the stack runs on its host: `compose` (default: Docker Compose on each host) or `swarm` (`docker stack deploy` on a Swarm manager, `host`; Swarm places the tasks on its nodes).'),
     port: sshPort.default(DEFAULT_SSH_PORT).describe('SSH port. Default: 22.'),
     user: posixUser.optional().describe('SSH user name on the host (the default of each of `hosts`).'),
     path: absolutePath('path').describe('Absolute directory on the host where the stack lives, e.g. `/opt/shop`.'),
@@ -223,6 +236,7 @@ const environmentSchema = z
   })
   .superRefine(alternativeKeys('host', 'hosts', { required: true }), evenAfterOtherIssues)
   .superRefine(sshUserRules, evenAfterOtherIssues)
+  .superRefine(swarmRules, evenAfterOtherIssues)
   .describe('A deployment target: one host reached over SSH (`host`), or several (`hosts`).');
 
 const registrySchema = z

@@ -228,7 +228,8 @@ export function switchIssues(manifest: Manifest, compose: Readonly<Record<string
       if (!Object.hasOwn(manifest.environments, environment) || !environmentServices(manifest, environment).includes(service)) continue;
       // A service the compose files do not define is reported as such.
       if (!model.all.some((s) => s.name === service)) continue;
-      for (const refusal of switchStrategyOf(manifest, model, service).refusals) {
+      const swarm = manifest.environments[environment]?.engine === 'swarm';
+      for (const refusal of swarm ? swarmUpdateOf(manifest, model, service).refusals : switchStrategyOf(manifest, model, service).refusals) {
         const key = JSON.stringify([refusal.key, refusal.message, refusal.hint]);
         const entry = found.get(key) ?? { refusal, environments: [] };
         entry.environments.push(environment);
@@ -262,4 +263,71 @@ export function switchIssues(manifest: Manifest, compose: Readonly<Record<string
     }
   }
   return issues;
+}
+
+/** How long Swarm watches an updated task for a failure (`deploy.update_config.monitor`) unless the compose file says. */
+export const SWARM_MONITOR_DEFAULT = '10s';
+
+/** What stack-deploy adds to a service's `deploy.update_config` under `engine: swarm`, where the compose files do not set it. */
+export interface SwarmUpdate {
+  /** The whole `update_config` the service is deployed with: the compose files' keys, then these defaults. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** The keys stack-deploy added (not in the compose files). */
+  readonly added: readonly string[];
+  /** Why `order` is what it is: `auto: publishes 8080 in mode host`, `set in the compose file`. */
+  readonly reason: string;
+  readonly refusals: readonly SwitchRefusal[];
+}
+
+/**
+ * A service's Swarm update under `engine: swarm`: `failure_action: rollback`, a `monitor` window,
+ * and the order from its switch strategy where the compose files do not set them. Under `auto`
+ * it starts the new task first, except where two tasks of it cannot run side by side on one node:
+ * a port published in `mode: host`, a named volume or a `container_name` (stop-first). `proxy` is
+ * refused: Swarm replaces the tasks itself and there is no host proxy.
+ */
+export function swarmUpdateOf(manifest: Manifest, compose: Pick<ComposeModel, 'all'> | undefined, service: string): SwarmUpdate {
+  const config = Object.hasOwn(manifest.services, service) ? manifest.services[service] : undefined;
+  const definition = compose?.all.find((s) => s.name === service);
+  const written = definition?.updateConfig ?? {};
+  const hostPorts = (definition?.ports ?? []).filter((port) => port.mode === 'host' && port.published !== undefined);
+  const explicit = config?.switch !== undefined && config.switch !== 'auto' ? config.switch : undefined;
+  const refusals: SwitchRefusal[] = [];
+  if (explicit === 'proxy') {
+    refusals.push({ key: 'switch', message: '"proxy" cannot work under engine: swarm: Swarm replaces the tasks itself, and there is no host proxy', hint: 'use start-first or stop-first (the Swarm update order), or remove switch' });
+  } else if (explicit === 'start-first' && hostPorts.length > 0 && written.order === undefined) {
+    refusals.push({
+      key: 'switch',
+      message: `"start-first" cannot work under engine: swarm: ${service} publishes ${hostPorts.map(shownPort).join(', ')} in mode host, which a second task cannot bind on the same node`,
+      hint: 'publish the port in ingress mode, or use stop-first',
+    });
+  }
+  const causes = [
+    ...hostPorts.map((port) => `publishes ${shownPort(port)} in mode host`),
+    ...(definition === undefined ? [] : singletonCauses(definition).filter((cause) => !cause.startsWith('network_mode'))),
+  ];
+  let order: 'start-first' | 'stop-first';
+  let reason: string;
+  if (typeof written.order === 'string') {
+    order = written.order === 'start-first' ? 'start-first' : 'stop-first';
+    reason = 'set in the compose file';
+  } else if (explicit === 'start-first' || explicit === 'stop-first') {
+    order = explicit;
+    reason = 'set in stack.yml';
+  } else if (causes.length > 0) {
+    order = 'stop-first';
+    reason = `auto: ${causes.join(', ')}`;
+  } else {
+    order = 'start-first';
+    reason = 'auto: two tasks can run side by side';
+  }
+  const defaults: Record<string, unknown> = { order, failure_action: 'rollback', monitor: SWARM_MONITOR_DEFAULT };
+  const added = Object.keys(defaults).filter((key) => written[key] === undefined);
+  return { config: { ...defaults, ...written }, added, reason, refusals };
+}
+
+/** `order start-first (auto: …), failure_action rollback, monitor 10s (added)`: what `plan` shows for a Swarm service. */
+export function describeSwarmUpdate(update: SwarmUpdate): string {
+  const shown = (key: string) => `${key} ${String(update.config[key])}${update.added.includes(key) ? ' (added)' : ''}`;
+  return `order ${String(update.config.order)} (${update.reason})${update.added.includes('order') ? ' (added)' : ''}, ${shown('failure_action')}, ${shown('monitor')}`;
 }

@@ -26,6 +26,9 @@
 #   SMOKE_COUNT, per check N: SMOKE_N_NAME SMOKE_N_KIND (http|run) SMOKE_N_URL SMOKE_N_STATUS
 #   SMOKE_N_BODY SMOKE_N_CMD (shell-quoted argv) SMOKE_N_TIMEOUT_S
 #   PRE_HOOK_COUNT PRE_HOOK_N, POST_HOOK_COUNT POST_HOOK_N (shell-quoted argv)
+#   ENGINE (compose|swarm) SWARM_FILE (swarm: each service's update_config) ENV_SCRIPT (swarm: the
+#   env file as shell assignments, for ${VAR} in the compose files) CONVERGE_S (swarm: how long the
+#   stack may take to converge)
 # RUN_DIR/pins (written by the pull phase): `service<TAB>ref` per infrastructure service, its pin
 #   resolved to a digest.
 # Order: record -> pre_deploy hooks -> start missing infrastructure -> backups -> changed
@@ -37,6 +40,10 @@
 # Writes RUN_DIR/events.jsonl (progress), RUN_DIR/result (success|rolled-back|rollback-failed|failed),
 # STATE_DIR/releases.jsonl (ledger), STATE_DIR/good/<service> (image of the last good release)
 # and BACKUPS_DIR/<name>/<name>-<run id>.(dump|sqlite) (mode 0600, the newest RETAIN kept).
+# With ENGINE=swarm the stack is `docker stack deploy`ed on a Swarm manager (services
+# PROJECT_<service>); the same steps run, but the switch is one stack deploy of every service,
+# followed by the wait for Swarm to converge (see swarm_converge), and a failure deploys the whole
+# stack again at the images it ran before. Images are digest references, never local tags.
 
 set -u
 # Events, step logs, smoke bodies, the ledger, backups: nothing under .stack-deploy is for others.
@@ -102,6 +109,8 @@ compose() {
 
 svc() { eval "printf '%s' \"\${SVC_$1_$2}\""; }
 
+swarm() { [ "${ENGINE:-compose}" = swarm ]; }
+
 # index_of NAME: the SVC_ index of a service (application or infrastructure).
 index_of() {
   _io=0
@@ -137,6 +146,11 @@ compose_up() {
 # status), found by the labels Compose (v1 and v2) puts on it: one docker call, not a Compose
 # start-up, since it runs on every health poll. Never a one-off container (`compose run`).
 containers_of() {
+  if swarm; then
+    # The service's tasks that run on this node (the manager).
+    docker ps -q ${2:+-a --filter "status=$2"} --filter "label=com.docker.swarm.service.name=${PROJECT}_$1" 2>/dev/null
+    return 0
+  fi
   docker ps -q ${2:+-a --filter "status=$2"} --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1" --filter "label=com.docker.compose.oneoff=False" 2>/dev/null
 }
 
@@ -189,7 +203,9 @@ wait_healthy() {
   while :; do
     _wh_cid=$_wh_only
     [ -n "$_wh_cid" ] || _wh_cid=$(container_of "$_wh_name")
-    if [ -n "$_wh_cid" ]; then
+    if swarm; then
+      swarm_check "$_wh_n" && return 0
+    elif [ -n "$_wh_cid" ]; then
       check_once "$_wh_n" "$_wh_cid"; _wh_rc=$?
       [ "$_wh_rc" -eq 0 ] && return 0
       [ "$_wh_rc" -eq 2 ] && { HEALTH_REASON="the container exited or restarted"; return 1; }
@@ -373,6 +389,10 @@ run_migrations() {
   eval "set -- $MIGRATE_CMD"
   _files=""
   for _f in $COMPOSE_FILES $(overrides); do _files="$_files -f $_f"; done
+  if swarm; then
+    swarm_networks_override "$RUN_DIR/networks.yml" || { MIGRATE_REASON="the stack's networks cannot be listed"; return 1; }
+    _files="$_files -f $RUN_DIR/networks.yml"
+  fi
   if [ "$FLAVOR" = v2 ]; then
     # shellcheck disable=SC2086
     set -- docker compose -p "$PROJECT" $_files --env-file "$ENV_FILE" run --rm --no-deps -T "$MIGRATE_SERVICE" "$@"
@@ -462,8 +482,10 @@ abort_unchanged() {
   finish failed "$1; nothing running was changed"
 }
 
-# running_image NAME: the image ID of the service's running container ('' when none runs).
+# running_image NAME: the image ID of the service's running container ('' when none runs); under
+# Swarm the image its service is defined with (a digest reference), '' when there is no such service.
 running_image() {
+  if swarm; then docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' "${PROJECT}_$1" 2>/dev/null; return 0; fi
   _ri=$(container_of "$1")
   [ -n "$_ri" ] && docker inspect -f '{{.Image}}' "$_ri" 2>/dev/null
 }
@@ -516,6 +538,7 @@ gate_infrastructure() {
 # to the stack) is started at its pin and must be healthy before backups and migrations.
 STARTED_INFRA=""
 start_missing_infrastructure() {
+  if swarm; then swarm_start_missing; return; fi
   _missing=""
   for _sm in $INFRA; do [ -n "$(container_of "$_sm")" ] || _missing="$_missing $_sm"; done
   [ -n "$_missing" ] || return 0
@@ -540,6 +563,8 @@ start_missing_infrastructure() {
 INFRA_SWITCHED=""
 switch_infrastructure() {
   [ -n "$INFRA" ] || return 0
+  # Under Swarm the infrastructure switches with the stack (one stack deploy).
+  swarm && return 0
   for _si in $INFRA; do eval "BEFORE_$(index_of "$_si")=\$(container_of \"\$_si\")"; done
   # shellcheck disable=SC2086
   if ! _out=$(compose_up -- $INFRA 2>&1); then
@@ -599,6 +624,9 @@ roll_back() {
   emit rollback start "" "$1"
   renew_lease
   _rb_outcome=rolled-back
+  if swarm; then
+    swarm_roll_back || _rb_outcome=rollback-failed
+  else
   # Services switched stop-first come back the same way; the others by the same hand-over in reverse.
   _rb_stop="" _rb_hand="" _rb_i=0
   for _rb_name in $SERVICES; do
@@ -637,11 +665,10 @@ roll_back() {
     unroute_service "$_rb_name"
     emit rollback ok "$_rb_name" "stopped: it had no previous version"
   done
+  fi
   _rb_i=0
   for _rb_name in $SERVICES; do
-    _rb_cid=$(container_of "$_rb_name")
-    _rb_now=""
-    [ -n "$_rb_cid" ] && _rb_now=$(docker inspect -f '{{.Image}}' "$_rb_cid" 2>/dev/null)
+    _rb_now=$(running_image "$_rb_name")
     eval "TO_$_rb_i=\$_rb_now"
     emit final ok "$_rb_name" "$_rb_now"
     _rb_i=$((_rb_i + 1))
@@ -680,6 +707,7 @@ recover() {
     exit 0
   fi
   detect_pull_never
+  detect_stack_detach
   emit recover start "" "the transaction was killed before it ended"
   start_lease_keeper
   remember_switches
@@ -724,6 +752,7 @@ start_run() {
   # Backups a killed run left half-written (the lock says no other run is writing one now).
   rm -f "$BACKUPS_DIR"/*/*.partial
   detect_pull_never
+  detect_stack_detach
 }
 
 # start_lease_keeper: the lease is renewed for the whole run (or recovery), whatever it waits for
@@ -795,27 +824,46 @@ record() {
   _rec_i=0
   WITH_TARGET="" WITHOUT_TARGET=""
   for _rec_name in $SERVICES; do
-    _rec_cid=$(container_of "$_rec_name")
-    _rec_running=""
-    [ -n "$_rec_cid" ] && _rec_running=$(docker inspect -f '{{.Image}}' "$_rec_cid" 2>/dev/null)
+    _rec_running=$(running_image "$_rec_name")
     _rec_good=$(cat "$STATE_DIR/good/$_rec_name" 2>/dev/null)
     _rec_target=""
-    if [ -n "$_rec_good" ] && docker image inspect "$_rec_good" >/dev/null 2>&1; then _rec_target=$_rec_good; else _rec_target=$_rec_running; fi
+    # Under Swarm the good release is a digest reference its nodes pull.
+    if [ -n "$_rec_good" ] && { swarm || docker image inspect "$_rec_good" >/dev/null 2>&1; }; then _rec_target=$_rec_good; else _rec_target=$_rec_running; fi
     eval "FROM_$_rec_i=\$_rec_running"
     eval "TARGET_$_rec_i=\$_rec_target"
     if [ -n "$_rec_target" ]; then
-      docker tag "$_rec_target" "$(svc $_rec_i ROLLBACK_REF)" || abort_unchanged "tagging $_rec_name's rollback image $(svc $_rec_i ROLLBACK_REF) failed"
+      if swarm; then
+        _rec_ref=$_rec_target
+      else
+        docker tag "$_rec_target" "$(svc $_rec_i ROLLBACK_REF)" || abort_unchanged "tagging $_rec_name's rollback image $(svc $_rec_i ROLLBACK_REF) failed"
+        _rec_ref=$(svc $_rec_i ROLLBACK_REF)
+      fi
       _rec_yml="$_rec_yml
   $_rec_name:
-    image: $(svc $_rec_i ROLLBACK_REF)"
+    image: $_rec_ref"
       WITH_TARGET="$WITH_TARGET $_rec_name"
       emit record ok "$_rec_name" "$_rec_running"
       emit target ok "$_rec_name" "$_rec_target"
     else
       WITHOUT_TARGET="$WITHOUT_TARGET $_rec_name"
+      # Under Swarm, going back means no task of it (Compose stops it instead).
+      swarm && _rec_yml="$_rec_yml
+  $_rec_name:
+    deploy:
+      replicas: 0"
       emit record ok "$_rec_name" "$_rec_running"
       emit target none "$_rec_name" "first deploy: nothing to roll back to"
     fi
+    _rec_i=$((_rec_i + 1))
+  done
+  for _rec_name in $INFRA; do
+    _rec_image=$(running_image "$_rec_name")
+    eval "FROM_$_rec_i=\$_rec_image"
+    emit record ok "$_rec_name" "$_rec_image"
+    # Under Swarm the whole stack goes back: the infrastructure to the image it runs now.
+    swarm && [ -n "$_rec_image" ] && _rec_yml="$_rec_yml
+  $_rec_name:
+    image: $_rec_image"
     _rec_i=$((_rec_i + 1))
   done
   # A rollback reads this file: if it cannot be written whole (a full disk), nothing may change.
@@ -823,12 +871,6 @@ record() {
     mv -f "$STATE_DIR/rollback.yml.tmp" "$STATE_DIR/rollback.yml"; }; then
     abort_unchanged "the recorded state $STATE_DIR/rollback.yml cannot be written (is the disk full?)"
   fi
-  for _rec_name in $INFRA; do
-    _rec_image=$(running_image "$_rec_name")
-    eval "FROM_$_rec_i=\$_rec_image"
-    emit record ok "$_rec_name" "$_rec_image"
-    _rec_i=$((_rec_i + 1))
-  done
   write_pins_override || abort_unchanged "the resolved pins $PINS_OVERRIDE cannot be written (is the disk full?)"
   remember_switches || abort_unchanged "how the services are switched cannot be written under $STATE_DIR/switch (is the disk full?)"
 }
@@ -856,7 +898,8 @@ prepare() {
     fi
     abort_unchanged "$INFRA_REASON; it is back on its previous image and nothing else changed"
   fi
-  [ -n "$INFRA" ] && record_pins
+  # Under Swarm the pins switch with the stack: recorded once it is committed.
+  [ -n "$INFRA" ] && ! swarm && record_pins
   if [ -n "$MIGRATE_SERVICE" ]; then
     emit migrations start "$MIGRATE_SERVICE" "$MIGRATE_CMD"
     renew_lease
@@ -874,6 +917,7 @@ prepare() {
 switch() {
   emit switch start "" "$SERVICES"
   renew_lease
+  if swarm; then swarm_switch; return; fi
   _sw_i=0 _sw_stop_first="" _sw_start_first=""
   for _sw_name in $SERVICES; do
     case "$(var "SVC_${_sw_i}_SWITCH")" in
@@ -1229,8 +1273,7 @@ commit() {
   emit commit start "" ""
   _com_i=0
   for _com_name in $SERVICES; do
-    _com_cid=$(container_of "$_com_name")
-    _com_image=$(docker inspect -f '{{.Image}}' "$_com_cid")
+    _com_image=$(running_image "$_com_name")
     if ! { echo "$_com_image" > "$STATE_DIR/good/$_com_name.tmp" && mv -f "$STATE_DIR/good/$_com_name.tmp" "$STATE_DIR/good/$_com_name"; }; then
       emit warning state "$_com_name" "$STATE_DIR/good/$_com_name cannot be written (is the disk full?): the next rollback of $_com_name goes to the image it runs before that deploy"
     fi
@@ -1239,12 +1282,184 @@ commit() {
     _com_i=$((_com_i + 1))
   done
   for _com_name in $INFRA; do emit final ok "$_com_name" "$(running_image "$_com_name")"; done
+  swarm && [ -n "$INFRA" ] && record_pins
   # post_deploy hooks: the release stays; a failing hook is a warning.
   if [ -z "${SKIP_POST_HOOKS:-}" ] && ! run_hooks POST post_deploy; then
     emit warning hooks "" "$HOOK_REASON; the deploy stays (it is healthy and passed its smoke checks)"
   fi
   ledger success
   finish success "${COMMIT_REASON:-deployed}"
+}
+
+# ---------------------------------------------------------------- Swarm (ENGINE=swarm)
+
+# detect_stack_detach: STACK_DETACH is --detach=true where `docker stack deploy` knows it (it
+# waits for nothing then, as before the option existed: swarm_converge waits).
+STACK_DETACH=""
+detect_stack_detach() {
+  swarm && docker stack deploy --help 2>/dev/null | grep -q -- '--detach' && STACK_DETACH="--detach=true"
+}
+
+# stack_deploy [OVERRIDE...]: the stack from the compose files, the release's images and pins,
+# each service's update_config (SWARM_FILE), and OVERRIDE...; ${VAR} in the files come from the
+# env file (ENV_SCRIPT), as Compose reads them. The images are digests: nothing is resolved.
+stack_deploy() {
+  _sd_files=""
+  for _sd_f in $COMPOSE_FILES $(overrides) "$SWARM_FILE" "$@"; do _sd_files="$_sd_files -c $_sd_f"; done
+  (
+    set -a
+    # shellcheck source=/dev/null # written by stack-deploy for each run
+    . "$ENV_SCRIPT" || exit 1
+    set +a
+    # shellcheck disable=SC2086
+    timeout -k 10 "${COMPOSE_TIMEOUT_S:-600}" docker stack deploy --with-registry-auth --resolve-image never $STACK_DETACH $_sd_files "$PROJECT"
+  ) < /dev/null
+}
+
+# swarm_check N: 0 when the service passes its health.http or health.cmd (a task on this node);
+# without either, Swarm's own convergence (its healthcheck) was the gate.
+swarm_check() {
+  case "$(svc "$1" HEALTH)" in
+    http) probe_http "$(svc "$1" URL)" ;;
+    cmd)
+      _sc_cid=$(container_of "$(svc "$1" NAME)" | head -n 1)
+      [ -n "$_sc_cid" ] || return 1
+      eval "set -- $(svc "$1" CMD)"
+      timeout -k 2 "$(( ($(svc "$1" TIMEOUT_MS) + 999) / 1000 ))" docker exec "$_sc_cid" "$@" >/dev/null 2>&1 ;;
+    *) return 0 ;;
+  esac
+}
+
+# swarm_state SINCE: a line per service of the stack: name, update state (none when it was not
+# updated since SINCE, in seconds since the epoch), tasks wanted (-1: global), tasks running its
+# current image.
+swarm_state() {
+  _ss_ids=$(docker service ls -q --filter "label=com.docker.stack.namespace=$PROJECT") || return 1
+  [ -n "$_ss_ids" ] || return 0
+  # shellcheck disable=SC2086
+  _ss_services=$(docker service inspect -f '{{.Spec.Name}} {{.Spec.TaskTemplate.ContainerSpec.Image}} {{if .UpdateStatus}}{{.UpdateStatus.State}} {{if .UpdateStatus.StartedAt}}{{.UpdateStatus.StartedAt.Unix}}{{else}}0{{end}}{{else}}none 0{{end}} {{if .Spec.Mode.Replicated}}{{.Spec.Mode.Replicated.Replicas}}{{else}}-1{{end}}' $_ss_ids) || return 1
+  _ss_tasks=$(docker stack ps "$PROJECT" --no-trunc --filter desired-state=running --format '{{.Name}} {{.Image}} {{.CurrentState}}') || return 1
+  printf '%s\n--\n%s\n' "$_ss_services" "$_ss_tasks" | awk -v since="$1" '
+    $0 == "--" { tasks = 1; next }
+    !tasks { image[$1] = $2; state[$1] = ($4 + 0 < since + 0 ? "none" : $3); want[$1] = $5; order[++n] = $1; next }
+    {
+      name = $1; sub(/\.[^.]*$/, "", name)
+      if ($3 == "Running" && $2 == image[name]) running[name]++
+    }
+    END { for (i = 1; i <= n; i++) { s = order[i]; printf "%s %s %s %d\n", s, state[s], want[s], running[s] } }'
+}
+
+# swarm_converge SINCE: waits, at most CONVERGE_S, until Swarm has settled every service of the
+# stack: no update or rollback in progress, and as many tasks running its current image as it
+# wants. 0 when each did so without Swarm rolling an update back or pausing it; else 1 with
+# CONVERGE_REASON set (the services, their state and Swarm's message). Only updates started since
+# SINCE (when the stack deploy began) count: a service that Swarm rolled back in an earlier run
+# and that this deploy leaves alone is not a failure.
+swarm_converge() {
+  _cv_deadline=$(( $(now_ms) + ${CONVERGE_S:-600} * 1000 ))
+  while :; do
+    _cv_state=$(swarm_state "$1")
+    _cv_pending=$(printf '%s\n' "$_cv_state" | awk 'NF == 4 && ($2 == "updating" || $2 == "rollback_started" || ($3 >= 0 && $4 != $3) || ($3 < 0 && $4 < 1)) { printf " %s", $1 }')
+    _cv_failed=$(printf '%s\n' "$_cv_state" | awk 'NF == 4 && ($2 == "paused" || $2 == "rollback_paused" || $2 == "rollback_completed") { printf " %s", $1 }')
+    if [ -z "$_cv_pending" ] || { [ -n "$_cv_failed" ] && [ -z "$(printf '%s\n' "$_cv_state" | awk 'NF == 4 && ($2 == "updating" || $2 == "rollback_started") { print }')" ]; }; then
+      [ -z "$_cv_failed" ] && return 0
+      CONVERGE_REASON=""
+      for _cv_s in $_cv_failed; do
+        CONVERGE_REASON="$CONVERGE_REASON${CONVERGE_REASON:+; }${_cv_s#"${PROJECT}_"}: $(docker service inspect -f '{{.UpdateStatus.State}}: {{.UpdateStatus.Message}}' "$_cv_s" 2>/dev/null)"
+      done
+      return 1
+    fi
+    if [ "$(now_ms)" -ge "$_cv_deadline" ]; then
+      CONVERGE_REASON="Swarm did not converge within ${CONVERGE_S:-600}s:$(printf '%s\n' "$_cv_state" | awk -v p="${PROJECT}_" 'NF == 4 { n = $1; if (index(n, p) == 1) n = substr(n, length(p) + 1); printf " %s %s %d/%s;", n, $2, $4, ($3 < 0 ? "global" : $3) }')"
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+# swarm_networks_override FILE: a compose override under which `docker compose run` (the
+# migrations) joins the stack's networks instead of making its own: each network the stack made
+# (PROJECT_<name>), as external.
+swarm_networks_override() {
+  _sn=$(docker network ls --filter "label=com.docker.stack.namespace=$PROJECT" --format '{{.Name}}') || return 1
+  {
+    echo "networks:"
+    for _sn_name in $_sn; do
+      case "$_sn_name" in "${PROJECT}_"*) printf '  %s:\n    external: true\n    name: %s\n' "${_sn_name#"${PROJECT}_"}" "$_sn_name" ;; esac
+    done
+  } > "$1"
+}
+
+# swarm_start_missing: infrastructure without a service yet (a first deploy, or new to the stack),
+# or a stack that does not exist yet, is deployed before backups and migrations: the stack with
+# every application service at the image it runs now (none yet: no task), so that the migrations
+# find the database and the stack's networks. It must converge.
+swarm_start_missing() {
+  _ssm_missing=""
+  for _ssm in $INFRA; do [ -n "$(running_image "$_ssm")" ] || _ssm_missing="$_ssm_missing $_ssm"; done
+  if [ -z "$_ssm_missing" ] && [ -n "$(docker service ls -q --filter "label=com.docker.stack.namespace=$PROJECT")" ]; then return 0; fi
+  _ssm_what=${_ssm_missing:-" the stack's networks"}
+  emit infrastructure start "" "starting what is not running:$_ssm_what"
+  renew_lease
+  _ssm_since=$(date +%s)
+  if ! _out=$(stack_deploy "$STATE_DIR/rollback.yml" 2>&1); then
+    INFRA_REASON="docker stack deploy of the infrastructure failed: $_out"
+    emit infrastructure failed "" "$INFRA_REASON"
+    return 1
+  fi
+  STARTED_INFRA=$_ssm_what
+  if ! swarm_converge "$_ssm_since"; then
+    INFRA_REASON="$CONVERGE_REASON"
+    emit infrastructure failed "" "$INFRA_REASON"
+    return 1
+  fi
+  # shellcheck disable=SC2086
+  gate_infrastructure $_ssm_missing
+}
+
+# swarm_switch: one stack deploy of every service, then Swarm must converge: an update it rolled
+# back or paused brings the whole stack back.
+swarm_switch() {
+  _sw_since=$(date +%s)
+  _sw_out=$(stack_deploy 2>&1)
+  _sw_rc=$?
+  if [ "$_sw_rc" -ne 0 ]; then
+    emit switch failed "" "$_sw_out"
+    roll_back "docker stack deploy $(rc_text "$_sw_rc" "${COMPOSE_TIMEOUT_S:-600}")"
+  fi
+  emit switch ok "" "docker stack deploy: Swarm updates the services"
+  emit converge start "" "waiting for Swarm (at most ${CONVERGE_S:-600}s)"
+  if ! swarm_converge "$_sw_since"; then
+    emit converge failed "" "$CONVERGE_REASON"
+    roll_back "$CONVERGE_REASON"
+  fi
+  emit converge ok "" "every service runs its new tasks"
+}
+
+# swarm_roll_back: the whole stack back to the images it ran before (STATE_DIR/rollback.yml: no
+# task for a service that had none); 0 when Swarm converged and each service with a previous
+# version passed its health check again.
+swarm_roll_back() {
+  _srb_since=$(date +%s)
+  if ! _srb_out=$(stack_deploy "$STATE_DIR/rollback.yml" 2>&1); then
+    emit rollback failed "" "$_srb_out"
+    return 1
+  fi
+  if ! swarm_converge "$_srb_since"; then
+    emit rollback failed "" "$CONVERGE_REASON"
+    return 1
+  fi
+  _srb_rc=0 _srb_i=0
+  for _srb_name in $SERVICES; do
+    case " $WITH_TARGET " in
+      *" $_srb_name "*)
+        if wait_healthy "$_srb_i"; then emit rollback ok "$_srb_name" "previous version healthy again"
+        else emit rollback failed "$_srb_name" "$HEALTH_REASON"; _srb_rc=1; fi ;;
+      *) emit rollback ok "$_srb_name" "no task: it had no previous version" ;;
+    esac
+    _srb_i=$((_srb_i + 1))
+  done
+  return "$_srb_rc"
 }
 
 main() {

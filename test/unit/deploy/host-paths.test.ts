@@ -33,7 +33,7 @@ const PROGRAMS: Record<string, Command> = {
 };
 
 /** Names of the host's layout that only hostPaths may spell. */
-const LAYOUT_NAMES = ['.stack-deploy', 'last-run', 'releases.jsonl', 'docker-config', 'incoming', 'transaction.sh', 'stack.env', 'images.yml', '/runs', '/pins', '/good', '/lock'];
+const LAYOUT_NAMES = ['.stack-deploy', 'last-run', 'releases.jsonl', 'docker-config', 'incoming', 'transaction.sh', 'stack.env', 'images.yml', 'swarm.yml', '/runs', '/pins', '/good', '/lock'];
 
 describe('hostPaths', () => {
   test('the layout under the environment\'s path (what hosts deployed before have)', () => {
@@ -43,6 +43,8 @@ describe('hostPaths', () => {
       lock: '/srv/app/.stack-deploy/lock',
       envFile: '/srv/app/.stack-deploy/stack.env',
       images: '/srv/app/.stack-deploy/images.yml',
+      swarm: '/srv/app/.stack-deploy/swarm.yml',
+      envScript: '/srv/app/.stack-deploy/stack.env.sh',
       script: '/srv/app/.stack-deploy/transaction.sh',
       runs: '/srv/app/.stack-deploy/runs',
       runDir: '/srv/app/.stack-deploy/runs/r1',

@@ -38,6 +38,7 @@ function definition(name: string, settings: { ports?: string[]; containerName?: 
     ports: (settings.ports ?? []).map(port),
     namedVolumes: settings.namedVolumes ?? [],
     profiles: [],
+    updateConfig: {},
     where: { file: 'compose.yml', line: 2, column: 3 },
     ...(settings.image === undefined ? {} : { image: settings.image }),
     ...(settings.containerName === undefined ? {} : { containerName: settings.containerName }),
