@@ -47,6 +47,8 @@ export interface ComposeService {
   readonly profiles: readonly string[];
   /** `deploy.update_config` as written (the files merged key by key); Swarm only. */
   readonly updateConfig: Readonly<Record<string, unknown>>;
+  /** `deploy.mode` (`replicated`, `global`, ...); Swarm only. */
+  readonly deployMode?: string;
   /** Where the service is first defined. */
   readonly where: ComposeLocation;
 }
@@ -162,6 +164,7 @@ interface Merged {
   mounts: Mount[];
   profiles: string[];
   updateConfig: Record<string, unknown>;
+  deployMode?: string;
   where: ComposeLocation;
 }
 
@@ -235,6 +238,7 @@ export async function readComposeFiles(options: ReadComposeOptions): Promise<Com
         mounts: mergeMounts(previous?.mounts ?? [], mounts(raw.volumes)),
         profiles: Array.isArray(raw.profiles) ? raw.profiles.filter((p): p is string => typeof p === 'string') : (previous?.profiles ?? []),
         updateConfig: { ...previous?.updateConfig, ...(isRecord(raw.deploy) && isRecord(raw.deploy.update_config) ? raw.deploy.update_config : {}) },
+        deployMode: (isRecord(raw.deploy) ? text(raw.deploy.mode) : undefined) ?? previous?.deployMode,
         where: previous?.where ?? where,
       });
     }

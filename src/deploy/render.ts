@@ -137,10 +137,23 @@ export function renderSwarmOverride(plan: DeployPlan): string {
 /** A name the shell can export (dotenv allows more: those cannot reach `${VAR}` of `docker stack deploy`). */
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/u;
 
-/** Swarm: the env file as `NAME='value'` lines, read by the shell that runs `docker stack deploy`. */
+/** Names that would change the shell or the docker client that runs `docker stack deploy`, not the stack. */
+const RUNNER_NAMES = new Set(['PATH', 'HOME', 'IFS', 'ENV', 'CDPATH', 'PS1', 'PS2', 'PS4', 'OPTIND', 'OPTARG', 'PWD', 'OLDPWD', 'PPID', 'UID', 'EUID', 'SHELL', 'SHELLOPTS', 'TMPDIR', 'POSIXLY_CORRECT']);
+const RUNNER_PREFIXES = ['DOCKER_', 'LD_', 'BASH'];
+
+/** Whether `${name}` from the env file can reach `docker stack deploy` (see renderEnvScript). */
+export function swarmCanInterpolate(name: string): boolean {
+  return SHELL_NAME.test(name) && !RUNNER_NAMES.has(name) && !RUNNER_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
+/**
+ * Swarm: the env file as `NAME='value'` lines, read by the shell that runs `docker stack deploy`
+ * (for `${VAR}` in the compose files). Names that would change that shell or its docker client
+ * (PATH, IFS, DOCKER_HOST, ...) are left out, as are names no shell can export.
+ */
 export function renderEnvScript(envFile: string): string {
   return dotenvEntries(envFile)
-    .filter(([name]) => SHELL_NAME.test(name))
+    .filter(([name]) => swarmCanInterpolate(name))
     .map(([name, value]) => `${name}=${quoteArg(value)}\n`)
     .join('');
 }

@@ -60,18 +60,26 @@ export function rollbackImages(state: HostState, repos: readonly { name: string;
 }
 
 /**
- * Under Swarm, where no rollback image is tagged: the release before the one that runs, as the
- * ledger says (the last successful deploy or rollback of another version), by its images.
+ * Under Swarm, where no rollback image is tagged: per service, the image it ran before the one it
+ * runs, as the ledger says (its last successful deploy or rollback with another image), and the
+ * version when they all come from one release.
  */
 export function previousReleaseImages(state: HostState, repos: readonly { name: string; repo: string }[], environment: string): { version: string; targets: TargetImage[] } {
   const successes = state.ledger.filter((entry) => entry.result === 'success' && (entry.action ?? 'deploy') !== 'unlock' && entry.action !== 'rollout' && entry.version !== undefined);
-  const current = successes.at(-1)?.version;
-  const previous = successes.filter((entry) => entry.version !== current).at(-1)?.version;
-  if (previous === undefined) {
-    throw new StackDeployError(`there is no previous release of ${environment} to roll back to`, {
-      step: 'select',
-      hint: current === undefined ? 'the ledger on the host has no successful deploy yet' : `the ledger knows only ${current}; to go to a given release, set the input "version"`,
-    });
-  }
-  return { version: previous, targets: imagesOfVersion(state, repos, previous, environment) };
+  const versions = new Set<string>();
+  const targets = repos.map(({ name, repo }) => {
+    const records = successes.flatMap((entry) => (entry.services ?? []).filter((service) => service.name === name && service.pinned !== '').map((service) => ({ version: entry.version ?? '', pinned: service.pinned })));
+    const current = records.at(-1);
+    const previous = records.filter((record) => record.pinned !== current?.pinned).at(-1);
+    if (previous === undefined) {
+      throw new StackDeployError(`there is no previous version of ${name} in ${environment} to roll back to`, {
+        service: name,
+        step: 'select',
+        hint: current === undefined ? 'the ledger on the host has no successful deploy of it yet' : `the ledger knows only ${current.version} of it; to go to a given release, set the input "version"`,
+      });
+    }
+    versions.add(previous.version);
+    return { service: name, image: repo, pinned: previous.pinned };
+  });
+  return { version: versions.size === 1 ? ([...versions][0] ?? 'previous') : 'previous', targets };
 }

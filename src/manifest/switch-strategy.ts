@@ -245,6 +245,21 @@ export function switchIssues(manifest: Manifest, compose: Readonly<Record<string
       });
     }
   }
+  // Under Swarm, a failed first deploy takes an application service back to no task by scaling it to 0.
+  for (const [environment, model] of Object.entries(compose)) {
+    if (manifest.environments[environment]?.engine !== 'swarm') continue;
+    for (const service of environmentServices(manifest, environment)) {
+      const config = manifest.services[service];
+      const definition = model.all.find((s) => s.name === service);
+      if ((config?.build === undefined && config?.image_from === undefined) || definition?.deployMode === undefined || definition.deployMode === 'replicated') continue;
+      issues.push({
+        path: ['environments', environment, 'engine'],
+        target: 'value',
+        message: `${service} runs in deploy.mode ${definition.deployMode} (${definition.where.file}:${definition.where.line}), and under engine: swarm a service stack-deploy builds must be replicated: a failed first deploy scales it to 0`,
+        hint: `remove deploy.mode from ${service} (one task per node: deploy.replicas with deploy.placement.max_replicas_per_node: 1)`,
+      });
+    }
+  }
   // Host names route to services behind the proxy only.
   for (const [environment, model] of Object.entries(compose)) {
     if (!Object.hasOwn(manifest.environments, environment)) continue;

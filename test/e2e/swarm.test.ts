@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Lab, type LabHost, readLab } from '../lab/lab';
+import { processes } from '../processes';
 import { DeployFixture } from './deploy-fixture';
 
 /**
@@ -215,8 +217,10 @@ describe('engine: swarm', () => {
     expect(await stack.serving()).toBe('v2');
     expect(stack.psql("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'items'")).toBe('id,name');
     expect(stack.backups()).toHaveLength(1);
-    expect(run.stdout.indexOf('backup db ok')).toBeLessThan(run.stdout.indexOf('migrations api ok'));
-    expect(run.stdout.indexOf('migrations api ok')).toBeLessThan(run.stdout.indexOf('switch ok'));
+    const at = (text: string) => run.stdout.indexOf(text);
+    expect([at('backup db ok'), at('migrations api ok'), at('switch ok')].every((i) => i >= 0), run.stdout).toBe(true);
+    expect(at('backup db ok')).toBeLessThan(at('migrations api ok'));
+    expect(at('migrations api ok')).toBeLessThan(at('switch ok'));
   });
 
   test('v3: api completes its update, worker fails its healthcheck: the run fails and the whole stack is back on v2', async () => {
@@ -232,6 +236,20 @@ describe('engine: swarm', () => {
     expect(await stack.serving()).toBe('v2');
   });
 
+  test('a release of worker alone leaves api at the digest it runs', async () => {
+    const v2 = stack.swarmLedger().filter((l) => l.version === '2.0.0').at(-1);
+    stack.release('v2', 'SELECT 1;\n');
+    stack.write('worker/job.sh', 'while true; do sleep 2; done\n');
+    const run = await stack.deploy('2.1.0', { services: 'worker' });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const released = stack.swarmLedger().at(-1);
+    expect(versionOf(released)).toBe('deploy 2.1.0 success');
+    expect(stack.serviceImage('api')).toBe(pinnedOf(v2, 'api'));
+    expect(stack.serviceImage('worker')).toBe(pinnedOf(released, 'worker'));
+    expect(pinnedOf(released, 'worker')).not.toBe(pinnedOf(v2, 'worker'));
+    expect(await stack.serving()).toBe('v2');
+  });
+
   test('promotion with build: false deploys 1.0.0 again from the registry', async () => {
     const run = await stack.deploy('1.0.0', { build: 'false', version: '1.0.0' });
     expect(run.exitCode, run.stdout).toBe(0);
@@ -239,22 +257,57 @@ describe('engine: swarm', () => {
     expect(stack.serviceImage('api')).toBe(pinnedOf(stack.swarmLedger().find((l) => l.version === '1.0.0'), 'api'));
   });
 
-  test('rollback goes back to the release before, status shows what runs, logs points at docker service logs', async () => {
+  test('rollback takes each service back to the image it ran before, status shows what runs, logs points at docker service logs', async () => {
     const run = await stack.deploy('1.0.0', { command: 'rollback' });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(await stack.serving()).toBe('v2');
-    expect(versionOf(stack.swarmLedger().at(-1))).toBe('rollback 2.0.0 success');
-    expect(stack.serviceImage('worker')).toBe(pinnedOf(stack.swarmLedger().find((l) => l.version === '2.0.0'), 'worker'));
+    // api ran 2.0.0 before the promotion, worker 2.1.0.
+    expect(versionOf(stack.swarmLedger().at(-1))).toBe('rollback previous success');
+    expect(stack.serviceImage('api')).toBe(pinnedOf(stack.swarmLedger().find((l) => l.version === '2.0.0'), 'api'));
+    expect(stack.serviceImage('worker')).toBe(pinnedOf(stack.swarmLedger().find((l) => l.version === '2.1.0'), 'worker'));
 
     const status = await stack.deploy('1.0.0', { command: 'status' });
     expect(status.exitCode, status.stdout).toBe(0);
     const parsed = JSON.parse(status.outputs.status ?? '{}') as { services: { service: string; version: string }[]; ledger: { version: string }[] };
     expect(parsed.services.find((s) => s.service === 'api')?.version).toBe('2.0.0');
-    expect(parsed.ledger[0]?.version).toBe('2.0.0');
+    expect(parsed.ledger[0]?.version).toBe('previous');
 
     // logs reads Compose containers: refused, with what to run on the manager instead.
     const logs = await stack.deploy('1.0.0', { command: 'logs' });
     expect(logs.exitCode).not.toBe(0);
     expect(logs.stdout).toContain(`use docker service logs ${stack.project}_<service>`);
+  });
+
+  test('the transaction killed while Swarm converges: the previous release comes back, the lock is freed, the run says so', async () => {
+    const api = stack.serviceImage('api');
+    const worker = stack.serviceImage('worker');
+    stack.release('v4', 'SELECT 1;\n');
+    const state = join(stack.manager.home, stack.name, '.stack-deploy');
+    const lastRun = join(state, 'last-run');
+    const before = existsSync(lastRun) ? readFileSync(lastRun, 'utf8') : '';
+    const deploy = stack.start('4.0.0');
+    // The worker's update waits out its 10 s monitor: kill the transaction once it waits for Swarm.
+    let killed: string[] = [];
+    for (let i = 0; i < 1200 && killed.length === 0; i += 1) {
+      const run = existsSync(lastRun) ? readFileSync(lastRun, 'utf8').trim() : '';
+      const events = run === '' || `${run}\n` === before ? '' : join(state, 'runs', run, 'events.jsonl');
+      if (events !== '' && existsSync(events) && readFileSync(events, 'utf8').includes('"step":"converge","status":"start"')) {
+        // The transaction itself (its pid file), not the subshells it forks.
+        const pid = readFileSync(join(state, 'runs', run, 'pid'), 'utf8').trim();
+        killed = processes((p) => p.pid === pid && p.cmdline.includes('transaction.sh'));
+        if (killed.length > 0) process.kill(Number(pid), 'SIGKILL');
+      }
+      if (killed.length === 0) await sleep(100);
+    }
+    expect(killed).toHaveLength(1);
+    const run = await deploy.done;
+    expect(run.exitCode).not.toBe(0);
+    expect(run.outputs.result, run.stdout).toBe('rolled-back');
+    expect(run.stdout).toContain('the transaction was killed after its switch had started; the previous release was brought back');
+    expect(stack.serviceImage('api')).toBe(api);
+    expect(stack.serviceImage('worker')).toBe(worker);
+    expect(versionOf(stack.swarmLedger().at(-1))).toBe('deploy 4.0.0 rolled-back');
+    expect(existsSync(join(state, 'lock'))).toBe(false);
+    expect(await stack.serving()).toBe('v2');
   });
 });

@@ -41,9 +41,11 @@
 # STATE_DIR/releases.jsonl (ledger), STATE_DIR/good/<service> (image of the last good release)
 # and BACKUPS_DIR/<name>/<name>-<run id>.(dump|sqlite) (mode 0600, the newest RETAIN kept).
 # With ENGINE=swarm the stack is `docker stack deploy`ed on a Swarm manager (services
-# PROJECT_<service>); the same steps run, but the switch is one stack deploy of every service,
-# followed by the wait for Swarm to converge (see swarm_converge), and a failure deploys the whole
-# stack again at the images it ran before. Images are digest references, never local tags.
+# PROJECT_<service>); the same steps run, but the switch is one stack deploy of every service
+# (infrastructure included: it switches with the stack, after the migrations, behind Swarm's own
+# gate), followed by the wait for Swarm to converge (see swarm_converge), and a failure deploys
+# the whole stack again at the images it ran before, infrastructure too. Images are digest
+# references, never local tags; services the run does not switch stay at the images they run.
 
 set -u
 # Events, step logs, smoke bodies, the ledger, backups: nothing under .stack-deploy is for others.
@@ -309,6 +311,11 @@ take_backups() {
     emit backup start "$_name" "$_svc"
     renew_lease
     _cid=$(container_of "$_svc")
+    if [ -z "$_cid" ] && swarm && [ -n "$(running_image "$_svc")" ]; then
+      BACKUP_REASON="backup $_name: no task of $_svc runs on this manager, where backups run (constrain $_svc to it: deploy.placement.constraints [node.role == manager])"
+      emit backup failed "$_name" "$BACKUP_REASON"
+      return 1
+    fi
     if [ -z "$_cid" ] || [ "$(docker inspect -f '{{.State.Running}}' "$_cid" 2>/dev/null)" != true ]; then
       emit backup skipped "$_name" "$_svc is not running (a first deploy?): nothing to back up"
       _b=$((_b + 1))
@@ -390,6 +397,10 @@ run_migrations() {
   _files=""
   for _f in $COMPOSE_FILES $(overrides); do _files="$_files -f $_f"; done
   if swarm; then
+    # The services the run does not switch at the images they run (the migration service among
+    # them, in a release of other services), and the stack's networks.
+    _files=""
+    for _f in $COMPOSE_FILES $CURRENT_OVERRIDE $(overrides); do _files="$_files -f $_f"; done
     swarm_networks_override "$RUN_DIR/networks.yml" || { MIGRATE_REASON="the stack's networks cannot be listed"; return 1; }
     _files="$_files -f $RUN_DIR/networks.yml"
   fi
@@ -708,6 +719,7 @@ recover() {
   fi
   detect_pull_never
   detect_stack_detach
+  [ -f "$RUN_DIR/current.yml" ] && CURRENT_OVERRIDE="$RUN_DIR/current.yml"
   emit recover start "" "the transaction was killed before it ended"
   start_lease_keeper
   remember_switches
@@ -827,8 +839,9 @@ record() {
     _rec_running=$(running_image "$_rec_name")
     _rec_good=$(cat "$STATE_DIR/good/$_rec_name" 2>/dev/null)
     _rec_target=""
-    # Under Swarm the good release is a digest reference its nodes pull.
-    if [ -n "$_rec_good" ] && { swarm || docker image inspect "$_rec_good" >/dev/null 2>&1; }; then _rec_target=$_rec_good; else _rec_target=$_rec_running; fi
+    # Under Swarm the good release is a digest reference its nodes pull (an image ID, written
+    # while the environment ran on Compose, is not).
+    if [ -n "$_rec_good" ] && if swarm; then case "$_rec_good" in *@sha256:*) true ;; *) false ;; esac; else docker image inspect "$_rec_good" >/dev/null 2>&1; fi; then _rec_target=$_rec_good; else _rec_target=$_rec_running; fi
     eval "FROM_$_rec_i=\$_rec_running"
     eval "TARGET_$_rec_i=\$_rec_target"
     if [ -n "$_rec_target" ]; then
@@ -866,6 +879,11 @@ record() {
     image: $_rec_image"
     _rec_i=$((_rec_i + 1))
   done
+  # docker stack deploy refuses a file whose services are null.
+  swarm && [ "$_rec_yml" = "services:" ] && _rec_yml="services: {}"
+  if swarm && ! write_current_override; then
+    abort_unchanged "the services this run leaves alone cannot be listed (docker compose config --services) or written to $RUN_DIR/current.yml"
+  fi
   # A rollback reads this file: if it cannot be written whole (a full disk), nothing may change.
   if ! { printf '%s\n' "$_rec_yml" > "$STATE_DIR/rollback.yml.tmp" && [ -s "$STATE_DIR/rollback.yml.tmp" ] &&
     mv -f "$STATE_DIR/rollback.yml.tmp" "$STATE_DIR/rollback.yml"; }; then
@@ -1300,12 +1318,31 @@ detect_stack_detach() {
   swarm && docker stack deploy --help 2>/dev/null | grep -q -- '--detach' && STACK_DETACH="--detach=true"
 }
 
+# write_current_override: every service of the compose files that this run does not switch (a
+# release of some services, a rollback of some), at the image it runs now: a stack deploy
+# redeploys every service, and would otherwise take them off their pinned digests.
+CURRENT_OVERRIDE=""
+write_current_override() {
+  CURRENT_OVERRIDE="$RUN_DIR/current.yml"
+  _wc_defined=$(compose -- config --services 2>/dev/null) || return 1
+  _wc_yml=""
+  for _wc in $_wc_defined; do
+    case " $SERVICES $INFRA " in *" $_wc "*) continue ;; esac
+    _wc_image=$(running_image "$_wc")
+    [ -n "$_wc_image" ] && _wc_yml="$_wc_yml
+  $_wc:
+    image: $_wc_image"
+  done
+  # docker stack deploy refuses a file whose services are null.
+  printf 'services:%s\n' "${_wc_yml:- {\}}" > "$CURRENT_OVERRIDE"
+}
+
 # stack_deploy [OVERRIDE...]: the stack from the compose files, the release's images and pins,
 # each service's update_config (SWARM_FILE), and OVERRIDE...; ${VAR} in the files come from the
 # env file (ENV_SCRIPT), as Compose reads them. The images are digests: nothing is resolved.
 stack_deploy() {
   _sd_files=""
-  for _sd_f in $COMPOSE_FILES $(overrides) "$SWARM_FILE" "$@"; do _sd_files="$_sd_files -c $_sd_f"; done
+  for _sd_f in $COMPOSE_FILES $CURRENT_OVERRIDE $(overrides) "$SWARM_FILE" "$@"; do _sd_files="$_sd_files -c $_sd_f"; done
   (
     set -a
     # shellcheck source=/dev/null # written by stack-deploy for each run
@@ -1330,38 +1367,52 @@ swarm_check() {
   esac
 }
 
-# swarm_state SINCE: a line per service of the stack: name, update state (none when it was not
-# updated since SINCE, in seconds since the epoch), tasks wanted (-1: global), tasks running its
-# current image.
+# swarm_state SINCE: a line per service of the stack: name, update state, tasks wanted (-1:
+# global, -2: a job, never waited for), tasks running its current image. The state is Swarm's
+# UpdateStatus (reset by every stack deploy) unless it started over a minute before SINCE (the
+# stack deploy's start, in seconds: a status no deploy since has reset, of a service no longer in
+# the files); `waiting` when the service was updated less than a second ago and Swarm has
+# not begun an update of it (it begins one within milliseconds when the task template changed,
+# and never when it did not: its old tasks may run the same image, with an old env); `none`
+# otherwise. 1 when docker fails.
 swarm_state() {
   _ss_ids=$(docker service ls -q --filter "label=com.docker.stack.namespace=$PROJECT") || return 1
-  [ -n "$_ss_ids" ] || return 0
+  [ -n "$_ss_ids" ] || return 1
   # shellcheck disable=SC2086
-  _ss_services=$(docker service inspect -f '{{.Spec.Name}} {{.Spec.TaskTemplate.ContainerSpec.Image}} {{if .UpdateStatus}}{{.UpdateStatus.State}} {{if .UpdateStatus.StartedAt}}{{.UpdateStatus.StartedAt.Unix}}{{else}}0{{end}}{{else}}none 0{{end}} {{if .Spec.Mode.Replicated}}{{.Spec.Mode.Replicated.Replicas}}{{else}}-1{{end}}' $_ss_ids) || return 1
+  _ss_services=$(docker service inspect -f '{{.Spec.Name}} {{.Spec.TaskTemplate.ContainerSpec.Image}} {{if .UpdateStatus}}{{.UpdateStatus.State}} {{if .UpdateStatus.StartedAt}}{{.UpdateStatus.StartedAt.Unix}}{{else}}0{{end}}{{else}}none 0{{end}} {{if .Spec.Mode.Replicated}}{{.Spec.Mode.Replicated.Replicas}}{{else if .Spec.Mode.Global}}-1{{else}}-2{{end}} {{.UpdatedAt.UnixNano}}' $_ss_ids) || return 1
   _ss_tasks=$(docker stack ps "$PROJECT" --no-trunc --filter desired-state=running --format '{{.Name}} {{.Image}} {{.CurrentState}}') || return 1
-  printf '%s\n--\n%s\n' "$_ss_services" "$_ss_tasks" | awk -v since="$1" '
+  printf '%s\n--\n%s\n' "$_ss_services" "$_ss_tasks" | awk -v since="$1" -v now_ms="$(now_ms)" -v grace_ms=1000 '
     $0 == "--" { tasks = 1; next }
-    !tasks { image[$1] = $2; state[$1] = ($4 + 0 < since + 0 ? "none" : $3); want[$1] = $5; order[++n] = $1; next }
+    !tasks {
+      name = $1; image[name] = $2; want[name] = $5; order[++n] = name
+      if ($3 != "none" && $4 + 60 >= since + 0) state[name] = $3
+      else if (now_ms - $6 / 1000000 < grace_ms + 0) state[name] = "waiting"
+      else state[name] = "none"
+      next
+    }
     {
-      name = $1; sub(/\.[^.]*$/, "", name)
-      if ($3 == "Running" && $2 == image[name]) running[name]++
+      task = $1; sub(/\.[^.]*$/, "", task)
+      if ($3 == "Running" && $2 == image[task]) running[task]++
     }
     END { for (i = 1; i <= n; i++) { s = order[i]; printf "%s %s %s %d\n", s, state[s], want[s], running[s] } }'
 }
 
 # swarm_converge SINCE: waits, at most CONVERGE_S, until Swarm has settled every service of the
-# stack: no update or rollback in progress, and as many tasks running its current image as it
-# wants. 0 when each did so without Swarm rolling an update back or pausing it; else 1 with
-# CONVERGE_REASON set (the services, their state and Swarm's message). Only updates started since
-# SINCE (when the stack deploy began) count: a service that Swarm rolled back in an earlier run
-# and that this deploy leaves alone is not a failure.
+# stack: no update or rollback in progress or about to begin, and as many tasks running its
+# current image as it wants. 0 when each did so without Swarm rolling an update back or pausing
+# it; else 1 with CONVERGE_REASON set (the services, their state and Swarm's message). SINCE is
+# when the stack deploy began (see swarm_state). A docker call that fails counts as not settled.
 swarm_converge() {
   _cv_deadline=$(( $(now_ms) + ${CONVERGE_S:-600} * 1000 ))
   while :; do
-    _cv_state=$(swarm_state "$1")
-    _cv_pending=$(printf '%s\n' "$_cv_state" | awk 'NF == 4 && ($2 == "updating" || $2 == "rollback_started" || ($3 >= 0 && $4 != $3) || ($3 < 0 && $4 < 1)) { printf " %s", $1 }')
-    _cv_failed=$(printf '%s\n' "$_cv_state" | awk 'NF == 4 && ($2 == "paused" || $2 == "rollback_paused" || $2 == "rollback_completed") { printf " %s", $1 }')
-    if [ -z "$_cv_pending" ] || { [ -n "$_cv_failed" ] && [ -z "$(printf '%s\n' "$_cv_state" | awk 'NF == 4 && ($2 == "updating" || $2 == "rollback_started") { print }')" ]; }; then
+    if _cv_state=$(swarm_state "$1") && [ -n "$_cv_state" ]; then
+      _cv_moving=$(printf '%s\n' "$_cv_state" | awk 'NF == 4 && ($2 == "updating" || $2 == "rollback_started" || $2 == "waiting") { printf " %s", $1 }')
+      _cv_pending=$(printf '%s\n' "$_cv_state" | awk 'NF == 4 && ($2 == "updating" || $2 == "rollback_started" || $2 == "waiting" || ($3 >= 0 && $4 != $3) || ($3 == -1 && $4 < 1)) { printf " %s", $1 }')
+      _cv_failed=$(printf '%s\n' "$_cv_state" | awk 'NF == 4 && ($2 == "paused" || $2 == "rollback_paused" || $2 == "rollback_completed") { printf " %s", $1 }')
+    else
+      _cv_state="" _cv_moving="" _cv_pending=" (docker service ls/inspect or docker stack ps failed)" _cv_failed=""
+    fi
+    if [ -z "$_cv_pending" ] || { [ -n "$_cv_failed" ] && [ -z "$_cv_moving" ]; }; then
       [ -z "$_cv_failed" ] && return 0
       CONVERGE_REASON=""
       for _cv_s in $_cv_failed; do
@@ -1370,7 +1421,8 @@ swarm_converge() {
       return 1
     fi
     if [ "$(now_ms)" -ge "$_cv_deadline" ]; then
-      CONVERGE_REASON="Swarm did not converge within ${CONVERGE_S:-600}s:$(printf '%s\n' "$_cv_state" | awk -v p="${PROJECT}_" 'NF == 4 { n = $1; if (index(n, p) == 1) n = substr(n, length(p) + 1); printf " %s %s %d/%s;", n, $2, $4, ($3 < 0 ? "global" : $3) }')"
+      CONVERGE_REASON="Swarm did not converge within ${CONVERGE_S:-600}s:$(printf '%s\n' "$_cv_state" | awk -v p="${PROJECT}_" 'NF == 4 { n = $1; if (index(n, p) == 1) n = substr(n, length(p) + 1); printf " %s %s %d/%s;", n, $2, $4, ($3 == -1 ? "global" : $3) }')"
+      [ -n "$_cv_state" ] || CONVERGE_REASON="$CONVERGE_REASON$_cv_pending"
       return 1
     fi
     sleep 0.5
@@ -1390,14 +1442,14 @@ swarm_networks_override() {
   } > "$1"
 }
 
-# swarm_start_missing: infrastructure without a service yet (a first deploy, or new to the stack),
-# or a stack that does not exist yet, is deployed before backups and migrations: the stack with
-# every application service at the image it runs now (none yet: no task), so that the migrations
-# find the database and the stack's networks. It must converge.
+# swarm_start_missing: a stack that does not exist yet (a first deploy) starts before backups and
+# migrations with its infrastructure only (the application services have no task yet), so that
+# the migrations find the database and the stack's networks. It must converge. Infrastructure
+# new to a stack that runs starts with the switch (a stack deploy here would change the running
+# services before their backups).
 swarm_start_missing() {
-  _ssm_missing=""
-  for _ssm in $INFRA; do [ -n "$(running_image "$_ssm")" ] || _ssm_missing="$_ssm_missing $_ssm"; done
-  if [ -z "$_ssm_missing" ] && [ -n "$(docker service ls -q --filter "label=com.docker.stack.namespace=$PROJECT")" ]; then return 0; fi
+  [ -z "$(docker service ls -q --filter "label=com.docker.stack.namespace=$PROJECT")" ] || return 0
+  _ssm_missing=$INFRA
   _ssm_what=${_ssm_missing:-" the stack's networks"}
   emit infrastructure start "" "starting what is not running:$_ssm_what"
   renew_lease

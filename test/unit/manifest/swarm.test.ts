@@ -5,6 +5,7 @@ import { renderEnvScript } from '../../../src/deploy/render';
 import { previousReleaseImages } from '../../../src/engine/release-images';
 import type { HostState } from '../../../src/deploy/host-inspect';
 import { describeSwarmUpdate, formatIssue, type Manifest, parseManifest, swarmUpdateOf } from '../../../src/manifest';
+import { switchIssues } from '../../../src/manifest/switch-strategy';
 
 function stack(environment: string, service = '{ build: {} }'): string {
   return `version: 1
@@ -84,10 +85,29 @@ describe('swarmUpdateOf: the update_config a service is deployed with', () => {
   });
 });
 
+describe('validate under engine: swarm, with the compose files', () => {
+  test('a built service in deploy.mode global is refused; replicated, and compose-only global services, are not', () => {
+    const manifest = parsed(stack('    engine: swarm\n'));
+    expect(switchIssues(manifest, { production: definition({ deployMode: 'global' }) }).map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'environments.production.engine: api runs in deploy.mode global (compose.yml:2), and under engine: swarm a service stack-deploy builds must be replicated: a failed first deploy scales it to 0',
+    ]);
+    expect(switchIssues(manifest, { production: definition({ deployMode: 'replicated' }) })).toEqual([]);
+    expect(switchIssues(parsed(stack('    engine: swarm\n', '{ image: "nats:2.10" }')), { production: definition({ deployMode: 'global' }) })).toEqual([]);
+    // Under Compose, deploy.mode means nothing to stack-deploy.
+    expect(switchIssues(parsed(stack('')), { production: definition({ deployMode: 'global' }) })).toEqual([]);
+  });
+
+  test('switch: proxy is reported at its key', () => {
+    expect(switchIssues(parsed(stack('    engine: swarm\n', '{ build: {}, switch: proxy }')), { production: definition() }).map((i) => i.path.join('.'))).toEqual(['services.api.switch']);
+  });
+});
+
 describe('the env file for docker stack deploy', () => {
   test('becomes shell assignments with every value quoted; names the shell cannot export are left out', () => {
     const script = renderEnvScript("A=1\nexport B='it\\'s'\nC=\"x $(rm -rf /) y\"\nD.E=no\n# comment\n");
     expect(script).toBe("A=1\nB='it'\\''s'\nC='x $(rm -rf /) y'\n");
+    // Names that would change the shell or the docker client running the deploy never reach it.
+    expect(renderEnvScript('PATH=/tmp\nIFS=x\nUID=1\nDOCKER_HOST=tcp://evil:2375\nLD_PRELOAD=/x.so\nDB_PASSWORD=s3cret\n')).toBe('DB_PASSWORD=s3cret\n');
     // What the shell reads back is the value itself, never run.
     expect(execFileSync('sh', ['-c', `${script}printf '%s|' "$A" "$B" "$C"`], { encoding: 'utf8' })).toBe("1|it's|x $(rm -rf /) y|");
   });
@@ -98,12 +118,18 @@ describe('previousReleaseImages (Swarm rollback without a version)', () => {
   const state = (ledger: HostState['ledger']): HostState => ({ project: 'shop-production', ledger, services: [] });
   const repos = [{ name: 'api', repo: 'r/api' }];
 
-  test('is the last successful release of another version than the one that runs', () => {
+  test('is, per service, the last image it ran before the one it runs', () => {
     const chosen = previousReleaseImages(state([line('1.0.0', 'success', 'r/api@sha256:1'), line('2.0.0', 'success', 'r/api@sha256:2'), line('3.0.0', 'rolled-back', 'r/api@sha256:3'), line('1.0.0', 'success', 'r/api@sha256:1')]), repos, 'production');
     expect(chosen).toEqual({ version: '2.0.0', targets: [{ service: 'api', image: 'r/api', pinned: 'r/api@sha256:2' }] });
   });
 
+  test('a release of other services does not count for one it left alone', () => {
+    const workerOnly = { time: '', version: '2.1.0', result: 'success', action: 'deploy', services: [{ name: 'worker', from: '', to: 'r/worker@sha256:21', pinned: 'r/worker@sha256:21' }] };
+    const chosen = previousReleaseImages(state([line('1.0.0', 'success', 'r/api@sha256:1'), line('2.0.0', 'success', 'r/api@sha256:2'), workerOnly]), repos, 'production');
+    expect(chosen).toEqual({ version: '1.0.0', targets: [{ service: 'api', image: 'r/api', pinned: 'r/api@sha256:1' }] });
+  });
+
   test('without one, says what the ledger knows', () => {
-    expect(() => previousReleaseImages(state([line('1.0.0', 'success', 'r/api@sha256:1')]), repos, 'production')).toThrow('there is no previous release of production to roll back to');
+    expect(() => previousReleaseImages(state([line('1.0.0', 'success', 'r/api@sha256:1')]), repos, 'production')).toThrow('there is no previous version of api in production to roll back to');
   });
 });
