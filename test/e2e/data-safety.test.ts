@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Lab, readLab } from '../lab/lab';
-import { DeployFixture } from './deploy-fixture';
+import { apiWithPsqlDockerfile, DeployFixture } from './deploy-fixture';
 
 /**
  * Hooks, backups, migrations and smoke checks, run by the host-side transaction. Stacks use the
@@ -103,14 +103,7 @@ describe('PostgreSQL: backup, migrations, restore', () => {
     stack.write('api/migrate.sh', 'exec psql -v ON_ERROR_STOP=1 --single-transaction -f /migrate.sql\n', 0o755);
     stack.write(
       'api/Dockerfile',
-      `FROM ${lab.images.postgres} AS pg
-RUN mkdir -p /out/bin && cp /usr/lib/postgresql/15/bin/psql /out/bin/psql \\
- && ldd /usr/lib/postgresql/15/bin/psql | awk '/=>/ { print $3 } /ld-linux/ { print $1 }' | xargs -I{} cp --parents -L {} /out
-FROM ${lab.images.busybox}
-COPY --from=pg /out/ /
-COPY www/ /www/
-COPY migrate.sql migrate.sh /
-`,
+      apiWithPsqlDockerfile(lab, ['migrate.sql', 'migrate.sh']),
     );
   }
 

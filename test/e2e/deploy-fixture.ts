@@ -20,6 +20,22 @@ export function removeStack(dockerHost: string, name: string): void {
 }
 
 /**
+ * The Dockerfile of an API image for stacks with PostgreSQL: busybox (httpd serving /www) plus
+ * psql and the libraries it needs, copied from the lab's PostgreSQL image, and `files` (in the
+ * build context) at /.
+ */
+export function apiWithPsqlDockerfile(lab: Pick<Lab, 'images'>, files: readonly string[]): string {
+  return `FROM ${lab.images.postgres} AS pg
+RUN mkdir -p /out/bin && cp /usr/lib/postgresql/15/bin/psql /out/bin/psql \\
+ && ldd /usr/lib/postgresql/15/bin/psql | awk '/=>/ { print $3 } /ld-linux/ { print $1 }' | xargs -I{} cp --parents -L {} /out
+FROM ${lab.images.busybox}
+COPY --from=pg /out/ /
+COPY www/ /www/
+COPY ${files.join(' ')} /
+`;
+}
+
+/**
  * A two-service stack (web: busybox httpd on a loopback port; worker: a shell loop) in a
  * temporary repository, deployed to the lab host with the bundled action.
  */

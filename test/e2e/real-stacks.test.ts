@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Lab, readLab } from '../lab/lab';
-import { DeployFixture } from './deploy-fixture';
+import { apiWithPsqlDockerfile, DeployFixture } from './deploy-fixture';
 
 /**
  * A real stack: `api` (built; migrations create a database and a table in real PostgreSQL),
@@ -50,14 +50,7 @@ exec psql -v ON_ERROR_STOP=1 --single-transaction -d shop -f /migrate.sql
     this.write('api/worker.sh', `${worker}\n`);
     this.write(
       'api/Dockerfile',
-      `FROM ${this.lab.images.postgres} AS pg
-RUN mkdir -p /out/bin && cp /usr/lib/postgresql/15/bin/psql /out/bin/psql \\
- && ldd /usr/lib/postgresql/15/bin/psql | awk '/=>/ { print $3 } /ld-linux/ { print $1 }' | xargs -I{} cp --parents -L {} /out
-FROM ${this.lab.images.busybox}
-COPY --from=pg /out/ /
-COPY www/ /www/
-COPY migrate.sql migrate.sh worker.sh /
-`,
+      apiWithPsqlDockerfile(this.lab, ['migrate.sql', 'migrate.sh', 'worker.sh']),
     );
   }
 

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Lab, type LabHost, readLab } from '../lab/lab';
 import { processes } from '../processes';
-import { DeployFixture } from './deploy-fixture';
+import { apiWithPsqlDockerfile, DeployFixture } from './deploy-fixture';
 
 /**
  * An environment with `engine: swarm` on the lab's single-node swarm (namespace h3, reached over
@@ -93,14 +93,7 @@ environments:
     this.write('api/migrate.sh', 'exec psql -v ON_ERROR_STOP=1 --single-transaction -f /migrate.sql\n', 0o755);
     this.write(
       'api/Dockerfile',
-      `FROM ${this.lab.images.postgres} AS pg
-RUN mkdir -p /out/bin && cp /usr/lib/postgresql/15/bin/psql /out/bin/psql \\
- && ldd /usr/lib/postgresql/15/bin/psql | awk '/=>/ { print $3 } /ld-linux/ { print $1 }' | xargs -I{} cp --parents -L {} /out
-FROM ${this.lab.images.busybox}
-COPY --from=pg /out/ /
-COPY www/ /www/
-COPY migrate.sql migrate.sh /
-`,
+      apiWithPsqlDockerfile(this.lab, ['migrate.sql', 'migrate.sh']),
     );
     this.write('worker/health.sh', workerHealthy ? 'exit 0\n' : 'exit 1\n');
   }
