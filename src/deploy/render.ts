@@ -142,20 +142,21 @@ const RUNNER_NAMES = new Set(['PATH', 'HOME', 'IFS', 'ENV', 'CDPATH', 'PS1', 'PS
 const RUNNER_PREFIXES = ['DOCKER_', 'LD_', 'BASH'];
 
 /** Whether `${name}` from the env file can reach `docker stack deploy` (see renderEnvScript). */
-export function swarmCanInterpolate(name: string): boolean {
+function swarmCanInterpolate(name: string): boolean {
   return SHELL_NAME.test(name) && !RUNNER_NAMES.has(name) && !RUNNER_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
 /**
  * Swarm: the env file as `NAME='value'` lines, read by the shell that runs `docker stack deploy`
- * (for `${VAR}` in the compose files). Names that would change that shell or its docker client
- * (PATH, IFS, DOCKER_HOST, ...) are left out, as are names no shell can export.
+ * (for `${VAR}` in the compose files), and the names `left` out: those that would change that
+ * shell or its docker client (PATH, IFS, DOCKER_HOST, ...), and those no shell can export.
  */
-export function renderEnvScript(envFile: string): string {
-  return dotenvEntries(envFile)
-    .filter(([name]) => swarmCanInterpolate(name))
-    .map(([name, value]) => `${name}=${quoteArg(value)}\n`)
-    .join('');
+export function renderEnvScript(envFile: string): { script: string; left: string[] } {
+  const entries = dotenvEntries(envFile);
+  return {
+    script: entries.filter(([name]) => swarmCanInterpolate(name)).map(([name, value]) => `${name}=${quoteArg(value)}\n`).join(''),
+    left: [...new Set(entries.map(([name]) => name).filter((name) => !swarmCanInterpolate(name)))],
+  };
 }
 
 const ENV_LINE = /^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=/u;

@@ -10,8 +10,7 @@ import { describeEvent, EventStream, outcomeOf, type TransactionEvent } from '..
 import { TRANSACTION_SCRIPT } from '../deploy/host/scripts.generated';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
 import { endRolloutCommand, handOverLockCommand, pullImagesCommand, renewLeaseCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadFilesCommand } from '../deploy/remote-commands';
-import { checkEnvText, renderEnvFile, renderEnvScript, renderImagesOverride, renderPlanScript, renderSwarmOverride, swarmCanInterpolate } from '../deploy/render';
-import { dotenvEntries } from '../compose/dotenv';
+import { checkEnvText, renderEnvFile, renderEnvScript, renderImagesOverride, renderPlanScript, renderSwarmOverride } from '../deploy/render';
 import { createTar } from '../deploy/tar-writer';
 import { describeError, StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
@@ -178,14 +177,13 @@ async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir:
     files.push({ path: script, content, mode });
   }
   const envFile = renderEnvFile(context.settings.envFile, plan);
-  if (plan.engine === 'swarm') {
-    const left = [...new Set(dotenvEntries(context.settings.envFile ?? '').map(([name]) => name))].filter((name) => !swarmCanInterpolate(name));
-    if (left.length > 0) context.reporter.warning(`${left.join(', ')} from the env input ${left.length === 1 ? 'is' : 'are'} not given to docker stack deploy for \${VAR} in the compose files: ${left.length === 1 ? 'it names' : 'they name'} a setting of the shell or docker client that runs it (env_file: still passes ${left.length === 1 ? 'it' : 'them'} to the containers)`);
-  }
+  const envScript = plan.engine === 'swarm' ? renderEnvScript(envFile) : undefined;
+  const left = envScript?.left ?? [];
+  if (left.length > 0) context.reporter.warning(`${left.join(', ')} from the env input ${left.length === 1 ? 'is' : 'are'} not given to docker stack deploy for \${VAR} in the compose files: ${left.length === 1 ? 'it names' : 'they name'} a setting of the shell or docker client that runs it (env_file: still passes ${left.length === 1 ? 'it' : 'them'} to the containers)`);
   files.push(
     { path: relative(paths.images), content: renderImagesOverride(plan), mode: 0o600 },
     { path: relative(paths.envFile), content: envFile, mode: 0o600 },
-    ...(plan.engine === 'swarm' ? [{ path: relative(paths.envScript), content: renderEnvScript(envFile), mode: 0o600 }] : []),
+    ...(envScript === undefined ? [] : [{ path: relative(paths.envScript), content: envScript.script, mode: 0o600 }]),
     ...(plan.swarmUpdates === undefined ? [] : [{ path: relative(paths.swarm), content: renderSwarmOverride(plan), mode: 0o600 }]),
     { path: relative(paths.script), content: TRANSACTION_SCRIPT, mode: 0o600 },
     { path: `${relative(paths.runDir)}/plan.sh`, content: renderPlanScript(plan), mode: 0o600 },

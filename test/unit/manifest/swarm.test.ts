@@ -104,10 +104,11 @@ describe('validate under engine: swarm, with the compose files', () => {
 
 describe('the env file for docker stack deploy', () => {
   test('becomes shell assignments with every value quoted; names the shell cannot export are left out', () => {
-    const script = renderEnvScript("A=1\nexport B='it\\'s'\nC=\"x $(rm -rf /) y\"\nD.E=no\n# comment\n");
+    const { script, left } = renderEnvScript("A=1\nexport B='it\\'s'\nC=\"x $(rm -rf /) y\"\nD.E=no\n# comment\n");
     expect(script).toBe("A=1\nB='it'\\''s'\nC='x $(rm -rf /) y'\n");
+    expect(left).toEqual(['D.E']);
     // Names that would change the shell or the docker client running the deploy never reach it.
-    expect(renderEnvScript('PATH=/tmp\nIFS=x\nUID=1\nDOCKER_HOST=tcp://evil:2375\nLD_PRELOAD=/x.so\nDB_PASSWORD=s3cret\n')).toBe('DB_PASSWORD=s3cret\n');
+    expect(renderEnvScript('PATH=/tmp\nIFS=x\nUID=1\nDOCKER_HOST=tcp://evil:2375\nLD_PRELOAD=/x.so\nDB_PASSWORD=s3cret\n')).toEqual({ script: 'DB_PASSWORD=s3cret\n', left: ['PATH', 'IFS', 'UID', 'DOCKER_HOST', 'LD_PRELOAD'] });
     // What the shell reads back is the value itself, never run.
     expect(execFileSync('sh', ['-c', `${script}printf '%s|' "$A" "$B" "$C"`], { encoding: 'utf8' })).toBe("1|it's|x $(rm -rf /) y|");
   });
