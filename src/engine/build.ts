@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { buildImages, detectBuilder } from '../build/build-images';
-import { actionsCacheStore } from '../build/actions-cache-store';
 import { chooseBuildCache } from '../build/cache';
 import type { ServiceBuild } from '../build/plan';
 import { pushImages, withRegistryLogins } from '../build/publish';
@@ -85,6 +84,8 @@ export function sizeRow(image: BuiltImage): string[] {
 export async function buildAndMeasure(context: RunContext, builds: readonly ServiceBuild[], versionTag: string, clients = new Map<string, RegistryClient>()): Promise<BuiltImage[]> {
   const { reporter, local } = context;
   const builder = await detectBuilder(local);
+  // The Actions cache client (and the storage SDK under it) is loaded only when images are built.
+  const { actionsCacheStore } = await import('../build/actions-cache-store');
   const cache = await chooseBuildCache(context.settings.buildCache, {
     executor: local,
     builder,

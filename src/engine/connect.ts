@@ -1,6 +1,6 @@
 import { StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
-import { connectSsh, type SshExecutor } from '../exec/ssh';
+import type { SshExecutor } from '../exec/ssh';
 import type { RunContext } from './context';
 import { onlyHost, type ResolvedEnvironment } from './environment';
 
@@ -20,6 +20,8 @@ export async function connectToEnvironment(context: RunContext, environment: Res
       hint: `set the input "ssh-known-hosts" to the output of "ssh-keyscan -p ${port} ${host}", checked against the server's fingerprint (or --known-hosts FILE)`,
     });
   }
+  // The SSH library is loaded by the commands that connect, when they connect.
+  const { connectSsh } = await import('../exec/ssh');
   return connectSsh(
     { host, port, user },
     { privateKey: settings.sshPrivateKey, knownHosts: settings.sshKnownHosts },
