@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
 import type { RunStatus } from '../engine/result';
 
 export interface DeploymentRequest {
@@ -27,6 +26,8 @@ function reason(error: unknown): string {
 export async function startDeployment(request: DeploymentRequest): Promise<DeploymentRecord | undefined> {
   const [owner, repo] = (request.repository ?? '').split('/');
   if (request.token === undefined || owner === undefined || repo === undefined || request.sha === undefined || request.environment === undefined) return undefined;
+  // The GitHub client is loaded only by the runs that record a deployment.
+  const { getOctokit } = await import('@actions/github');
   const octokit = getOctokit(request.token);
   let id: number;
   try {

@@ -1,6 +1,7 @@
-import { runMain } from './main';
-import { runPost } from './post';
 import { IS_POST, runnerState } from './state';
 
 // The same bundle serves `main` and `post` (action.yml); the main step leaves a state flag.
-void (runnerState.get(IS_POST) === 'true' ? runPost(runnerState) : runMain(runnerState));
+// Each step loads only its own code: the post step never loads the engine.
+void (runnerState.get(IS_POST) === 'true'
+  ? import('./post').then(({ runPost }) => runPost(runnerState))
+  : import('./main').then(({ runMain }) => runMain(runnerState)));

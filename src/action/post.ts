@@ -3,7 +3,7 @@ import { releaseAbandonedLockCommand } from '../deploy/remote-commands';
 import { describeError, StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
 import { Redactor } from '../exec/redact';
-import { type ConnectOptions, connectSsh, type SshCredentials, type SshTarget } from '../exec/ssh';
+import type { ConnectOptions, SshCredentials, SshTarget } from '../exec/ssh';
 import { removeRunDockerConfig } from '../registry/docker-config';
 import { githubContext, type InputReader, maskSecrets, readInputs } from './inputs';
 import type { HeldLock } from '../engine/context';
@@ -20,6 +20,9 @@ async function removeDockerConfig(state: StateStore): Promise<void> {
 
 /** Opens the SSH connection to the host of the lock (injected in tests). */
 export type SshConnector = (target: SshTarget, credentials: SshCredentials, redactor: Redactor, options: ConnectOptions) => Promise<Executor>;
+
+/** SSH, with its library loaded only when there is a lock to release. */
+const connectSsh: SshConnector = async (...args) => (await import('../exec/ssh')).connectSsh(...args);
 
 async function releaseAbandonedLock(lock: HeldLock, getInput: InputReader, connect: SshConnector): Promise<void> {
   const redactor = new Redactor();
