@@ -12,7 +12,6 @@ import { EXIT_CODES } from '../engine/result';
 import { runCommand } from '../engine/run';
 import { resolveSettings, type RunSettings, splitList } from '../engine/settings';
 import { summaryToText } from '../engine/summary';
-import { manifestJsonSchema } from '../manifest';
 import { createRunDockerConfig, removeRunDockerConfig } from '../registry/docker-config';
 import { parseCli, type CliOptions } from './args';
 import { COMMAND_HELP, USAGE } from './help';
@@ -120,6 +119,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   if (options.command === 'schema') {
+    const { manifestJsonSchema } = await import('../manifest');
     io.stdout.write(`${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);
     return 0;
   }
