@@ -859,7 +859,7 @@ function renderMarkdown() {
   }
   if (results.startup) {
     L.push('', '## Start-up', '');
-    L.push(`Wall-clock of the process alone (median (min–max) over ${Object.values(results.startup)[0].seconds.n} runs, alternating): what loading the bundle costs every step.`, '');
+    L.push(`Wall-clock of the process alone (median (min–max) over ${Object.values(results.startup)[0].seconds.n} runs, alternating; Node ${m.node}, where the runner's \`node24\` may differ): what loading the bundle costs every step.`, '');
     L.push('| process | seconds | over `node -e \'\'` (s) |', '|---|---:|---:|');
     for (const [k, x] of Object.entries(results.startup)) L.push(`| ${k.startsWith('node') ? `\`${k}\`` : k} | ${spread(x.seconds, 3)} | ${k.startsWith('node') ? '' : f(x.overNodeSeconds, 3)} |`);
   }
