@@ -26,6 +26,7 @@
 #   SMOKE_COUNT, per check N: SMOKE_N_NAME SMOKE_N_KIND (http|run) SMOKE_N_URL SMOKE_N_STATUS
 #   SMOKE_N_BODY SMOKE_N_CMD (shell-quoted argv) SMOKE_N_TIMEOUT_S
 #   PRE_HOOK_COUNT PRE_HOOK_N, POST_HOOK_COUNT POST_HOOK_N (shell-quoted argv)
+#   COMPOSE_UP_PULL (yes|no: `docker compose up` knows --pull; '': ask Compose)
 #   ENGINE (compose|swarm) SWARM_FILE (swarm: each service's update_config) ENV_SCRIPT (swarm: the
 #   env file as shell assignments, for ${VAR} in the compose files) CONVERGE_S (swarm: how long the
 #   stack may take to converge)
@@ -59,8 +60,13 @@ cd "$DEPLOY_PATH" || exit 70
 now_ms() { date +%s%3N; }
 
 json_string() {
-  # JSON string literal of $1, the same in every POSIX awk (mawk, gawk, busybox): each character is
-  # looked up in a table, so no gsub replacement text (whose backslash rules differ) is involved.
+  # Text without control characters, quotes or backslashes (most messages) is its own literal.
+  case "$1" in
+    *[[:cntrl:]\"\\]*) ;;
+    *) printf '"%s"' "$1"; return 0 ;;
+  esac
+  # Else the same in every POSIX awk (mawk, gawk, busybox): each character is looked up in a
+  # table, so no gsub replacement text (whose backslash rules differ) is involved.
   printf '%s' "$1" | awk 'BEGIN {
       ORS = ""
       for (i = 1; i < 32; i++) esc[sprintf("%c", i)] = sprintf("\\u%04x", i)
@@ -159,62 +165,194 @@ containers_of() {
 # container_of NAME: the service's running container (the first, if several run).
 container_of() { containers_of "$1" | head -n 1; }
 
+# snapshot: what runs now, in two docker calls whatever the number of services. SNAPSHOT gets a
+# line per running container of the project (never a one-off): service, container (short ID),
+# image ID, status, restart count, health (none without a healthcheck), its first address. Under
+# Swarm a line per service of the stack: service, -, the image its service is defined with.
+SNAPSHOT=""
+snapshot() {
+  SNAPSHOT=""
+  if swarm; then
+    _sn_ids=$(docker service ls -q --filter "label=com.docker.stack.namespace=$PROJECT" 2>/dev/null)
+    [ -n "$_sn_ids" ] || return 0
+    # shellcheck disable=SC2086
+    SNAPSHOT=$(docker service inspect -f '{{.Spec.Name}} - {{.Spec.TaskTemplate.ContainerSpec.Image}}' $_sn_ids 2>/dev/null |
+      awk -v p="${PROJECT}_" 'index($1, p) == 1 { $1 = substr($1, length(p) + 1); print }')
+    return 0
+  fi
+  _sn_ids=$(docker ps -q --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.oneoff=False" 2>/dev/null)
+  [ -n "$_sn_ids" ] || return 0
+  # A container that went away between the two calls is left out (inspect reports the others).
+  # shellcheck disable=SC2086
+  SNAPSHOT=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.service"}} {{printf "%.12s" .ID}} {{.Image}} {{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' $_sn_ids 2>/dev/null)
+}
+
+# snap NAME|-CONTAINER FIELD: a field of the service's first line in SNAPSHOT (or of that
+# container's line): container, image, status, restarts, health, ip. No line: nothing.
+snap() {
+  printf '%s\n' "$SNAPSHOT" | while read -r _sp_s _sp_c _sp_i _sp_st _sp_r _sp_h _sp_ip _sp_rest; do
+    case "$1" in -*) [ "-$_sp_c" = "$1" ] || continue ;; *) [ "$_sp_s" = "$1" ] || continue ;; esac
+    case "$2" in
+      container) printf '%s' "$_sp_c" ;; image) printf '%s' "$_sp_i" ;; status) printf '%s' "$_sp_st" ;;
+      restarts) printf '%s' "$_sp_r" ;; health) printf '%s' "$_sp_h" ;; ip) printf '%s' "$_sp_ip" ;;
+    esac
+    break
+  done
+}
+
+# probe_http URL [SECONDS]: 0 when URL answers 2xx/3xx within SECONDS (default 5).
 probe_http() {
   if command -v curl >/dev/null 2>&1; then
-    curl -fsS -o /dev/null --max-time 5 "$1" 2>/dev/null
+    curl -fsS -o /dev/null --max-time "${2:-5}" "$1" 2>/dev/null
   else
-    wget -q -O /dev/null -T 5 "$1" 2>/dev/null
+    # wget's timeout is whole seconds.
+    wget -q -O /dev/null -T "$(printf '%s' "${2:-5}" | awk '{ s = int($1); if (s < $1) s++; if (s < 1) s = 1; print s }')" "$1" 2>/dev/null
   fi
 }
 
-# check_once N CONTAINER: 0 healthy, 1 not yet, 2 failed for good (exited or restarting)
-check_once() {
-  _co_n=$1 _co_cid=$2
-  _co_state=$(docker inspect -f '{{.State.Status}} {{.RestartCount}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$_co_cid" 2>/dev/null) || return 1
-  # shellcheck disable=SC2086 # split into its three words
-  set -- $_co_state
-  _co_status=$1 _co_restarts=$2 _co_health=$3
-  case "$_co_status" in exited|dead) return 2 ;; esac
-  [ "$_co_restarts" -gt 0 ] && return 2
-  [ "$_co_status" = running ] || return 1
-  case "$(svc "$_co_n" HEALTH)" in
-    # Any failing probe means "not yet" (pg_isready, for one, exits 2 while the server starts).
-    http)
-      _co_url=$(var "SVC_${_co_n}_DIRECT_URL")
-      # Behind the proxy the published port reaches the proxy: the container itself is checked.
-      if [ -n "$_co_url" ]; then _co_url=$(printf '%s' "$_co_url" | sed "s/__IP__/$(container_ip "$_co_cid")/"); else _co_url=$(svc "$_co_n" URL); fi
-      probe_http "$_co_url" || return 1 ;;
-    # A probe that hangs is stopped at the service's health timeout.
-    cmd) eval "set -- $(svc "$_co_n" CMD)"; timeout -k 2 "$(( ($(svc "$_co_n" TIMEOUT_MS) + 999) / 1000 ))" docker exec "$_co_cid" "$@" >/dev/null 2>&1 || return 1 ;;
-    *)
-      case "$_co_health" in
-        healthy) return 0 ;;
-        unhealthy) return 2 ;;
-        none) [ "$STABLE_CHECKS" -ge 2 ] && return 0; STABLE_CHECKS=$((STABLE_CHECKS + 1)); return 1 ;;
-        *) return 1 ;;
-      esac ;;
+# ms_to_s MS: MS milliseconds as seconds with a decimal point (for sleep, curl, timeout).
+ms_to_s() { printf '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))"; }
+
+# check_state N CONTAINER: the service's container as SNAPSHOT has it: 0 healthy (its own
+# healthcheck, or running long enough without one: auto), 1 not yet, 2 failed for good (exited or
+# restarting), 3 running and to be probed (health.http, health.cmd).
+check_state() {
+  _cs_status=$(snap "-$2" status)
+  [ -n "$_cs_status" ] || { docker inspect -f '{{.State.Status}}' "$2" 2>/dev/null | grep -qx -e exited -e dead && return 2; return 1; }
+  case "$_cs_status" in exited|dead) return 2 ;; esac
+  [ "$(snap "-$2" restarts)" -gt 0 ] 2>/dev/null && return 2
+  [ "$_cs_status" = running ] || return 1
+  case "$(svc "$1" HEALTH)" in http|cmd) return 3 ;; esac
+  case "$(snap "-$2" health)" in
+    healthy) return 0 ;;
+    unhealthy) return 2 ;;
+    none)
+      _cs_stable=$(var "STABLE_$1")
+      [ "${_cs_stable:-0}" -ge 2 ] && return 0
+      eval "STABLE_$1=$(( ${_cs_stable:-0} + 1 ))"
+      return 1 ;;
+    *) return 1 ;;
   esac
 }
 
-# wait_healthy N [CONTAINER]: polls the service's container (or that one) at the service's
-# interval until its timeout; 0 healthy, 1 not.
-wait_healthy() {
-  _wh_n=$1 _wh_name=$(svc "$1" NAME) _wh_only=${2:-}
-  _wh_interval_ms=$(svc "$_wh_n" INTERVAL_MS) _wh_deadline=$(( $(now_ms) + $(svc "$_wh_n" TIMEOUT_MS) ))
-  STABLE_CHECKS=0
-  while :; do
-    _wh_cid=$_wh_only
-    [ -n "$_wh_cid" ] || _wh_cid=$(container_of "$_wh_name")
-    if swarm; then
-      swarm_check "$_wh_n" && return 0
-    elif [ -n "$_wh_cid" ]; then
-      check_once "$_wh_n" "$_wh_cid"; _wh_rc=$?
-      [ "$_wh_rc" -eq 0 ] && return 0
-      [ "$_wh_rc" -eq 2 ] && { HEALTH_REASON="the container exited or restarted"; return 1; }
-    fi
-    [ "$(now_ms)" -ge "$_wh_deadline" ] && { HEALTH_REASON="not healthy within $(( $(svc "$_wh_n" TIMEOUT_MS) / 1000 ))s"; return 1; }
-    sleep "$(awk "BEGIN { print $_wh_interval_ms / 1000 }")"
+# probe N CONTAINER SECONDS: the service's health.http or health.cmd against that container, at
+# most SECONDS; 0 healthy, 1 not yet (any failing probe: pg_isready exits 2 while starting).
+probe() {
+  case "$(svc "$1" HEALTH)" in
+    http)
+      _pr_url=$(var "SVC_${1}_DIRECT_URL")
+      # Behind the proxy the published port reaches the proxy: the container itself is checked.
+      if [ -n "$_pr_url" ]; then _pr_url=$(printf '%s' "$_pr_url" | sed "s/__IP__/$(snap "-$2" ip)/"); else _pr_url=$(svc "$1" URL); fi
+      probe_http "$_pr_url" "$3" ;;
+    cmd) eval "set -- \"\$2\" \"\$3\" $(svc "$1" CMD)"; _pr_c=$1 _pr_t=$2; shift 2; timeout -k 2 "$_pr_t" docker exec "$_pr_c" "$@" >/dev/null 2>&1 ;;
+    *) return 0 ;;
+  esac
+}
+
+# await_health MODE ON_OK N...: the services (SVC_ indices) checked together, each at its own
+# interval until its timeout, in one loop: a round takes one snapshot (two docker calls) and runs
+# the HTTP and command probes that are due at the same time. A service is checked once more at its
+# deadline, and fails then: a failure is noticed within one probe after the deadline. ON_OK N is
+# called for each service once it is healthy. CID_<n>, when set, is the one container of service n
+# to check (a start-first switch). MODE first: returns 1 at the first failure (HEALTH_FAILED its
+# index, HEALTH_REASON why); MODE all: decides every service, then returns 1 if any failed
+# (HEALTH_FAILED lists them, HEALTH_REASON_<n> says why). 0 when every one is healthy.
+await_health() {
+  _ah_mode=$1 _ah_ok=$2
+  shift 2
+  _ah_pending=" $* " _ah_now=$(now_ms) HEALTH_FAILED=""
+  for _ah_n in "$@"; do
+    eval "DEADLINE_$_ah_n=$(( _ah_now + $(svc "$_ah_n" TIMEOUT_MS) )) DUE_$_ah_n=$_ah_now STABLE_$_ah_n=0"
   done
+  mkdir -p "$RUN_DIR/health"
+  while pending_left "$_ah_pending"; do
+    _ah_now=$(now_ms)
+    swarm || snapshot
+    _ah_probes="" _ah_decided=""
+    for _ah_n in $_ah_pending; do
+      [ "$_ah_now" -ge "$(var "DUE_$_ah_n")" ] || continue
+      _ah_dl=$(var "DEADLINE_$_ah_n") _ah_iv=$(svc "$_ah_n" INTERVAL_MS)
+      # The next check: one interval on, or at the deadline if that comes first.
+      _ah_due=$((_ah_now + _ah_iv))
+      [ "$_ah_due" -gt "$_ah_dl" ] && _ah_due=$_ah_dl
+      eval "DUE_$_ah_n=$_ah_due"
+      # A probe may take until the deadline, and one interval past it at most.
+      # (at least 0.5 s for a request, 1 s for a command: docker exec alone takes a tenth of that).
+      _ah_left=$((_ah_dl - _ah_now + _ah_iv)) _ah_min=500
+      [ "$(svc "$_ah_n" HEALTH)" = cmd ] && _ah_min=1000
+      [ "$_ah_left" -gt 5000 ] && _ah_left=5000
+      [ "$_ah_left" -lt "$_ah_min" ] && _ah_left=$_ah_min
+      rm -f "$RUN_DIR/health/$_ah_n"
+      if swarm; then
+        ( swarm_check "$_ah_n" "$(ms_to_s "$_ah_left")"; echo "$?" > "$RUN_DIR/health/$_ah_n" ) &
+        _ah_probes="$_ah_probes $!"
+        continue
+      fi
+      _ah_cid=$(var "CID_$_ah_n")
+      [ -n "$_ah_cid" ] || _ah_cid=$(snap "$(svc "$_ah_n" NAME)" container)
+      if [ -z "$_ah_cid" ]; then echo 1 > "$RUN_DIR/health/$_ah_n"; continue; fi
+      check_state "$_ah_n" "$_ah_cid"
+      _ah_rc=$?
+      if [ "$_ah_rc" -eq 3 ]; then
+        ( probe "$_ah_n" "$_ah_cid" "$(ms_to_s "$_ah_left")"; echo "$?" > "$RUN_DIR/health/$_ah_n" ) &
+        _ah_probes="$_ah_probes $!"
+      else
+        echo "$_ah_rc" > "$RUN_DIR/health/$_ah_n"
+      fi
+    done
+    # Only the probes: the lease keeper is a child of this shell too.
+    # shellcheck disable=SC2086
+    [ -z "$_ah_probes" ] || wait $_ah_probes
+    _ah_now=$(now_ms)
+    for _ah_n in $_ah_pending; do
+      [ -f "$RUN_DIR/health/$_ah_n" ] || continue
+      _ah_rc=$(cat "$RUN_DIR/health/$_ah_n")
+      rm -f "$RUN_DIR/health/$_ah_n"
+      if [ "$_ah_rc" = 0 ]; then
+        _ah_pending="${_ah_pending%% "$_ah_n" *} ${_ah_pending#* "$_ah_n" }"
+        "$_ah_ok" "$_ah_n"
+        continue
+      fi
+      if [ "$_ah_rc" = 2 ]; then _ah_why="the container exited or restarted"
+      elif [ "$_ah_now" -ge "$(var "DEADLINE_$_ah_n")" ]; then _ah_why="not healthy within $(( $(svc "$_ah_n" TIMEOUT_MS) / 1000 ))s"
+      else continue; fi
+      _ah_pending="${_ah_pending%% "$_ah_n" *} ${_ah_pending#* "$_ah_n" }"
+      HEALTH_FAILED="$HEALTH_FAILED${HEALTH_FAILED:+ }$_ah_n" HEALTH_REASON=$_ah_why
+      eval "HEALTH_REASON_$_ah_n=\$_ah_why"
+      [ "$_ah_mode" = first ] && return 1
+    done
+    pending_left "$_ah_pending" || break
+    # Sleep until the next check that is due.
+    _ah_next=""
+    for _ah_n in $_ah_pending; do
+      _ah_due=$(var "DUE_$_ah_n")
+      if [ -z "$_ah_next" ] || [ "$_ah_due" -lt "$_ah_next" ]; then _ah_next=$_ah_due; fi
+    done
+    _ah_wait=$((_ah_next - $(now_ms)))
+    [ "$_ah_wait" -gt 0 ] && sleep "$(ms_to_s "$_ah_wait")"
+  done
+  [ -z "$HEALTH_FAILED" ]
+}
+
+# pending_left LIST: LIST (space-separated) names something.
+pending_left() { case "$1" in *[!\ ]*) return 0 ;; *) return 1 ;; esac; }
+
+# wait_healthy N [CONTAINER]: one service (or that container of it), as await_health checks it; 0
+# healthy, 1 not (HEALTH_REASON set).
+# shellcheck disable=SC2317 # called by await_health (ON_OK)
+no_event() { :; }
+wait_healthy() {
+  eval "CID_$1=\${2:-}"
+  await_health first no_event "$1"
+  _wh_rc=$?
+  eval "CID_$1="
+  return "$_wh_rc"
+}
+
+# service_logs NAME [CONTAINER]: the last 50 lines of the service's containers' output (of that
+# container, when given: the one the last snapshot saw).
+service_logs() {
+  for _sl in ${2:-$(containers_of "$1" | head -n 3)}; do docker logs --tail 50 "$_sl" 2>&1; done | tail -n 50
 }
 
 ledger() {
@@ -310,6 +448,7 @@ take_backups() {
     _out="$RUN_DIR/backup-$_name.log"
     emit backup start "$_name" "$_svc"
     renew_lease
+    snapshot
     _cid=$(container_of "$_svc")
     if [ -z "$_cid" ] && swarm && [ -n "$(running_image "$_svc")" ]; then
       BACKUP_REASON="backup $_name: no task of $_svc runs on this manager, where backups run (constrain $_svc to it: deploy.placement.constraints [node.role == manager])"
@@ -486,6 +625,7 @@ abort_unchanged() {
     eval "TO_$_au_i=\${FROM_$_au_i:-}"
     _au_i=$((_au_i + 1))
   done
+  snapshot
   ledger failed
   if [ -n "$STARTED_INFRA" ]; then
     finish failed "$1; nothing that was running was changed (started and left running:$STARTED_INFRA)"
@@ -494,12 +634,9 @@ abort_unchanged() {
 }
 
 # running_image NAME: the image ID of the service's running container ('' when none runs); under
-# Swarm the image its service is defined with (a digest reference), '' when there is no such service.
-running_image() {
-  if swarm; then docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' "${PROJECT}_$1" 2>/dev/null; return 0; fi
-  _ri=$(container_of "$1")
-  [ -n "$_ri" ] && docker inspect -f '{{.Image}}' "$_ri" 2>/dev/null
-}
+# Swarm the image its service is defined with (a digest reference), '' when there is no such
+# service. As the last snapshot saw it.
+running_image() { snap "$1" image; }
 
 # resolved_pin NAME: the digest reference the pull phase resolved the service's pin to.
 resolved_pin() {
@@ -529,20 +666,20 @@ has_successful_release() {
   grep -v '"action":"unlock"' "$STATE_DIR/releases.jsonl" 2>/dev/null | grep -q '"result":"success"'
 }
 
-# gate_infrastructure NAMES...: each must become healthy; 1 (INFRA_REASON set) at the first that does not.
+# gate_infrastructure NAMES...: each must become healthy (checked together); 1 (INFRA_REASON set)
+# at the first that does not.
+# shellcheck disable=SC2317 # called by await_health (ON_OK)
+infrastructure_ok() { emit infrastructure ok "$(svc "$1" NAME)" "healthy at $(resolved_pin "$(svc "$1" NAME)")"; }
 gate_infrastructure() {
-  for _gi in "$@"; do
-    if wait_healthy "$(index_of "$_gi")"; then
-      emit infrastructure ok "$_gi" "healthy at $(resolved_pin "$_gi")"
-    else
-      INFRA_REASON="$_gi: $HEALTH_REASON"
-      emit infrastructure failed "$_gi" "$HEALTH_REASON"
-      # shellcheck disable=SC2046
-      emit logs failed "$_gi" "$(compose $(overrides) -- logs --no-color --tail 50 "$_gi" 2>&1 | tail -n 50)"
-      return 1
-    fi
-  done
-  return 0
+  _gi_all=""
+  for _gi in "$@"; do _gi_all="$_gi_all $(index_of "$_gi")"; done
+  # shellcheck disable=SC2086
+  await_health first infrastructure_ok $_gi_all && return 0
+  _gi=$(svc "$HEALTH_FAILED" NAME)
+  INFRA_REASON="$_gi: $HEALTH_REASON"
+  emit infrastructure failed "$_gi" "$HEALTH_REASON"
+  emit logs failed "$_gi" "$(service_logs "$_gi")"
+  return 1
 }
 
 # start_missing_infrastructure: infrastructure that is not running (a first deploy, or a service new
@@ -551,7 +688,8 @@ STARTED_INFRA=""
 start_missing_infrastructure() {
   if swarm; then swarm_start_missing; return; fi
   _missing=""
-  for _sm in $INFRA; do [ -n "$(container_of "$_sm")" ] || _missing="$_missing $_sm"; done
+  snapshot
+  for _sm in $INFRA; do [ -n "$(snap "$_sm" container)" ] || _missing="$_missing $_sm"; done
   [ -n "$_missing" ] || return 0
   emit infrastructure start "" "starting what is not running:$_missing"
   renew_lease
@@ -576,15 +714,17 @@ switch_infrastructure() {
   [ -n "$INFRA" ] || return 0
   # Under Swarm the infrastructure switches with the stack (one stack deploy).
   swarm && return 0
-  for _si in $INFRA; do eval "BEFORE_$(index_of "$_si")=\$(container_of \"\$_si\")"; done
+  snapshot
+  for _si in $INFRA; do eval "BEFORE_$(index_of "$_si")=\$(snap \"\$_si\" container)"; done
   # shellcheck disable=SC2086
   if ! _out=$(compose_up -- $INFRA 2>&1); then
     INFRA_REASON="docker compose up of the infrastructure failed: $_out"
     emit infrastructure failed "" "$INFRA_REASON"
   fi
   _changed=""
+  snapshot
   for _si in $INFRA; do
-    [ "$(container_of "$_si")" = "$(var "BEFORE_$(index_of "$_si")")" ] || _changed="$_changed $_si"
+    [ "$(snap "$_si" container)" = "$(var "BEFORE_$(index_of "$_si")")" ] || _changed="$_changed $_si"
   done
   if [ -z "$_changed" ] && [ -z "${INFRA_REASON:-}" ]; then return 0; fi
   emit infrastructure start "" "switched:${_changed:- none}"
@@ -599,6 +739,8 @@ switch_infrastructure() {
 }
 
 # revert_infrastructure NAMES...: back to the image each ran before this run.
+# shellcheck disable=SC2317 # called by await_health (ON_OK)
+infrastructure_back() { emit rollback ok "$(svc "$1" NAME)" "previous image healthy again"; }
 revert_infrastructure() {
   [ "$#" -gt 0 ] || return 0
   _rb="$RUN_DIR/infrastructure-rollback.yml"
@@ -614,12 +756,17 @@ revert_infrastructure() {
     REVERT_FAILED=1
     return 1
   fi
-  for _ri_name in "$@"; do
-    if wait_healthy "$(index_of "$_ri_name")"; then emit rollback ok "$_ri_name" "previous image healthy again"
-    else emit rollback failed "$_ri_name" "$HEALTH_REASON"; REVERT_FAILED=1; fi
-  done
+  _ri_all=""
+  for _ri_name in "$@"; do _ri_all="$_ri_all $(index_of "$_ri_name")"; done
+  # shellcheck disable=SC2086
+  if ! await_health all infrastructure_back $_ri_all; then
+    for _ri_n in $HEALTH_FAILED; do emit rollback failed "$(svc "$_ri_n" NAME)" "$(var "HEALTH_REASON_$_ri_n")"; done
+    REVERT_FAILED=1
+  fi
 }
 
+# shellcheck disable=SC2317 # called by await_health (ON_OK)
+service_back() { emit rollback ok "$(svc "$1" NAME)" "previous version healthy again"; }
 MIGRATED=0
 REVERT_FAILED=0
 PULL_NEVER=""
@@ -655,14 +802,16 @@ roll_back() {
       emit rollback failed "" "$_rb_out"
       _rb_outcome=rollback-failed
     else
-      _rb_i=0
+      _rb_i=0 _rb_all=""
       for _rb_name in $SERVICES; do
-        case " $_rb_stop " in *" $_rb_name "*)
-          if wait_healthy "$_rb_i"; then emit rollback ok "$_rb_name" "previous version healthy again"
-          else emit rollback failed "$_rb_name" "$HEALTH_REASON"; _rb_outcome=rollback-failed; fi ;;
-        esac
+        case " $_rb_stop " in *" $_rb_name "*) _rb_all="$_rb_all $_rb_i" ;; esac
         _rb_i=$((_rb_i + 1))
       done
+      # shellcheck disable=SC2086
+      if ! await_health all service_back $_rb_all; then
+        for _rb_n in $HEALTH_FAILED; do emit rollback failed "$(svc "$_rb_n" NAME)" "$(var "HEALTH_REASON_$_rb_n")"; done
+        _rb_outcome=rollback-failed
+      fi
     fi
   fi
   for _rb_n in $_rb_hand; do
@@ -677,6 +826,7 @@ roll_back() {
     emit rollback ok "$_rb_name" "stopped: it had no previous version"
   done
   fi
+  snapshot
   _rb_i=0
   for _rb_name in $SERVICES; do
     _rb_now=$(running_image "$_rb_name")
@@ -690,7 +840,13 @@ roll_back() {
 }
 
 # detect_pull_never: PULL_NEVER is "--pull never" where Compose's up knows the option.
+# COMPOSE_UP_PULL (yes|no), when the plan has it, is what the preflight found (and keeps per Compose
+# version): asking Compose costs a second of its start-up.
 detect_pull_never() {
+  case "${COMPOSE_UP_PULL:-}" in
+    yes) PULL_NEVER="--pull never"; return 0 ;;
+    no) return 0 ;;
+  esac
   [ "$FLAVOR" = v2 ] && docker compose up --help 2>/dev/null | grep -q -- '--pull' && PULL_NEVER="--pull never"
 }
 
@@ -750,6 +906,7 @@ recover() {
     roll_back "the transaction was killed after its switch had started; the previous release was brought back"
   fi
   _rc_down=""
+  snapshot
   for _rc_name in $SERVICES $INFRA; do
     [ -n "$(running_image "$_rc_name")" ] || _rc_down="$_rc_down $_rc_name"
   done
@@ -828,28 +985,54 @@ remember_switches() {
   printf '%s\n' "$_rm_yml" > "$PROXIED_OVERRIDE.tmp" && mv -f "$PROXIED_OVERRIDE.tmp" "$PROXIED_OVERRIDE"
 }
 
+# image_known IMAGE: the host has IMAGE (record's one image inspect listed it; an image named
+# otherwise than by its ID is asked for on its own).
+image_known() {
+  case "$1" in
+    sha256:*) printf '%s\n' "$_rec_images" | grep -q "^$1 " ;;
+    *) docker image inspect "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
 # record: what runs now, and the image to come back to (the last good release first), in
 # FROM_<i>, TARGET_<i>, WITH_TARGET, WITHOUT_TARGET and STATE_DIR/rollback.yml.
 record() {
   emit record start "" ""
+  snapshot
   _rec_yml="services:"
   _rec_i=0
-  WITH_TARGET="" WITHOUT_TARGET=""
+  WITH_TARGET="" WITHOUT_TARGET="" _rec_tags=""
+  # Every image a service may come back to (its last good release, the image it runs), with its
+  # tags, in one docker call: an image that is gone prints nothing.
+  _rec_images=""
+  if ! swarm; then
+    _rec_candidates=""
+    for _rec_name in $SERVICES; do
+      _rec_candidates="$_rec_candidates $(cat "$STATE_DIR/good/$_rec_name" 2>/dev/null) $(running_image "$_rec_name")"
+    done
+    # shellcheck disable=SC2086
+    [ -n "${_rec_candidates## }" ] && _rec_images=$(docker image inspect -f '{{.Id}} {{range .RepoTags}}{{.}} {{end}}' $_rec_candidates 2>/dev/null)
+  fi
   for _rec_name in $SERVICES; do
     _rec_running=$(running_image "$_rec_name")
     _rec_good=$(cat "$STATE_DIR/good/$_rec_name" 2>/dev/null)
     _rec_target=""
     # Under Swarm the good release is a digest reference its nodes pull (an image ID, written
-    # while the environment ran on Compose, is not).
-    if [ -n "$_rec_good" ] && if swarm; then case "$_rec_good" in *@sha256:*) true ;; *) false ;; esac; else docker image inspect "$_rec_good" >/dev/null 2>&1; fi; then _rec_target=$_rec_good; else _rec_target=$_rec_running; fi
+    # while the environment ran on Compose, is not). Under Compose an image ID the host still has.
+    if [ -n "$_rec_good" ] && if swarm; then case "$_rec_good" in *@sha256:*) true ;; *) false ;; esac; else image_known "$_rec_good"; fi; then _rec_target=$_rec_good; else _rec_target=$_rec_running; fi
     eval "FROM_$_rec_i=\$_rec_running"
     eval "TARGET_$_rec_i=\$_rec_target"
     if [ -n "$_rec_target" ]; then
       if swarm; then
         _rec_ref=$_rec_target
       else
-        docker tag "$_rec_target" "$(svc $_rec_i ROLLBACK_REF)" || abort_unchanged "tagging $_rec_name's rollback image $(svc $_rec_i ROLLBACK_REF) failed"
         _rec_ref=$(svc $_rec_i ROLLBACK_REF)
+        # Tagged below, all at once (unless the tag names that image already).
+        case "$(printf '%s\n' "$_rec_images" | grep -F "$_rec_target ")" in
+          *" $_rec_ref "*) ;;
+          *) docker tag "$_rec_target" "$_rec_ref" 2> "$RUN_DIR/tag-$_rec_name.err" &
+             _rec_tags="$_rec_tags $!:$_rec_name" ;;
+        esac
       fi
       _rec_yml="$_rec_yml
   $_rec_name:
@@ -878,6 +1061,13 @@ record() {
   $_rec_name:
     image: $_rec_image"
     _rec_i=$((_rec_i + 1))
+  done
+  # The rollback tags, set at the same time: any that failed, and nothing changes.
+  for _rec_tag in $_rec_tags; do
+    if ! wait "${_rec_tag%%:*}"; then
+      _rec_name=${_rec_tag#*:}
+      abort_unchanged "tagging $_rec_name's rollback image $(svc "$(index_of "$_rec_name")" ROLLBACK_REF) failed: $(cat "$RUN_DIR/tag-$_rec_name.err" 2>/dev/null)"
+    fi
   done
   # docker stack deploy refuses a file whose services are null.
   swarm && [ "$_rec_yml" = "services:" ] && _rec_yml="services: {}"
@@ -911,6 +1101,7 @@ prepare() {
   fi
   if ! switch_infrastructure; then
     if [ "$REVERT_FAILED" = 1 ]; then
+      snapshot
       ledger rollback-failed
       finish rollback-failed "$INFRA_REASON; going back to the previous image did not finish cleanly: check the host"
     fi
@@ -1265,21 +1456,24 @@ new_containers() {
   done
 }
 
-# verify: every service healthy within its timeout, then the smoke checks; a failure rolls back.
+# verify: every service healthy within its timeout (checked together), then the smoke checks; a
+# failure rolls back.
+# shellcheck disable=SC2317 # called by await_health (ON_OK)
+health_ok() { emit health ok "$(svc "$1" NAME)" ""; }
 verify() {
-  _ver_i=0
+  _ver_i=0 _ver_all=""
   for _ver_name in $SERVICES; do
     emit health start "$_ver_name" ""
-    if wait_healthy "$_ver_i"; then
-      emit health ok "$_ver_name" ""
-    else
-      emit health failed "$_ver_name" "$HEALTH_REASON"
-      # shellcheck disable=SC2046
-      emit logs failed "$_ver_name" "$(compose $(overrides) -- logs --no-color --tail 50 "$_ver_name" 2>&1 | tail -n 50)"
-      roll_back "$_ver_name: $HEALTH_REASON"
-    fi
+    _ver_all="$_ver_all $_ver_i"
     _ver_i=$((_ver_i + 1))
   done
+  # shellcheck disable=SC2086
+  if ! await_health first health_ok $_ver_all; then
+    _ver_name=$(svc "$HEALTH_FAILED" NAME)
+    emit health failed "$_ver_name" "$HEALTH_REASON"
+    emit logs failed "$_ver_name" "$(service_logs "$_ver_name" "$(snap "$_ver_name" container)")"
+    roll_back "$_ver_name: $HEALTH_REASON"
+  fi
   # Smoke checks against the whole stack; a failure rolls back like a failed health check.
   if [ "$SMOKE_COUNT" -gt 0 ]; then
     run_smoke || roll_back "$SMOKE_REASON"
@@ -1289,6 +1483,7 @@ verify() {
 # commit: these images are now the last good release; post_deploy hooks; the ledger.
 commit() {
   emit commit start "" ""
+  snapshot
   _com_i=0
   for _com_name in $SERVICES; do
     _com_image=$(running_image "$_com_name")
@@ -1326,6 +1521,7 @@ write_current_override() {
   CURRENT_OVERRIDE="$RUN_DIR/current.yml"
   _wc_defined=$(compose -- config --services 2>/dev/null) || return 1
   _wc_yml=""
+  snapshot
   for _wc in $_wc_defined; do
     case " $SERVICES $INFRA " in *" $_wc "*) continue ;; esac
     _wc_image=$(running_image "$_wc")
@@ -1353,16 +1549,15 @@ stack_deploy() {
   ) < /dev/null
 }
 
-# swarm_check N: 0 when the service passes its health.http or health.cmd (a task on this node);
-# without either, Swarm's own convergence (its healthcheck) was the gate.
+# swarm_check N SECONDS: 0 when the service passes its health.http or health.cmd (a task on this
+# node) within SECONDS; without either, Swarm's own convergence (its healthcheck) was the gate.
 swarm_check() {
   case "$(svc "$1" HEALTH)" in
-    http) probe_http "$(svc "$1" URL)" ;;
+    http) probe_http "$(svc "$1" URL)" "$2" ;;
     cmd)
-      _sc_cid=$(container_of "$(svc "$1" NAME)" | head -n 1)
+      _sc_cid=$(container_of "$(svc "$1" NAME)")
       [ -n "$_sc_cid" ] || return 1
-      eval "set -- $(svc "$1" CMD)"
-      timeout -k 2 "$(( ($(svc "$1" TIMEOUT_MS) + 999) / 1000 ))" docker exec "$_sc_cid" "$@" >/dev/null 2>&1 ;;
+      probe "$1" "$_sc_cid" "$2" ;;
     *) return 0 ;;
   esac
 }
@@ -1501,16 +1696,19 @@ swarm_roll_back() {
     emit rollback failed "" "$CONVERGE_REASON"
     return 1
   fi
-  _srb_rc=0 _srb_i=0
+  _srb_rc=0 _srb_i=0 _srb_all=""
   for _srb_name in $SERVICES; do
     case " $WITH_TARGET " in
-      *" $_srb_name "*)
-        if wait_healthy "$_srb_i"; then emit rollback ok "$_srb_name" "previous version healthy again"
-        else emit rollback failed "$_srb_name" "$HEALTH_REASON"; _srb_rc=1; fi ;;
+      *" $_srb_name "*) _srb_all="$_srb_all $_srb_i" ;;
       *) emit rollback ok "$_srb_name" "no task: it had no previous version" ;;
     esac
     _srb_i=$((_srb_i + 1))
   done
+  # shellcheck disable=SC2086
+  if ! await_health all service_back $_srb_all; then
+    for _srb_n in $HEALTH_FAILED; do emit rollback failed "$(svc "$_srb_n" NAME)" "$(var "HEALTH_REASON_$_srb_n")"; done
+    _srb_rc=1
+  fi
   return "$_srb_rc"
 }
 

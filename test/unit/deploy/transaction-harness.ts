@@ -62,16 +62,26 @@ case "$1" in
     esac ;;
   ps)
     [ -e "$FAKE_DIR/down" ] && exit 0
-    for a in "$@"; do case "$a" in label=com.docker.compose.service=*) echo "c-\${a#label=com.docker.compose.service=}" ;; esac; done ;;
+    case " $* " in
+      *label=com.docker.compose.service=*)
+        for a in "$@"; do case "$a" in label=com.docker.compose.service=*) echo "c-\${a#label=com.docker.compose.service=}" ;; esac; done ;;
+      # The project's containers: one per service the harness runs (FAKE_DIR/services, else api).
+      *) for s in $(cat "$FAKE_DIR/services" 2>/dev/null || echo api); do echo "c-$s"; done ;;
+    esac ;;
   inspect)
     case "$3" in
+      *Config.Labels*) shift 3; for c in "$@"; do echo "\${c#c-} $c sha256:\${c#c-} running 0 none "; done ;;
       *State.Status*) echo 'running 0 none' ;;
       *State.Running*) echo true ;;
       *'.Image'*) echo "sha256:\${4#c-}" ;;
     esac ;;
   login) cat > /dev/null ;;
   pull) [ -e "$FAKE_DIR/pull-sleeps" ] && sleep 1 ;;
-  image) [ -e "$FAKE_DIR/no-images" ] && exit 1; exit 0 ;;
+  image)
+    [ -e "$FAKE_DIR/no-images" ] && exit 1
+    # image inspect -f FORMAT IMAGE...: an image ID names an image the host has.
+    case "$3" in *RepoTags*) shift 3; for i in "$@"; do case "$i" in sha256:*) echo "$i " ;; esac; done ;; esac
+    exit 0 ;;
   tag) exit 0 ;;
   info) echo "$FAKE_DIR/docker-root" ;;
   version) echo 24.0.7 ;;
