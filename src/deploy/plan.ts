@@ -120,6 +120,8 @@ export interface DeployPlan {
   readonly swarmUpdates?: readonly { readonly name: string; readonly config: Readonly<Record<string, unknown>> }[];
   /** Swarm: how long the stack may take to converge after a stack deploy. */
   readonly convergeSeconds?: number;
+  /** `docker compose up` on the host knows `--pull` (the preflight found out); undefined: the transaction asks Compose. */
+  readonly composeUpPull?: boolean;
 }
 
 /**
@@ -132,6 +134,7 @@ export function hostPaths(plan: Pick<DeployPlan, 'path' | 'runId'>) {
   const runs = `${state}/runs`;
   const runDir = `${runs}/${plan.runId}`;
   const dockerConfigPrefix = `${state}/docker-config.`;
+  const incomingPrefix = `${state}/incoming.`;
   return {
     /** The environment's directory: the compose files, and the files the stack's steps run. */
     root: plan.path,
@@ -158,7 +161,9 @@ export function hostPaths(plan: Pick<DeployPlan, 'path' | 'runId'>) {
     /** Per service: the image of its last good release (written by the transaction). */
     good: `${state}/good`,
     /** The run's uploaded files, staged here before each is moved into place. */
-    incoming: `${state}/incoming.${plan.runId}`,
+    incoming: `${incomingPrefix}${plan.runId}`,
+    /** What every run's staging directory starts with: the preflight sweeps those that killed uploads left. */
+    incomingPrefix,
     /** The private Docker config (registry logins) of the run's pulls. */
     dockerConfig: `${dockerConfigPrefix}${plan.runId}`,
     /** What every run's Docker config starts with: the preflight sweeps those that killed pulls left. */

@@ -26,36 +26,49 @@ export const CHOOSE_PROJECT_SH = `choose_project() {
 }`;
 
 /** The host paths the preflight reads and makes ready. */
-export type PreflightPaths = Pick<HostPaths, 'root' | 'state' | 'runs' | 'good' | 'lock' | 'lastRun' | 'dockerConfigPrefix' | 'ledger'>;
+export type PreflightPaths = Pick<HostPaths, 'root' | 'state' | 'runs' | 'good' | 'lock' | 'lastRun' | 'dockerConfigPrefix' | 'incomingPrefix' | 'ledger'>;
+
+/** The run that takes the deploy lock in the preflight's round trip (see `preflightCommand`). */
+export interface PreflightLock {
+  readonly runId: string;
+  /** The owner's JSON, written to the lock. */
+  readonly owner: string;
+  readonly leaseSeconds: number;
+}
 
 /**
  * Facts about the host, and the directory made ready. Prints key=value lines, among them the
- * Compose project to use (see CHOOSE_PROJECT_SH). Changes nothing else. `readOnly` (check):
- * creates nothing and marks no run as reported; the directory counts as writable when its
- * nearest existing ancestor is.
+ * Compose project to use (see CHOOSE_PROJECT_SH). Changes nothing else, except that with `lock`
+ * it then takes the deploy lock as `acquireLockCommand` does, in the same round trip, once the
+ * directory is ready (`lock=acquired|taken-over|held|error`, `lock_owner=` the holder's JSON,
+ * `lock_error=` why). `readOnly` (check): creates nothing, takes no lock and marks no run as
+ * reported; the directory counts as writable when its nearest existing ancestor is.
  */
-export function preflightCommand(paths: PreflightPaths, project = '', legacyProject = '', readOnly = false): Command {
+export function preflightCommand(paths: PreflightPaths, project = '', legacyProject = '', readOnly = false, lock?: PreflightLock): Command {
   return shell(
-    `path=$1 state=$5 runs=$6 good=$7 lock=$8 configs=$9 last_run=\${10} ledger=\${11}
+    `path=$1 state=$5 runs=$6 good=$7 lock=$8 configs=$9 last_run=\${10} ledger=\${11} stagings=\${12}
 umask 077
 ${CHOOSE_PROJECT_SH}
+${TAKE_LOCK_SH}
 echo "project=$(choose_project "$path" "$2" "$3")"
 echo "docker=$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
-if docker compose version --short >/dev/null 2>&1; then echo "compose=v2 $(docker compose version --short)"
-elif docker-compose version --short >/dev/null 2>&1; then echo "compose=v1 $(docker-compose version --short)"
-else echo "compose=none"; fi
+compose_version=
+if compose_version=$(docker compose version --short 2>/dev/null) && [ -n "$compose_version" ]; then echo "compose=v2 $compose_version"
+elif docker-compose version --short >/dev/null 2>&1; then echo "compose=v1 $(docker-compose version --short)"; compose_version=
+else echo "compose=none"; compose_version=; fi
 if [ "$4" = read-only ]; then
   existing=$state
   while [ ! -e "$existing" ]; do existing=$(dirname "$existing"); done
   if [ -d "$existing" ] && [ -w "$existing" ]; then echo "path=ok"; else echo "path=unwritable"; fi
 else
   existing=$path
-  if mkdir -p "$runs" "$good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; else echo "path=unwritable"; fi
-  # Registry logins of pull programs that were killed (SIGKILL, a host crash): kept only while their run holds the lock.
+  if mkdir -p "$runs" "$good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; path_ok=1; else echo "path=unwritable"; fi
+  # Registry logins of upload-and-pull programs that were killed (SIGKILL, a host crash), in their
+  # DOCKER_CONFIG or staging directory: kept only while their run holds the lock.
   holder=$(cat "$lock/run" 2>/dev/null)
-  for cfg in "$configs"*; do
+  for cfg in "$configs"* "$stagings"*; do
     [ -d "$cfg" ] || continue
-    [ -n "$holder" ] && [ "$cfg" = "$configs$holder" ] && continue
+    [ -n "$holder" ] && { [ "$cfg" = "$configs$holder" ] || [ "$cfg" = "$stagings$holder" ]; } && continue
     rm -rf "$cfg"
   done
   # State written by earlier versions with the user's umask: nothing under it is for others.
@@ -86,10 +99,31 @@ if [ -n "$last" ]; then
   [ -e "$runs/$last/reported" ] && echo "last_reported=yes"
   [ "$4" = read-only ] || touch "$runs/$last/reported" 2>/dev/null
 fi
+# Whether \`docker compose up\` knows --pull (the transaction passes --pull never), kept per Compose
+# version: asking Compose takes as long as starting it.
+if [ -n "$compose_version" ]; then
+  known=$(cat "$state/compose-up-pull" 2>/dev/null)
+  case "$known" in
+    "$compose_version "*) up_pull=\${known##* } ;;
+    *) if docker compose up --help 2>/dev/null | grep -q -- '--pull'; then up_pull=yes; else up_pull=no; fi
+       [ -n "\${path_ok:-}" ] && printf '%s %s\\n' "$compose_version" "$up_pull" > "$state/compose-up-pull" ;;
+  esac
+  echo "compose_up_pull=$up_pull"
+fi
 # The version of the last successful deploy or rollback (hosts of one environment that disagree).
 echo "last_version=$(grep '"result":"success"' "$ledger" 2>/dev/null | grep -v -e '"action":"unlock"' -e '"action":"rollout"' | tail -n 1 | sed -n 's/.*"version":"\\([^"]*\\)".*/\\1/p')"
+# Last, the lock (the facts above may fail the run: the runner then frees it).
+if [ -n "\${13:-}" ] && [ -n "\${path_ok:-}" ]; then
+  if taken=$(take_lock "$lock" "\${13}" "\${14}" "\${15}" 2>&1); then
+    echo "lock=$(printf '%s\\n' "$taken" | head -n 1)"
+    echo "lock_owner=$(printf '%s\\n' "$taken" | sed -n 2p)"
+  else
+    echo "lock=error"
+    echo "lock_error=$(printf '%s' "$taken" | tr '\\n' ' ')"
+  fi
+fi
 exit 0`,
-    [paths.root, project, legacyProject, readOnly ? 'read-only' : '', paths.state, paths.runs, paths.good, paths.lock, paths.dockerConfigPrefix, paths.lastRun, paths.ledger],
+    [paths.root, project, legacyProject, readOnly ? 'read-only' : '', paths.state, paths.runs, paths.good, paths.lock, paths.dockerConfigPrefix, paths.lastRun, paths.ledger, paths.incomingPrefix, ...(lock === undefined || readOnly ? [] : [lock.runId, lock.owner, String(lock.leaseSeconds)])],
   );
 }
 
@@ -97,6 +131,41 @@ exit 0`,
 export function readRunCommand(runDir: string): Command {
   return shell(`cat "$1/events.jsonl" 2>/dev/null; exit 0`, [runDir]);
 }
+
+const TAKE_LOCK_SH = `# take_lock LOCK RUN OWNER LEASE (a subshell: its exit ends only it, and frees its flock).
+take_lock() (
+  tl_lock=$1 tl_run=$2 tl_owner=$3 tl_lease=$4
+  umask 077
+  if ! command -v flock >/dev/null 2>&1; then echo "flock is not installed on the host (install util-linux)" >&2; exit 3; fi
+  exec 9<"\${tl_lock%/*}" || exit 3
+  if ! flock -w 30 9; then echo "another runner kept the lock directory busy for 30 s" >&2; exit 3; fi
+  now=$(date +%s)
+  take() { printf '%s' "$tl_run" > "$tl_lock/run" && printf '%s\\n' "$tl_owner" > "$tl_lock/owner" && echo $(( now + tl_lease )) > "$tl_lock/expires"; }
+  cannot_write() { echo "cannot write the deploy lock under $tl_lock" >&2; exit 3; }
+  if mkdir "$tl_lock" 2>/dev/null; then
+    if take; then echo acquired; exit 0; fi
+    rm -rf "$tl_lock"; cannot_write
+  fi
+  expires=
+  read -r expires 2>/dev/null < "$tl_lock/expires"
+  if [ -z "$expires" ]; then
+    # Left half-taken by a runner that died, or being renewed right now.
+    if [ -n "$(find "$tl_lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( now + 1 )); fi
+  fi
+  if [ "$now" -gt "$expires" ]; then
+    stale="$tl_lock.stale.$$"
+    mv "$tl_lock" "$stale" 2>/dev/null
+    if mkdir "$tl_lock" 2>/dev/null; then
+      if take; then echo taken-over; cat "$stale/owner" 2>/dev/null; rm -rf "$stale"; exit 0; fi
+      rm -rf "$tl_lock"
+      [ -d "$stale" ] && mv "$stale" "$tl_lock"
+      cannot_write
+    fi
+  fi
+  echo held
+  cat "$tl_lock/owner" 2>/dev/null
+  exit 0
+)`;
 
 /**
  * Takes the deploy lock: a directory made with `mkdir`. Every decision is made under an
@@ -106,40 +175,8 @@ export function readRunCommand(runDir: string): Command {
  * `acquired`, `taken-over` + the old owner, or `held` + the owner.
  */
 export function acquireLockCommand(lockDir: string, runId: string, owner: string, leaseSeconds: number): Command {
-  return shell(
-    `lock=$1 run=$2 owner=$3 lease=$4
-umask 077
-if ! command -v flock >/dev/null 2>&1; then echo "flock is not installed on the host (install util-linux)" >&2; exit 3; fi
-exec 9<"\${lock%/*}" || exit 3
-if ! flock -w 30 9; then echo "another runner kept the lock directory busy for 30 s" >&2; exit 3; fi
-now=$(date +%s)
-take() { printf '%s' "$run" > "$lock/run" && printf '%s\\n' "$owner" > "$lock/owner" && echo $(( now + lease )) > "$lock/expires"; }
-cannot_write() { echo "cannot write the deploy lock under $lock" >&2; exit 3; }
-if mkdir "$lock" 2>/dev/null; then
-  if take; then echo acquired; exit 0; fi
-  rm -rf "$lock"; cannot_write
-fi
-expires=
-read -r expires 2>/dev/null < "$lock/expires"
-if [ -z "$expires" ]; then
-  # Left half-taken by a runner that died, or being renewed right now.
-  if [ -n "$(find "$lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( now + 1 )); fi
-fi
-if [ "$now" -gt "$expires" ]; then
-  stale="$lock.stale.$$"
-  mv "$lock" "$stale" 2>/dev/null
-  if mkdir "$lock" 2>/dev/null; then
-    if take; then echo taken-over; cat "$stale/owner" 2>/dev/null; rm -rf "$stale"; exit 0; fi
-    rm -rf "$lock"
-    [ -d "$stale" ] && mv "$stale" "$lock"
-    cannot_write
-  fi
-fi
-echo held
-cat "$lock/owner" 2>/dev/null
-exit 0`,
-    [lockDir, runId, owner, String(leaseSeconds)],
-  );
+  return shell(`${TAKE_LOCK_SH}
+take_lock "$1" "$2" "$3" "$4"`, [lockDir, runId, owner, String(leaseSeconds)]);
 }
 
 /** `program`, run only while the lock (`$1`) is still the run's (`$2`); its own arguments are `$3` on. */
@@ -232,51 +269,53 @@ if [ -s "$run_dir/result" ]; then echo "released: $(cat "$run_dir/result")"; els
   );
 }
 
-/**
- * Writes every file of a tar archive (on stdin) under `root`: extracted into the run's private
- * staging directory (`incoming`), then each file renamed into place (atomic on one filesystem).
- */
-export function uploadFilesCommand(paths: Pick<HostPaths, 'root' | 'incoming'>, archive: Buffer): Command {
-  return shell(
-    `set -e
-umask 077
-path=$1 staging=$2
-rm -rf "$staging"
-mkdir -p "$staging"
-tar -x -f - -C "$staging"
-cd "$staging"
-find . -type f | while IFS= read -r file; do
-  mkdir -p "$path/$(dirname "$file")"
-  mv -f "$file" "$path/$file"
-done
-cd /
-rm -rf "$staging"`,
-    [paths.root, paths.incoming],
-    { text: archive, secret: true },
-  );
-}
+/** The archive's entry that holds the run's registry logins (never written under the deploy path). */
+export const LOGINS_ENTRY = '.stack-deploy-registry-logins';
 
 /**
- * Pulls every image the switch needs before anything changes: the release's digests (`refs`),
- * and each infrastructure service's pin (`pins`, `service=image`). A pin is resolved to a digest
- * once and that digest is reused while the pin's text stays the same (`paths.pins`/<service>);
- * the resolution goes to `paths.runPins` as `service<TAB>ref` lines for the transaction. Registry
- * logins arrive on stdin as `registry<TAB>user<TAB>password` lines into a private DOCKER_CONFIG
- * (`paths.dockerConfig`) that is removed when the program ends, on any signal that ends it too
- * (the preflight sweeps the ones a SIGKILL left).
+ * One round trip before the switch, changing nothing that runs:
+ * 1. Writes every file of a tar archive (on stdin) under `root`: extracted into the run's private
+ *    staging directory (`incoming`), then each file renamed into place (atomic on one filesystem).
+ *    The entry `LOGINS_ENTRY` (`registry<TAB>user<TAB>password` lines) stays in the staging
+ *    directory, which goes with the program however it ends.
+ * 2. Pulls every image the switch needs before anything changes: the release's digests (`refs`),
+ *    and each infrastructure service's pin (`pins`, `service=image`). A pin is resolved to a
+ *    digest once and that digest is reused while the pin's text stays the same
+ *    (`paths.pins`/<service>); the resolution goes to `paths.runPins` as `service<TAB>ref` lines
+ *    for the transaction. The logins go into a private DOCKER_CONFIG (`paths.dockerConfig`),
+ *    removed when the program ends, on any signal that ends it too (the preflight sweeps the ones
+ *    a SIGKILL left).
  */
-export function pullImagesCommand(
-  paths: Pick<HostPaths, 'lock' | 'dockerConfig' | 'runPins' | 'pins'>,
+export function uploadAndPullCommand(
+  paths: Pick<HostPaths, 'root' | 'incoming' | 'lock' | 'dockerConfig' | 'runPins' | 'pins'>,
+  archive: Buffer,
   runId: string,
   refs: readonly string[],
-  logins: string,
   pins: readonly { service: string; image: string }[] = [],
   leaseSeconds = 15 * 60,
 ): Command {
   return shell(
-    `lock=$1 cfg=$2 resolved=$3 pins_dir=$4 run=$5 lease=$6
-shift 6
+    `path=$1 staging=$2 logins_entry=$3
 umask 077
+# The logins go with the program however it ends: a dropped connection (HUP, PIPE), a signal.
+trap 'rm -rf "$staging"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 141' PIPE
+trap 'exit 143' TERM
+rm -rf "$staging"
+mkdir -p "$staging" || exit 1
+(
+  set -e
+  tar -x -f - -C "$staging"
+  cd "$staging"
+  find . -type f ! -path "./$logins_entry" | while IFS= read -r file; do
+    mkdir -p "$path/$(dirname "$file")"
+    mv -f "$file" "$path/$file"
+  done
+) || { echo "writing the run's files under $path failed" >&2; exit 1; }
+lock=$4 cfg=$5 resolved=$6 pins_dir=$7 run=$8 lease=$9
+shift 9
 # A pull may outlast the lease: renew it while this program runs and the lock is this run's.
 (
   while sleep 10; do
@@ -289,13 +328,8 @@ keeper=$!
 rm -rf "$cfg"
 mkdir -m 700 "$cfg" || exit 1
 [ -d "$HOME/.docker/cli-plugins" ] && ln -s "$HOME/.docker/cli-plugins" "$cfg/cli-plugins"
-# The logins go with the program however it ends: a dropped connection (HUP, PIPE), a signal.
-trap 'rm -rf "$cfg"; kill "$keeper" 2>/dev/null' EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 141' PIPE
-trap 'exit 143' TERM
-cat > "$cfg/logins"
+trap 'rm -rf "$cfg" "$staging"; kill "$keeper" 2>/dev/null' EXIT
+mv -f "$staging/$logins_entry" "$cfg/logins" 2>/dev/null || : > "$cfg/logins"
 # Logs in before the first pull only: a run whose images are all on the host (a rollback) needs no registry.
 login_once() {
   [ -e "$cfg/logins" ] || return 0
@@ -318,7 +352,9 @@ while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
   else echo "failed to pull $ref: $(tail -n 3 "$cfg/pull.err")" >&2; status=4; fi
 done
 [ "$#" -gt 0 ] && shift
-: > "$resolved.tmp"
+# The pins' resolution, for the transaction (none to resolve: nothing to write).
+[ "$#" -eq 0 ] && exit $status
+: > "$resolved.tmp" || exit 1
 for pair in "$@"; do
   service=\${pair%%=*} image=\${pair#*=}
   recorded_image=$(sed -n 1p "$pins_dir/$service" 2>/dev/null) recorded_ref=$(sed -n 2p "$pins_dir/$service" 2>/dev/null)
@@ -347,8 +383,8 @@ for pair in "$@"; do
 done
 mv -f "$resolved.tmp" "$resolved"
 exit $status`,
-    [paths.lock, paths.dockerConfig, paths.runPins, paths.pins, runId, String(leaseSeconds), ...refs, '--', ...pins.map((pin) => `${pin.service}=${pin.image}`)],
-    { text: logins, secret: true },
+    [paths.root, paths.incoming, LOGINS_ENTRY, paths.lock, paths.dockerConfig, paths.runPins, paths.pins, runId, String(leaseSeconds), ...refs, '--', ...pins.map((pin) => `${pin.service}=${pin.image}`)],
+    { text: archive, secret: true },
   );
 }
 

@@ -92,6 +92,7 @@ export function renderPlanScript(plan: DeployPlan): string {
     ['SWARM_FILE', paths.swarm],
     ['ENV_SCRIPT', paths.envScript],
     ['CONVERGE_S', String(plan.convergeSeconds ?? 600)],
+    ['COMPOSE_UP_PULL', plan.composeUpPull === undefined ? '' : plan.composeUpPull ? 'yes' : 'no'],
     ...dataStepVars(plan.steps),
   ];
   // Application services first (index = position in SERVICES), then infrastructure.

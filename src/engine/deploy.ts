@@ -9,7 +9,7 @@ import { realPathInside } from '../deploy/local-files';
 import { describeEvent, EventStream, outcomeOf, type TransactionEvent } from '../deploy/events';
 import { TRANSACTION_SCRIPT } from '../deploy/host/scripts.generated';
 import { inspectHostCommand, parseHostState } from '../deploy/host-inspect';
-import { endRolloutCommand, handOverLockCommand, pullImagesCommand, renewLeaseCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadFilesCommand } from '../deploy/remote-commands';
+import { endRolloutCommand, handOverLockCommand, LOGINS_ENTRY, renewLeaseCommand, readRunCommand, releaseLockCommand, startTransactionCommand, uploadAndPullCommand } from '../deploy/remote-commands';
 import { checkEnvText, renderEnvFile, renderEnvScript, renderImagesOverride, renderPlanScript, renderSwarmOverride } from '../deploy/render';
 import { createTar } from '../deploy/tar-writer';
 import { describeError, StackDeployError } from '../errors';
@@ -26,7 +26,7 @@ import { openConnection } from './connect';
 import type { RunContext } from './context';
 import { type HostTarget, hostLabel, onHost, onHostError, projectCandidates, type ResolvedEnvironment, resolveEnvironment, runsService } from './environment';
 import { needsHttpProbe, type PreviousRun, runPreflight } from './host-preflight';
-import { acquireLock } from './lock';
+import { acquireLock, lockTaken } from './lock';
 import type { RunResult, RunStatus } from './result';
 import { credentialsFor } from './settings';
 import type { SummaryTable } from './summary';
@@ -148,7 +148,8 @@ function hostSwitches(manifest: Manifest, environment: string, compose: ComposeM
   return switches;
 }
 
-async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir: string): Promise<Buffer> {
+/** The run's files for the host, and its registry logins (`LOGINS_ENTRY`: the host keeps them out of the deploy path). */
+async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir: string, logins: string): Promise<Buffer> {
   const paths = hostPaths(plan);
   const relative = (abs: string) => abs.slice(plan.path.length + 1);
   const files = [];
@@ -187,6 +188,7 @@ async function uploadArchive(context: RunContext, plan: DeployPlan, manifestDir:
     ...(plan.swarmUpdates === undefined ? [] : [{ path: relative(paths.swarm), content: renderSwarmOverride(plan), mode: 0o600 }]),
     { path: relative(paths.script), content: TRANSACTION_SCRIPT, mode: 0o600 },
     { path: `${relative(paths.runDir)}/plan.sh`, content: renderPlanScript(plan), mode: 0o600 },
+    { path: LOGINS_ENTRY, content: logins, mode: 0o600 },
   );
   return createTar(files, plan.startedAt);
 }
@@ -400,13 +402,22 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
     }
   };
   const dataHosts = dataStepHosts(manifest, involved);
+  const owner = { run: runId, actor: settings.actor ?? 'unknown', url: settings.runUrl ?? '', started: startedAt.toISOString() };
+  const lockTakenOn = (run: HostRun) => {
+    run.lockHeld = true;
+    run.lockOwner = runId;
+    context.cleanup.lockTaken({ host: run.target.host, port: run.target.port, user: run.target.user, lockDir: paths.lock, runDir: paths.runDir, runId, script: paths.script });
+  };
   try {
     try {
       const candidates = projectCandidates(manifest, environment.name);
+      // The lock is taken in the preflight's round trip, on every host at once.
+      const lock = { runId, owner: JSON.stringify(owner), leaseSeconds: LEASE_SECONDS };
       const preflights = await timer.time('preflight', () =>
         onEveryHost(runs, several, async (run) => {
           const needsHttp = needsHttpProbe(manifest, [...run.names, ...run.infrastructure.map((s) => s.name)], request.kind === 'deploy');
-          const preflight = await runPreflight(run.executor, path, needsHttp, candidates);
+          const preflight = await runPreflight(run.executor, path, needsHttp, candidates, { lock });
+          if (preflight.lock !== undefined && preflight.lock.verdict !== 'held') lockTakenOn(run);
           run.project = preflight.project;
           if (preflight.project !== candidates.name) {
             reporter.warning(
@@ -451,6 +462,7 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
             engine: environment.config.engine ?? 'compose',
             swarmUpdates: request.swarmUpdates,
             convergeSeconds: convergeSeconds(manifest, [...run.names, ...run.infrastructure.map((i) => i.name)]),
+            composeUpPull: preflight.composeUpPull,
           };
           return preflight;
         }),
@@ -461,17 +473,27 @@ export async function switchEnvironment(context: RunContext, request: SwitchRequ
           `the hosts disagree: ${runs.map((run, i) => `${run.label} runs ${preflights[i]?.lastVersion || 'nothing deployed yet'}`).join(', ')} (a run that did not finish on every host, or a host added since); this ${request.kind} brings every host to ${request.version}`,
         );
       }
-      // Locks one host at a time, in one order for every run (by user@host:port), so that two
-      // runs over the same hosts never hold one lock each while waiting for the other's.
-      const owner = { run: runId, actor: settings.actor ?? 'unknown', url: settings.runUrl ?? '', started: startedAt.toISOString() };
-      await timer.time('lock', async () => {
-        for (const run of [...runs].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))) {
-          await acquireLock(run.executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs }, clock, reporter);
-          run.lockHeld = true;
-          run.lockOwner = runId;
-          context.cleanup.lockTaken({ host: run.target.host, port: run.target.port, user: run.target.user, lockDir: paths.lock, runDir: paths.runDir, runId, script: paths.script });
+      for (const [i, run] of runs.entries()) {
+        const attempt = preflights[i]?.lock;
+        if (attempt !== undefined && run.lockHeld) lockTaken(attempt, run.label, reporter);
+      }
+      if (runs.some((run) => !run.lockHeld)) {
+        const first = new Map(runs.map((run, i) => [run, preflights[i]?.lock]));
+        // Another run holds a lock: with several hosts, the locks this run took go back first, and
+        // are then taken one host at a time, in one order for every run (by user@host:port), so
+        // that two runs over the same hosts never hold one lock each while waiting for the other's.
+        if (several) {
+          await freeLocks();
+          first.clear();
         }
-      });
+        await timer.time('lock', async () => {
+          for (const run of [...runs].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))) {
+            if (run.lockHeld) continue;
+            await acquireLock(run.executor, { lockDir: paths.lock, owner, leaseSeconds: LEASE_SECONDS, timeoutMs: settings.lockTimeoutMs, first: first.get(run) }, clock, reporter);
+            lockTakenOn(run);
+          }
+        });
+      }
       await Promise.all(runs.map((run, i) => reportRunThatHeldTheLock(context, run.executor, path, preflights[i]?.lastRun)));
       await onEveryHost(runs, several, (run) => uploadAndPull(context, request, run, run.plan as DeployPlan, timer));
     } catch (error) {
@@ -562,18 +584,16 @@ async function uploadAndPull(context: RunContext, request: SwitchRequest, run: H
   const several = request.environment.hosts.length > 1;
   const { manifest } = request;
   const paths = hostPaths(plan);
-  const archive = await uploadArchive(context, plan, request.manifestDir);
-  await timer.time('upload', () => run.executor.run(uploadFilesCommand(paths, archive), { step: 'upload', timeoutMs: UPLOAD_TIMEOUT_MS }));
   const refs = [...new Set(run.targets.map((t) => t.pinned))];
   const infrastructure = plan.infrastructure ?? [];
   const pins = [...infrastructure.map((s) => ({ service: s.name, image: s.image })), ...(plan.proxyImage === undefined ? [] : [{ service: PROXY_PIN, image: plan.proxyImage }])];
-  if (refs.length === 0 && pins.length === 0) return;
   const logins = registryLogins(context, [...refs, ...pins.map((p) => p.image)], [manifest.registry?.host ?? DEFAULT_REGISTRY_HOST, ...refs.map((ref) => parseImageRef(ref).registry)]);
-  await timer.time('pull', () =>
-    reporter.group(`Pull new images on ${several ? run.label : 'the host'}`, () =>
-      run.executor.run(pullImagesCommand(paths, plan.runId, refs, logins, pins, LEASE_SECONDS), {
+  const archive = await uploadArchive(context, plan, request.manifestDir, logins);
+  await timer.time('upload and pull', () =>
+    reporter.group(`Upload the run's files and pull new images on ${several ? run.label : 'the host'}`, () =>
+      run.executor.run(uploadAndPullCommand(paths, archive, plan.runId, refs, pins, LEASE_SECONDS), {
         step: 'pull',
-        timeoutMs: PULL_TIMEOUT_MS,
+        timeoutMs: UPLOAD_TIMEOUT_MS + PULL_TIMEOUT_MS,
         onOutput: (chunk) => reporter.info(chunk.trimEnd()),
       }),
     ),
@@ -650,8 +670,9 @@ async function switchInBatches(context: RunContext, request: SwitchRequest, runs
   };
   for (const [index, batch] of batches.entries()) {
     try {
-      // Every lock the run holds lives a lease from now, however long the batches before took.
-      await renewLeases(runs, lockDir);
+      // Every lock the run holds lives a lease from now, however long the batches before took (the
+      // first batch follows the pulls, which renew it as they go).
+      if (index > 0) await renewLeases(runs, lockDir);
       await runBatchHooks(context, request, 'pre_batch', batch, index, version);
     } catch (error) {
       return hookFailed(index, error);

@@ -1,7 +1,8 @@
 import { StackDeployError } from '../errors';
 import type { Executor } from '../exec/executor';
 import { hostPaths } from '../deploy/plan';
-import { preflightCommand } from '../deploy/remote-commands';
+import { type PreflightLock, preflightCommand, releaseLockCommand } from '../deploy/remote-commands';
+import type { LockAttempt } from './lock';
 import type { Manifest } from '../manifest';
 
 export interface Preflight {
@@ -14,6 +15,10 @@ export interface Preflight {
   readonly lastRun?: PreviousRun;
   /** The version of the last successful deploy or rollback the ledger records ('' when none). */
   readonly lastVersion: string;
+  /** `docker compose up` knows `--pull` (undefined: not known, the transaction asks Compose). */
+  readonly composeUpPull?: boolean;
+  /** How taking the lock went, when the preflight was asked to take it. */
+  readonly lock?: LockAttempt;
 }
 
 /** The host's last deploy or rollback transaction, as the preflight found it. */
@@ -47,22 +52,49 @@ const MISSING_TOOL: Readonly<Record<string, string>> = {
 };
 
 /**
- * One round trip: Docker, Compose, free space, the deploy directory, the previous run. Changes
- * nothing running; with `readOnly` (check) it changes nothing at all.
+ * One round trip: Docker, Compose, free space, the deploy directory, the previous run, and with
+ * `lock` the deploy lock taken last (see `acquireLock` for a lock another run holds). Changes
+ * nothing running; with `readOnly` (check) it changes nothing at all. A host that fails a check
+ * after its lock was taken gets its lock back (one more round trip, on that failure only).
  */
 export async function runPreflight(
   executor: Executor,
   path: string,
   needsHttpProbe: boolean,
   project: { name: string; legacy?: string } = { name: '' },
-  options: { readonly readOnly?: boolean } = {},
+  options: { readonly readOnly?: boolean; readonly lock?: PreflightLock } = {},
 ): Promise<Preflight> {
-  const result = await executor.run(preflightCommand(hostPaths({ path, runId: '' }), project.name, project.legacy, options.readOnly === true), { step: 'preflight' });
+  const paths = hostPaths({ path, runId: '' });
+  const result = await executor.run(preflightCommand(paths, project.name, project.legacy, options.readOnly === true, options.lock), { step: 'preflight' });
   const facts = new Map<string, string>();
   for (const line of result.stdout.split('\n')) {
     const at = line.indexOf('=');
     if (at > 0) facts.set(line.slice(0, at), line.slice(at + 1).trim());
   }
+  const lock = options.lock === undefined ? undefined : lockAttemptOf(executor, facts);
+  try {
+    return checkFacts(executor, path, needsHttpProbe, project, facts, lock);
+  } catch (error) {
+    if (options.lock !== undefined && (lock?.verdict === 'acquired' || lock?.verdict === 'taken-over')) {
+      await executor.run(releaseLockCommand(paths.lock, options.lock.runId), { step: 'unlock', allowFailure: true }).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+/** The lock lines of the preflight's output; a lock that could not be taken at all throws. */
+function lockAttemptOf(executor: Executor, facts: ReadonlyMap<string, string>): LockAttempt | undefined {
+  const verdict = facts.get('lock');
+  if (verdict === undefined) return undefined;
+  if (verdict === 'acquired' || verdict === 'taken-over' || verdict === 'held') return { verdict, holder: facts.get('lock_owner') ?? '' };
+  throw new StackDeployError(`the deploy lock cannot be taken: ${facts.get('lock_error') || 'the lock program failed'}`, {
+    host: executor.host,
+    step: 'lock',
+    hint: 'check that the deploy user can write the deploy directory, and that flock (util-linux) is installed on the host',
+  });
+}
+
+function checkFacts(executor: Executor, path: string, needsHttpProbe: boolean, project: { name: string }, facts: ReadonlyMap<string, string>, lock: LockAttempt | undefined): Preflight {
   const where = { host: executor.host, step: 'preflight' };
   const docker = facts.get('docker') ?? '';
   if (docker === '') {
@@ -119,6 +151,8 @@ export async function runPreflight(
     httpProbe,
     project: facts.get('project') || project.name,
     lastVersion: facts.get('last_version') ?? '',
+    composeUpPull: facts.has('compose_up_pull') ? facts.get('compose_up_pull') === 'yes' : undefined,
+    lock,
     lastRun:
       lastId === undefined
         ? undefined

@@ -16,7 +16,7 @@ const PATHS = hostPaths({ path: '/srv/app', runId: 'r1' });
 
 /** Every builder of a host program, with arguments taken from hostPaths. */
 const PROGRAMS: Record<string, Command> = {
-  preflightCommand: remoteCommands.preflightCommand(PATHS, 'shop', 'legacy'),
+  preflightCommand: remoteCommands.preflightCommand(PATHS, 'shop', 'legacy', false, { runId: 'r1', owner: '{}', leaseSeconds: 900 }),
   readRunCommand: remoteCommands.readRunCommand(PATHS.runDir),
   acquireLockCommand: remoteCommands.acquireLockCommand(PATHS.lock, 'r1', '{}', 900),
   releaseLockCommand: remoteCommands.releaseLockCommand(PATHS.lock, 'r1'),
@@ -24,8 +24,7 @@ const PROGRAMS: Record<string, Command> = {
   endRolloutCommand: remoteCommands.endRolloutCommand(PATHS, 'r1', '{}'),
   renewLeaseCommand: remoteCommands.renewLeaseCommand(PATHS.lock, 'r1', 900),
   releaseAbandonedLockCommand: remoteCommands.releaseAbandonedLockCommand({ lockDir: PATHS.lock, script: PATHS.script, runDir: PATHS.runDir, runId: 'r1' }),
-  uploadFilesCommand: remoteCommands.uploadFilesCommand(PATHS, Buffer.alloc(0)),
-  pullImagesCommand: remoteCommands.pullImagesCommand(PATHS, 'r1', ['a@sha256:00'], '', [{ service: 'db', image: 'postgres:15' }]),
+  uploadAndPullCommand: remoteCommands.uploadAndPullCommand(PATHS, Buffer.alloc(0), 'r1', ['a@sha256:00'], [{ service: 'db', image: 'postgres:15' }]),
   startTransactionCommand: remoteCommands.startTransactionCommand(PATHS, 'r1'),
   forceUnlockCommand: remoteCommands.forceUnlockCommand(PATHS, '{}\n'),
   inspectHostCommand: hostInspect.inspectHostCommand(PATHS, { name: 'shop' }, [{ name: 'web', repo: 'acme/web' }]),
@@ -55,6 +54,7 @@ describe('hostPaths', () => {
       pins: '/srv/app/.stack-deploy/pins',
       good: '/srv/app/.stack-deploy/good',
       incoming: '/srv/app/.stack-deploy/incoming.r1',
+      incomingPrefix: '/srv/app/.stack-deploy/incoming.',
       dockerConfig: '/srv/app/.stack-deploy/docker-config.r1',
       dockerConfigPrefix: '/srv/app/.stack-deploy/docker-config.',
     });

@@ -5,12 +5,11 @@ import {
   acquireLockCommand,
   forceUnlockCommand,
   preflightCommand,
-  pullImagesCommand,
   readRunCommand,
   releaseAbandonedLockCommand,
   releaseLockCommand,
   startTransactionCommand,
-  uploadFilesCommand,
+  uploadAndPullCommand,
 } from '../../../src/deploy/remote-commands';
 
 // Every `sh -c` program stack-deploy sends to hosts passes shellcheck, like transaction.sh (npm run lint).
@@ -18,13 +17,12 @@ import {
 const PATHS = hostPaths({ path: '/srv/app', runId: 'r' });
 
 const PROGRAMS = [
-  ['preflight', preflightCommand(PATHS, 'shop', 'legacy')],
+  ['preflight', preflightCommand(PATHS, 'shop', 'legacy', false, { runId: 'r', owner: '{}', leaseSeconds: 900 })],
   ['read run', readRunCommand(PATHS.runDir)],
   ['acquire lock', acquireLockCommand(PATHS.lock, 'r', '{}', 900)],
   ['release lock', releaseLockCommand(PATHS.lock, 'r')],
   ['release abandoned lock', releaseAbandonedLockCommand({ lockDir: PATHS.lock, script: PATHS.script, runDir: PATHS.runDir, runId: 'r' })],
-  ['upload', uploadFilesCommand(PATHS, Buffer.alloc(0))],
-  ['pull', pullImagesCommand(PATHS, 'r', ['a@sha256:00'], '', [{ service: 'db', image: 'postgres:15' }])],
+  ['upload and pull', uploadAndPullCommand(PATHS, Buffer.alloc(0), 'r', ['a@sha256:00'], [{ service: 'db', image: 'postgres:15' }])],
   ['start transaction', startTransactionCommand(PATHS, 'r')],
   ['force unlock', forceUnlockCommand(PATHS, '{}\n')],
 ] as const;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { hostPaths } from '../../../src/deploy/plan';
-import { preflightCommand, pullImagesCommand } from '../../../src/deploy/remote-commands';
+import { LOGINS_ENTRY, preflightCommand, uploadAndPullCommand } from '../../../src/deploy/remote-commands';
+import { createTar } from '../../../src/deploy/tar-writer';
 import { fakeDockerEnv } from './transaction-harness';
 
 // Registry logins on the host live in a per-run DOCKER_CONFIG: gone however the pull program ends.
@@ -21,13 +22,19 @@ afterEach(() => {
 });
 
 const configs = (): string[] => readdirSync(state).filter((name) => name.startsWith('docker-config.'));
+const staged = (): string[] => readdirSync(state).filter((name) => name.startsWith('incoming.'));
+
+/** The upload-and-pull program of run-1 for `refs`, with `logins` in its archive as the deploy sends them. */
+function uploadAndPullOf(refs: string[], logins: string) {
+  return uploadAndPullCommand(hostPaths({ path: join(root, 'app'), runId: 'run-1' }), createTar([{ path: LOGINS_ENTRY, content: logins, mode: 0o600 }], new Date()), 'run-1', refs);
+}
 
 describe('the pull program', () => {
   test.each(['HUP', 'INT', 'PIPE', 'TERM'] as const)('killed by SIG%s mid-pull, it removes the registry logins', async (signal) => {
     const env = fakeDockerEnv(root);
     writeFileSync(join(root, 'pull-sleeps'), '');
     writeFileSync(join(root, 'no-images'), '');
-    const { argv, stdin } = pullImagesCommand(hostPaths({ path: join(root, 'app'), runId: 'run-1' }), 'run-1', ['127.0.0.1:5000/acme/api@sha256:aaaa'], 'registry.example\tuser\tsecret\n');
+    const { argv, stdin } = uploadAndPullOf(['127.0.0.1:5000/acme/api@sha256:aaaa'], 'registry.example\tuser\tsecret\n');
     const [program = '', ...args] = argv;
     const child = spawn(program, args, { env, stdio: ['pipe', 'ignore', 'ignore'] });
     child.stdin.end(stdin);
@@ -38,12 +45,13 @@ describe('the pull program', () => {
     child.kill(`SIG${signal}`);
     await exited;
     expect(configs()).toEqual([]);
+    expect(staged()).toEqual([]);
   });
 });
 
 describe('images already on the host', () => {
   function pull(refs: string[]): { status: number | null; stdout: string; calls: string[] } {
-    const { argv, stdin } = pullImagesCommand(hostPaths({ path: join(root, 'app'), runId: 'run-1' }), 'run-1', refs, 'registry.example\tuser\tsecret\n');
+    const { argv, stdin } = uploadAndPullOf(refs, 'registry.example\tuser\tsecret\n');
     const [program = '', ...args] = argv;
     const result = spawnSync(program, args, { encoding: 'utf8', input: stdin, env: fakeDockerEnv(root) });
     const calls = existsSync(join(root, 'calls')) ? readFileSync(join(root, 'calls'), 'utf8').trim().split('\n') : [];

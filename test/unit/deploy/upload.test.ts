@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { realPathInside } from '../../../src/deploy/local-files';
 import { hostPaths } from '../../../src/deploy/plan';
-import { uploadFilesCommand } from '../../../src/deploy/remote-commands';
+import { uploadAndPullCommand } from '../../../src/deploy/remote-commands';
 import { createTar } from '../../../src/deploy/tar-writer';
 import { LocalExecutor } from '../../../src/exec/local';
 import { Redactor } from '../../../src/exec/redact';
@@ -28,7 +28,7 @@ describe('uploading files to the host', () => {
     const target = join(dir, 'stack');
     mkdirSync(join(target, '.stack-deploy'), { recursive: true });
     const archive = createTar([{ path: 'hooks/notify', content: BINARY, mode: 0o755 }, { path: 'compose.yml', content: 'services: {}\n', mode: 0o600 }], new Date());
-    await new LocalExecutor().run(uploadFilesCommand(hostPaths({ path: target, runId: 'run-1' }), archive));
+    await new LocalExecutor().run(uploadAndPullCommand(hostPaths({ path: target, runId: 'run-1' }), archive, 'run-1', []));
     expect(readFileSync(join(target, 'hooks/notify')).equals(BINARY)).toBe(true);
     expect(readFileSync(join(target, 'compose.yml'), 'utf8')).toBe('services: {}\n');
   });
@@ -47,7 +47,7 @@ describe('uploading files to the host', () => {
       },
     };
     const executor = new SshExecutor('deploy@host:22', ssh as never, new Redactor());
-    await executor.run(uploadFilesCommand(hostPaths({ path: '/srv/app', runId: 'run-1' }), BINARY));
+    await executor.run(uploadAndPullCommand(hostPaths({ path: '/srv/app', runId: 'run-1' }), BINARY, 'run-1', []));
     expect(sent?.equals(BINARY)).toBe(true);
   });
 });

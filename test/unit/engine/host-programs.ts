@@ -6,12 +6,11 @@ import {
   endRolloutCommand,
   handOverLockCommand,
   preflightCommand,
-  pullImagesCommand,
   readRunCommand,
   releaseLockCommand,
   renewLeaseCommand,
   startTransactionCommand,
-  uploadFilesCommand,
+  uploadAndPullCommand,
 } from '../../../src/deploy/remote-commands';
 
 /**
@@ -23,8 +22,7 @@ export const PROGRAMS = {
   preflight: preflightCommand(ANY_PATHS),
   inspect: inspectHostCommand(ANY_PATHS, { name: '' }, []),
   lock: acquireLockCommand('', '', '', 0),
-  upload: uploadFilesCommand(ANY_PATHS, Buffer.alloc(0)),
-  pull: pullImagesCommand(ANY_PATHS, '', [], ''),
+  uploadAndPull: uploadAndPullCommand(ANY_PATHS, Buffer.alloc(0), '', []),
   readRun: readRunCommand(''),
   start: startTransactionCommand(ANY_PATHS, ''),
   release: releaseLockCommand('', ''),

@@ -36,14 +36,15 @@ interface Host {
 }
 
 /** A host whose transactions end with `results` in turn (the last repeats). */
-function fakeHost(name: string, log: string[], results: readonly string[], ledgerLines = ledger('1.0.0', digest('1')), lastVersion = '1.0.0', options: { rollback?: string; lockDelay?: Promise<void> } = {}): Host {
+function fakeHost(name: string, log: string[], results: readonly string[], ledgerLines = ledger('1.0.0', digest('1')), lastVersion = '1.0.0', options: { rollback?: string; lockDelay?: Promise<void>; held?: boolean } = {}): Host {
   const transactions: string[] = [];
   const executor = new FakeExecutor(async (cmd, execOptions: ExecOptions): Promise<ExecResult> => {
     const program = programOf(cmd);
     log.push(`${name} ${program ?? cmd.argv.join(' ')}`);
     switch (program) {
       case 'preflight':
-        return succeeded([...HEALTHY, `last_version=${lastVersion}`].join('\n'));
+        // The lock is taken in the preflight's round trip (held: another run has it, for now).
+        return succeeded([...HEALTHY, `last_version=${lastVersion}`, options.held === true ? 'lock=held' : 'lock=acquired', 'lock_owner={"run":"other"}'].join('\n'));
       case 'inspect':
         return succeeded(INSPECT_WITH_ROLLBACK(ledgerLines, options.rollback ?? '0'));
       case 'lock':
@@ -124,24 +125,44 @@ async function rollBack(text: string, hosts: Record<string, Host>, version: stri
 const only = (log: readonly string[], program: string) => log.filter((line) => line.endsWith(` ${program}`)).map((line) => line.split(' ')[0]);
 
 describe('an environment on several hosts', () => {
-  test('locks are taken one host at a time in one order (user@host:port), whatever the order of hosts', async () => {
+  test('every lock is taken in the preflight\'s round trip: per host a preflight, the ledger (a rollback), the files and images, the transaction, the end', async () => {
     const log: string[] = [];
-    // h1's lock answers late: h2's is asked for only once h1's is held.
-    const hosts = { h1: fakeHost('h1', log, ['success'], undefined, undefined, { lockDelay: new Promise((resolve) => setTimeout(resolve, 50)) }), h2: fakeHost('h2', log, ['success']), h3: fakeHost('h3', log, ['success']) };
+    const hosts = { h1: fakeHost('h1', log, ['success']), h2: fakeHost('h2', log, ['success']), h3: fakeHost('h3', log, ['success']) };
     const run = await rollBack(manifest('{ strategy: parallel }'), hosts);
     expect(run.result.status).toBe('success');
-    expect(log.filter((line) => / lock(ed)?$/u.test(line))).toEqual(['h1 lock', 'h1 locked', 'h2 lock', 'h2 locked', 'h3 lock', 'h3 locked']);
-    // Every preflight before any lock, every lock before any upload, every pull before any switch.
+    for (const name of ['h1', 'h2', 'h3']) {
+      expect(log.filter((line) => line.startsWith(`${name} `))).toEqual([`${name} preflight`, `${name} inspect`, `${name} uploadAndPull`, `${name} start`, `${name} endRollout`]);
+    }
     const first = (program: string) => log.findIndex((line) => line.endsWith(` ${program}`));
     const last = (program: string) => log.map((line) => line.endsWith(` ${program}`)).lastIndexOf(true);
+    expect(last('uploadAndPull')).toBeLessThan(first('start'));
+    expect(run.cleanup.filter((c) => c.startsWith('taken'))).toHaveLength(3);
+  });
+
+  test('a lock another run holds: the locks taken go back, then are taken one host at a time in one order (user@host:port), whatever the order of hosts', async () => {
+    const log: string[] = [];
+    // h3's lock is held when the preflights run; h1's answers late: h2's is asked for only once h1's is held.
+    const hosts = {
+      h1: fakeHost('h1', log, ['success'], undefined, undefined, { lockDelay: new Promise((resolve) => setTimeout(resolve, 50)) }),
+      h2: fakeHost('h2', log, ['success']),
+      h3: fakeHost('h3', log, ['success'], undefined, undefined, { held: true }),
+    };
+    const run = await rollBack(manifest('{ strategy: parallel }'), hosts);
+    expect(run.result.status).toBe('success');
+    expect(only(log, 'release').sort()).toEqual(['h1', 'h2']);
+    expect(log.filter((line) => / lock(ed)?$/u.test(line))).toEqual(['h1 lock', 'h1 locked', 'h2 lock', 'h2 locked', 'h3 lock', 'h3 locked']);
+    // Every preflight before any lock, every lock before any upload, every upload and pull before any switch.
+    const first = (program: string) => log.findIndex((line) => line.endsWith(` ${program}`));
+    const last = (program: string) => log.map((line) => line.endsWith(` ${program}`)).lastIndexOf(true);
+    expect(last('release')).toBeLessThan(first('lock'));
     expect(last('preflight')).toBeLessThan(first('lock'));
-    expect(last('lock')).toBeLessThan(first('upload'));
-    expect(last('pull')).toBeLessThan(first('start'));
+    expect(last('lock')).toBeLessThan(first('uploadAndPull'));
+    expect(last('uploadAndPull')).toBeLessThan(first('start'));
     // Each transaction leaves its lock to the run, which writes the environment's ledger line and
     // frees the lock on every host at the end, in one round trip each.
     expect(only(log, 'endRollout').sort()).toEqual(['h1', 'h2', 'h3']);
-    expect(only(log, 'release')).toEqual([]);
-    expect(run.cleanup.filter((c) => c.startsWith('settled'))).toHaveLength(3);
+    // Settled: the two locks given back, then the three freed at the end.
+    expect(run.cleanup.filter((c) => c.startsWith('settled'))).toHaveLength(5);
     const line = JSON.parse(hosts.h1.executor.calls.find((c) => programOf({ argv: c.argv }) === 'endRollout')?.argv.at(-1) ?? '{}') as Record<string, unknown>;
     expect(line).toMatchObject({ environment: 'production', version: '1.0.0', action: 'rollout', of: 'rollback', result: 'success', hosts: { 'deploy@h2:22': 'success', 'deploy@h1:22': 'success', 'deploy@h3:22': 'success' } });
     expect(run.result.summary.tables[0]?.header).toEqual(['Service', 'deploy@h2:22', 'deploy@h1:22', 'deploy@h3:22']);
@@ -160,7 +181,7 @@ describe('an environment on several hosts', () => {
     expect(hosts.h2.transactions[1]).toMatch(/-undo$/u);
     expect(only(log, 'handOver')).toEqual(['h2']);
     // It pulls the canary's own previous image (not another host's), by digest.
-    const undoPull = hosts.h2.executor.calls.filter((c) => programOf({ argv: c.argv }) === 'pull').at(-1);
+    const undoPull = hosts.h2.executor.calls.filter((c) => programOf({ argv: c.argv }) === 'uploadAndPull').at(-1);
     expect(undoPull?.argv).toContain(digest('b'));
     expect(undoPull?.argv).not.toContain(digest('c'));
     expect(run.reporter.errors.join('\n')).toContain('deploy@h1:22: web failed its health check');
@@ -203,13 +224,14 @@ describe('an environment on several hosts', () => {
     expect(run.reporter.errors.join('\n')).toContain('deploy@h2:22: switching back to the previous release failed');
   });
 
-  test('a version one host never ran is refused before any lock is taken', async () => {
+  test('a version one host never ran is refused before anything changes: the locks taken go back', async () => {
     const log: string[] = [];
     const hosts = { h1: fakeHost('h1', log, ['success'], ledger('0.9.0', digest('0'))), h2: fakeHost('h2', log, ['success']), h3: fakeHost('h3', log, ['success']) };
     const run = await rollBack(manifest('{ strategy: parallel }'), hosts);
     expect(run.result.status).toBe('failed');
     expect(run.reporter.errors.join('\n')).toContain('deploy@h1:22: version "1.0.0" was never deployed successfully to production');
     expect(only(log, 'lock')).toEqual([]);
+    expect(only(log, 'release').sort()).toEqual(['h1', 'h2', 'h3']);
     expect(only(log, 'start')).toEqual([]);
   });
 

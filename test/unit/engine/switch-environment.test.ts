@@ -39,11 +39,11 @@ type Answers = Partial<Record<Program, (options: ExecOptions) => ExecResult>>;
 /** A host that answers every program of a healthy run, with `answers` instead where given. */
 function fakeHost(answers: Answers = {}, preflight: readonly string[] = HEALTHY): FakeExecutor {
   const defaults: Partial<Record<Program, (options: ExecOptions) => ExecResult>> = {
-    preflight: () => succeeded(preflight.join('\n')),
+    // The lock is taken in the preflight's round trip.
+    preflight: () => succeeded([...preflight, 'lock=acquired'].join('\n')),
     inspect: () => succeeded(`== project\nshop-production\n== lock\n== ledger\n${LEDGER}\n`),
     lock: () => succeeded('acquired\n'),
-    upload: () => succeeded(),
-    pull: () => succeeded(`pulled ${PINNED}\n`),
+    uploadAndPull: () => succeeded(`pulled ${PINNED}\n`),
     readRun: () => succeeded(event('transaction', 'start') + event('done', 'success', 'deployed')),
     start: (options) => {
       const text = event('switch', 'ok') + event('done', 'success', 'deployed');
@@ -115,12 +115,13 @@ describe('switchEnvironment through a fake host', () => {
     const host = fakeHost();
     const run = await rollBack(host);
     expect(run.result.status).toBe('success');
-    expect(run.programs).toEqual(['preflight', 'inspect', 'lock', 'upload', 'pull', 'start']);
+    // A rollback: the preflight (and the lock), the ledger, the files and images, the transaction.
+    expect(run.programs).toEqual(['preflight', 'inspect', 'uploadAndPull', 'start']);
     expect(run.cleanup).toEqual(['lock taken', 'lock settled']);
     expect(run.reporter.warnings).toEqual([]);
     // One host: the phases, titles and transaction as they always were (no batches, no host names).
-    expect(run.result.summary.tables.at(-1)?.rows.map((row) => row[0])).toEqual(['connect', 'preflight', 'lock', 'upload', 'pull', 'switch']);
-    expect(run.reporter.groups.map((g) => g.title)).toEqual(['Connect to deploy@host:22', 'Pull new images on the host', 'Switch web to 1.0.0']);
+    expect(run.result.summary.tables.at(-1)?.rows.map((row) => row[0])).toEqual(['connect', 'preflight', 'upload and pull', 'switch']);
+    expect(run.reporter.groups.map((g) => g.title)).toEqual(['Connect to deploy@host:22', "Upload the run's files and pull new images on the host", 'Switch web to 1.0.0']);
     expect(run.result.outputs.hosts).toBeUndefined();
     const start = host.calls.find((call) => programOf({ argv: call.argv }) === 'start');
     expect(start?.argv.at(-1)).toBe('');
@@ -129,19 +130,19 @@ describe('switchEnvironment through a fake host', () => {
   test('a failure before the switch says nothing running was changed, and frees the lock', async () => {
     const run = await rollBack(
       fakeHost({
-        upload: failing('tar failed', 'upload', 2),
+        uploadAndPull: failing('tar failed', 'upload', 2),
       }),
     );
     expect(run.result.status).toBe('failed');
     expect(run.reporter.errors.join('\n')).toContain('tar failed; nothing running was changed');
-    expect(run.programs).toEqual(['preflight', 'inspect', 'lock', 'upload', 'release']);
+    expect(run.programs).toEqual(['preflight', 'inspect', 'uploadAndPull', 'release']);
     expect(run.cleanup).toEqual(['lock taken', 'lock settled']);
   });
 
   test('freeing the lock fails too (the connection broke): a warning, and the run reports the original error', async () => {
     const run = await rollBack(
       fakeHost({
-        upload: failing('upload timed out after 300000 ms', 'upload', 124),
+        uploadAndPull: failing('upload timed out after 300000 ms', 'upload', 124),
         release: failing('connection lost', 'unlock', 255),
       }),
     );
@@ -153,19 +154,18 @@ describe('switchEnvironment through a fake host', () => {
     expect(run.cleanup).toEqual(['lock taken']);
   });
 
-  test('the upload and the pull have deadlines', async () => {
+  test('the upload and the pull have a deadline', async () => {
     const host = fakeHost();
     await rollBack(host);
     const deadline = (program: Program) => host.calls.find((call) => programOf({ argv: call.argv }) === program)?.options.timeoutMs;
-    expect(deadline('upload')).toBe(UPLOAD_TIMEOUT_MS);
-    expect(deadline('pull')).toBe(PULL_TIMEOUT_MS);
+    expect(deadline('uploadAndPull')).toBe(UPLOAD_TIMEOUT_MS + PULL_TIMEOUT_MS);
     expect(UPLOAD_TIMEOUT_MS).toBeLessThan(15 * 60_000);
   });
 
   test('a failed pull is rewritten the same way', async () => {
     const run = await rollBack(
       fakeHost({
-        pull: failing(`failed to pull ${PINNED}`, 'pull', 4),
+        uploadAndPull: failing(`failed to pull ${PINNED}`, 'pull', 4),
       }),
     );
     expect(run.reporter.errors.join('\n')).toContain(`failed to pull ${PINNED}; nothing running was changed`);
@@ -235,7 +235,7 @@ describe('the previous run, when no runner saw it end', () => {
     const run = await rollBack(
       fakeHost({ readRun: () => succeeded(event('done', 'rolled-back', 'web: unhealthy')) }, [...HEALTHY, ...LAST, 'last_result=', 'last_running=yes']),
     );
-    expect(run.programs.slice(0, 4)).toEqual(['preflight', 'inspect', 'lock', 'readRun']);
+    expect(run.programs.slice(0, 3)).toEqual(['preflight', 'inspect', 'readRun']);
     expect(run.reporter.warnings).toEqual([
       'the previous deploy (run 20260101T000000Z-abc123) was still running on the host when this run started; it ended with "rolled-back": web: unhealthy',
     ]);
@@ -262,7 +262,11 @@ describe('check runs the preflight a deploy runs, read only', () => {
     expect(host.calls.map((call) => call.argv)).toEqual([preflightCommand(hostPaths({ path: '/srv/shop', runId: '' }), 'shop-production', 'shop', true).argv]);
     const deployHost = fakeHost();
     await rollBack(deployHost);
-    expect(deployHost.calls[0]?.argv).toEqual(preflightCommand(hostPaths({ path: '/srv/shop', runId: '' }), 'shop-production', 'shop').argv);
+    // The deploy's also takes the lock: its run id, owner and lease come last.
+    const deployed = deployHost.calls[0]?.argv ?? [];
+    expect(deployed.slice(0, -3)).toEqual(preflightCommand(hostPaths({ path: '/srv/shop', runId: '' }), 'shop-production', 'shop').argv);
+    expect(JSON.parse(deployed.at(-2) ?? '{}')).toMatchObject({ run: deployed.at(-3), actor: 'alice' });
+    expect(deployed.at(-1)).toBe('900');
   });
 
   test.each([

@@ -1,0 +1,636 @@
+"use strict";
+exports.id = 366;
+exports.ids = [366];
+exports.modules = {
+
+/***/ 5448:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   He: () => (/* binding */ BACKUP_MIN_FREE_BYTES),
+/* harmony export */   Pe: () => (/* binding */ PULL_TIMEOUT_MS),
+/* harmony export */   lH: () => (/* binding */ PROXY_DIR_IN_HOME),
+/* harmony export */   qu: () => (/* binding */ BACKUP_TIMEOUT_MS),
+/* harmony export */   rU: () => (/* binding */ HOOK_TIMEOUT_MS),
+/* harmony export */   tO: () => (/* binding */ hostPaths),
+/* harmony export */   u: () => (/* binding */ COMPOSE_TIMEOUT_MS),
+/* harmony export */   zH: () => (/* binding */ UPLOAD_TIMEOUT_MS)
+/* harmony export */ });
+/** The host proxy's directory, under the SSH user's home: one per host, outside every environment's path. */
+const PROXY_DIR_IN_HOME = '.stack-deploy-proxy';
+const BACKUP_TIMEOUT_MS = 30 * 60_000;
+const HOOK_TIMEOUT_MS = 5 * 60_000;
+/**
+ * Deadlines of the phases that wait on the network or on Docker. The upload's is well under the
+ * lease the lock is taken with (nothing renews it then); the pull renews the lease itself.
+ */
+const UPLOAD_TIMEOUT_MS = 5 * 60_000;
+const PULL_TIMEOUT_MS = 30 * 60_000;
+/** Each `docker compose` call of the transaction (up, stop, logs); it stops containers within their grace periods. */
+const COMPOSE_TIMEOUT_MS = 10 * 60_000;
+/** Free space a backup needs at least: twice the previous backup's size, and never under this. */
+const BACKUP_MIN_FREE_BYTES = 100 * 1024 * 1024;
+/**
+ * Where things live on the host, all under the environment's `path`: the one place that names
+ * them. Programs sent to the host receive these paths as arguments, never spelled in their text.
+ * Entries of one run (`runDir`, `runPins`, `incoming`, `dockerConfig`) are those of `runId`.
+ */
+function hostPaths(plan) {
+    const state = `${plan.path}/.stack-deploy`;
+    const runs = `${state}/runs`;
+    const runDir = `${runs}/${plan.runId}`;
+    const dockerConfigPrefix = `${state}/docker-config.`;
+    const incomingPrefix = `${state}/incoming.`;
+    return {
+        /** The environment's directory: the compose files, and the files the stack's steps run. */
+        root: plan.path,
+        state,
+        lock: `${state}/lock`,
+        envFile: `${state}/stack.env`,
+        images: `${state}/images.yml`,
+        /** Swarm: each service's update_config, and the default network attachable (for the migrations). */
+        swarm: `${state}/swarm.yml`,
+        /** Swarm: the env file as shell assignments, for `${VAR}` in the compose files of `docker stack deploy`. */
+        envScript: `${state}/stack.env.sh`,
+        script: `${state}/transaction.sh`,
+        /** Every run's directory, named by its id. */
+        runs,
+        runDir,
+        /** Written by the pull phase: `service<TAB>ref` per infrastructure service, for the transaction. */
+        runPins: `${runDir}/pins`,
+        /** The id of the last run whose transaction was started. */
+        lastRun: `${state}/last-run`,
+        ledger: `${state}/releases.jsonl`,
+        backups: `${state}/backups`,
+        /** Per infrastructure service: its pin's text and the digest it was resolved to. */
+        pins: `${state}/pins`,
+        /** Per service: the image of its last good release (written by the transaction). */
+        good: `${state}/good`,
+        /** The run's uploaded files, staged here before each is moved into place. */
+        incoming: `${incomingPrefix}${plan.runId}`,
+        /** What every run's staging directory starts with: the preflight sweeps those that killed uploads left. */
+        incomingPrefix,
+        /** The private Docker config (registry logins) of the run's pulls. */
+        dockerConfig: `${dockerConfigPrefix}${plan.runId}`,
+        /** What every run's Docker config starts with: the preflight sweeps those that killed pulls left. */
+        dockerConfigPrefix,
+    };
+}
+
+
+/***/ }),
+
+/***/ 46748:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LB: () => (/* binding */ preflightCommand),
+/* harmony export */   Md: () => (/* binding */ LOGINS_ENTRY),
+/* harmony export */   OF: () => (/* binding */ releaseLockCommand),
+/* harmony export */   UJ: () => (/* binding */ CHOOSE_PROJECT_SH),
+/* harmony export */   Vs: () => (/* binding */ forceUnlockCommand),
+/* harmony export */   b2: () => (/* binding */ uploadAndPullCommand),
+/* harmony export */   he: () => (/* binding */ acquireLockCommand),
+/* harmony export */   ki: () => (/* binding */ startTransactionCommand),
+/* harmony export */   pt: () => (/* binding */ readRunCommand),
+/* harmony export */   r9: () => (/* binding */ renewLeaseCommand),
+/* harmony export */   s7: () => (/* binding */ endRolloutCommand),
+/* harmony export */   sU: () => (/* binding */ handOverLockCommand)
+/* harmony export */ });
+/* unused harmony export releaseAbandonedLockCommand */
+/* harmony import */ var _commands_command__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(53155);
+
+/**
+ * Short POSIX sh programs run on the host as `sh -c PROGRAM stack-deploy ARGS…`. Values only
+ * ever arrive as positional arguments (quoted by the executor) or on stdin, never pasted into
+ * the program text; so do the paths of the host's layout, which `hostPaths` names.
+ */
+function shell(program, args, stdin) {
+    return (0,_commands_command__WEBPACK_IMPORTED_MODULE_0__/* .command */ .G)(['sh', '-c', program, 'stack-deploy', ...args], stdin);
+}
+/**
+ * Shell function: `choose_project PATH PROJECT LEGACY` prints LEGACY when the host runs containers
+ * of the Compose project LEGACY from PATH (a deploy made before environments had projects of their
+ * own) and none of PROJECT; else PROJECT. An empty LEGACY means PROJECT.
+ */
+const CHOOSE_PROJECT_SH = `choose_project() {
+  if [ -n "$3" ] && [ -z "$(docker ps -aq --filter "label=com.docker.compose.project=$2" 2>/dev/null | head -n 1)" ] &&
+    docker ps -a --filter "label=com.docker.compose.project=$3" --format '{{.Label "com.docker.compose.project.working_dir"}}' 2>/dev/null |
+      awk -v p="$1" '$0 == p || index($0, p "/") == 1 { found = 1 } END { exit !found }'; then
+    echo "$3"
+  else
+    echo "$2"
+  fi
+}`;
+/**
+ * Facts about the host, and the directory made ready. Prints key=value lines, among them the
+ * Compose project to use (see CHOOSE_PROJECT_SH). Changes nothing else, except that with `lock`
+ * it then takes the deploy lock as `acquireLockCommand` does, in the same round trip, once the
+ * directory is ready (`lock=acquired|taken-over|held|error`, `lock_owner=` the holder's JSON,
+ * `lock_error=` why). `readOnly` (check): creates nothing, takes no lock and marks no run as
+ * reported; the directory counts as writable when its nearest existing ancestor is.
+ */
+function preflightCommand(paths, project = '', legacyProject = '', readOnly = false, lock) {
+    return shell(`path=$1 state=$5 runs=$6 good=$7 lock=$8 configs=$9 last_run=\${10} ledger=\${11} stagings=\${12}
+umask 077
+${CHOOSE_PROJECT_SH}
+${TAKE_LOCK_SH}
+echo "project=$(choose_project "$path" "$2" "$3")"
+echo "docker=$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
+compose_version=
+if compose_version=$(docker compose version --short 2>/dev/null) && [ -n "$compose_version" ]; then echo "compose=v2 $compose_version"
+elif docker-compose version --short >/dev/null 2>&1; then echo "compose=v1 $(docker-compose version --short)"; compose_version=
+else echo "compose=none"; compose_version=; fi
+if [ "$4" = read-only ]; then
+  existing=$state
+  while [ ! -e "$existing" ]; do existing=$(dirname "$existing"); done
+  if [ -d "$existing" ] && [ -w "$existing" ]; then echo "path=ok"; else echo "path=unwritable"; fi
+else
+  existing=$path
+  if mkdir -p "$runs" "$good" 2>/dev/null && [ -w "$state" ]; then echo "path=ok"; path_ok=1; else echo "path=unwritable"; fi
+  # Registry logins of upload-and-pull programs that were killed (SIGKILL, a host crash), in their
+  # DOCKER_CONFIG or staging directory: kept only while their run holds the lock.
+  holder=$(cat "$lock/run" 2>/dev/null)
+  for cfg in "$configs"* "$stagings"*; do
+    [ -d "$cfg" ] || continue
+    [ -n "$holder" ] && { [ "$cfg" = "$configs$holder" ] || [ "$cfg" = "$stagings$holder" ]; } && continue
+    rm -rf "$cfg"
+  done
+  # State written by earlier versions with the user's umask: nothing under it is for others.
+  chmod -R go= "$state" 2>/dev/null
+fi
+echo "free_kb=$(df -Pk "$existing" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+# Pulls and new containers fill Docker's data root, often another filesystem than the path.
+docker_root=$(docker info -f '{{.DockerRootDir}}' 2>/dev/null)
+if [ -n "$docker_root" ]; then
+  echo "docker_root=$docker_root"
+  echo "docker_free_kb=$(df -Pk "$docker_root" 2>/dev/null | awk 'NR == 2 { print $4 }')"
+fi
+if command -v curl >/dev/null 2>&1; then echo "http_probe=curl"; elif command -v wget >/dev/null 2>&1; then echo "http_probe=wget"; else echo "http_probe=none"; fi
+command -v setsid >/dev/null 2>&1 && echo "setsid=yes"
+# GNU options the transaction and this tool rely on (busybox and BSD versions lack some).
+missing=
+case "$(date +%s%3N 2>/dev/null)" in ''|*[!0-9]*) missing="$missing date" ;; esac
+tail -s 0.1 --pid=$$ -n 0 /dev/null >/dev/null 2>&1 || missing="$missing tail"
+{ timeout -k 1 5 true && timeout --kill-after=1 5 true; } >/dev/null 2>&1 || missing="$missing timeout"
+command -v flock >/dev/null 2>&1 || missing="$missing flock"
+echo "missing_tools=$missing"
+last=$(cat "$last_run" 2>/dev/null)
+if [ -n "$last" ]; then
+  echo "last_run=$last"
+  echo "last_result=$(cat "$runs/$last/result" 2>/dev/null)"
+  pid=$(cat "$runs/$last/pid" 2>/dev/null)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "last_running=yes"; fi
+  [ -e "$runs/$last/reported" ] && echo "last_reported=yes"
+  [ "$4" = read-only ] || touch "$runs/$last/reported" 2>/dev/null
+fi
+# Whether \`docker compose up\` knows --pull (the transaction passes --pull never), kept per Compose
+# version: asking Compose takes as long as starting it.
+if [ -n "$compose_version" ]; then
+  known=$(cat "$state/compose-up-pull" 2>/dev/null)
+  case "$known" in
+    "$compose_version "*) up_pull=\${known##* } ;;
+    *) if docker compose up --help 2>/dev/null | grep -q -- '--pull'; then up_pull=yes; else up_pull=no; fi
+       [ -n "\${path_ok:-}" ] && printf '%s %s\\n' "$compose_version" "$up_pull" > "$state/compose-up-pull" ;;
+  esac
+  echo "compose_up_pull=$up_pull"
+fi
+# The version of the last successful deploy or rollback (hosts of one environment that disagree).
+echo "last_version=$(grep '"result":"success"' "$ledger" 2>/dev/null | grep -v -e '"action":"unlock"' -e '"action":"rollout"' | tail -n 1 | sed -n 's/.*"version":"\\([^"]*\\)".*/\\1/p')"
+# Last, the lock (the facts above may fail the run: the runner then frees it).
+if [ -n "\${13:-}" ] && [ -n "\${path_ok:-}" ]; then
+  if taken=$(take_lock "$lock" "\${13}" "\${14}" "\${15}" 2>&1); then
+    echo "lock=$(printf '%s\\n' "$taken" | head -n 1)"
+    echo "lock_owner=$(printf '%s\\n' "$taken" | sed -n 2p)"
+  else
+    echo "lock=error"
+    echo "lock_error=$(printf '%s' "$taken" | tr '\\n' ' ')"
+  fi
+fi
+exit 0`, [paths.root, project, legacyProject, readOnly ? 'read-only' : '', paths.state, paths.runs, paths.good, paths.lock, paths.dockerConfigPrefix, paths.lastRun, paths.ledger, paths.incomingPrefix, ...(lock === undefined || readOnly ? [] : [lock.runId, lock.owner, String(lock.leaseSeconds)])]);
+}
+/** The events and result of an earlier run, for reporting what happened while nobody watched. */
+function readRunCommand(runDir) {
+    return shell(`cat "$1/events.jsonl" 2>/dev/null; exit 0`, [runDir]);
+}
+const TAKE_LOCK_SH = `# take_lock LOCK RUN OWNER LEASE (a subshell: its exit ends only it, and frees its flock).
+take_lock() (
+  tl_lock=$1 tl_run=$2 tl_owner=$3 tl_lease=$4
+  umask 077
+  if ! command -v flock >/dev/null 2>&1; then echo "flock is not installed on the host (install util-linux)" >&2; exit 3; fi
+  exec 9<"\${tl_lock%/*}" || exit 3
+  if ! flock -w 30 9; then echo "another runner kept the lock directory busy for 30 s" >&2; exit 3; fi
+  now=$(date +%s)
+  take() { printf '%s' "$tl_run" > "$tl_lock/run" && printf '%s\\n' "$tl_owner" > "$tl_lock/owner" && echo $(( now + tl_lease )) > "$tl_lock/expires"; }
+  cannot_write() { echo "cannot write the deploy lock under $tl_lock" >&2; exit 3; }
+  if mkdir "$tl_lock" 2>/dev/null; then
+    if take; then echo acquired; exit 0; fi
+    rm -rf "$tl_lock"; cannot_write
+  fi
+  expires=
+  read -r expires 2>/dev/null < "$tl_lock/expires"
+  if [ -z "$expires" ]; then
+    # Left half-taken by a runner that died, or being renewed right now.
+    if [ -n "$(find "$tl_lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( now + 1 )); fi
+  fi
+  if [ "$now" -gt "$expires" ]; then
+    stale="$tl_lock.stale.$$"
+    mv "$tl_lock" "$stale" 2>/dev/null
+    if mkdir "$tl_lock" 2>/dev/null; then
+      if take; then echo taken-over; cat "$stale/owner" 2>/dev/null; rm -rf "$stale"; exit 0; fi
+      rm -rf "$tl_lock"
+      [ -d "$stale" ] && mv "$stale" "$tl_lock"
+      cannot_write
+    fi
+  fi
+  echo held
+  cat "$tl_lock/owner" 2>/dev/null
+  exit 0
+)`;
+/**
+ * Takes the deploy lock: a directory made with `mkdir`. Every decision is made under an
+ * `flock` on the directory that holds the lock (released by the kernel however this program
+ * ends), so of several runners that find the same expired lease exactly one takes it over.
+ * A lock whose files cannot be written is removed again and the program fails. Prints
+ * `acquired`, `taken-over` + the old owner, or `held` + the owner.
+ */
+function acquireLockCommand(lockDir, runId, owner, leaseSeconds) {
+    return shell(`${TAKE_LOCK_SH}
+take_lock "$1" "$2" "$3" "$4"`, [lockDir, runId, owner, String(leaseSeconds)]);
+}
+/** `program`, run only while the lock (`$1`) is still the run's (`$2`); its own arguments are `$3` on. */
+function whileLockIsTheRuns(lockDir, runId, program, args) {
+    return shell(`[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] || { echo "the deploy lock is no longer this run's" >&2; exit 1; }
+${program}`, [lockDir, runId, ...args]);
+}
+/** Renews the lease of the lock while it is this run's (a rollout holds locks between its transactions). */
+function renewLeaseCommand(lockDir, runId, leaseSeconds) {
+    return whileLockIsTheRuns(lockDir, runId, `echo $(( $(date +%s) + $3 )) > "$1/expires.tmp" && mv -f "$1/expires.tmp" "$1/expires"`, [String(leaseSeconds)]);
+}
+/** Hands the host's lock from one of the run's ids to another (switching a host back after another failed). */
+function handOverLockCommand(lockDir, from, to) {
+    return whileLockIsTheRuns(lockDir, from, `printf '%s' "$3" > "$1/run.tmp" && mv -f "$1/run.tmp" "$1/run"`, [to]);
+}
+/**
+ * The end of a run over several hosts, on each: appends the environment's ledger line (how every
+ * host ended) and frees the lock, both only while the lock is still this run's.
+ */
+function endRolloutCommand(paths, runId, ledgerLine) {
+    return whileLockIsTheRuns(paths.lock, runId, `printf '%s\n' "$4" >> "$3" && rm -rf "$1"`, [paths.ledger, ledgerLine]);
+}
+/** Frees the lock if this run holds it (a transaction that started frees it itself). */
+function releaseLockCommand(lockDir, runId) {
+    return shell(`[ "$(cat "$1/run" 2>/dev/null)" = "$2" ] && rm -rf "$1"; exit 0`, [lockDir, runId]);
+}
+/**
+ * The session a transaction runs in (setsid: the session's ID is its pid), in two functions.
+ * `start_time PID`: when the process started (field 22 of /proc/PID/stat), recorded with the
+ * pid so that a recovery never takes another process that got the same pid since.
+ * `end_session RUN_DIR`: kills what a killed transaction left running. Each step's command
+ * outlives it in its session, in a process group of its own (`timeout` makes one): a `compose
+ * up`, a migration, a hook. Recovery starts after them, never beside them. A pid that now
+ * belongs to another process (its start time differs from the one recorded) is left alone.
+ */
+const RUN_SESSION = `# stat_field PID N: field N of /proc/PID/stat after the command name (4: session, 20: start time).
+stat_field() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f "$2"; }
+start_time() { stat_field "$1" 20; }
+end_session() {
+  sid=$(cat "$1/pid" 2>/dev/null)
+  [ -n "$sid" ] || return 0
+  if [ -d "/proc/$sid" ] && [ "$(start_time "$sid")" != "$(cat "$1/pid-start" 2>/dev/null)" ]; then return 0; fi
+  # A few passes: a process may fork while the first one reads /proc.
+  for pass in 1 2 3 4 5; do
+    found=
+    for p in /proc/[0-9]*; do
+      [ "$(stat_field "\${p#/proc/}" 4)" = "$sid" ] && kill -KILL "\${p#/proc/}" 2>/dev/null && found=$pass
+    done
+    [ -n "$found" ] || break
+  done
+}`;
+/**
+ * For a run that was cut short: frees its lock unless its transaction is running on the host
+ * (which frees the lock itself when it ends). A transaction that was killed is recovered first
+ * (`script`, transaction.sh, `recover`). Prints `released`, `transaction-running`, `not-held`,
+ * or `transaction-crashed` then `recovered: RESULT`.
+ */
+function releaseAbandonedLockCommand(held) {
+    return shell(`lock=$1 run_dir=$2 run=$3 script=$4
+${RUN_SESSION}
+if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo not-held; exit 0; fi
+# The runner is gone: a transaction that would leave the lock to it (KEEP_LOCK) frees it instead.
+[ -d "$run_dir" ] && : > "$run_dir/release-lock"
+pid=$(cat "$run_dir/pid" 2>/dev/null)
+if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo transaction-running; exit 0; fi
+if [ -n "$pid" ] && [ ! -s "$run_dir/result" ]; then
+  # Another program recovers it already (the runner that started it): that one frees the lock.
+  if ! mkdir "$run_dir/recovering" 2>/dev/null; then echo transaction-running; exit 0; fi
+  # Killed mid-run: the previous release comes back if the switch had started; the lock is freed.
+  echo transaction-crashed
+  end_session "$run_dir"
+  sh "$script" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null
+  echo "recovered: $(cat "$run_dir/result" 2>/dev/null)"
+  exit 0
+fi
+rm -rf "$lock"
+# A transaction that ended and left the lock to the runner (an environment on several hosts).
+if [ -s "$run_dir/result" ]; then echo "released: $(cat "$run_dir/result")"; else echo released; fi`, [held.lockDir, held.runDir, held.runId, held.script]);
+}
+/** The archive's entry that holds the run's registry logins (never written under the deploy path). */
+const LOGINS_ENTRY = '.stack-deploy-registry-logins';
+/**
+ * One round trip before the switch, changing nothing that runs:
+ * 1. Writes every file of a tar archive (on stdin) under `root`: extracted into the run's private
+ *    staging directory (`incoming`), then each file renamed into place (atomic on one filesystem).
+ *    The entry `LOGINS_ENTRY` (`registry<TAB>user<TAB>password` lines) stays in the staging
+ *    directory, which goes with the program however it ends.
+ * 2. Pulls every image the switch needs before anything changes: the release's digests (`refs`),
+ *    and each infrastructure service's pin (`pins`, `service=image`). A pin is resolved to a
+ *    digest once and that digest is reused while the pin's text stays the same
+ *    (`paths.pins`/<service>); the resolution goes to `paths.runPins` as `service<TAB>ref` lines
+ *    for the transaction. The logins go into a private DOCKER_CONFIG (`paths.dockerConfig`),
+ *    removed when the program ends, on any signal that ends it too (the preflight sweeps the ones
+ *    a SIGKILL left).
+ */
+function uploadAndPullCommand(paths, archive, runId, refs, pins = [], leaseSeconds = 15 * 60) {
+    return shell(`path=$1 staging=$2 logins_entry=$3
+umask 077
+# The logins go with the program however it ends: a dropped connection (HUP, PIPE), a signal.
+trap 'rm -rf "$staging"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 141' PIPE
+trap 'exit 143' TERM
+rm -rf "$staging"
+mkdir -p "$staging" || exit 1
+(
+  set -e
+  tar -x -f - -C "$staging"
+  cd "$staging"
+  find . -type f ! -path "./$logins_entry" | while IFS= read -r file; do
+    mkdir -p "$path/$(dirname "$file")"
+    mv -f "$file" "$path/$file"
+  done
+) || { echo "writing the run's files under $path failed" >&2; exit 1; }
+lock=$4 cfg=$5 resolved=$6 pins_dir=$7 run=$8 lease=$9
+shift 9
+# A pull may outlast the lease: renew it while this program runs and the lock is this run's.
+(
+  while sleep 10; do
+    kill -0 $$ 2>/dev/null || exit 0
+    [ "$(cat "$lock/run" 2>/dev/null)" = "$run" ] || exit 0
+    echo $(( $(date +%s) + lease )) > "$lock/expires.tmp" && mv -f "$lock/expires.tmp" "$lock/expires"
+  done
+) > /dev/null 2>&1 < /dev/null &
+keeper=$!
+rm -rf "$cfg"
+mkdir -m 700 "$cfg" || exit 1
+[ -d "$HOME/.docker/cli-plugins" ] && ln -s "$HOME/.docker/cli-plugins" "$cfg/cli-plugins"
+trap 'rm -rf "$cfg" "$staging"; kill "$keeper" 2>/dev/null' EXIT
+mv -f "$staging/$logins_entry" "$cfg/logins" 2>/dev/null || : > "$cfg/logins"
+# Logs in before the first pull only: a run whose images are all on the host (a rollback) needs no registry.
+login_once() {
+  [ -e "$cfg/logins" ] || return 0
+  while IFS="$(printf '\t')" read -r registry user password; do
+    [ -n "$registry" ] || continue
+    if ! printf '%s' "$password" | DOCKER_CONFIG="$cfg" docker login "$registry" --username "$user" --password-stdin >/dev/null 2>"$cfg/login.err"; then
+      echo "docker login to $registry as $user failed: $(tail -n 3 "$cfg/login.err")" >&2; exit 3
+    fi
+  done < "$cfg/logins"
+  rm -f "$cfg/logins"
+}
+status=0
+while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
+  ref=$1
+  shift
+  # A digest names exact content: when the host has it, that is the image.
+  case "$ref" in *@sha256:*) if docker image inspect "$ref" >/dev/null 2>&1; then echo "present $ref (on the host: not pulled)"; continue; fi ;; esac
+  login_once
+  if DOCKER_CONFIG="$cfg" docker pull -q "$ref" >/dev/null 2>"$cfg/pull.err"; then echo "pulled $ref"
+  else echo "failed to pull $ref: $(tail -n 3 "$cfg/pull.err")" >&2; status=4; fi
+done
+[ "$#" -gt 0 ] && shift
+# The pins' resolution, for the transaction (none to resolve: nothing to write).
+[ "$#" -eq 0 ] && exit $status
+: > "$resolved.tmp" || exit 1
+for pair in "$@"; do
+  service=\${pair%%=*} image=\${pair#*=}
+  recorded_image=$(sed -n 1p "$pins_dir/$service" 2>/dev/null) recorded_ref=$(sed -n 2p "$pins_dir/$service" 2>/dev/null)
+  if [ "$recorded_image" = "$image" ] && [ -n "$recorded_ref" ] && docker image inspect "$recorded_ref" >/dev/null 2>&1; then
+    printf '%s\t%s\n' "$service" "$recorded_ref" >> "$resolved.tmp"
+    echo "kept $service at $recorded_ref ($image)"
+    continue
+  fi
+  repo=\${image%@*}
+  case "\${repo##*/}" in *:*) repo=\${repo%:*} ;; esac
+  login_once
+  if DOCKER_CONFIG="$cfg" docker pull -q "$image" >/dev/null 2>"$cfg/pull.err"; then
+    how=pulled
+  elif docker image inspect "$image" >/dev/null 2>&1; then
+    how="not in a registry: the host's own image"
+  else
+    echo "failed to pull $image (service $service): $(tail -n 3 "$cfg/pull.err")" >&2; status=4; continue
+  fi
+  case "$image" in
+    *@sha256:*) ref=$image ;;
+    *) ref=$(docker image inspect -f '{{range .RepoDigests}}{{println .}}{{end}}' "$image" 2>/dev/null | awk -v p="$repo@" 'index($0, p) == 1 { print; exit }')
+       [ -n "$ref" ] || ref=$image ;;
+  esac
+  printf '%s\t%s\n' "$service" "$ref" >> "$resolved.tmp"
+  echo "$how $image for $service: $ref"
+done
+mv -f "$resolved.tmp" "$resolved"
+exit $status`, [paths.root, paths.incoming, LOGINS_ENTRY, paths.lock, paths.dockerConfig, paths.runPins, paths.pins, runId, String(leaseSeconds), ...refs, '--', ...pins.map((pin) => `${pin.service}=${pin.image}`)], { text: archive, secret: true });
+}
+/**
+ * Starts the transaction (`paths.script`) of the run in `paths.runDir` detached from this
+ * connection (it finishes even if the connection drops), records it as the host's last run,
+ * and streams its events until it ends.
+ */
+function startTransactionCommand(paths, runId, keepLock = false) {
+    return shell(`last_run=$1 script=$2 run_dir=$3 run=$4 lock=$5 keep=$6
+umask 077
+${RUN_SESSION}
+printf '%s\\n' "$run" > "$last_run"
+: > "$run_dir/events.jsonl"
+setsid nohup sh "$script" "$run_dir" > "$run_dir/script.log" 2>&1 < /dev/null &
+pid=$!
+echo "$pid" > "$run_dir/pid"
+start_time "$pid" > "$run_dir/pid-start"
+# -s 0.1: notice the end of the transaction within 0.1 s (tail's default check is every second).
+tail -s 0.1 --pid="$pid" -n +1 -f "$run_dir/events.jsonl" || exit $?
+# tail ends with an error when the connection dropped: the transaction then goes on by itself.
+if kill -0 "$pid" 2>/dev/null; then exit 6; fi
+if [ ! -s "$run_dir/result" ]; then
+  # Killed (SIGKILL, OOM): bring the previous release back if its switch had started, free the
+  # lock, and stream what that did. Detached too, so a dropped connection does not stop it.
+  echo "transaction ended without a result; its log:" >&2
+  tail -n 30 "$run_dir/script.log" >&2
+  seen=$(wc -l < "$run_dir/events.jsonl")
+  if mkdir "$run_dir/recovering" 2>/dev/null; then
+    end_session "$run_dir"
+    setsid nohup sh "$script" "$run_dir" recover >> "$run_dir/script.log" 2>&1 < /dev/null &
+    pid=$!
+    echo "$pid" > "$run_dir/pid"
+    tail -s 0.1 --pid="$pid" -n +$((seen + 1)) -f "$run_dir/events.jsonl"
+  else
+    # The post step of a cancelled run found it first: wait for its result (bounded: 20 minutes).
+    i=0
+    while [ ! -s "$run_dir/result" ] && [ "$i" -lt 12000 ]; do sleep 0.1; i=$((i + 1)); done
+    tail -n +$((seen + 1)) "$run_dir/events.jsonl"
+  fi
+  if [ ! -s "$run_dir/result" ]; then
+    echo "bringing the previous release back ended without a result too: the stack may be down. Check it on the host (docker ps), then run stack-deploy rollback; the lock expires by itself or goes with stack-deploy unlock" >&2
+    exit 5
+  fi
+fi
+# Killed between writing its result and freeing the lock: free it now (unless the runner frees it).
+[ "$keep" = 1 ] || { [ "$(cat "$lock/run" 2>/dev/null)" = "$run" ] && rm -rf "$lock"; }
+# Seen to the end by this run: the next run need not report it.
+touch "$run_dir/reported"`, [paths.lastRun, paths.script, paths.runDir, runId, paths.lock, keepLock ? '1' : '']);
+}
+/**
+ * Frees the lock whoever holds it and appends `ledgerLine` (stdin) to the ledger. Prints
+ * `released` + the old owner, or `not-locked`.
+ */
+function forceUnlockCommand(paths, ledgerLine) {
+    return shell(`lock=$1 ledger=$2
+umask 077
+if [ ! -d "$lock" ]; then echo not-locked; exit 0; fi
+stale="$lock.unlocked.$$"
+mv "$lock" "$stale" || exit 1
+echo released
+cat "$stale/owner" 2>/dev/null
+rm -rf "$stale"
+cat >> "$ledger"`, [paths.lock, paths.ledger], { text: ledgerLine });
+}
+
+
+/***/ }),
+
+/***/ 2688:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   J: () => (/* binding */ openConnection),
+/* harmony export */   R: () => (/* binding */ connectToEnvironment)
+/* harmony export */ });
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(83916);
+/* harmony import */ var _environment__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(17507);
+
+
+/** Opens the run's one SSH connection to the environment's host. */
+async function connectToEnvironment(context, environment) {
+    const { settings, reporter, redactor, clock } = context;
+    const { host, port, user } = (0,_environment__WEBPACK_IMPORTED_MODULE_1__/* .onlyHost */ .zp)(environment);
+    if (settings.sshPrivateKey === undefined) {
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .StackDeployError */ .O1(`no SSH private key to reach ${user}@${host}:${port}`, {
+            step: 'connect',
+            hint: 'set the input "ssh-private-key" from a secret (or --identity FILE on the command line)',
+        });
+    }
+    if (settings.sshKnownHosts === undefined) {
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .StackDeployError */ .O1(`no pinned host key for ${host}:${port}`, {
+            step: 'connect',
+            hint: `set the input "ssh-known-hosts" to the output of "ssh-keyscan -p ${port} ${host}", checked against the server's fingerprint (or --known-hosts FILE)`,
+        });
+    }
+    // The SSH library is loaded by the commands that connect, when they connect.
+    const { connectSsh } = await Promise.all(/* import() */[__webpack_require__.e(318), __webpack_require__.e(487), __webpack_require__.e(627)]).then(__webpack_require__.bind(__webpack_require__, 62627));
+    return connectSsh({ host, port, user }, { privateKey: settings.sshPrivateKey, knownHosts: settings.sshKnownHosts }, redactor, {
+        sleep: (ms) => clock.sleep(ms),
+        onRetry: (attempt, delayMs, error) => reporter.warning(`${error.message}; retrying in ${delayMs} ms (attempt ${attempt + 1})`),
+    });
+}
+/** The connection a command that only runs programs needs: the context's own, or SSH. */
+function openConnection(context, environment) {
+    return context.connect === undefined ? connectToEnvironment(context, environment) : context.connect(environment);
+}
+
+
+/***/ }),
+
+/***/ 17507:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GH: () => (/* binding */ onHost),
+/* harmony export */   UQ: () => (/* binding */ runsService),
+/* harmony export */   g9: () => (/* binding */ resolveEnvironment),
+/* harmony export */   m: () => (/* binding */ projectCandidates),
+/* harmony export */   vy: () => (/* binding */ hostLabel),
+/* harmony export */   yg: () => (/* binding */ onHostError),
+/* harmony export */   zp: () => (/* binding */ onlyHost)
+/* harmony export */ });
+/* unused harmony export hostsOf */
+/* harmony import */ var _manifest__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(81237);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83916);
+
+
+/** `user@host:port`, how a host is named in reports. */
+function hostLabel(target) {
+    return `${target.user}@${target.host}:${target.port}`;
+}
+/** `error` with the host's label before its message (once): which host failed, in a run over several. */
+function onHostError(label, error) {
+    if (!(error instanceof Error) || error.message.startsWith(`${label}: `))
+        return error;
+    if (error instanceof _errors__WEBPACK_IMPORTED_MODULE_1__/* .StackDeployError */ .O1)
+        return new _errors__WEBPACK_IMPORTED_MODULE_1__/* .StackDeployError */ .O1(`${label}: ${error.message}`, { ...error.context, host: label });
+    return new Error(`${label}: ${error.message}`, { cause: error });
+}
+/** The hosts of an environment's settings (schema-checked: every host has a user). */
+function hostsOf(config) {
+    if (config.hosts === undefined)
+        return [{ host: config.host ?? '', port: config.port, user: config.user ?? '' }];
+    return config.hosts.map((h) => ({ host: h.host, port: h.port ?? config.port, user: h.user ?? config.user ?? '', services: h.services }));
+}
+/** The environment as seen on one of its hosts: `config.host`, `port` and `user` are that host's. */
+function onHost(environment, target) {
+    return { name: environment.name, config: { ...environment.config, host: target.host, port: target.port, user: target.user }, hosts: [target] };
+}
+/** Whether `target` runs `service`. */
+function runsService(target, service) {
+    return target.services === undefined || target.services.includes(service);
+}
+/** The environment's one host; an error for commands that work on one host only when it has several. */
+function onlyHost(environment) {
+    const [first, ...rest] = environment.hosts;
+    if (first === undefined || rest.length > 0) {
+        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .StackDeployError */ .O1(`environment ${environment.name} has ${environment.hosts.length} hosts; this command works on one`, {
+            hint: `hosts: ${environment.hosts.map(hostLabel).join(', ')}`,
+        });
+    }
+    return first;
+}
+/** The environment a run targets: the one named, or the only one the manifest has. */
+function resolveEnvironment(manifest, requested) {
+    const names = Object.keys(manifest.environments);
+    if (requested === undefined || requested === '') {
+        const only = names.length === 1 ? names[0] : undefined;
+        if (only !== undefined) {
+            const config = manifest.environments[only];
+            if (config !== undefined)
+                return { name: only, config, hosts: hostsOf(config) };
+        }
+        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .StackDeployError */ .O1(`stack.yml has ${names.length} environments; say which one to use`, {
+            hint: `set the input "environment" (or -e on the command line) to one of: ${names.join(', ')}`,
+        });
+    }
+    const config = manifest.environments[requested];
+    if (config === undefined) {
+        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .StackDeployError */ .O1(`environment "${requested}" is not in stack.yml`, {
+            hint: `use one of: ${names.join(', ')}`,
+        });
+    }
+    return { name: requested, config, hosts: hostsOf(config) };
+}
+/** The environment's Compose project, and the project it may still run as from before (see legacyProject). */
+function projectCandidates(manifest, environment) {
+    return { name: (0,_manifest__WEBPACK_IMPORTED_MODULE_0__/* .composeProject */ .O0)(manifest, environment), legacy: (0,_manifest__WEBPACK_IMPORTED_MODULE_0__/* .legacyProject */ .XY)(manifest, environment) };
+}
+
+
+/***/ })
+
+};
+;
