@@ -73,12 +73,22 @@ function preflightCommand(paths, project = '', legacyProject = '', readOnly = fa
 umask 077
 ${CHOOSE_PROJECT_SH}
 ${TAKE_LOCK_SH}
-echo "project=$(choose_project "$path" "$2" "$3")"
-echo "docker=$(docker version --format '{{.Server.Version}}' 2>/dev/null)"
-compose_version=
-if compose_version=$(docker compose version --short 2>/dev/null) && [ -n "$compose_version" ]; then echo "compose=v2 $compose_version"
-elif docker-compose version --short >/dev/null 2>&1; then echo "compose=v1 $(docker-compose version --short)"; compose_version=
-else echo "compose=none"; compose_version=; fi
+# The project, the Docker engine, Compose and Docker's data root, asked at the same time (each
+# docker call costs its client's start-up): a line each, written whole to one pipe.
+docker_facts=$(
+  echo "project=$(choose_project "$path" "$2" "$3")" &
+  { v=$(docker version --format '{{.Server.Version}}' 2>/dev/null) && echo "docker=$v"; } &
+  { v=$(docker info -f '{{.DockerRootDir}}' 2>/dev/null) && echo "docker_root=$v"; } &
+  { v=$(docker compose version --short 2>/dev/null) && echo "compose_v2=$v"; } &
+  wait
+)
+docker_fact() { printf '%s\n' "$docker_facts" | sed -n "s/^$1=//p" | head -n 1; }
+echo "project=$(docker_fact project)"
+echo "docker=$(docker_fact docker)"
+compose_version=$(docker_fact compose_v2)
+if [ -n "$compose_version" ]; then echo "compose=v2 $compose_version"
+elif docker-compose version --short >/dev/null 2>&1; then echo "compose=v1 $(docker-compose version --short)"
+else echo "compose=none"; fi
 if [ "$4" = read-only ]; then
   existing=$state
   while [ ! -e "$existing" ]; do existing=$(dirname "$existing"); done
@@ -99,7 +109,7 @@ else
 fi
 echo "free_kb=$(df -Pk "$existing" 2>/dev/null | awk 'NR == 2 { print $4 }')"
 # Pulls and new containers fill Docker's data root, often another filesystem than the path.
-docker_root=$(docker info -f '{{.DockerRootDir}}' 2>/dev/null)
+docker_root=$(docker_fact docker_root)
 if [ -n "$docker_root" ]; then
   echo "docker_root=$docker_root"
   echo "docker_free_kb=$(df -Pk "$docker_root" 2>/dev/null | awk 'NR == 2 { print $4 }')"
@@ -337,16 +347,37 @@ login_once() {
   rm -f "$cfg/logins"
 }
 status=0
-while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
-  ref=$1
-  shift
-  # A digest names exact content: when the host has it, that is the image.
-  case "$ref" in *@sha256:*) if docker image inspect "$ref" >/dev/null 2>&1; then echo "present $ref (on the host: not pulled)"; continue; fi ;; esac
-  login_once
-  if DOCKER_CONFIG="$cfg" docker pull -q "$ref" >/dev/null 2>"$cfg/pull.err"; then echo "pulled $ref"
-  else echo "failed to pull $ref: $(tail -n 3 "$cfg/pull.err")" >&2; status=4; fi
-done
+refs=
+while [ "$#" -gt 0 ] && [ "$1" != -- ]; do refs="$refs $1"; shift; done
 [ "$#" -gt 0 ] && shift
+# A digest names exact content: when the host has it, that is the image. Every digest the host
+# has, in one docker call (an image it lacks prints nothing).
+digests=
+# shellcheck disable=SC2086
+[ -n "$refs" ] && digests=$(docker image inspect -f '{{range .RepoDigests}}{{.}} {{end}}' $refs 2>/dev/null)
+missing='' n=0
+for ref in $refs; do
+  case " $(printf '%s' "$digests" | tr '\n' ' ') " in *" $ref "*) echo "present $ref (on the host: not pulled)"; continue ;; esac
+  # A Docker Hub name is listed shorter than it may be written: asked for on its own.
+  case "\${ref%%/*}" in *.*|*:*|localhost) ;; *) if docker image inspect "$ref" >/dev/null 2>&1; then echo "present $ref (on the host: not pulled)"; continue; fi ;; esac
+  missing="$missing $ref"
+done
+# The others are pulled at the same time, after the login.
+pulls=
+for ref in $missing; do
+  login_once
+  n=$((n + 1))
+  ( DOCKER_CONFIG="$cfg" docker pull -q "$ref" >/dev/null 2>"$cfg/pull.$n.err"; echo "$?" > "$cfg/pull.$n.rc" ) &
+  pulls="$pulls $!"
+done
+# shellcheck disable=SC2086
+[ -z "$pulls" ] || wait $pulls
+n=0
+for ref in $missing; do
+  n=$((n + 1))
+  if [ "$(cat "$cfg/pull.$n.rc" 2>/dev/null)" = 0 ]; then echo "pulled $ref"
+  else echo "failed to pull $ref: $(tail -n 3 "$cfg/pull.$n.err")" >&2; status=4; fi
+done
 # The pins' resolution, for the transaction (none to resolve: nothing to write).
 [ "$#" -eq 0 ] && exit $status
 : > "$resolved.tmp" || exit 1

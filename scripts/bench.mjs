@@ -207,7 +207,7 @@ function parsePhases(stdout) {
   if (at >= 0) {
     for (const line of lines.slice(at + 1)) {
       if (/^[\s|:-]*$/.test(line) && /-/.test(line)) continue; // table rule
-      const m = /^\W*([a-z][a-z-]*)\W+(\d+(?:\.\d+)?)\W*$/.exec(line);
+      const m = /^\W*([a-z][a-z -]*[a-z])\W+(\d+(?:\.\d+)?)\W*$/.exec(line);
       if (!m) break;
       phases[m[1]] = Number(m[2]);
     }
@@ -875,7 +875,7 @@ function renderMarkdown() {
   const postSays = [...new Set(sizes.flatMap((r) => r.action?.postSays ?? []))].filter(Boolean);
   if (postSays.length) L.push('', `The post step said: ${postSays.map((t) => `"${t.replace(/\|/g, '\\|')}"`).join('; ')}.`);
   L.push('', '## Where the time goes (median seconds per phase, from the CLI\'s summary and the action\'s step summary)', '');
-  const order = ['build', 'resolve', 'connect', 'preflight', 'lock', 'upload', 'pull', 'switch', 'host:record', 'host:compose up', 'host:health', 'host:commit'];
+  const order = ['build', 'resolve', 'connect', 'preflight', 'lock', 'upload', 'pull', 'upload and pull', 'switch', 'host:record', 'host:compose up', 'host:health', 'host:commit'];
   const rank = (p) => (order.includes(p) ? order.indexOf(p) : p === 'switch outside the transaction' ? 200 : p.startsWith('host:') ? 100 : 50);
   const phaseNames = [...new Set(sizes.flatMap((r) => [...Object.keys(r.promote.phases), ...Object.keys(r.action?.phases ?? {}), ...Object.keys(r.buildDeploy?.phases ?? {})]))].sort((a, b) => rank(a) - rank(b));
   L.push(

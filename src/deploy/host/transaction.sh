@@ -190,15 +190,29 @@ snapshot() {
 # snap NAME|-CONTAINER FIELD: a field of the service's first line in SNAPSHOT (or of that
 # container's line): container, image, status, restarts, health, ip. No line: nothing.
 snap() {
-  printf '%s\n' "$SNAPSHOT" | while read -r _sp_s _sp_c _sp_i _sp_st _sp_r _sp_h _sp_ip _sp_rest; do
-    case "$1" in -*) [ "-$_sp_c" = "$1" ] || continue ;; *) [ "$_sp_s" = "$1" ] || continue ;; esac
-    case "$2" in
-      container) printf '%s' "$_sp_c" ;; image) printf '%s' "$_sp_i" ;; status) printf '%s' "$_sp_st" ;;
-      restarts) printf '%s' "$_sp_r" ;; health) printf '%s' "$_sp_h" ;; ip) printf '%s' "$_sp_ip" ;;
-    esac
-    break
-  done
+  snap_find "$1" || return 0
+  case "$2" in
+    container) printf '%s' "$SP_C" ;; image) printf '%s' "$SP_I" ;; status) printf '%s' "$SP_ST" ;;
+    restarts) printf '%s' "$SP_R" ;; health) printf '%s' "$SP_H" ;; ip) printf '%s' "$SP_IP" ;;
+  esac
 }
+
+# snap_find NAME|-CONTAINER: SP_C (container), SP_I (image), SP_ST (status), SP_R (restarts), SP_H
+# (health), SP_IP (address) of that line of SNAPSHOT, in this shell (the health loop reads them
+# often); 1 when there is none.
+snap_find() {
+  while read -r _sp_s SP_C SP_I SP_ST SP_R SP_H SP_IP _sp_rest; do
+    case "$1" in -*) [ "-$SP_C" = "$1" ] && return 0 ;; *) [ "$_sp_s" = "$1" ] && return 0 ;; esac
+  done <<EOF_SNAPSHOT
+$SNAPSHOT
+EOF_SNAPSHOT
+  SP_C="" SP_I="" SP_ST="" SP_R="" SP_H="" SP_IP=""
+  return 1
+}
+
+# getv NAME VAR: NAME set to the value of the variable VAR (no subshell, unlike var).
+getv() { eval "$1=\${$2:-}"; }
+
 
 # probe_http URL [SECONDS]: 0 when URL answers 2xx/3xx within SECONDS (default 5).
 probe_http() {
@@ -216,18 +230,22 @@ ms_to_s() { printf '%d.%03d' "$(($1 / 1000))" "$(($1 % 1000))"; }
 # check_state N CONTAINER: the service's container as SNAPSHOT has it: 0 healthy (its own
 # healthcheck, or running long enough without one: auto), 1 not yet, 2 failed for good (exited or
 # restarting), 3 running and to be probed (health.http, health.cmd).
+# shellcheck disable=SC2154 # its variables are set by getv and eval
 check_state() {
-  _cs_status=$(snap "-$2" status)
-  [ -n "$_cs_status" ] || { docker inspect -f '{{.State.Status}}' "$2" 2>/dev/null | grep -qx -e exited -e dead && return 2; return 1; }
-  case "$_cs_status" in exited|dead) return 2 ;; esac
-  [ "$(snap "-$2" restarts)" -gt 0 ] 2>/dev/null && return 2
-  [ "$_cs_status" = running ] || return 1
-  case "$(svc "$1" HEALTH)" in http|cmd) return 3 ;; esac
-  case "$(snap "-$2" health)" in
+  if ! snap_find "-$2"; then
+    docker inspect -f '{{.State.Status}}' "$2" 2>/dev/null | grep -qx -e exited -e dead && return 2
+    return 1
+  fi
+  case "$SP_ST" in exited|dead) return 2 ;; esac
+  [ "$SP_R" -gt 0 ] 2>/dev/null && return 2
+  [ "$SP_ST" = running ] || return 1
+  eval "_cs_kind=\${SVC_${1}_HEALTH:-}"
+  case "$_cs_kind" in http|cmd) return 3 ;; esac
+  case "$SP_H" in
     healthy) return 0 ;;
     unhealthy) return 2 ;;
     none)
-      _cs_stable=$(var "STABLE_$1")
+      getv _cs_stable "STABLE_$1"
       [ "${_cs_stable:-0}" -ge 2 ] && return 0
       eval "STABLE_$1=$(( ${_cs_stable:-0} + 1 ))"
       return 1 ;;
@@ -257,6 +275,7 @@ probe() {
 # to check (a start-first switch). MODE first: returns 1 at the first failure (HEALTH_FAILED its
 # index, HEALTH_REASON why); MODE all: decides every service, then returns 1 if any failed
 # (HEALTH_FAILED lists them, HEALTH_REASON_<n> says why). 0 when every one is healthy.
+# shellcheck disable=SC2154 # its variables are set by getv and eval
 await_health() {
   _ah_mode=$1 _ah_ok=$2
   shift 2
@@ -265,13 +284,18 @@ await_health() {
     eval "DEADLINE_$_ah_n=$(( _ah_now + $(svc "$_ah_n" TIMEOUT_MS) )) DUE_$_ah_n=$_ah_now STABLE_$_ah_n=0"
   done
   mkdir -p "$RUN_DIR/health"
+  _ah_snapped=0
   while pending_left "$_ah_pending"; do
     _ah_now=$(now_ms)
-    swarm || snapshot
-    _ah_probes="" _ah_decided=""
+    # The services due now: a health.http that needs no container's address is probed at once,
+    # while the snapshot is taken; the others once the snapshot names their container.
+    _ah_probes="" _ah_due_now="" _ah_early=""
     for _ah_n in $_ah_pending; do
-      [ "$_ah_now" -ge "$(var "DUE_$_ah_n")" ] || continue
-      _ah_dl=$(var "DEADLINE_$_ah_n") _ah_iv=$(svc "$_ah_n" INTERVAL_MS)
+      getv _ah_due "DUE_$_ah_n"
+      [ "$_ah_now" -ge "$_ah_due" ] || continue
+      getv _ah_dl "DEADLINE_$_ah_n"
+      getv _ah_iv "SVC_${_ah_n}_INTERVAL_MS"
+      getv _ah_kind "SVC_${_ah_n}_HEALTH"
       # The next check: one interval on, or at the deadline if that comes first.
       _ah_due=$((_ah_now + _ah_iv))
       [ "$_ah_due" -gt "$_ah_dl" ] && _ah_due=$_ah_dl
@@ -279,42 +303,72 @@ await_health() {
       # A probe may take until the deadline, and one interval past it at most.
       # (at least 0.5 s for a request, 1 s for a command: docker exec alone takes a tenth of that).
       _ah_left=$((_ah_dl - _ah_now + _ah_iv)) _ah_min=500
-      [ "$(svc "$_ah_n" HEALTH)" = cmd ] && _ah_min=1000
+      [ "$_ah_kind" = cmd ] && _ah_min=1000
       [ "$_ah_left" -gt 5000 ] && _ah_left=5000
       [ "$_ah_left" -lt "$_ah_min" ] && _ah_left=$_ah_min
-      rm -f "$RUN_DIR/health/$_ah_n"
+      eval "LEFT_$_ah_n=$((_ah_left / 1000)).$((_ah_left % 1000 / 100))$((_ah_left % 100 / 10))$((_ah_left % 10))"
+      # The verdict of the container's state (STATE_RC_<n>), else of the probe (its file, written
+      # this round).
+      eval "STATE_RC_$_ah_n="
+      _ah_due_now="$_ah_due_now $_ah_n"
+      getv _ah_direct "SVC_${_ah_n}_DIRECT_URL"
       if swarm; then
-        ( swarm_check "$_ah_n" "$(ms_to_s "$_ah_left")"; echo "$?" > "$RUN_DIR/health/$_ah_n" ) &
+        ( if swarm_check "$_ah_n" "$(var "LEFT_$_ah_n")"; then echo 0; else echo 1; fi > "$RUN_DIR/health/$_ah_n" ) &
         _ah_probes="$_ah_probes $!"
-        continue
-      fi
-      _ah_cid=$(var "CID_$_ah_n")
-      [ -n "$_ah_cid" ] || _ah_cid=$(snap "$(svc "$_ah_n" NAME)" container)
-      if [ -z "$_ah_cid" ]; then echo 1 > "$RUN_DIR/health/$_ah_n"; continue; fi
-      check_state "$_ah_n" "$_ah_cid"
-      _ah_rc=$?
-      if [ "$_ah_rc" -eq 3 ]; then
-        ( probe "$_ah_n" "$_ah_cid" "$(ms_to_s "$_ah_left")"; echo "$?" > "$RUN_DIR/health/$_ah_n" ) &
-        _ah_probes="$_ah_probes $!"
-      else
-        echo "$_ah_rc" > "$RUN_DIR/health/$_ah_n"
+      elif [ "$_ah_kind" = http ] && [ -z "$_ah_direct" ]; then
+        getv _ah_url "SVC_${_ah_n}_URL"
+        getv _ah_secs "LEFT_$_ah_n"
+        ( if probe_http "$_ah_url" "$_ah_secs"; then echo 0; else echo 1; fi > "$RUN_DIR/health/$_ah_n" ) &
+        _ah_probes="$_ah_probes $!" _ah_early="$_ah_early $_ah_n"
       fi
     done
-    # Only the probes: the lease keeper is a child of this shell too.
+    if ! swarm; then
+      # A snapshot (two docker calls) while the probes run: in the first round, whenever a service
+      # due needs its container (health.cmd, auto, behind the proxy), and once a second for the
+      # others (an exited container fails at once), but never in a round that ends a deadline: the
+      # verdict then waits for no docker call.
+      _ah_need="" _ah_last=""
+      for _ah_n in $_ah_due_now; do
+        case " $_ah_early " in
+          *" $_ah_n "*) getv _ah_due "DUE_$_ah_n"; getv _ah_dl "DEADLINE_$_ah_n"; [ "$_ah_due" -ge "$_ah_dl" ] && _ah_last=1 ;;
+          *) _ah_need=1 ;;
+        esac
+      done
+      [ "$_ah_snapped" -eq 0 ] && _ah_need=1
+      [ -z "$_ah_last" ] && [ "$((_ah_now - _ah_snapped))" -ge 1000 ] && _ah_need=1
+      if [ -n "$_ah_need" ]; then snapshot; _ah_snapped=$_ah_now; fi
+      # The container's state: exited or restarting fails it whatever its probe says; none (yet),
+      # or one not running, is not yet healthy.
+      for _ah_n in $_ah_due_now; do
+        getv _ah_cid "CID_$_ah_n"
+        if [ -z "$_ah_cid" ]; then getv _ah_name "SVC_${_ah_n}_NAME"; snap_find "$_ah_name" && _ah_cid=$SP_C; fi
+        if [ -z "$_ah_cid" ]; then eval "STATE_RC_$_ah_n=1"; continue; fi
+        check_state "$_ah_n" "$_ah_cid"
+        _ah_rc=$?
+        if [ "$_ah_rc" -ne 3 ]; then eval "STATE_RC_$_ah_n=$_ah_rc"
+        else
+          case " $_ah_early " in *" $_ah_n "*) continue ;; esac
+          ( if probe "$_ah_n" "$_ah_cid" "$(var "LEFT_$_ah_n")"; then echo 0; else echo 1; fi > "$RUN_DIR/health/$_ah_n" ) &
+          _ah_probes="$_ah_probes $!"
+        fi
+      done
+    fi
+    # Only the probes (any that fails means "not yet": pg_isready exits 2 while the server
+    # starts): the lease keeper is a child of this shell too.
     # shellcheck disable=SC2086
     [ -z "$_ah_probes" ] || wait $_ah_probes
     _ah_now=$(now_ms)
-    for _ah_n in $_ah_pending; do
-      [ -f "$RUN_DIR/health/$_ah_n" ] || continue
-      _ah_rc=$(cat "$RUN_DIR/health/$_ah_n")
-      rm -f "$RUN_DIR/health/$_ah_n"
+    for _ah_n in $_ah_due_now; do
+      # The container's state, where it decided; else the probe's answer.
+      getv _ah_rc "STATE_RC_$_ah_n"
+      [ -n "$_ah_rc" ] || { read -r _ah_rc < "$RUN_DIR/health/$_ah_n"; } 2>/dev/null || _ah_rc=1
       if [ "$_ah_rc" = 0 ]; then
         _ah_pending="${_ah_pending%% "$_ah_n" *} ${_ah_pending#* "$_ah_n" }"
         "$_ah_ok" "$_ah_n"
         continue
       fi
       if [ "$_ah_rc" = 2 ]; then _ah_why="the container exited or restarted"
-      elif [ "$_ah_now" -ge "$(var "DEADLINE_$_ah_n")" ]; then _ah_why="not healthy within $(( $(svc "$_ah_n" TIMEOUT_MS) / 1000 ))s"
+      elif getv _ah_dl "DEADLINE_$_ah_n" && [ "$_ah_now" -ge "$_ah_dl" ]; then _ah_why="not healthy within $(( $(svc "$_ah_n" TIMEOUT_MS) / 1000 ))s"
       else continue; fi
       _ah_pending="${_ah_pending%% "$_ah_n" *} ${_ah_pending#* "$_ah_n" }"
       HEALTH_FAILED="$HEALTH_FAILED${HEALTH_FAILED:+ }$_ah_n" HEALTH_REASON=$_ah_why
@@ -325,7 +379,7 @@ await_health() {
     # Sleep until the next check that is due.
     _ah_next=""
     for _ah_n in $_ah_pending; do
-      _ah_due=$(var "DUE_$_ah_n")
+      getv _ah_due "DUE_$_ah_n"
       if [ -z "$_ah_next" ] || [ "$_ah_due" -lt "$_ah_next" ]; then _ah_next=$_ah_due; fi
     done
     _ah_wait=$((_ah_next - $(now_ms)))
@@ -687,6 +741,7 @@ gate_infrastructure() {
 STARTED_INFRA=""
 start_missing_infrastructure() {
   if swarm; then swarm_start_missing; return; fi
+  [ -n "$INFRA" ] || return 0
   _missing=""
   snapshot
   for _sm in $INFRA; do [ -n "$(snap "$_sm" container)" ] || _missing="$_missing $_sm"; done
@@ -989,10 +1044,25 @@ remember_switches() {
 # otherwise than by its ID is asked for on its own).
 image_known() {
   case "$1" in
-    sha256:*) printf '%s\n' "$_rec_images" | grep -q "^$1 " ;;
+    sha256:*) image_tags "$1" ;;
     *) docker image inspect "$1" >/dev/null 2>&1 ;;
   esac
 }
+
+# image_tags ID: _IT_TAGS set to the image's tags as record's image inspect listed them (" a b ");
+# 1 when it did not list the image.
+image_tags() {
+  while read -r _it_id _IT_TAGS; do
+    [ "$_it_id" = "$1" ] && { _IT_TAGS=" $_IT_TAGS "; return 0; }
+  done <<EOF_IMAGES
+$_rec_images
+EOF_IMAGES
+  _IT_TAGS=""
+  return 1
+}
+
+# good_of NAME: _GOOD set to the image of the service's last good release ('' when none).
+good_of() { { read -r _GOOD < "$STATE_DIR/good/$1"; } 2>/dev/null || _GOOD=""; }
 
 # record: what runs now, and the image to come back to (the last good release first), in
 # FROM_<i>, TARGET_<i>, WITH_TARGET, WITHOUT_TARGET and STATE_DIR/rollback.yml.
@@ -1008,14 +1078,18 @@ record() {
   if ! swarm; then
     _rec_candidates=""
     for _rec_name in $SERVICES; do
-      _rec_candidates="$_rec_candidates $(cat "$STATE_DIR/good/$_rec_name" 2>/dev/null) $(running_image "$_rec_name")"
+      good_of "$_rec_name"
+      snap_find "$_rec_name"
+      _rec_candidates="$_rec_candidates $_GOOD $SP_I"
     done
     # shellcheck disable=SC2086
     [ -n "${_rec_candidates## }" ] && _rec_images=$(docker image inspect -f '{{.Id}} {{range .RepoTags}}{{.}} {{end}}' $_rec_candidates 2>/dev/null)
   fi
   for _rec_name in $SERVICES; do
-    _rec_running=$(running_image "$_rec_name")
-    _rec_good=$(cat "$STATE_DIR/good/$_rec_name" 2>/dev/null)
+    snap_find "$_rec_name"
+    _rec_running=$SP_I
+    good_of "$_rec_name"
+    _rec_good=$_GOOD
     _rec_target=""
     # Under Swarm the good release is a digest reference its nodes pull (an image ID, written
     # while the environment ran on Compose, is not). Under Compose an image ID the host still has.
@@ -1026,9 +1100,10 @@ record() {
       if swarm; then
         _rec_ref=$_rec_target
       else
-        _rec_ref=$(svc $_rec_i ROLLBACK_REF)
+        getv _rec_ref "SVC_${_rec_i}_ROLLBACK_REF"
         # Tagged below, all at once (unless the tag names that image already).
-        case "$(printf '%s\n' "$_rec_images" | grep -F "$_rec_target ")" in
+        image_tags "$_rec_target"
+        case "$_IT_TAGS" in
           *" $_rec_ref "*) ;;
           *) docker tag "$_rec_target" "$_rec_ref" 2> "$RUN_DIR/tag-$_rec_name.err" &
              _rec_tags="$_rec_tags $!:$_rec_name" ;;

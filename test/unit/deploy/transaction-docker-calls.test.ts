@@ -55,6 +55,13 @@ describe('the docker calls of a deploy', { timeout: 60_000 }, () => {
     expect(six.events.filter((e) => e.step === 'health' && e.status === 'ok').map((e) => e.service).sort()).toEqual(['s1', 's2', 's3', 's4', 's5', 's6']);
   });
 
+  test('a health command that fails with any status is "not yet", not a failure: it passes once it succeeds', () => {
+    writeFileSync(join(root, 'exec-fails'), '3');
+    const run = deploy([service('db', { kind: 'cmd', argv: ['pg_isready'] })]);
+    expect(run.events.at(-1)).toMatchObject({ step: 'done', status: 'success' });
+    expect(run.calls.filter((c) => c.startsWith('exec ')).length).toBeGreaterThanOrEqual(4);
+  });
+
   test('the health probes of the services run at the same time', () => {
     // Each probe waits (at most 1.5 s) for the other service's probe to be running: probes run one
     // after the other never see each other, and the deploy would roll back.

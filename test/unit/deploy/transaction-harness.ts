@@ -79,10 +79,17 @@ case "$1" in
   pull) [ -e "$FAKE_DIR/pull-sleeps" ] && sleep 1 ;;
   image)
     [ -e "$FAKE_DIR/no-images" ] && exit 1
-    # image inspect -f FORMAT IMAGE...: an image ID names an image the host has.
-    case "$3" in *RepoTags*) shift 3; for i in "$@"; do case "$i" in sha256:*) echo "$i " ;; esac; done ;; esac
+    # image inspect -f FORMAT REF...: a digest reference names an image the host has (its RepoDigests).
+    case "$4" in
+      *RepoTags*) shift 4; for i in "$@"; do case "$i" in sha256:*) echo "$i " ;; esac; done ;;
+      *RepoDigests*) shift 4; for i in "$@"; do case "$i" in *@sha256:*) echo "$i " ;; esac; done ;;
+    esac
     exit 0 ;;
   tag) exit 0 ;;
+  # exec: fails with 2 (as pg_isready while the server starts) as many times as FAKE_DIR/exec-fails says.
+  exec)
+    left=$(cat "$FAKE_DIR/exec-fails" 2>/dev/null || echo 0)
+    if [ "$left" -gt 0 ]; then echo "$((left - 1))" > "$FAKE_DIR/exec-fails"; exit 2; fi ;;
   info) echo "$FAKE_DIR/docker-root" ;;
   version) echo 24.0.7 ;;
 esac

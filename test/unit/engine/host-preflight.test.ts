@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -89,6 +89,34 @@ describe('the preflight program through a real sh', () => {
     const deployed = await rejectionOf(() => runPreflight(executor(), path, false));
     expect(checked.message).toContain('cannot be created or written');
     expect(checked.message).toBe(deployed.message);
+  });
+
+  const lock = (runId: string) => ({ runId, owner: JSON.stringify({ run: runId }), leaseSeconds: 900 });
+
+  test('with a lock: taken in the same round trip; a second run finds it held, naming the holder', async () => {
+    const first = await runPreflight(executor(), join(dir, 'app'), false, { name: '' }, { lock: lock('run-1') });
+    expect(first.lock).toEqual({ verdict: 'acquired', holder: '' });
+    expect(readFileSync(join(dir, 'app', '.stack-deploy', 'lock', 'run'), 'utf8')).toBe('run-1');
+    const second = await runPreflight(executor(), join(dir, 'app'), false, { name: '' }, { lock: lock('run-2') });
+    expect(second.lock).toEqual({ verdict: 'held', holder: '{"run":"run-1"}' });
+    expect(readFileSync(join(dir, 'app', '.stack-deploy', 'lock', 'run'), 'utf8')).toBe('run-1');
+  });
+
+  test('with a lock: a host that fails a check gets its lock back', async () => {
+    fakeProgram('tail', 'for arg in "$@"; do case "$arg" in --pid*) exit 1 ;; esac; done\nexec /usr/bin/tail "$@"');
+    const error = await rejectionOf(() => runPreflight(executor(), join(dir, 'app'), false, { name: '' }, { lock: lock('run-1') }));
+    expect(error.message).toContain('`tail` has no --pid option');
+    expect(existsSync(join(dir, 'app', '.stack-deploy', 'lock'))).toBe(false);
+  });
+
+  test('whether `docker compose up` knows --pull is asked once per Compose version', async () => {
+    fakeProgram('docker', 'case "$1 $2 $3" in "compose up --help") echo "      --pull string"; echo asked >> "$(dirname "$0")/asked" ;; version*) echo 24.0.7 ;; compose*) echo 2.26.1 ;; esac');
+    const first = await runPreflight(executor(), join(dir, 'app'), false);
+    const second = await runPreflight(executor(), join(dir, 'app'), false);
+    expect([first.composeUpPull, second.composeUpPull]).toEqual([true, true]);
+    expect(readFileSync(join(dir, 'bin', 'asked'), 'utf8')).toBe('asked\n');
+    fakeProgram('docker', 'case "$1 $2 $3" in "compose up --help") echo "(no such option)" ;; version*) echo 24.0.7 ;; compose*) echo 2.27.0 ;; esac');
+    expect((await runPreflight(executor(), join(dir, 'app'), false)).composeUpPull).toBe(false);
   });
 
   test('read-only (check): the last run is read, not marked as reported', async () => {

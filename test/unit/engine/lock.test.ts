@@ -37,6 +37,22 @@ describe('acquireLock: waiting for the host lock', () => {
     expect(reporter.outside).toEqual(['waiting for the deploy lock held by run run-1 by alice since 2026-01-01T00:00:00Z']);
   });
 
+  test('the preflight found it held: the first command comes after the first wait, the holder named from the preflight', async () => {
+    const executor = answeringInTurn(['acquired\n']);
+    const clock = new FakeClock();
+    const reporter = new FakeReporter();
+    await acquireLock(executor, { ...ARGS, first: { verdict: 'held', holder: HOLDER } }, clock, reporter);
+    expect(executor.calls).toHaveLength(1);
+    expect(clock.sleeps).toEqual([1_000]);
+    expect(reporter.outside).toEqual(['waiting for the deploy lock held by run run-1 by alice since 2026-01-01T00:00:00Z']);
+  });
+
+  test('the preflight took it: no command at all', async () => {
+    const executor = answeringInTurn([]);
+    await acquireLock(executor, { ...ARGS, first: { verdict: 'acquired', holder: '' } }, new FakeClock(), new FakeReporter());
+    expect(executor.calls).toEqual([]);
+  });
+
   test('waits are capped at 10 s', async () => {
     const clock = new FakeClock();
     await acquireLock(answeringInTurn([...Array<string>(7).fill(HELD), 'acquired\n']), ARGS, clock, new FakeReporter());
