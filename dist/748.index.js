@@ -136,12 +136,16 @@ fi
 # version: asking Compose takes as long as starting it.
 if [ -n "$compose_version" ]; then
   known=$(cat "$state/compose-up-pull" 2>/dev/null)
+  up_pull=
   case "$known" in
     "$compose_version "*) up_pull=\${known##* } ;;
-    *) if docker compose up --help 2>/dev/null | grep -q -- '--pull'; then up_pull=yes; else up_pull=no; fi
-       [ -n "\${path_ok:-}" ] && printf '%s %s\\n' "$compose_version" "$up_pull" > "$state/compose-up-pull" ;;
+    # Kept only when Compose answered (a failed call says nothing about it).
+    *) if help=$(docker compose up --help 2>/dev/null); then
+         case "$help" in *--pull*) up_pull=yes ;; *) up_pull=no ;; esac
+         [ -n "\${path_ok:-}" ] && printf '%s %s\\n' "$compose_version" "$up_pull" > "$state/compose-up-pull"
+       fi ;;
   esac
-  echo "compose_up_pull=$up_pull"
+  [ -n "$up_pull" ] && echo "compose_up_pull=$up_pull"
 fi
 # The version of the last successful deploy or rollback (hosts of one environment that disagree).
 echo "last_version=$(grep '"result":"success"' "$ledger" 2>/dev/null | grep -v -e '"action":"unlock"' -e '"action":"rollout"' | tail -n 1 | sed -n 's/.*"version":"\\([^"]*\\)".*/\\1/p')"
@@ -180,6 +184,11 @@ take_lock() (
   if [ -z "$expires" ]; then
     # Left half-taken by a runner that died, or being renewed right now.
     if [ -n "$(find "$tl_lock" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then expires=0; else expires=$(( now + 1 )); fi
+  fi
+  # Already this run's (a lock it gave back that could not be freed): renewed.
+  if [ "$(cat "$tl_lock/run" 2>/dev/null)" = "$tl_run" ]; then
+    if take; then echo acquired; exit 0; fi
+    cannot_write
   fi
   if [ "$now" -gt "$expires" ]; then
     stale="$tl_lock.stale.$$"
@@ -310,6 +319,8 @@ trap 'exit 141' PIPE
 trap 'exit 143' TERM
 rm -rf "$staging"
 mkdir -p "$staging" || exit 1
+# A command of its own (set -e is ignored in a subshell whose status is tested): any failure
+# stops it, and the program.
 (
   set -e
   tar -x -f - -C "$staging"
@@ -318,7 +329,9 @@ mkdir -p "$staging" || exit 1
     mkdir -p "$path/$(dirname "$file")"
     mv -f "$file" "$path/$file"
   done
-) || { echo "writing the run's files under $path failed" >&2; exit 1; }
+)
+# shellcheck disable=SC2181 # tested after the subshell: see above
+[ "$?" -eq 0 ] || { echo "writing the run's files under $path failed" >&2; exit 1; }
 lock=$4 cfg=$5 resolved=$6 pins_dir=$7 run=$8 lease=$9
 shift 9
 # A pull may outlast the lease: renew it while this program runs and the lock is this run's.
@@ -354,12 +367,13 @@ while [ "$#" -gt 0 ] && [ "$1" != -- ]; do refs="$refs $1"; shift; done
 # has, in one docker call (an image it lacks prints nothing).
 digests=
 # shellcheck disable=SC2086
-[ -n "$refs" ] && digests=$(docker image inspect -f '{{range .RepoDigests}}{{.}} {{end}}' $refs 2>/dev/null)
+[ -n "$refs" ] && digests=" $(docker image inspect -f '{{range .RepoDigests}}{{.}} {{end}}' $refs 2>/dev/null | tr '\\n' ' ') "
 missing='' n=0
 for ref in $refs; do
-  case " $(printf '%s' "$digests" | tr '\n' ' ') " in *" $ref "*) echo "present $ref (on the host: not pulled)"; continue ;; esac
+  case "$digests" in *" $ref "*) echo "present $ref (on the host: not pulled)"; continue ;; esac
   # A Docker Hub name is listed shorter than it may be written: asked for on its own.
-  case "\${ref%%/*}" in *.*|*:*|localhost) ;; *) if docker image inspect "$ref" >/dev/null 2>&1; then echo "present $ref (on the host: not pulled)"; continue; fi ;; esac
+  case "\${ref%%/*}" in docker.io|index.docker.io|registry-1.docker.io) ;; *.*|*:*|localhost) missing="$missing $ref"; continue ;; esac
+  if docker image inspect "$ref" >/dev/null 2>&1; then echo "present $ref (on the host: not pulled)"; continue; fi
   missing="$missing $ref"
 done
 # The others are pulled at the same time, after the login.
@@ -413,12 +427,17 @@ exit $status`, [paths.root, paths.incoming, LOGINS_ENTRY, paths.lock, paths.dock
 /**
  * Starts the transaction (`paths.script`) of the run in `paths.runDir` detached from this
  * connection (it finishes even if the connection drops), records it as the host's last run,
- * and streams its events until it ends.
+ * and streams its events until it ends. Only while the lock is still the run's (exit 7 and
+ * nothing changed otherwise), whose lease it renews for `leaseSeconds`.
  */
-function startTransactionCommand(paths, runId, keepLock = false) {
-    return shell(`last_run=$1 script=$2 run_dir=$3 run=$4 lock=$5 keep=$6
+function startTransactionCommand(paths, runId, keepLock = false, leaseSeconds = 15 * 60) {
+    return shell(`last_run=$1 script=$2 run_dir=$3 run=$4 lock=$5 keep=$6 lease=$7
 umask 077
 ${RUN_SESSION}
+# Only while the lock is this run's (its lease may have run out while other hosts pulled), and
+# renewed for the transaction, which keeps it from then on.
+if [ "$(cat "$lock/run" 2>/dev/null)" != "$run" ]; then echo "the deploy lock is no longer this run's: another run took it over; nothing was changed" >&2; exit 7; fi
+echo $(( $(date +%s) + lease )) > "$lock/expires.tmp" && mv -f "$lock/expires.tmp" "$lock/expires"
 printf '%s\\n' "$run" > "$last_run"
 : > "$run_dir/events.jsonl"
 setsid nohup sh "$script" "$run_dir" > "$run_dir/script.log" 2>&1 < /dev/null &
@@ -455,7 +474,7 @@ fi
 # Killed between writing its result and freeing the lock: free it now (unless the runner frees it).
 [ "$keep" = 1 ] || { [ "$(cat "$lock/run" 2>/dev/null)" = "$run" ] && rm -rf "$lock"; }
 # Seen to the end by this run: the next run need not report it.
-touch "$run_dir/reported"`, [paths.lastRun, paths.script, paths.runDir, runId, paths.lock, keepLock ? '1' : '']);
+touch "$run_dir/reported"`, [paths.lastRun, paths.script, paths.runDir, runId, paths.lock, keepLock ? '1' : '', String(leaseSeconds)]);
 }
 /**
  * Frees the lock whoever holds it and appends `ledgerLine` (stdin) to the ledger. Prints

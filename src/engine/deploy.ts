@@ -604,7 +604,7 @@ async function uploadAndPull(context: RunContext, request: SwitchRequest, run: H
 async function runTransaction(context: RunContext, run: HostRun, plan: DeployPlan, stream: EventStream, several: boolean): Promise<void> {
   const paths = hostPaths(plan);
   try {
-    await run.executor.run(startTransactionCommand(paths, plan.runId, plan.keepLock === true), {
+    await run.executor.run(startTransactionCommand(paths, plan.runId, plan.keepLock === true, LEASE_SECONDS), {
       step: 'switch',
       onOutput: (chunk, which) => {
         if (which === 'stdout') stream.push(chunk);

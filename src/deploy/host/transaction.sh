@@ -286,7 +286,7 @@ await_health() {
   mkdir -p "$RUN_DIR/health"
   _ah_snapped=0
   while pending_left "$_ah_pending"; do
-    _ah_now=$(now_ms)
+    _ah_now=$(now_ms) _ah_round=$(now_ms)
     # The services due now: a health.http that needs no container's address is probed at once,
     # while the snapshot is taken; the others once the snapshot names their container.
     _ah_probes="" _ah_due_now="" _ah_early=""
@@ -300,11 +300,10 @@ await_health() {
       _ah_due=$((_ah_now + _ah_iv))
       [ "$_ah_due" -gt "$_ah_dl" ] && _ah_due=$_ah_dl
       eval "DUE_$_ah_n=$_ah_due"
-      # A probe may take until the deadline, and one interval past it at most.
-      # (at least 0.5 s for a request, 1 s for a command: docker exec alone takes a tenth of that).
+      # A probe may take until the deadline, and one interval past it at most (a request at most
+      # 5 s, and at least 0.5 s; a command at least 1 s: docker exec alone takes a tenth of that).
       _ah_left=$((_ah_dl - _ah_now + _ah_iv)) _ah_min=500
-      [ "$_ah_kind" = cmd ] && _ah_min=1000
-      [ "$_ah_left" -gt 5000 ] && _ah_left=5000
+      if [ "$_ah_kind" = cmd ]; then _ah_min=1000; elif [ "$_ah_left" -gt 5000 ]; then _ah_left=5000; fi
       [ "$_ah_left" -lt "$_ah_min" ] && _ah_left=$_ah_min
       eval "LEFT_$_ah_n=$((_ah_left / 1000)).$((_ah_left % 1000 / 100))$((_ah_left % 100 / 10))$((_ah_left % 10))"
       # The verdict of the container's state (STATE_RC_<n>), else of the probe (its file, written
@@ -325,8 +324,8 @@ await_health() {
     if ! swarm; then
       # A snapshot (two docker calls) while the probes run: in the first round, whenever a service
       # due needs its container (health.cmd, auto, behind the proxy), and once a second for the
-      # others (an exited container fails at once), but never in a round that ends a deadline: the
-      # verdict then waits for no docker call.
+      # others (a container restarting, or that its own healthcheck calls unhealthy, fails within a
+      # second), but never in a round that ends a deadline: the verdict then waits for no docker call.
       _ah_need="" _ah_last=""
       for _ah_n in $_ah_due_now; do
         case " $_ah_early " in
@@ -368,7 +367,9 @@ await_health() {
         continue
       fi
       if [ "$_ah_rc" = 2 ]; then _ah_why="the container exited or restarted"
-      elif getv _ah_dl "DEADLINE_$_ah_n" && [ "$_ah_now" -ge "$_ah_dl" ]; then _ah_why="not healthy within $(( $(svc "$_ah_n" TIMEOUT_MS) / 1000 ))s"
+      # Failed for good only by a check that began at its deadline: a round that a slow probe of
+      # another service drew out past it leaves it its last checks.
+      elif getv _ah_dl "DEADLINE_$_ah_n" && [ "$_ah_round" -ge "$_ah_dl" ]; then _ah_why="not healthy within $(( $(svc "$_ah_n" TIMEOUT_MS) / 1000 ))s"
       else continue; fi
       _ah_pending="${_ah_pending%% "$_ah_n" *} ${_ah_pending#* "$_ah_n" }"
       HEALTH_FAILED="$HEALTH_FAILED${HEALTH_FAILED:+ }$_ah_n" HEALTH_REASON=$_ah_why
@@ -406,7 +407,11 @@ wait_healthy() {
 # service_logs NAME [CONTAINER]: the last 50 lines of the service's containers' output (of that
 # container, when given: the one the last snapshot saw).
 service_logs() {
-  for _sl in ${2:-$(containers_of "$1" | head -n 3)}; do docker logs --tail 50 "$_sl" 2>&1; done | tail -n 50
+  _sl_ids=$2
+  # Under Swarm the snapshot names no container ('-'); a container that exited is not running.
+  [ "$_sl_ids" = - ] && _sl_ids=""
+  [ -n "$_sl_ids" ] || _sl_ids=$({ containers_of "$1"; containers_of "$1" exited; } | head -n 3)
+  for _sl in $_sl_ids; do docker logs --tail 50 "$_sl" 2>&1; done | tail -n 50
 }
 
 ledger() {

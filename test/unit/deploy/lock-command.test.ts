@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { acquireLockCommand } from '../../../src/deploy/remote-commands';
+import { hostPaths } from '../../../src/deploy/plan';
+import { acquireLockCommand, startTransactionCommand } from '../../../src/deploy/remote-commands';
 
 // The lock program runs through a real `sh` on this machine, in a temporary state directory.
 
@@ -56,6 +57,13 @@ describe('acquireLockCommand through a real sh', () => {
     expect(readFileSync(join(lockDir(), 'run'), 'utf8')).toBe('run-1');
   });
 
+  test('a lock that is already the run\'s (given back, but not freed) is acquired again, its lease renewed', () => {
+    plantLock(Math.floor(Date.now() / 1000) + 5);
+    writeFileSync(join(lockDir(), 'run'), 'run-1');
+    expect(acquire('run-1').stdout).toBe('acquired\n');
+    expect(Number(readFileSync(join(lockDir(), 'expires'), 'utf8'))).toBeGreaterThan(Math.floor(Date.now() / 1000) + 500);
+  });
+
   test('an expired lock is taken over and names its old owner', () => {
     plantLock(Math.floor(Date.now() / 1000) - 5);
     expect(acquire('run-1').stdout).toBe('taken-over\n{"run":"old-run"}\n');
@@ -104,5 +112,22 @@ describe('acquireLockCommand through a real sh', () => {
       expect(result.stdout).not.toContain('taken-over');
       expect(readFileSync(join(lockDir(), 'run'), 'utf8')).toBe('old-run');
     });
+  });
+});
+
+describe('startTransactionCommand through a real sh', () => {
+  test('a lock another run took over (its lease ran out): exit 7, no transaction started, nothing written', () => {
+    const paths = hostPaths({ path: state, runId: 'run-1' });
+    mkdirSync(paths.runDir, { recursive: true });
+    mkdirSync(paths.lock);
+    writeFileSync(join(paths.lock, 'run'), 'other-run');
+    writeFileSync(paths.script, 'echo started > "$1/started"\n');
+    const [program = '', ...args] = startTransactionCommand(paths, 'run-1').argv;
+    const result = spawnSync(program, args, { encoding: 'utf8' });
+    expect(result.status).toBe(7);
+    expect(result.stderr).toContain("the deploy lock is no longer this run's");
+    expect(existsSync(paths.lastRun)).toBe(false);
+    expect(existsSync(join(paths.runDir, 'started'))).toBe(false);
+    expect(readFileSync(join(paths.lock, 'run'), 'utf8')).toBe('other-run');
   });
 });

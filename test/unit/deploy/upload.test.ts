@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -31,6 +31,17 @@ describe('uploading files to the host', () => {
     await new LocalExecutor().run(uploadAndPullCommand(hostPaths({ path: target, runId: 'run-1' }), archive, 'run-1', []));
     expect(readFileSync(join(target, 'hooks/notify')).equals(BINARY)).toBe(true);
     expect(readFileSync(join(target, 'compose.yml'), 'utf8')).toBe('services: {}\n');
+  });
+
+  test('an archive that cannot be read whole (cut short): the program fails, and no file of it is moved into place', async () => {
+    const target = join(dir, 'stack');
+    mkdirSync(join(target, '.stack-deploy'), { recursive: true });
+    writeFileSync(join(target, 'compose.yml'), 'services: { old: {} }\n');
+    const archive = createTar([{ path: 'compose.yml', content: `services: {}\n${'#'.repeat(4096)}\n`, mode: 0o600 }, { path: 'hooks/notify', content: BINARY, mode: 0o755 }], new Date());
+    const error = await rejectionOf(() => new LocalExecutor().run(uploadAndPullCommand(hostPaths({ path: target, runId: 'run-1' }), archive.subarray(0, 1024), 'run-1', [])));
+    expect(error.message).toContain('exited with code 1');
+    expect(readFileSync(join(target, 'compose.yml'), 'utf8')).toBe('services: { old: {} }\n');
+    expect(existsSync(join(target, 'hooks'))).toBe(false);
   });
 
   test('the SSH executor sends a Buffer stdin as the same bytes', async () => {
