@@ -286,7 +286,8 @@ await_health() {
   mkdir -p "$RUN_DIR/health"
   _ah_snapped=0
   while pending_left "$_ah_pending"; do
-    _ah_now=$(now_ms) _ah_round=$(now_ms)
+    _ah_now=$(now_ms)
+    _ah_round=$_ah_now
     # The services due now: a health.http that needs no container's address is probed at once,
     # while the snapshot is taken; the others once the snapshot names their container.
     _ah_probes="" _ah_due_now="" _ah_early=""
